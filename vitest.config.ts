@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from their TypeScript sources, so a test run never
+// depends on a stale build. The CLI's process-level tests still use the built dist/.
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@agent-otp/shared': source('./packages/shared/src/index.ts'),
+      '@agent-otp/extract': source('./packages/extract/src/index.ts'),
+      '@agent-otp/db': source('./packages/db/src/index.ts'),
+      '@agent-otp/core': source('./packages/core/src/index.ts'),
+      '@agent-otp/server': source('./packages/server/src/index.ts'),
+      '@orrisai/agent-otp-sdk': source('./packages/sdk/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Suites that start real servers (PostgreSQL schemas, dovecot, chromium) share the machine.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
