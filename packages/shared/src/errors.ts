@@ -1,0 +1,87 @@
+/**
+ * The closed list of error codes the API returns. Adding a code without mapping it in
+ * {@link httpStatusForError} fails to compile.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'MALFORMED_JSON',
+  'INVALID_PUBLIC_KEY',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'CSRF_REJECTED',
+  'NOT_FOUND',
+  'OTP_NOT_READY',
+  'OTP_ALREADY_CONSUMED',
+  'OTP_EXPIRED',
+  'OTP_DENIED',
+  'OTP_CANCELLED',
+  'INVALID_TRANSITION',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Maps an error code to its HTTP status, in one place.
+ *
+ * @example
+ * httpStatusForError('OTP_ALREADY_CONSUMED'); // 409
+ */
+export function httpStatusForError(code: ErrorCode): 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503 {
+  switch (code) {
+    case 'VALIDATION_ERROR':
+    case 'MALFORMED_JSON':
+    case 'INVALID_PUBLIC_KEY':
+      return 400;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'FORBIDDEN':
+    case 'CSRF_REJECTED':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'OTP_NOT_READY':
+    case 'OTP_ALREADY_CONSUMED':
+    case 'OTP_DENIED':
+    case 'OTP_CANCELLED':
+    case 'INVALID_TRANSITION':
+    case 'CONFLICT':
+      return 409;
+    case 'OTP_EXPIRED':
+      return 410;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'SERVICE_UNAVAILABLE':
+      return 503;
+    case 'INTERNAL_ERROR':
+      return 500;
+    default: {
+      const unmapped: never = code;
+      throw new Error(`unmapped error code ${String(unmapped)}`);
+    }
+  }
+}
+
+/**
+ * An expected failure with a code from the closed list. Core functions throw it; the
+ * HTTP layer turns it into `{error: {code, message, requestId, details?}}`.
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { Timestamp } from './common.js';
+import { CaptureSourceKindSchema, OtpRequest } from './otp.js';
+
+/** A request as its owner sees it: with the agent it came from. */
+export const OwnerOtpRequest = OtpRequest.extend({
+  agent: z.object({ id: z.string(), name: z.string() }),
+}).meta({ id: 'OwnerOtpRequest' });
+export type OwnerOtpRequest = z.infer<typeof OwnerOtpRequest>;
+
+export const OwnerOtpRequestList = z
+  .object({ requests: z.array(OwnerOtpRequest), nextCursor: z.string().nullable() })
+  .meta({ id: 'OwnerOtpRequestList' });
+
+export const Agent = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: Timestamp,
+    revokedAt: Timestamp.nullable(),
+    keys: z.array(
+      z.object({
+        id: z.string(),
+        prefix: z.string().meta({ description: 'The first characters of the key, for recognising it.' }),
+        environment: z.enum(['live', 'test']),
+        createdAt: Timestamp,
+        revokedAt: Timestamp.nullable(),
+        lastUsedAt: Timestamp.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'Agent' });
+export type Agent = z.infer<typeof Agent>;
+
+export const CreateAgentBody = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'name is required')
+      .max(100)
+      .regex(/^[\p{L}\p{N} ._-]+$/u, 'name may contain letters, digits, spaces, dots, dashes and underscores'),
+    test: z.boolean().optional().meta({ description: 'Issue an `ak_test_` key: auto-approved, synthetic codes.' }),
+  })
+  .meta({ id: 'CreateAgent' });
+export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
+
+export const AgentWithKey = z
+  .object({ agent: Agent, apiKey: z.string().meta({ description: 'Shown once; store it now.' }) })
+  .meta({ id: 'AgentWithKey' });
+
+export const CaptureSource = z
+  .object({
+    id: z.string(),
+    kind: CaptureSourceKindSchema,
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: Timestamp,
+    lastSeenAt: Timestamp.nullable(),
+    revokedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'CaptureSource' });
+export type CaptureSource = z.infer<typeof CaptureSource>;
+
+export const CreateSourceBody = z
+  .strictObject({
+    kind: CaptureSourceKindSchema,
+    name: z.string().trim().min(1, 'name is required').max(100),
+  })
+  .meta({ id: 'CreateCaptureSource' });
+export type CreateSourceBody = z.infer<typeof CreateSourceBody>;
+
+export const SourceWithToken = z
+  .object({ source: CaptureSource, token: z.string().meta({ description: 'Shown once; store it now.' }) })
+  .meta({ id: 'CaptureSourceWithToken' });
+
+/** Body of the owner's capture endpoint (the CLI's `capture` command). */
+export const OwnerCaptureBody = z
+  .strictObject({
+    source: CaptureSourceKindSchema,
+    from: z.string().trim().min(1, 'from is required').max(512),
+    subject: z.string().max(2_000).optional(),
+    text: z.string().max(262_144).optional(),
+    html: z.string().max(1_048_576).optional(),
+  })
+  .meta({ id: 'OwnerCapture' });
+
+export const AuditEvent = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    at: Timestamp,
+    actorType: z.enum(['owner', 'agent', 'source', 'system', 'policy']),
+    actorId: z.string().nullable(),
+    channel: z.string().nullable(),
+    action: z.string().meta({ example: 'otp.approved' }),
+    targetId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEvent' });
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+export const AuditEventList = z
+  .object({ events: z.array(AuditEvent), nextCursor: z.string().nullable() })
+  .meta({ id: 'AuditEventList' });
+
+export const AuditVerification = z
+  .object({
+    ok: z.boolean(),
+    checked: z.number().int(),
+    brokenAt: z
+      .object({ seq: z.number().int(), id: z.string(), reason: z.string() })
+      .nullable()
+      .meta({ description: 'The first row where the chain breaks.' }),
+  })
+  .meta({ id: 'AuditVerification' });
+export type AuditVerification = z.infer<typeof AuditVerification>;
