@@ -1,0 +1,35 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import type { SqlDialect } from './types.js';
+
+/** Every migration, in order. Names sort; never rename or edit a released one. */
+const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> }> = {
+  '0001-initial': initial,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const [name, migration] of Object.entries(MIGRATIONS)) {
+      migrations[name] = { up: (db) => migration.up(db, this.dialect) };
+    }
+    return migrations;
+  }
+}
+
+/**
+ * Applies every pending migration; throws with the failing migration's name.
+ *
+ * @example
+ * await migrateToLatest(handle.db, handle.dialect);
+ */
+export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrate.js';
+import type { Database } from './schema.js';
+import type { SqlDialect } from './types.js';
+
+/** An open database: the query builder, which dialect it speaks, and how to close it. */
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  /** For PostgreSQL: the connection string (LISTEN/NOTIFY opens its own client). */
+  postgres?: { connectionString: string; schema?: string };
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL when set; SQLite in `dataDir` otherwise. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** SQLite file name inside `dataDir`, or `:memory:`. */
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (tests isolate themselves in one); created if missing. */
+  postgresSchema?: string;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+const TIMESTAMPTZ_OID = 1184;
+const INT8_OID = 20;
+
+/** Hands `timestamptz` back as ISO strings and `bigint` counts as numbers, like SQLite does. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === TIMESTAMPTZ_OID) {
+      const parseDate = pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (value: string) => Date;
+      return (value: string) => parseDate(value).toISOString();
+    }
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  },
+} as pg.CustomTypesConfig;
+
+/**
+ * Opens (and by default migrates) the database: SQLite with WAL in `dataDir`, or PostgreSQL
+ * when `databaseUrl` is set.
+ *
+ * @example
+ * const handle = await openDatabase({ dataDir: './data' });
+ * await handle.close();
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const handle = options.databaseUrl ? await openPostgres(options) : openSqlite(options);
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(handle.db, handle.dialect);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+  return handle;
+}
+
+function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
+  const file = options.sqliteFile ?? 'agent-otp.sqlite';
+  let path = file;
+  if (file !== ':memory:') {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    path = join(options.dataDir, file);
+  }
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  // The CLI and the server share the file; wait for each other's short write locks.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const connectionString = options.databaseUrl!;
+  const schema = options.postgresSchema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
+  const settings = [`-c TimeZone=UTC`];
+  if (schema) settings.push(`-c search_path=${schema}`);
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    options: settings.join(' '),
+  });
+  if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    postgres: schema ? { connectionString, schema } : { connectionString },
+    close: () => db.destroy(),
+  };
+}

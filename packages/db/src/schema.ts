@@ -1,0 +1,121 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types shared by both dialects. Timestamps are ISO 8601 UTC strings on both
+ * (PostgreSQL stores `timestamptz`; the pool's type parser hands them back as ISO strings).
+ */
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  kind: 'cli' | 'browser';
+  csrf_token_hash: string | null;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string | null;
+}
+
+export interface AgentsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  agent_id: string;
+  owner_id: string;
+  key_hash: string;
+  prefix: string;
+  environment: 'live' | 'test';
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface CaptureSourcesTable {
+  id: string;
+  owner_id: string;
+  kind: 'sms' | 'email';
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface OtpRequestsTable {
+  id: string;
+  owner_id: string;
+  agent_id: string;
+  api_key_id: string;
+  status: 'pending_approval' | 'approved' | 'otp_received' | 'consumed' | 'denied' | 'expired' | 'cancelled';
+  reason: string;
+  expected_sender: string | null;
+  /** JSON array of capture source kinds. */
+  sources: string;
+  sender_pattern: string | null;
+  content_pattern: string | null;
+  public_key: string;
+  key_fingerprint: string;
+  is_test: number;
+  /** Compact JWE; NULL before delivery and after consume, expiry, denial or cancel. */
+  encrypted_payload: string | null;
+  created_at: string;
+  expires_at: string;
+  decision: 'approved' | 'denied' | null;
+  decided_by: string | null;
+  decision_channel: string | null;
+  decided_at: string | null;
+  otp_received_at: string | null;
+  consumed_at: string | null;
+  closed_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  /** One hash chain per owner (`usr_…`), or `system`. */
+  chain: string;
+  seq: number;
+  created_at: string;
+  actor_type: 'owner' | 'agent' | 'source' | 'system' | 'policy';
+  actor_id: string | null;
+  channel: string | null;
+  action: string;
+  target_id: string | null;
+  /** Canonical JSON, hashed exactly as stored. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  agents: AgentsTable;
+  api_keys: ApiKeysTable;
+  capture_sources: CaptureSourcesTable;
+  otp_requests: OtpRequestsTable;
+  audit_events: AuditEventsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type CaptureSourceRow = Selectable<CaptureSourcesTable>;
+export type OtpRequestRow = Selectable<OtpRequestsTable>;
+export type NewOtpRequestRow = Insertable<OtpRequestsTable>;
+export type OtpRequestUpdate = Updateable<OtpRequestsTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type { Generated };
