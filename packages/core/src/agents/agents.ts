@@ -1,0 +1,178 @@
+import type { AgentRow, ApiKeyRow, Tx } from '@agent-otp/db';
+import { withTransaction } from '@agent-otp/db';
+import { type Agent, AppError } from '@agent-otp/shared';
+import type { Actor } from '../audit/actor.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { type CoreContext, nowIso } from '../context.js';
+import { newId } from '../ids.js';
+import { newSecret } from '../secrets.js';
+
+function toApiAgent(agent: AgentRow, keys: ApiKeyRow[]): Agent {
+  return {
+    id: agent.id,
+    name: agent.name,
+    createdAt: agent.created_at,
+    revokedAt: agent.revoked_at,
+    keys: keys.map((k) => ({
+      id: k.id,
+      prefix: k.prefix,
+      environment: k.environment,
+      createdAt: k.created_at,
+      revokedAt: k.revoked_at,
+      lastUsedAt: k.last_used_at,
+    })),
+  };
+}
+
+async function insertKey(ctx: CoreContext, tx: Tx, agent: AgentRow, environment: 'live' | 'test') {
+  const { secret, hash, prefix } = newSecret(environment === 'test' ? 'ak_test' : 'ak_live');
+  const key: ApiKeyRow = {
+    id: newId('key'),
+    agent_id: agent.id,
+    owner_id: agent.owner_id,
+    key_hash: hash,
+    prefix,
+    environment,
+    created_at: nowIso(ctx),
+    revoked_at: null,
+    last_used_at: null,
+  };
+  await tx.insertInto('api_keys').values(key).execute();
+  return { key, secret };
+}
+
+/**
+ * Creates an agent with one API key; the key is returned once and only its hash is kept.
+ *
+ * @example
+ * const { agent, apiKey } = await createAgent(ctx, { ownerId, name: 'my-assistant', test: false, actor });
+ */
+export async function createAgent(
+  ctx: CoreContext,
+  options: { ownerId: string; name: string; test?: boolean | undefined; actor: Actor },
+): Promise<{ agent: Agent; apiKey: string }> {
+  return withTransaction(ctx.database, async (tx) => {
+    const agent: AgentRow = {
+      id: newId('agt'),
+      owner_id: options.ownerId,
+      name: options.name,
+      created_at: nowIso(ctx),
+      revoked_at: null,
+    };
+    await tx.insertInto('agents').values(agent).execute();
+    const { key, secret } = await insertKey(ctx, tx, agent, options.test ? 'test' : 'live');
+    await recordAuditEvent(ctx, tx, {
+      ownerId: options.ownerId,
+      actor: options.actor,
+      action: 'agent.created',
+      targetId: agent.id,
+      details: { name: agent.name, keyId: key.id, keyPrefix: key.prefix, environment: key.environment },
+    });
+    return { agent: toApiAgent(agent, [key]), apiKey: secret };
+  });
+}
+
+/** Every agent of an owner with its keys (prefixes only), newest first. */
+export async function listAgents(ctx: CoreContext, ownerId: string): Promise<Agent[]> {
+  const agents = await ctx.database.db
+    .selectFrom('agents')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .orderBy('id', 'desc')
+    .execute();
+  const keys = await ctx.database.db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .orderBy('id', 'asc')
+    .execute();
+  return agents.map((a) =>
+    toApiAgent(
+      a,
+      keys.filter((k) => k.agent_id === a.id),
+    ),
+  );
+}
+
+async function findOwnedAgent(tx: Tx, ownerId: string, agentId: string): Promise<AgentRow> {
+  const agent = await tx
+    .selectFrom('agents')
+    .selectAll()
+    .where('id', '=', agentId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  if (!agent) throw new AppError('NOT_FOUND', `no agent ${agentId}`);
+  return agent;
+}
+
+/**
+ * Revokes an agent and every key it has; its requests can no longer be read or consumed.
+ *
+ * @example
+ * await revokeAgent(ctx, { ownerId, agentId, actor });
+ */
+export async function revokeAgent(
+  ctx: CoreContext,
+  options: { ownerId: string; agentId: string; actor: Actor },
+): Promise<Agent> {
+  return withTransaction(ctx.database, async (tx) => {
+    const agent = await findOwnedAgent(tx, options.ownerId, options.agentId);
+    if (agent.revoked_at) throw new AppError('CONFLICT', `agent ${agent.id} is already revoked`);
+    const now = nowIso(ctx);
+    await tx.updateTable('agents').set({ revoked_at: now }).where('id', '=', agent.id).execute();
+    await tx
+      .updateTable('api_keys')
+      .set({ revoked_at: now })
+      .where('agent_id', '=', agent.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await recordAuditEvent(ctx, tx, {
+      ownerId: options.ownerId,
+      actor: options.actor,
+      action: 'agent.revoked',
+      targetId: agent.id,
+      details: { name: agent.name },
+    });
+    const keys = await tx.selectFrom('api_keys').selectAll().where('agent_id', '=', agent.id).execute();
+    return toApiAgent({ ...agent, revoked_at: now }, keys);
+  });
+}
+
+/**
+ * Issues a new key for an agent (same environment as its newest key) and revokes the old
+ * ones at once, so a leaked key stops working the moment it is rotated.
+ *
+ * @example
+ * const { apiKey } = await rotateAgentKey(ctx, { ownerId, agentId, actor });
+ */
+export async function rotateAgentKey(
+  ctx: CoreContext,
+  options: { ownerId: string; agentId: string; actor: Actor },
+): Promise<{ agent: Agent; apiKey: string }> {
+  return withTransaction(ctx.database, async (tx) => {
+    const agent = await findOwnedAgent(tx, options.ownerId, options.agentId);
+    if (agent.revoked_at) throw new AppError('CONFLICT', `agent ${agent.id} is revoked; create a new agent`);
+    const previous = await tx
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('agent_id', '=', agent.id)
+      .orderBy('id', 'desc')
+      .execute();
+    await tx
+      .updateTable('api_keys')
+      .set({ revoked_at: nowIso(ctx) })
+      .where('agent_id', '=', agent.id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    const { key, secret } = await insertKey(ctx, tx, agent, previous[0]?.environment ?? 'live');
+    await recordAuditEvent(ctx, tx, {
+      ownerId: options.ownerId,
+      actor: options.actor,
+      action: 'agent.key_rotated',
+      targetId: agent.id,
+      details: { keyId: key.id, keyPrefix: key.prefix, revokedKeys: previous.filter((k) => !k.revoked_at).length },
+    });
+    const keys = await tx.selectFrom('api_keys').selectAll().where('agent_id', '=', agent.id).execute();
+    return { agent: toApiAgent(agent, keys), apiKey: secret };
+  });
+}

@@ -1,0 +1,67 @@
+import { type AuditEventRow, verifyAuditChains } from '@agent-otp/db';
+import type { AuditEvent, AuditVerification } from '@agent-otp/shared';
+import type { CoreContext } from '../context.js';
+
+export function toApiAuditEvent(row: AuditEventRow): AuditEvent {
+  return {
+    id: row.id,
+    seq: row.seq,
+    at: row.created_at,
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    channel: row.channel,
+    action: row.action,
+    targetId: row.target_id,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    hash: row.hash,
+  };
+}
+
+/**
+ * One owner's audit events, newest first, filtered by text in the action or target.
+ *
+ * @example
+ * const { events, nextCursor } = await listAuditEvents(ctx, { ownerId, limit: 50 });
+ */
+export async function listAuditEvents(
+  ctx: CoreContext,
+  options: { ownerId: string; limit: number; cursor?: string | undefined; search?: string | undefined },
+): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
+  let query = ctx.database.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('chain', '=', options.ownerId)
+    .orderBy('seq', 'desc')
+    .limit(options.limit + 1);
+  const before = options.cursor ? Number.parseInt(options.cursor, 10) : Number.NaN;
+  if (Number.isInteger(before)) query = query.where('seq', '<', before);
+  if (options.search) {
+    // LIKE wildcards in the search text are dropped: SQLite has no default escape character.
+    const like = `%${options.search.replace(/[%_\\]/g, '')}%`;
+    query = query.where((eb) =>
+      eb.or([eb('action', 'like', like), eb('target_id', 'like', like), eb('details', 'like', like)]),
+    );
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    events: page.map(toApiAuditEvent),
+    nextCursor: rows.length > options.limit && last ? String(last.seq) : null,
+  };
+}
+
+/**
+ * Verifies the hash chain of one owner (or every chain when `ownerId` is omitted).
+ *
+ * @example
+ * const result = await verifyAudit(ctx); // { ok: true, checked: 42, brokenAt: null }
+ */
+export async function verifyAudit(ctx: CoreContext, ownerId?: string): Promise<AuditVerification> {
+  const result = await verifyAuditChains(ctx.database.db, ownerId);
+  return {
+    ok: result.ok,
+    checked: result.checked,
+    brokenAt: result.brokenAt ? { seq: result.brokenAt.seq, id: result.brokenAt.id, reason: result.brokenAt.reason } : null,
+  };
+}

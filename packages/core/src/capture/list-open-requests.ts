@@ -1,0 +1,81 @@
+import type { OtpRequestRow } from '@agent-otp/db';
+import { type CaptureRequest, OPEN_STATUSES } from '@agent-otp/shared';
+import { type CoreContext, nowIso } from '../context.js';
+import { rowSources } from '../otp/otp-row.js';
+import type { AuthenticatedSource } from '../sources/sources.js';
+
+function toCaptureRequest(ctx: CoreContext, row: OtpRequestRow): CaptureRequest {
+  return {
+    id: row.id,
+    status: row.status as CaptureRequest['status'],
+    sources: rowSources(row),
+    senderPattern: row.sender_pattern,
+    contentPattern: row.content_pattern,
+    expectedSender: row.expected_sender,
+    publicKey: row.public_key,
+    keyFingerprint: row.key_fingerprint,
+    createdAt: row.created_at,
+    notBefore: new Date(Date.parse(row.created_at) - ctx.lookbackSeconds * 1000).toISOString(),
+    expiresAt: row.expires_at,
+  };
+}
+
+/**
+ * The open requests a capture source may serve: its owner's, accepting its kind, not yet
+ * holding a code, not expired. Oldest first, which is the order matching prefers.
+ *
+ * @example
+ * const requests = await listOpenRequestsForSource(ctx, source);
+ */
+export async function listOpenRequestsForSource(
+  ctx: CoreContext,
+  source: Pick<AuthenticatedSource, 'ownerId' | 'kind'>,
+): Promise<CaptureRequest[]> {
+  const rows = await ctx.database.db
+    .selectFrom('otp_requests')
+    .selectAll()
+    .where('owner_id', '=', source.ownerId)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('encrypted_payload', 'is', null)
+    .where('expires_at', '>', nowIso(ctx))
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(500)
+    .execute();
+  return rows.filter((row) => rowSources(row).includes(source.kind)).map((row) => toCaptureRequest(ctx, row));
+}
+
+/**
+ * Long-poll for capture sources: returns at once when the source has open requests (or
+ * `waitSeconds` is 0), otherwise when a new request of its owner appears or time runs out.
+ *
+ * @example
+ * const requests = await waitForOpenRequests(ctx, source, 30, signal);
+ */
+export async function waitForOpenRequests(
+  ctx: CoreContext,
+  source: Pick<AuthenticatedSource, 'ownerId' | 'kind'>,
+  waitSeconds: number,
+  signal?: AbortSignal,
+): Promise<CaptureRequest[]> {
+  let wake: () => void = () => {};
+  const woken = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const unsubscribe = ctx.bus.subscribe(`owner:${source.ownerId}`, (event) => {
+    if (event.type === 'otp.created') wake();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const initial = await listOpenRequestsForSource(ctx, source);
+    if (initial.length > 0 || waitSeconds <= 0 || signal?.aborted) return initial;
+    timer = setTimeout(wake, waitSeconds * 1000);
+    signal?.addEventListener('abort', wake, { once: true });
+    await woken;
+    return await listOpenRequestsForSource(ctx, source);
+  } finally {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', wake);
+  }
+}

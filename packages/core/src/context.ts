@@ -1,0 +1,24 @@
+import type { DatabaseHandle } from '@agent-otp/db';
+import type { EventBus } from './events/event-bus.js';
+
+/** What time it is; tests and the sweeper share one source. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The services every core function receives, built once by the composition root. */
+export interface CoreContext {
+  database: DatabaseHandle;
+  bus: EventBus;
+  clock: Clock;
+  /** Base URL of the dashboard/API, for `approvalUrl`. */
+  publicUrl: string;
+  /** How long before a request's creation a message may have arrived and still serve it. */
+  lookbackSeconds: number;
+}
+
+export function nowIso(ctx: Pick<CoreContext, 'clock'>): string {
+  return ctx.clock.now().toISOString();
+}

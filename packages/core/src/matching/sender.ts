@@ -1,0 +1,63 @@
+import { parseOneAddress } from 'email-addresses';
+import picomatch from 'picomatch';
+import type { CaptureSourceKind } from '@agent-otp/shared';
+
+/**
+ * The identity a sender pattern is matched against: for email the parsed address only
+ * (never the display name, which anyone can set to "noreply@acme.com"); for SMS the sender
+ * id as the phone reports it. Returns null for an email `from` that does not parse.
+ *
+ * @example
+ * senderIdentity('email', 'Acme <NoReply@Acme.com>'); // 'noreply@acme.com'
+ */
+export function senderIdentity(source: CaptureSourceKind, from: string): string | null {
+  const trimmed = from.trim();
+  if (source === 'sms') return trimmed.toLowerCase() || null;
+  const parsed = parseOneAddress({ input: trimmed, rfc6532: true });
+  if (parsed && parsed.type === 'mailbox') return parsed.address.toLowerCase();
+  return null;
+}
+
+const matcherCache = new Map<string, (value: string) => boolean>();
+
+/**
+ * Whether a sender matches a case-insensitive glob (`*@acme.com`, `Acme`, `+1555*`).
+ * Without a pattern, any sender matches.
+ *
+ * @example
+ * senderMatches('*@acme.com', 'noreply@acme.com'); // true
+ * senderMatches('*@acme.com', 'noreply@acme.com.evil.io'); // false
+ */
+export function senderMatches(pattern: string | null, identity: string): boolean {
+  if (!pattern) return true;
+  let matcher = matcherCache.get(pattern);
+  if (!matcher) {
+    // `/` carries no meaning in a sender, so let `*` match it like any other character.
+    const isMatch = picomatch(pattern.toLowerCase().replaceAll('/', '\u0000'), { nocase: true, dot: true });
+    matcher = (value: string) => isMatch(value.toLowerCase().replaceAll('/', '\u0000'));
+    if (matcherCache.size > 1000) matcherCache.clear();
+    matcherCache.set(pattern, matcher);
+  }
+  return matcher(identity);
+}
+
+/**
+ * Whether `text` contains `pattern` case-insensitively, `*` standing for any run of
+ * characters. Deliberately not a regular expression: patterns come from agents, and a
+ * hostile regex could stall the relay on every message.
+ *
+ * @example
+ * contentMatches('verification*code', 'Your Verification code is 1234'); // true
+ */
+export function contentMatches(pattern: string | null, text: string): boolean {
+  if (!pattern) return true;
+  const haystack = text.toLowerCase();
+  let from = 0;
+  for (const part of pattern.toLowerCase().split('*')) {
+    if (part === '') continue;
+    const at = haystack.indexOf(part, from);
+    if (at < 0) return false;
+    from = at + part.length;
+  }
+  return true;
+}

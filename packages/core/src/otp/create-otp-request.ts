@@ -1,0 +1,130 @@
+import type { OtpRequestRow } from '@agent-otp/db';
+import { withTransaction } from '@agent-otp/db';
+import {
+  AppError,
+  CAPTURE_SOURCES,
+  type CreateOtpRequestBody,
+  encryptOtpPayload,
+  OTP_TTL,
+  type OtpRequest,
+  PublicKeyError,
+  parseAgentPublicKey,
+} from '@agent-otp/shared';
+import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
+import type { Actor } from '../audit/actor.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
+import type { CoreContext } from '../context.js';
+import { newId } from '../ids.js';
+import { randomNumericCode } from '../secrets.js';
+import { publishRequestEvent, toApiOtpRequest } from './otp-row.js';
+
+/** Who decides test-key requests: nobody, they approve themselves. */
+const TEST_KEY_ACTOR: Actor = { type: 'system', id: null, label: 'test-key', channel: 'system' };
+
+/**
+ * Creates an OTP request for an agent. Live keys wait for the owner's approval; test keys
+ * are approved at once and receive a synthetic code, encrypted like a real one.
+ *
+ * @example
+ * const request = await createOtpRequest(ctx, agent, { reason: 'Sign up at Acme', publicKey });
+ */
+export async function createOtpRequest(
+  ctx: CoreContext,
+  agent: AuthenticatedAgent,
+  body: CreateOtpRequestBody,
+): Promise<OtpRequest> {
+  let key: Awaited<ReturnType<typeof parseAgentPublicKey>>;
+  try {
+    key = await parseAgentPublicKey(body.publicKey);
+  } catch (error) {
+    if (error instanceof PublicKeyError) throw new AppError('INVALID_PUBLIC_KEY', error.message);
+    throw error;
+  }
+  const now = ctx.clock.now();
+  const ttl = body.ttl ?? OTP_TTL.default;
+  const isTest = agent.environment === 'test';
+  const agentActor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
+  const row: OtpRequestRow = {
+    id: newId('otp'),
+    owner_id: agent.ownerId,
+    agent_id: agent.agentId,
+    api_key_id: agent.keyId,
+    status: 'pending_approval',
+    reason: body.reason,
+    expected_sender: body.expectedSender ?? null,
+    sources: JSON.stringify(body.filter?.sources ? [...new Set(body.filter.sources)] : [...CAPTURE_SOURCES]),
+    sender_pattern: body.filter?.senderPattern ?? null,
+    content_pattern: body.filter?.contentPattern ?? null,
+    public_key: key.spki,
+    key_fingerprint: key.fingerprint,
+    is_test: isTest ? 1 : 0,
+    encrypted_payload: null,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ttl * 1000).toISOString(),
+    decision: null,
+    decided_by: null,
+    decision_channel: null,
+    decided_at: null,
+    otp_received_at: null,
+    consumed_at: null,
+    closed_at: null,
+  };
+
+  if (isTest) {
+    const sources = JSON.parse(row.sources) as Array<(typeof CAPTURE_SOURCES)[number]>;
+    const source = sources[0] ?? 'email';
+    row.encrypted_payload = await encryptOtpPayload(key.key, key.fingerprint, {
+      code: randomNumericCode(6),
+      source,
+      sender: row.expected_sender ?? 'agent-otp-test',
+      subject: 'Agent OTP test code',
+      receivedAt: row.created_at,
+      requestId: row.id,
+    });
+    Object.assign(row, {
+      status: 'otp_received',
+      decision: 'approved',
+      decided_by: TEST_KEY_ACTOR.label,
+      decision_channel: TEST_KEY_ACTOR.channel,
+      decided_at: row.created_at,
+      otp_received_at: row.created_at,
+    } satisfies Partial<OtpRequestRow>);
+  }
+
+  await withTransaction(ctx.database, async (tx) => {
+    await tx.insertInto('otp_requests').values(row).execute();
+    await recordAuditEvent(ctx, tx, {
+      ownerId: row.owner_id,
+      actor: agentActor,
+      action: 'otp.requested',
+      targetId: row.id,
+      details: {
+        reason: row.reason,
+        expectedSender: row.expected_sender,
+        sources: JSON.parse(row.sources),
+        senderPattern: row.sender_pattern,
+        keyFingerprint: row.key_fingerprint,
+        expiresAt: row.expires_at,
+        test: isTest,
+      },
+    });
+    if (isTest) {
+      await recordAuditEvent(ctx, tx, {
+        ownerId: row.owner_id,
+        actor: TEST_KEY_ACTOR,
+        action: 'otp.approved',
+        targetId: row.id,
+        details: { reason: 'test key: approved automatically' },
+      });
+      await recordAuditEvent(ctx, tx, {
+        ownerId: row.owner_id,
+        actor: TEST_KEY_ACTOR,
+        action: 'otp.code_delivered',
+        targetId: row.id,
+        details: { synthetic: true },
+      });
+    }
+  });
+  publishRequestEvent(ctx, row, 'otp.created');
+  return toApiOtpRequest(ctx, row);
+}

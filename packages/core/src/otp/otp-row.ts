@@ -1,0 +1,58 @@
+import type { OtpRequestRow } from '@agent-otp/db';
+import type { CaptureSourceKind, DecisionChannel, OtpRequest } from '@agent-otp/shared';
+import type { CoreContext } from '../context.js';
+import type { RequestEvent } from '../events/event-bus.js';
+
+export function rowSources(row: Pick<OtpRequestRow, 'sources'>): CaptureSourceKind[] {
+  return JSON.parse(row.sources) as CaptureSourceKind[];
+}
+
+export function approvalUrl(ctx: Pick<CoreContext, 'publicUrl'>, id: string): string {
+  return `${ctx.publicUrl.replace(/\/+$/, '')}/approvals/${id}`;
+}
+
+/**
+ * A request row as the API shows it. The ciphertext never leaves through this shape: only
+ * consume hands it out.
+ */
+export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpRequestRow): OtpRequest {
+  return {
+    id: row.id,
+    status: row.status,
+    reason: row.reason,
+    expectedSender: row.expected_sender,
+    filter: {
+      sources: rowSources(row),
+      senderPattern: row.sender_pattern,
+      contentPattern: row.content_pattern,
+    },
+    keyFingerprint: row.key_fingerprint,
+    approvalUrl: approvalUrl(ctx, row.id),
+    isTest: row.is_test === 1,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    decision:
+      row.decision && row.decided_by && row.decided_at
+        ? {
+            outcome: row.decision,
+            by: row.decided_by,
+            channel: (row.decision_channel ?? 'system') as DecisionChannel,
+            at: row.decided_at,
+          }
+        : null,
+    otpReceivedAt: row.otp_received_at,
+    consumedAt: row.consumed_at,
+  };
+}
+
+/** Tells every waiter about a request's new state; call only after the change committed. */
+export function publishRequestEvent(ctx: CoreContext, row: OtpRequestRow, type: RequestEvent['type'] = 'otp.status') {
+  ctx.bus.publish({
+    type,
+    requestId: row.id,
+    ownerId: row.owner_id,
+    agentId: row.agent_id,
+    status: row.status,
+    hasPayload: row.encrypted_payload !== null,
+  });
+}

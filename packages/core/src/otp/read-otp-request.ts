@@ -1,0 +1,56 @@
+import type { OtpRequestRow } from '@agent-otp/db';
+import { SETTLED_STATUSES } from '@agent-otp/shared';
+import type { CoreContext } from '../context.js';
+import { withExpiryApplied } from './expire-requests.js';
+import { findScopedRequest, notFound, type RequestScope } from './transition.js';
+
+/**
+ * Reads a request within a scope (an agent sees only its own), applying expiry if due.
+ * Someone else's request is NOT_FOUND, indistinguishable from one that does not exist.
+ *
+ * @example
+ * const row = await readOtpRequest(ctx, id, { agentId: agent.agentId });
+ */
+export async function readOtpRequest(ctx: CoreContext, id: string, scope: RequestScope): Promise<OtpRequestRow> {
+  const row = await findScopedRequest(ctx.database.db, id, scope);
+  if (!row) throw notFound(id);
+  return withExpiryApplied(ctx, row);
+}
+
+/**
+ * Long-poll: returns the request at once if it is settled (a code to consume, or an end),
+ * otherwise when its status changes, it expires, `waitSeconds` pass, or `signal` aborts.
+ * Subscribes before reading, so a change between the read and the wait is never missed.
+ *
+ * @example
+ * const row = await waitForOtpChange(ctx, id, { agentId }, 30);
+ */
+export async function waitForOtpChange(
+  ctx: CoreContext,
+  id: string,
+  scope: RequestScope,
+  waitSeconds: number,
+  signal?: AbortSignal,
+): Promise<OtpRequestRow> {
+  let wake: () => void = () => {};
+  const woken = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const unsubscribe = ctx.bus.subscribe(`otp:${id}`, () => wake());
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => wake();
+  try {
+    const initial = await readOtpRequest(ctx, id, scope);
+    if (waitSeconds <= 0 || SETTLED_STATUSES.has(initial.status) || signal?.aborted) return initial;
+    const untilExpiry = Date.parse(initial.expires_at) - ctx.clock.now().getTime();
+    const waitMs = Math.max(0, Math.min(waitSeconds * 1000, untilExpiry + 50));
+    timer = setTimeout(wake, waitMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    await woken;
+    return await readOtpRequest(ctx, id, scope);
+  } finally {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

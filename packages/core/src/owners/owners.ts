@@ -1,0 +1,99 @@
+import { AppError } from '@agent-otp/shared';
+import { type CoreContext, nowIso } from '../context.js';
+import { newId } from '../ids.js';
+import { hashSecret, newSecret } from '../secrets.js';
+
+/** The owner the CLI acts for on a single-owner install. */
+export const DEFAULT_OWNER_EMAIL = 'owner@localhost';
+
+export interface Owner {
+  id: string;
+  email: string;
+}
+
+/**
+ * Returns the only owner, creating the default local owner on a fresh install. Refuses
+ * when several owners exist, because then "the owner" is ambiguous.
+ *
+ * @example
+ * const owner = await ensureDefaultOwner(ctx);
+ */
+export async function ensureDefaultOwner(ctx: CoreContext): Promise<Owner> {
+  const users = await ctx.database.db.selectFrom('users').select(['id', 'email']).limit(2).execute();
+  if (users.length > 1)
+    throw new AppError('CONFLICT', 'several owners exist; name one with --user EMAIL');
+  if (users[0]) return users[0];
+  const owner = { id: newId('usr'), email: DEFAULT_OWNER_EMAIL };
+  await ctx.database.db
+    .insertInto('users')
+    .values({ ...owner, password_hash: null, created_at: nowIso(ctx) })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute();
+  const row = await ctx.database.db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('email', '=', DEFAULT_OWNER_EMAIL)
+    .executeTakeFirstOrThrow();
+  return row;
+}
+
+/** Finds an owner by email (case-insensitive), or fails with NOT_FOUND. */
+export async function findOwnerByEmail(ctx: CoreContext, email: string): Promise<Owner> {
+  const row = await ctx.database.db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('email', '=', email.trim().toLowerCase())
+    .executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', `no owner with email ${email}`);
+  return row;
+}
+
+/**
+ * Issues a short-lived owner bearer token (`os_…`) for the local CLI. Whoever can open the
+ * database can already act as any owner, so the CLI mints its own token and then talks to
+ * the running server like any other owner client, which wakes waiting agents at once.
+ *
+ * @example
+ * const token = await createOwnerToken(ctx, owner.id, 300);
+ */
+export async function createOwnerToken(ctx: CoreContext, userId: string, ttlSeconds: number): Promise<string> {
+  const { secret, hash } = newSecret('os');
+  const now = ctx.clock.now();
+  await ctx.database.db
+    .insertInto('sessions')
+    .values({
+      id: newId('ses'),
+      token_hash: hash,
+      user_id: userId,
+      kind: 'cli',
+      csrf_token_hash: null,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+      last_seen_at: null,
+    })
+    .execute();
+  return secret;
+}
+
+/**
+ * Resolves an owner bearer token to its owner, or fails with UNAUTHORIZED. Expired tokens
+ * are refused (and removed).
+ *
+ * @example
+ * const owner = await authenticateOwnerToken(ctx, 'os_…');
+ */
+export async function authenticateOwnerToken(ctx: CoreContext, token: string): Promise<Owner> {
+  const row = await ctx.database.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id as sessionId', 'sessions.expires_at', 'users.id', 'users.email'])
+    .where('sessions.token_hash', '=', hashSecret(token))
+    .where('sessions.kind', '=', 'cli')
+    .executeTakeFirst();
+  if (!row) throw new AppError('UNAUTHORIZED', 'owner token is not valid');
+  if (row.expires_at <= nowIso(ctx)) {
+    await ctx.database.db.deleteFrom('sessions').where('id', '=', row.sessionId).execute();
+    throw new AppError('UNAUTHORIZED', 'owner token has expired');
+  }
+  return { id: row.id, email: row.email };
+}

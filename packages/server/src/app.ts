@@ -1,0 +1,131 @@
+import type { MiddlewareHandler } from 'hono';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv, ServerServices } from './env.js';
+import { agentAuth, ownerAuth, sourceAuth } from './middleware/auth.js';
+import { createErrorHandler, errorResponse } from './middleware/errors.js';
+import { limitBody, refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
+import { createRouter } from './openapi-app.js';
+import { registerCaptureMessage } from './routes/capture/capture-message.js';
+import { registerDeliver } from './routes/capture/deliver.js';
+import { registerListCaptureRequests } from './routes/capture/list-capture-requests.js';
+import { registerDocs } from './routes/meta/docs.js';
+import { registerHealth } from './routes/meta/health.js';
+import { registerCancelOtp } from './routes/otp/cancel-otp.js';
+import { registerConsumeOtp } from './routes/otp/consume-otp.js';
+import { registerCreateOtp } from './routes/otp/create-otp.js';
+import { registerGetOtp } from './routes/otp/get-otp.js';
+import { registerOtpEvents } from './routes/otp/otp-events.js';
+import { registerOwnerAgents } from './routes/owner/agents.js';
+import { registerOwnerAudit } from './routes/owner/audit.js';
+import { registerOwnerCapture } from './routes/owner/owner-capture.js';
+import { registerOwnerRequests } from './routes/owner/requests.js';
+import { registerOwnerSources } from './routes/owner/sources.js';
+
+const API_BODY_LIMIT = 64 * 1024;
+/** Plaintext forwarders may post a whole HTML email. */
+const CAPTURE_MESSAGE_BODY_LIMIT = 2 * 1024 * 1024;
+
+/** A structured access log line per request: never bodies, headers or query strings. */
+function accessLog(services: ServerServices): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    services.logger.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  };
+}
+
+/**
+ * The HTTP application: agent, capture and owner APIs, the OpenAPI document at
+ * `/openapi.json` and its reference page at `/docs`.
+ *
+ * @example
+ * const app = createApp(services);
+ * const res = await app.request('/healthz');
+ */
+export function createApp(services: ServerServices) {
+  const app = createRouter();
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', accessLog(services));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+  app.use('/api/*', refuseWhileShuttingDown(services.shutdownSignal));
+  app.use('/api/*', requireJsonBody);
+  app.use('/api/*', (c, next) =>
+    limitBody(c.req.path === '/api/v1/capture/messages' ? CAPTURE_MESSAGE_BODY_LIMIT : API_BODY_LIMIT)(c, next),
+  );
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  app.use('/api/v1/otp', agentAuth(services));
+  app.use('/api/v1/otp/*', agentAuth(services));
+  app.use('/api/v1/capture/*', sourceAuth(services));
+  for (const path of ['requests', 'agents', 'sources', 'audit', 'owner']) {
+    app.use(`/api/v1/${path}`, ownerAuth(services));
+    app.use(`/api/v1/${path}/*`, ownerAuth(services));
+  }
+
+  registerCreateOtp(app, services);
+  registerGetOtp(app, services);
+  registerOtpEvents(app, services);
+  registerConsumeOtp(app, services);
+  registerCancelOtp(app, services);
+  registerListCaptureRequests(app, services);
+  registerDeliver(app, services);
+  registerCaptureMessage(app, services);
+  registerOwnerRequests(app, services);
+  registerOwnerAgents(app, services);
+  registerOwnerSources(app, services);
+  registerOwnerAudit(app, services);
+  registerOwnerCapture(app, services);
+  registerHealth(app, services);
+  registerDocs(app);
+
+  for (const [name, description] of [
+    ['agentKey', 'Agent API key: `Authorization: Bearer ak_live_…` or `ak_test_…`'],
+    ['sourceToken', 'Capture-source token: `Authorization: Bearer cs_…`'],
+    ['ownerToken', 'Owner credential: `Authorization: Bearer os_…` (minted by the local CLI)'],
+  ] as const) {
+    app.openAPIRegistry.registerComponent('securitySchemes', name, { type: 'http', scheme: 'bearer', description });
+  }
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Agent OTP',
+      version: '1.0.0',
+      description: 'One verification code or permission at a time for AI agents, approved by their owner, end-to-end encrypted.',
+    },
+  });
+
+  app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError(createErrorHandler(services.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

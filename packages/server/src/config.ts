@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * Every setting, read from the environment once at start-up. A bad value stops start-up
+ * with a message naming the variable. Nothing else in the code base reads `process.env`.
+ */
+export const ConfigSchema = z
+  .object({
+    PORT: port.default(8787),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(120),
+    LOOKBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+    SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+    TRUST_PROXY: booleanFromEnv.default(false),
+    TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+    TELEGRAM_ADMIN_ID: z.coerce.number().int().positive().optional(),
+    TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: z.url().optional(),
+    POLICY_FILE: z.string().min(1).optional(),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    dataDir: resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    logLevel: env.LOG_LEVEL,
+    rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST },
+    lookbackSeconds: env.LOOKBACK_SECONDS,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    trustProxy: env.TRUST_PROXY,
+    telegram: {
+      botToken: env.TELEGRAM_BOT_TOKEN,
+      adminId: env.TELEGRAM_ADMIN_ID,
+      apiRoot: env.TELEGRAM_API_ROOT,
+      webhookUrl: env.TELEGRAM_WEBHOOK_URL,
+    },
+    policyFile: env.POLICY_FILE,
+  }));
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A configuration problem, naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses the environment into a {@link Config}, or throws a {@link ConfigError} that
+ * names every bad variable.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most shells' `FOO= agent-otp serve`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}

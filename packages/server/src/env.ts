@@ -1,0 +1,21 @@
+import type { AuthenticatedAgent, AuthenticatedSource, CoreContext, Owner } from '@agent-otp/core';
+import type { RequestIdVariables } from 'hono/request-id';
+import type { Logger } from './logger.js';
+import type { RateLimiter } from './middleware/rate-limit.js';
+
+/** Services the HTTP layer needs, built once by the composition root. */
+export interface ServerServices {
+  ctx: CoreContext;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  /** Set while shutting down: new requests get 503, long-polls return early. */
+  shutdownSignal: AbortSignal;
+}
+
+export interface AppEnv {
+  Variables: RequestIdVariables & {
+    agent: AuthenticatedAgent;
+    source: AuthenticatedSource;
+    owner: Owner;
+  };
+}

@@ -1,0 +1,28 @@
+import { captureMessage, incomingMessage } from '@agent-otp/core';
+import { CaptureMessageBody, CaptureMessageResponse } from '@agent-otp/shared';
+import { createRoute } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
+
+export const captureMessageRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/capture/messages',
+  tags: ['Capture'],
+  summary: 'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
+  security: sourceSecurity,
+  request: { body: { required: true, content: { 'application/json': { schema: CaptureMessageBody } } } },
+  responses: {
+    200: { description: 'Whether the message served a request.', content: { 'application/json': { schema: CaptureMessageResponse } } },
+    ...errorResponses(403),
+  },
+});
+
+export function registerCaptureMessage(app: Router, services: ServerServices) {
+  app.openapi(captureMessageRoute, async (c) => {
+    const source = c.get('source');
+    const body = c.req.valid('json');
+    const receivedAt = body.receivedAt ? new Date(body.receivedAt) : services.ctx.clock.now();
+    const result = await captureMessage(services.ctx, source, incomingMessage(source.kind, body, receivedAt));
+    return c.json(result, 200);
+  });
+}

@@ -1,0 +1,28 @@
+import { waitForOpenRequests } from '@agent-otp/core';
+import { CaptureRequestList, WaitQuery } from '@agent-otp/shared';
+import { createRoute } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
+import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
+
+export const listCaptureRequestsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/capture/requests',
+  tags: ['Capture'],
+  summary: 'Open requests this source may serve (filters and public keys); ?wait=N long-polls',
+  security: sourceSecurity,
+  request: { query: WaitQuery },
+  responses: {
+    200: { description: 'Oldest first.', content: { 'application/json': { schema: CaptureRequestList } } },
+    ...errorResponses(),
+  },
+});
+
+export function registerListCaptureRequests(app: Router, services: ServerServices) {
+  app.openapi(listCaptureRequestsRoute, async (c) => {
+    const { wait } = c.req.valid('query');
+    const signal = abortOnDisconnect(c, services.shutdownSignal);
+    const requests = await waitForOpenRequests(services.ctx, c.get('source'), wait ?? 0, signal);
+    return c.json({ requests, serverTime: services.ctx.clock.now().toISOString() }, 200);
+  });
+}

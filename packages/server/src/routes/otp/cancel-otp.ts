@@ -1,0 +1,25 @@
+import { cancelOtpRequest } from '@agent-otp/core';
+import { OtpRequest, OtpRequestId } from '@agent-otp/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+
+export const cancelOtpRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/otp/{id}',
+  tags: ['OTP'],
+  summary: 'Cancel an open request; any held code is erased',
+  security: agentSecurity,
+  request: { params: z.object({ id: OtpRequestId }) },
+  responses: {
+    200: { description: 'The cancelled request.', content: { 'application/json': { schema: OtpRequest } } },
+    ...errorResponses(404, 409, 410),
+  },
+});
+
+export function registerCancelOtp(app: Router, services: ServerServices) {
+  app.openapi(cancelOtpRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(await cancelOtpRequest(services.ctx, c.get('agent'), id), 200);
+  });
+}

@@ -1,0 +1,25 @@
+import { createOtpRequest } from '@agent-otp/core';
+import { CreateOtpRequestBody, OtpRequest } from '@agent-otp/shared';
+import { createRoute } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+
+export const createOtpRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/otp',
+  tags: ['OTP'],
+  summary: 'Request one verification code',
+  security: agentSecurity,
+  request: { body: { required: true, content: { 'application/json': { schema: CreateOtpRequestBody } } } },
+  responses: {
+    201: { description: 'Created; waits for the owner unless the key is a test key.', content: { 'application/json': { schema: OtpRequest } } },
+    ...errorResponses(),
+  },
+});
+
+export function registerCreateOtp(app: Router, services: ServerServices) {
+  app.openapi(createOtpRoute, async (c) => {
+    const request = await createOtpRequest(services.ctx, c.get('agent'), c.req.valid('json'));
+    return c.json(request, 201);
+  });
+}

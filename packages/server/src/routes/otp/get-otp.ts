@@ -1,0 +1,29 @@
+import { toApiOtpRequest, waitForOtpChange } from '@agent-otp/core';
+import { OtpRequest, OtpRequestId, WaitQuery } from '@agent-otp/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { abortOnDisconnect } from './abort-on-disconnect.js';
+
+export const getOtpRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/otp/{id}',
+  tags: ['OTP'],
+  summary: 'Read a request’s status; with ?wait=N, long-poll for a change',
+  security: agentSecurity,
+  request: { params: z.object({ id: OtpRequestId }), query: WaitQuery },
+  responses: {
+    200: { description: 'The request (never its payload).', content: { 'application/json': { schema: OtpRequest } } },
+    ...errorResponses(404),
+  },
+});
+
+export function registerGetOtp(app: Router, services: ServerServices) {
+  app.openapi(getOtpRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { wait } = c.req.valid('query');
+    const signal = abortOnDisconnect(c, services.shutdownSignal);
+    const row = await waitForOtpChange(services.ctx, id, { agentId: c.get('agent').agentId }, wait ?? 0, signal);
+    return c.json(toApiOtpRequest(services.ctx, row), 200);
+  });
+}

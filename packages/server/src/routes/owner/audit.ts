@@ -1,0 +1,32 @@
+import { listAuditEvents, verifyAudit } from '@agent-otp/core';
+import { AuditEventList, AuditVerification, PageQuery } from '@agent-otp/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit',
+  tags: ['Owner'],
+  summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
+  security: ownerSecurity,
+  request: { query: PageQuery.extend({ q: z.string().max(200).optional() }) },
+  responses: { 200: { description: 'One page.', content: { 'application/json': { schema: AuditEventList } } }, ...errorResponses() },
+});
+
+const verifyRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/audit/verify',
+  tags: ['Owner'],
+  summary: 'Check the owner’s audit hash chain and name the first broken row',
+  security: ownerSecurity,
+  responses: { 200: { description: 'The verdict.', content: { 'application/json': { schema: AuditVerification } } }, ...errorResponses() },
+});
+
+export function registerOwnerAudit(app: Router, services: ServerServices) {
+  app.openapi(listRoute, async (c) => {
+    const { limit, cursor, q } = c.req.valid('query');
+    return c.json(await listAuditEvents(services.ctx, { ownerId: c.get('owner').id, limit, cursor, search: q }), 200);
+  });
+  app.openapi(verifyRoute, async (c) => c.json(await verifyAudit(services.ctx, c.get('owner').id), 200));
+}

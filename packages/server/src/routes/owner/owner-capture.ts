@@ -1,0 +1,28 @@
+import { captureMessage, incomingMessage } from '@agent-otp/core';
+import { CaptureMessageResponse, OwnerCaptureBody } from '@agent-otp/shared';
+import { createRoute } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/api/v1/owner/capture',
+  tags: ['Owner'],
+  summary: 'Feed one message through the capture path as the owner (the CLI’s `capture`, for demos and tests)',
+  security: ownerSecurity,
+  request: { body: { required: true, content: { 'application/json': { schema: OwnerCaptureBody } } } },
+  responses: {
+    200: { description: 'Whether the message served a request.', content: { 'application/json': { schema: CaptureMessageResponse } } },
+    ...errorResponses(),
+  },
+});
+
+export function registerOwnerCapture(app: Router, services: ServerServices) {
+  app.openapi(route, async (c) => {
+    const owner = c.get('owner');
+    const body = c.req.valid('json');
+    const source = { sourceId: `owner:${owner.id}`, ownerId: owner.id, kind: body.source, name: `${owner.email} (manual capture)` };
+    const message = incomingMessage(body.source, body, services.ctx.clock.now());
+    return c.json(await captureMessage(services.ctx, source, message), 200);
+  });
+}

@@ -1,0 +1,61 @@
+import { createCaptureSource, listCaptureSources, revokeCaptureSource } from '@agent-otp/core';
+import { CaptureSource, CreateSourceBody, SourceId, SourceWithToken } from '@agent-otp/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { OWNER_TOKEN_CHANNEL, ownerActor } from './owner-actor.js';
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/api/v1/sources',
+    tags: ['Owner'],
+    summary: 'The owner’s capture sources and when each was last seen',
+    security: ownerSecurity,
+    responses: { 200: { description: 'Sources.', content: json(z.object({ sources: z.array(CaptureSource) })) }, ...errorResponses() },
+  }),
+  create: createRoute({
+    method: 'post',
+    path: '/api/v1/sources',
+    tags: ['Owner'],
+    summary: 'Create a capture source; its token is in this response only',
+    security: ownerSecurity,
+    request: { body: { required: true, content: json(CreateSourceBody) } },
+    responses: { 201: { description: 'Created.', content: json(SourceWithToken) }, ...errorResponses() },
+  }),
+  revoke: createRoute({
+    method: 'post',
+    path: '/api/v1/sources/{id}/revoke',
+    tags: ['Owner'],
+    summary: 'Revoke a capture source’s token',
+    security: ownerSecurity,
+    request: { params: z.object({ id: SourceId }) },
+    responses: { 200: { description: 'Revoked.', content: json(CaptureSource) }, ...errorResponses(404, 409) },
+  }),
+};
+
+export function registerOwnerSources(app: Router, services: ServerServices) {
+  app.openapi(routes.list, async (c) => c.json({ sources: await listCaptureSources(services.ctx, c.get('owner').id) }, 200));
+  app.openapi(routes.create, async (c) => {
+    const owner = c.get('owner');
+    const body = c.req.valid('json');
+    const created = await createCaptureSource(services.ctx, {
+      ...body,
+      ownerId: owner.id,
+      actor: ownerActor(owner, OWNER_TOKEN_CHANNEL),
+    });
+    return c.json(created, 201);
+  });
+  app.openapi(routes.revoke, async (c) => {
+    const owner = c.get('owner');
+    const { id } = c.req.valid('param');
+    const revoked = await revokeCaptureSource(services.ctx, {
+      ownerId: owner.id,
+      sourceId: id,
+      actor: ownerActor(owner, OWNER_TOKEN_CHANNEL),
+    });
+    return c.json(revoked, 200);
+  });
+}

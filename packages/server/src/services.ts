@@ -1,0 +1,78 @@
+import { type CoreContext, type EventBus, expireOverdueRequests, InProcessEventBus, systemClock } from '@agent-otp/core';
+import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import type { ServerServices } from './env.js';
+import { createLogger, type Logger } from './logger.js';
+import { RateLimiter } from './middleware/rate-limit.js';
+import { PostgresEventBus } from './postgres-event-bus.js';
+
+export interface RunningServices extends ServerServices {
+  config: Config;
+  /** Stops background work and closes the database. */
+  close(): Promise<void>;
+  /** Signals long-polls and streams to finish (first step of a graceful shutdown). */
+  beginShutdown(): void;
+}
+
+export interface CreateServicesOptions {
+  logDestination?: DestinationStream;
+  /** An already open database (tests); otherwise opened from config. */
+  database?: DatabaseHandle;
+  /** Run the expiry sweeper (default true). */
+  sweeper?: boolean;
+}
+
+/**
+ * The composition root: opens the database, picks the event bus (in-process for SQLite,
+ * LISTEN/NOTIFY for PostgreSQL), starts the expiry sweeper, and builds the core context.
+ *
+ * @example
+ * const services = await createServices(loadConfig(process.env));
+ */
+export async function createServices(config: Config, options: CreateServicesOptions = {}): Promise<RunningServices> {
+  const logger: Logger = createLogger(config.logLevel, options.logDestination);
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const bus: EventBus =
+    database.dialect === 'postgres' ? await PostgresEventBus.start(database, logger) : new InProcessEventBus();
+  const ctx: CoreContext = {
+    database,
+    bus,
+    clock: systemClock,
+    publicUrl: config.publicUrl,
+    lookbackSeconds: config.lookbackSeconds,
+  };
+  const shutdown = new AbortController();
+
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const expired = await expireOverdueRequests(ctx);
+      if (expired > 0) logger.info({ expired }, 'expired overdue requests');
+    } catch (error) {
+      logger.error({ err: { message: (error as Error).message } }, 'expiry sweep failed');
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweeper = options.sweeper === false ? undefined : setInterval(sweep, config.sweepIntervalMs);
+  sweeper?.unref();
+
+  return {
+    config,
+    ctx,
+    logger,
+    rateLimiter: new RateLimiter(config.rateLimit),
+    shutdownSignal: shutdown.signal,
+    beginShutdown: () => shutdown.abort(),
+    async close() {
+      shutdown.abort();
+      if (sweeper) clearInterval(sweeper);
+      await bus.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
