@@ -76,6 +76,8 @@ function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // Erased ciphertext is overwritten on disk, not just unlinked from the b-tree.
+  sqlite.pragma('secure_delete = ON');
   // The CLI and the server share the file; wait for each other's short write locks.
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });

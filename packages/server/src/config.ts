@@ -5,7 +5,8 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 asks the OS for a free port (tests, benchmarks).
+const port = z.coerce.number().int().min(0).max(65535);
 
 /**
  * Every setting, read from the environment once at start-up. A bad value stops start-up
