@@ -1,0 +1,117 @@
+import { listOwnerRequests } from '@agent-otp/core';
+import {
+  type CaptureMessageResponse,
+  OtpRequestId,
+  OwnerCaptureBody,
+  type OwnerOtpRequest,
+} from '@agent-otp/shared';
+import type { Command } from 'commander';
+import { CliError, output, resolveOwner, withCore } from '../runtime.js';
+import { callServerAsOwner, serverUrl } from '../server-client.js';
+
+function describeRequest(r: OwnerOtpRequest): string {
+  const seconds = Math.max(0, Math.round((Date.parse(r.expiresAt) - Date.now()) / 1000));
+  return [
+    `${r.id}  ${r.agent.name}: ${r.reason}`,
+    `  expected sender: ${r.expectedSender ?? '(any)'}; sources: ${r.filter.sources.join(', ')}; sender pattern: ${
+      r.filter.senderPattern ?? '(any)'
+    }`,
+    `  agent key: ${r.keyFingerprint}; expires in ${seconds} s`,
+  ].join('\n');
+}
+
+function parseRequestId(id: string): string {
+  const parsed = OtpRequestId.safeParse(id);
+  if (!parsed.success) throw new CliError(`${id} is not an OTP request ID (otp_…)`);
+  return parsed.data;
+}
+
+/** `pending`, `approve`, `deny`, `capture`. */
+export function registerRequestCommands(program: Command): void {
+  program
+    .command('pending')
+    .description('list requests waiting for your approval')
+    .option('--user <email>', 'owner (default: the only owner)')
+    .option('--json', 'print JSON')
+    .action(async (options: { user?: string; json?: boolean }) => {
+      await withCore(async (ctx) => {
+        const owner = await resolveOwner(ctx, options.user);
+        const { requests } = await listOwnerRequests(ctx, { ownerId: owner.id, status: 'pending_approval', limit: 200 });
+        output(options.json, requests, () =>
+          requests.length === 0 ? 'Nothing is waiting for approval.' : requests.map(describeRequest).join('\n'),
+        );
+      });
+    });
+
+  for (const outcome of ['approve', 'deny'] as const) {
+    program
+      .command(`${outcome} <requestId>`)
+      .description(`${outcome} a pending request (through the running server, so the agent wakes at once)`)
+      .option('--url <url>', 'server URL (default AGENT_OTP_URL or http://localhost:PORT)')
+      .option('--user <email>', 'owner (default: the only owner)')
+      .option('--json', 'print JSON')
+      .action(async (requestId: string, options: { url?: string; user?: string; json?: boolean }) => {
+        const id = parseRequestId(requestId);
+        await withCore(async (ctx, config) => {
+          const owner = await resolveOwner(ctx, options.user);
+          const request = await callServerAsOwner<OwnerOtpRequest>(ctx, owner, serverUrl(config, options.url), `/api/v1/requests/${id}/${outcome}`, {
+            method: 'POST',
+          });
+          output(options.json, request, () => `${outcome === 'approve' ? 'Approved' : 'Denied'} ${id}: now ${request.status}.`);
+        });
+      });
+  }
+
+  program
+    .command('capture')
+    .description('feed one incoming message through the relay exactly as a capture source would')
+    .requiredOption('--source <kind>', 'sms or email')
+    .requiredOption('--from <sender>', 'sender address or SMS sender id')
+    .option('--subject <subject>', 'email subject')
+    .option('--text <text>', 'message text')
+    .option('--html <html>', 'email HTML body')
+    .option('--url <url>', 'server URL (default AGENT_OTP_URL or http://localhost:PORT)')
+    .option('--user <email>', 'owner (default: the only owner)')
+    .option('--json', 'print JSON')
+    .action(
+      async (options: {
+        source: string;
+        from: string;
+        subject?: string;
+        text?: string;
+        html?: string;
+        url?: string;
+        user?: string;
+        json?: boolean;
+      }) => {
+        const body = OwnerCaptureBody.safeParse({
+          source: options.source,
+          from: options.from,
+          subject: options.subject,
+          text: options.text,
+          html: options.html,
+        });
+        if (!body.success) {
+          const issue = body.error.issues[0];
+          throw new CliError(`--${String(issue?.path[0] ?? 'source')}: ${issue?.message ?? 'invalid'}`);
+        }
+        if (body.data.text === undefined && body.data.html === undefined && body.data.subject === undefined)
+          throw new CliError('give the message with --text, --html or --subject');
+        await withCore(async (ctx, config) => {
+          const owner = await resolveOwner(ctx, options.user);
+          const result = await callServerAsOwner<CaptureMessageResponse>(ctx, owner, serverUrl(config, options.url), '/api/v1/owner/capture', {
+            method: 'POST',
+            body: body.data,
+          });
+          output(options.json, result, () => {
+            if (result.reason === 'delivered')
+              return `Delivered an encrypted code to ${result.requestId} (${
+                result.status === 'pending_approval' ? 'held until you approve' : 'ready for the agent'
+              }).`;
+            if (result.reason === 'no_code_found') return `Matched ${result.requestId}, but found no code in the message.`;
+            return 'No open request matches this message.';
+          });
+        });
+      },
+    );
+}

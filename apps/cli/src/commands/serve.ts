@@ -1,0 +1,29 @@
+import { ensureDefaultOwner } from '@agent-otp/core';
+import { startServer } from '@agent-otp/server';
+import type { Command } from 'commander';
+import { cliConfig } from '../runtime.js';
+
+/** `agent-otp serve`: the relay, until SIGINT/SIGTERM, then a graceful stop. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the relay (HTTP API, expiry sweeper) on PORT with DATA_DIR / DATABASE_URL')
+    .action(async () => {
+      const config = cliConfig();
+      const server = await startServer(config);
+      await ensureDefaultOwner(server.services.ctx).catch(() => undefined);
+      process.stderr.write(
+        `Agent OTP relay on ${server.url} (${server.services.ctx.database.dialect}${
+          config.databaseUrl ? '' : ` in ${config.dataDir}`
+        }); API reference at ${server.url}/docs\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          process.stderr.write(`${signal}: stopping gracefully…\n`);
+          void server.stop().then(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

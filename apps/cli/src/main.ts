@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { registerAgentCommands } from './commands/agents.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerExtractCommand } from './commands/extract.js';
+import { registerRequestCommands } from './commands/requests.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerSourceCommands } from './commands/sources.js';
+import { describeError } from './runtime.js';
+
+const program = new Command('agent-otp')
+  .description('Agent OTP: one verification code or permission at a time for AI agents, approved by you.')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServeCommand(program);
+registerAgentCommands(program);
+registerSourceCommands(program);
+registerRequestCommands(program);
+registerAuditCommands(program);
+registerExtractCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`agent-otp: ${describeError(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,66 @@
+import {
+  type Actor,
+  type CoreContext,
+  ensureDefaultOwner,
+  findOwnerByEmail,
+  InProcessEventBus,
+  type Owner,
+  systemClock,
+} from '@agent-otp/core';
+import { openDatabase } from '@agent-otp/db';
+import { AppError } from '@agent-otp/shared';
+import { type Config, loadConfig } from '@agent-otp/server';
+
+/** The CLI's configuration: the same variables the server reads, parsed once. */
+export function cliConfig(): Config {
+  return loadConfig(process.env);
+}
+
+/**
+ * Opens the database named by DATA_DIR / DATABASE_URL, runs `fn` with a core context, and
+ * closes it. Commands that only read or manage agents use this directly.
+ */
+export async function withCore<T>(fn: (ctx: CoreContext, config: Config) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const bus = new InProcessEventBus();
+  const ctx: CoreContext = {
+    database,
+    bus,
+    clock: systemClock,
+    publicUrl: config.publicUrl,
+    lookbackSeconds: config.lookbackSeconds,
+  };
+  try {
+    return await fn(ctx, config);
+  } finally {
+    await bus.close();
+    await database.close();
+  }
+}
+
+/** The owner a command acts for: `--user EMAIL`, or the only owner (created on a fresh install). */
+export async function resolveOwner(ctx: CoreContext, email?: string): Promise<Owner> {
+  return email ? findOwnerByEmail(ctx, email) : ensureDefaultOwner(ctx);
+}
+
+export function cliActor(owner: Owner): Actor {
+  return { type: 'owner', id: owner.id, label: owner.email, channel: 'cli' };
+}
+
+/** Prints JSON or human text. */
+export function output(json: boolean | undefined, value: unknown, human: () => string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+/** A failure to show the user as one line, without a stack trace. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof AppError || error instanceof CliError) return error.message;
+  if (error instanceof Error && error.name === 'ConfigError') return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,53 @@
+import { type CoreContext, createOwnerToken, type Owner } from '@agent-otp/core';
+import type { Config } from '@agent-otp/server';
+import { CliError } from './runtime.js';
+
+/** Where the running server is: --url, AGENT_OTP_URL, or localhost on PORT. */
+export function serverUrl(config: Config, flag?: string): string {
+  const url = flag ?? process.env.AGENT_OTP_URL ?? `http://localhost:${config.port}`;
+  try {
+    return new URL(url).toString().replace(/\/+$/, '');
+  } catch {
+    throw new CliError(`--url / AGENT_OTP_URL is not a URL: ${url}`);
+  }
+}
+
+/**
+ * Calls the running server as the owner. The CLI mints a short-lived owner token straight
+ * in the database (it can open it, so it is already trusted as the owner) and then goes
+ * through the server, so waiting agents wake at once.
+ */
+export async function callServerAsOwner<T>(
+  ctx: CoreContext,
+  owner: Owner,
+  baseUrl: string,
+  path: string,
+  init: { method: 'GET' | 'POST'; body?: unknown },
+): Promise<T> {
+  const token = await createOwnerToken(ctx, owner.id, 120);
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}${path}`, {
+      method: init.method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (error) {
+    const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new CliError(
+      `cannot reach the Agent OTP server at ${baseUrl} (${reason}); start it with \`npm start\` or pass --url`,
+    );
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    | { error?: { code: string; message: string } }
+    | undefined;
+  if (!response.ok) {
+    const message = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
+    throw new CliError(message);
+  }
+  return body as T;
+}

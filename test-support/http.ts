@@ -1,0 +1,64 @@
+import { bytesToBase64 } from '@agent-otp/shared';
+
+export interface CallResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * One HTTP call to the relay with a bearer credential; JSON bodies are encoded, anything
+ * else (`raw`) is sent as is, so tests can send malformed input.
+ */
+export async function call<T = any>(
+  baseUrl: string,
+  path: string,
+  options: {
+    method?: string;
+    token?: string;
+    json?: unknown;
+    raw?: string;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] ??= 'application/json';
+  } else if (options.raw !== undefined) {
+    body = options.raw;
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON (SSE, HTML): return the text.
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}
+
+/** An RSA-OAEP key pair as an agent makes it, and its public key as SPKI base64. */
+export async function agentKeyPair(modulusLength = 2048) {
+  const pair = await crypto.subtle.generateKey(
+    { name: 'RSA-OAEP', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    true,
+    ['encrypt', 'decrypt'],
+  );
+  const spki = bytesToBase64(await crypto.subtle.exportKey('spki', pair.publicKey));
+  return { publicKey: spki, privateKey: pair.privateKey, pair };
+}
+
+/** Waits until `check` returns a value, polling every 20 ms, failing after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
