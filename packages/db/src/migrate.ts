@@ -24,8 +24,13 @@ class StaticMigrationProvider implements MigrationProvider {
  * @example
  * await migrateToLatest(handle.db, handle.dialect);
  */
-export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(dialect),
+    // Kysely looks its bookkeeping tables up in `public` unless told; isolated schemas must say so.
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

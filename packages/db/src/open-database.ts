@@ -56,7 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const handle = options.databaseUrl ? await openPostgres(options) : openSqlite(options);
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(handle.db, handle.dialect);
+      await migrateToLatest(handle.db, handle.dialect, handle.postgres?.schema);
     } catch (error) {
       await handle.close();
       throw error;

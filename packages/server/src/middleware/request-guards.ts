@@ -25,7 +25,9 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: maxBytes,
-    onError: () => {
+    onError: (c) => {
+      // The client may still be sending; closing stops it, and keeps the socket from being reused mid-body.
+      c.header('Connection', 'close');
       throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
     },
   });
