@@ -1,4 +1,5 @@
 import { type AuditEventRow, verifyAuditChains } from '@agent-otp/db';
+import { sql } from 'kysely';
 import type { AuditEvent, AuditVerification } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 
@@ -36,10 +37,10 @@ export async function listAuditEvents(
   const before = options.cursor ? Number.parseInt(options.cursor, 10) : Number.NaN;
   if (Number.isInteger(before)) query = query.where('seq', '<', before);
   if (options.search) {
-    // LIKE wildcards in the search text are dropped: SQLite has no default escape character.
-    const like = `%${options.search.replace(/[%_\\]/g, '')}%`;
-    query = query.where((eb) =>
-      eb.or([eb('action', 'like', like), eb('target_id', 'like', like), eb('details', 'like', like)]),
+    // LIKE with an explicit escape character behaves the same on SQLite (which has no default) and PostgreSQL.
+    const like = `%${options.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    query = query.where(
+      sql<boolean>`(${sql.ref('action')} like ${like} escape '!' or ${sql.ref('target_id')} like ${like} escape '!' or ${sql.ref('details')} like ${like} escape '!')`,
     );
   }
   const rows = await query.execute();
