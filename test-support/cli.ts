@@ -32,7 +32,12 @@ export interface CliEnvironment {
   env: Record<string, string>;
   run(args: string[], input?: string): Promise<CliResult>;
   /** Starts `agent-otp serve` and resolves when /healthz answers. */
-  serve(): Promise<{ url: string; process: ChildProcess; output: () => string; stop(): Promise<number | null> }>;
+  serve(): Promise<{
+    url: string;
+    process: ChildProcess;
+    output: () => string;
+    stop(): Promise<number | null>;
+  }>;
   cleanup(): Promise<void>;
 }
 
@@ -66,9 +71,14 @@ export async function createCliEnvironment(dialect: Dialect): Promise<CliEnviron
   }
   const run = (args: string[], input?: string) =>
     new Promise<CliResult>((resolve) => {
-      const child = execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
+      const child = execFile(
+        process.execPath,
+        [CLI, ...args],
+        { env, timeout: 30_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
       if (input !== undefined) child.stdin?.end(input);
     });
   return {
@@ -83,7 +93,10 @@ export async function createCliEnvironment(dialect: Dialect): Promise<CliEnviron
       const deadline = Date.now() + 20_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`serve exited early:\n${output}`);
-        const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) break;
         if (Date.now() > deadline) throw new Error(`serve did not start:\n${output}`);
         await new Promise((r) => setTimeout(r, 100));

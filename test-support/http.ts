@@ -1,5 +1,6 @@
 import { bytesToBase64 } from '@agent-otp/shared';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field and assert each one.
 export interface CallResult<T = any> {
   status: number;
   body: T;
@@ -10,6 +11,7 @@ export interface CallResult<T = any> {
  * One HTTP call to the relay with a bearer credential; JSON bodies are encoded, anything
  * else (`raw`) is sent as is, so tests can send malformed input.
  */
+// biome-ignore lint/suspicious/noExplicitAny: as above.
 export async function call<T = any>(
   baseUrl: string,
   path: string,
@@ -30,7 +32,11 @@ export async function call<T = any>(
   } else if (options.raw !== undefined) {
     body = options.raw;
   }
-  const response = await fetch(`${baseUrl}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: options.method ?? (body ? 'POST' : 'GET'),
+    headers,
+    body,
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -53,7 +59,10 @@ export async function agentKeyPair(modulusLength = 2048) {
 }
 
 /** Waits until `check` returns a value, polling every 20 ms, failing after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -29,7 +29,11 @@ export interface TestRelay {
   /** Every log line the server wrote. */
   logs: string[];
   dataDir: string;
-  createAgent(options?: { name?: string; test?: boolean; ownerId?: string }): Promise<{ id: string; apiKey: string }>;
+  createAgent(options?: {
+    name?: string;
+    test?: boolean;
+    ownerId?: string;
+  }): Promise<{ id: string; apiKey: string }>;
   createSource(kind: 'sms' | 'email', ownerId?: string): Promise<{ id: string; token: string }>;
   /** Owner API call helper. */
   ownerFetch(path: string, init?: RequestInit): Promise<Response>;
@@ -56,7 +60,12 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
   if (dialect === 'postgres') {
     const sharedSchema = options.shareWith?.ctx.database.postgres?.schema;
     const useSchema = sharedSchema ?? schema!;
-    database = await openDatabase({ databaseUrl: postgresUrl, dataDir, postgresSchema: useSchema, poolSize: 20 });
+    database = await openDatabase({
+      databaseUrl: postgresUrl,
+      dataDir,
+      postgresSchema: useSchema,
+      poolSize: 20,
+    });
     if (!options.shareWith) {
       dropSchema = async () => {
         const client = new pg.Client({ connectionString: postgresUrl });
@@ -105,7 +114,12 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
       return { id: agent.id, apiKey };
     },
     async createSource(kind, ownerId = owner.id) {
-      const { source, token } = await createCaptureSource(ctx, { ownerId, kind, name: `${kind}-source`, actor: SYSTEM_ACTOR });
+      const { source, token } = await createCaptureSource(ctx, {
+        ownerId,
+        kind,
+        name: `${kind}-source`,
+        actor: SYSTEM_ACTOR,
+      });
       return { id: source.id, token };
     },
     ownerFetch(path, init = {}) {
@@ -115,9 +129,18 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
       return fetch(`${url}${path}`, { ...init, headers });
     },
     async dumpDatabase() {
-      const tables = ['users', 'sessions', 'agents', 'api_keys', 'capture_sources', 'otp_requests', 'audit_events'] as const;
+      const tables = [
+        'users',
+        'sessions',
+        'agents',
+        'api_keys',
+        'capture_sources',
+        'otp_requests',
+        'audit_events',
+      ] as const;
       const parts: string[] = [];
-      for (const table of tables) parts.push(JSON.stringify(await ctx.database.db.selectFrom(table).selectAll().execute()));
+      for (const table of tables)
+        parts.push(JSON.stringify(await ctx.database.db.selectFrom(table).selectAll().execute()));
       return parts.join('\n');
     },
     async stop() {

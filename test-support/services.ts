@@ -6,7 +6,8 @@ import { describe } from 'vitest';
 export const servicesRequired = process.env.AGENT_OTP_REQUIRE_SERVICES === '1';
 
 /** The PostgreSQL the tests use; `.ci/run` exports it, the default matches this machine. */
-export const postgresUrl = process.env.AGENT_OTP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresUrl =
+  process.env.AGENT_OTP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let postgresChecked: boolean | undefined;
 
@@ -15,7 +16,9 @@ export function postgresAvailable(): boolean {
   if (postgresChecked !== undefined) return postgresChecked;
   try {
     const url = new URL(postgresUrl);
-    execFileSync('pg_isready', ['-h', url.hostname, '-p', url.port || '5432', '-t', '3'], { stdio: 'ignore' });
+    execFileSync('pg_isready', ['-h', url.hostname, '-p', url.port || '5432', '-t', '3'], {
+      stdio: 'ignore',
+    });
     postgresChecked = true;
   } catch {
     postgresChecked = false;

@@ -8,8 +8,8 @@ import {
   systemClock,
 } from '@agent-otp/core';
 import { openDatabase } from '@agent-otp/db';
-import { AppError } from '@agent-otp/shared';
 import { type Config, loadConfig } from '@agent-otp/server';
+import { AppError } from '@agent-otp/shared';
 
 /** The CLI's configuration: the same variables the server reads, parsed once. */
 export function cliConfig(): Config {

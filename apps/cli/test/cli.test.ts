@@ -33,7 +33,12 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
     const keys = await agentKeyPair();
     const created = await call(server.url, '/api/v1/otp', {
       token: agent.apiKey,
-      json: { reason: 'Sign up for Acme website', expectedSender: 'Acme', filter: { sources: ['email'], senderPattern: '*@acme.com' }, publicKey: keys.publicKey },
+      json: {
+        reason: 'Sign up for Acme website',
+        expectedSender: 'Acme',
+        filter: { sources: ['email'], senderPattern: '*@acme.com' },
+        publicKey: keys.publicKey,
+      },
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
@@ -52,18 +57,36 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
     expect((await waiting).body.status).toBe('approved');
     expect(Date.now() - started).toBeLessThan(15_000);
 
-    const capture = await cli.run(['capture', '--source', 'email', '--from', 'noreply@acme.com', '--subject', 'Your verification code', '--text', 'Your code is 847291']);
+    const capture = await cli.run([
+      'capture',
+      '--source',
+      'email',
+      '--from',
+      'noreply@acme.com',
+      '--subject',
+      'Your verification code',
+      '--text',
+      'Your code is 847291',
+    ]);
     expect(capture.code).toBe(0);
     expect(capture.stdout).toContain('Delivered an encrypted code');
     expect(capture.stdout).not.toContain('847291');
 
-    const consumed = await call(server.url, `/api/v1/otp/${id}/consume`, { method: 'POST', token: agent.apiKey });
-    expect((await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, id)).code).toBe('847291');
+    const consumed = await call(server.url, `/api/v1/otp/${id}/consume`, {
+      method: 'POST',
+      token: agent.apiKey,
+    });
+    expect((await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, id)).code).toBe(
+      '847291',
+    );
   });
 
   it('denies through the server and reports a second decision as a conflict', async () => {
     const keys = await agentKeyPair();
-    const created = await call(server.url, '/api/v1/otp', { token: agent.apiKey, json: { reason: 'deny me', publicKey: keys.publicKey } });
+    const created = await call(server.url, '/api/v1/otp', {
+      token: agent.apiKey,
+      json: { reason: 'deny me', publicKey: keys.publicKey },
+    });
     const deny = await cli.run(['deny', created.body.id]);
     expect(deny.code).toBe(0);
     const status = await call(server.url, `/api/v1/otp/${created.body.id}`, { token: agent.apiKey });
@@ -74,16 +97,26 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
   });
 
   it('creates capture-source tokens, rotates and revokes keys', async () => {
-    const source = JSON.parse((await cli.run(['source:create', '--kind', 'sms', '--name', 'Pixel', '--json'])).stdout);
+    const source = JSON.parse(
+      (await cli.run(['source:create', '--kind', 'sms', '--name', 'Pixel', '--json'])).stdout,
+    );
     expect(source.token).toMatch(/^cs_/);
     expect((await call(server.url, '/api/v1/capture/requests', { token: source.token })).status).toBe(200);
 
     const rotated = JSON.parse((await cli.run(['key:rotate', agent.id, '--json'])).stdout);
     expect((await call(server.url, '/api/v1/capture/requests', { token: agent.apiKey })).status).toBe(401);
-    expect((await call(server.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: agent.apiKey })).status).toBe(401);
-    expect((await call(server.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotated.apiKey })).status).toBe(404);
+    expect(
+      (await call(server.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: agent.apiKey })).status,
+    ).toBe(401);
+    expect(
+      (await call(server.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotated.apiKey }))
+        .status,
+    ).toBe(404);
     expect((await cli.run(['agent:revoke', agent.id])).code).toBe(0);
-    expect((await call(server.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotated.apiKey })).status).toBe(401);
+    expect(
+      (await call(server.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotated.apiKey }))
+        .status,
+    ).toBe(401);
   });
 
   it('refuses bad input with a message naming it', async () => {
@@ -96,7 +129,12 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
     const noBody = await cli.run(['capture', '--source', 'email', '--from', 'a@b.c']);
     expect(noBody.code).toBe(1);
     expect(noBody.stderr).toMatch(/--text/);
-    const unreachable = await cli.run(['approve', 'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', '--url', 'http://127.0.0.1:9']);
+    const unreachable = await cli.run([
+      'approve',
+      'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+      '--url',
+      'http://127.0.0.1:9',
+    ]);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toMatch(/cannot reach the Agent OTP server/);
   });
@@ -111,8 +149,16 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
     const { openDatabase } = await import('@agent-otp/db');
     const handle = await openDatabase({ databaseUrl: cli.env.DATABASE_URL, dataDir: cli.env.DATA_DIR! });
     try {
-      const row = await handle.db.selectFrom('audit_events').selectAll().where('action', '=', 'otp.approved').executeTakeFirstOrThrow();
-      await handle.db.updateTable('audit_events').set({ channel: 'telegram' }).where('id', '=', row.id).execute();
+      const row = await handle.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('action', '=', 'otp.approved')
+        .executeTakeFirstOrThrow();
+      await handle.db
+        .updateTable('audit_events')
+        .set({ channel: 'telegram' })
+        .where('id', '=', row.id)
+        .execute();
       const broken = await cli.run(['audit:verify']);
       expect(broken.code).toBe(1);
       expect(broken.stdout).toContain(row.id);

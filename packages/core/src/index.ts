@@ -1,5 +1,6 @@
 export * from './agents/agents.js';
 export * from './agents/authenticate-api-key.js';
+export * from './approvals/decisions.js';
 export * from './audit/actor.js';
 export * from './audit/list-audit-events.js';
 export * from './audit/record-audit-event.js';

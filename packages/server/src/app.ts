@@ -76,7 +76,10 @@ export function createApp(services: ServerServices) {
   app.use('/api/*', refuseWhileShuttingDown(services.shutdownSignal));
   app.use('/api/*', requireJsonBody);
   app.use('/api/*', (c, next) =>
-    limitBody(c.req.path === '/api/v1/capture/messages' ? CAPTURE_MESSAGE_BODY_LIMIT : API_BODY_LIMIT)(c, next),
+    limitBody(c.req.path === '/api/v1/capture/messages' ? CAPTURE_MESSAGE_BODY_LIMIT : API_BODY_LIMIT)(
+      c,
+      next,
+    ),
   );
   app.use('/api/*', async (c, next) => {
     await next();
@@ -112,14 +115,19 @@ export function createApp(services: ServerServices) {
     ['sourceToken', 'Capture-source token: `Authorization: Bearer cs_…`'],
     ['ownerToken', 'Owner credential: `Authorization: Bearer os_…` (minted by the local CLI)'],
   ] as const) {
-    app.openAPIRegistry.registerComponent('securitySchemes', name, { type: 'http', scheme: 'bearer', description });
+    app.openAPIRegistry.registerComponent('securitySchemes', name, {
+      type: 'http',
+      scheme: 'bearer',
+      description,
+    });
   }
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Agent OTP',
       version: '1.0.0',
-      description: 'One verification code or permission at a time for AI agents, approved by their owner, end-to-end encrypted.',
+      description:
+        'One verification code or permission at a time for AI agents, approved by their owner, end-to-end encrypted.',
     },
   });
 

@@ -1,5 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { ErrorResponse } from '@agent-otp/shared';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './env.js';
 import { validationHook } from './middleware/errors.js';
 
@@ -26,7 +26,10 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
   };
   const all = new Set([400, 401, 413, 415, 429, ...statuses]);
   return Object.fromEntries(
-    [...all].map((status) => [status, { description: descriptions[status] ?? 'Error', content: errorContent }]),
+    [...all].map((status) => [
+      status,
+      { description: descriptions[status] ?? 'Error', content: errorContent },
+    ]),
   );
 }
 

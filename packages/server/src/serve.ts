@@ -19,7 +19,10 @@ export interface RunningServer {
  * const server = await startServer(loadConfig(process.env));
  * console.log(`listening on ${server.url}`);
  */
-export async function startServer(config: Config, options: CreateServicesOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: CreateServicesOptions = {},
+): Promise<RunningServer> {
   const services = await createServices(config, options);
   const app = createApp(services);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
@@ -28,7 +31,8 @@ export async function startServer(config: Config, options: CreateServicesOptions
     server.once('error', reject);
   }).catch(async (error: NodeJS.ErrnoException) => {
     await services.close();
-    if (error.code === 'EADDRINUSE') throw new Error(`port ${config.port} on ${config.host} is already in use; set PORT`);
+    if (error.code === 'EADDRINUSE')
+      throw new Error(`port ${config.port} on ${config.host} is already in use; set PORT`);
     throw error;
   });
   const port = (server.address() as AddressInfo).port;

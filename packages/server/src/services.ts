@@ -1,4 +1,10 @@
-import { type CoreContext, type EventBus, expireOverdueRequests, InProcessEventBus, systemClock } from '@agent-otp/core';
+import {
+  type CoreContext,
+  type EventBus,
+  expireOverdueRequests,
+  InProcessEventBus,
+  systemClock,
+} from '@agent-otp/core';
 import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
@@ -30,12 +36,17 @@ export interface CreateServicesOptions {
  * @example
  * const services = await createServices(loadConfig(process.env));
  */
-export async function createServices(config: Config, options: CreateServicesOptions = {}): Promise<RunningServices> {
+export async function createServices(
+  config: Config,
+  options: CreateServicesOptions = {},
+): Promise<RunningServices> {
   const logger: Logger = createLogger(config.logLevel, options.logDestination);
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const bus: EventBus =
-    database.dialect === 'postgres' ? await PostgresEventBus.start(database, logger) : new InProcessEventBus();
+    database.dialect === 'postgres'
+      ? await PostgresEventBus.start(database, logger)
+      : new InProcessEventBus();
   const ctx: CoreContext = {
     database,
     bus,

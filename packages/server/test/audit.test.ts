@@ -12,12 +12,20 @@ describeEachDialect('tamper-evident audit log', (dialect) => {
     relay = await startTestRelay(dialect);
     const { apiKey } = await relay.createAgent({ name: 'audited' });
     const keys = await agentKeyPair();
-    const created = await call(relay.url, '/api/v1/otp', { token: apiKey, json: { reason: 'audit me', publicKey: keys.publicKey } });
+    const created = await call(relay.url, '/api/v1/otp', {
+      token: apiKey,
+      json: { reason: 'audit me', publicKey: keys.publicKey },
+    });
     requestId = created.body.id;
     await relay.ownerFetch(`/api/v1/requests/${requestId}/approve`, { method: 'POST' });
     await call(relay.url, '/api/v1/owner/capture', {
       token: relay.ownerToken,
-      json: { source: 'email', from: 'a@b.example', subject: 'Your code', text: 'Your verification code is 5150' },
+      json: {
+        source: 'email',
+        from: 'a@b.example',
+        subject: 'Your code',
+        text: 'Your verification code is 5150',
+      },
     });
     await call(relay.url, `/api/v1/otp/${requestId}/consume`, { method: 'POST', token: apiKey });
     // Concurrent appends must not fork the chain.
@@ -31,7 +39,12 @@ describeEachDialect('tamper-evident audit log', (dialect) => {
     const actions = events.map((e: { action: string }) => e.action).reverse();
     expect(actions).toEqual(['otp.requested', 'otp.approved', 'otp.code_delivered', 'otp.consumed']);
     const approval = events.find((e: { action: string }) => e.action === 'otp.approved');
-    expect(approval).toMatchObject({ actorType: 'owner', actorId: relay.owner.id, channel: 'cli', details: { actor: relay.owner.email } });
+    expect(approval).toMatchObject({
+      actorType: 'owner',
+      actorId: relay.owner.id,
+      channel: 'cli',
+      details: { actor: relay.owner.email },
+    });
   });
 
   it('verifies on a real history', async () => {
@@ -50,12 +63,20 @@ describeEachDialect('tamper-evident audit log', (dialect) => {
       .where('action', '=', 'otp.approved')
       .where('target_id', '=', requestId)
       .executeTakeFirstOrThrow();
-    await db.updateTable('audit_events').set({ details: target.details.replace('"actor"', '"actr"') }).where('id', '=', target.id).execute();
+    await db
+      .updateTable('audit_events')
+      .set({ details: target.details.replace('"actor"', '"actr"') })
+      .where('id', '=', target.id)
+      .execute();
     const altered = await verifyAudit(relay.ctx);
     expect(altered.ok).toBe(false);
     expect(altered.brokenAt).toMatchObject({ id: target.id, seq: target.seq });
     expect(altered.brokenAt?.reason).toMatch(/altered/);
-    await db.updateTable('audit_events').set({ details: target.details }).where('id', '=', target.id).execute();
+    await db
+      .updateTable('audit_events')
+      .set({ details: target.details })
+      .where('id', '=', target.id)
+      .execute();
     expect((await verifyAudit(relay.ctx)).ok).toBe(true);
 
     await db.deleteFrom('audit_events').where('id', '=', target.id).execute();

@@ -22,29 +22,55 @@ describeEachDialect('no readable code at rest or in logs', (dialect) => {
       const keys = await agentKeyPair();
       const created = await call(relay.url, '/api/v1/otp', {
         token: apiKey,
-        json: { reason: `scan ${i}`, filter: { sources: ['email'], senderPattern: '*@scan.test' }, publicKey: keys.publicKey },
+        json: {
+          reason: `scan ${i}`,
+          filter: { sources: ['email'], senderPattern: '*@scan.test' },
+          publicKey: keys.publicKey,
+        },
       });
       const code = distinctiveCode(i);
       // Half through the owner capture path, half through a plaintext forwarder; some held before approval.
-      if (i % 2 === 0) await relay.ownerFetch(`/api/v1/requests/${created.body.id}/approve`, { method: 'POST' });
-      const message = { from: 'codes@scan.test', subject: 'Your login code', text: `Your login code is ${code}` };
+      if (i % 2 === 0)
+        await relay.ownerFetch(`/api/v1/requests/${created.body.id}/approve`, { method: 'POST' });
+      const message = {
+        from: 'codes@scan.test',
+        subject: 'Your login code',
+        text: `Your login code is ${code}`,
+      };
       const captured =
         i < 3
           ? await call(relay.url, '/api/v1/capture/messages', { token: sourceToken, json: message })
-          : await call(relay.url, '/api/v1/owner/capture', { token: relay.ownerToken, json: { source: 'email', ...message } });
+          : await call(relay.url, '/api/v1/owner/capture', {
+              token: relay.ownerToken,
+              json: { source: 'email', ...message },
+            });
       expect(captured.body.requestId).toBe(created.body.id);
-      if (i % 2 === 1) await relay.ownerFetch(`/api/v1/requests/${created.body.id}/approve`, { method: 'POST' });
+      if (i % 2 === 1)
+        await relay.ownerFetch(`/api/v1/requests/${created.body.id}/approve`, { method: 'POST' });
       if (i < 5) {
-        const consumed = await call(relay.url, `/api/v1/otp/${created.body.id}/consume`, { method: 'POST', token: apiKey });
-        expect((await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, created.body.id)).code).toBe(code);
+        const consumed = await call(relay.url, `/api/v1/otp/${created.body.id}/consume`, {
+          method: 'POST',
+          token: apiKey,
+        });
+        expect(
+          (await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, created.body.id)).code,
+        ).toBe(code);
       }
       delivered.push(code);
     }
     // A synthetic test-key code too.
     const keys = await agentKeyPair();
-    const created = await call(relay.url, '/api/v1/otp', { token: testKey, json: { reason: 'scan test key', publicKey: keys.publicKey } });
-    const consumed = await call(relay.url, `/api/v1/otp/${created.body.id}/consume`, { method: 'POST', token: testKey });
-    delivered.push((await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, created.body.id)).code);
+    const created = await call(relay.url, '/api/v1/otp', {
+      token: testKey,
+      json: { reason: 'scan test key', publicKey: keys.publicKey },
+    });
+    const consumed = await call(relay.url, `/api/v1/otp/${created.body.id}/consume`, {
+      method: 'POST',
+      token: testKey,
+    });
+    delivered.push(
+      (await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, created.body.id)).code,
+    );
   });
   afterAll(() => relay.stop());
 
@@ -55,7 +81,8 @@ describeEachDialect('no readable code at rest or in logs', (dialect) => {
   it('no table holds any delivered code', async () => {
     const dump = await relay.dumpDatabase();
     expect(dump.length).toBeGreaterThan(1000);
-    for (const code of delivered) expect(dump.includes(code), `code ${code} found in the database`).toBe(false);
+    for (const code of delivered)
+      expect(dump.includes(code), `code ${code} found in the database`).toBe(false);
   });
 
   it('no log line holds any delivered code, key or token', async () => {
@@ -68,7 +95,11 @@ describeEachDialect('no readable code at rest or in logs', (dialect) => {
   });
 
   it('the one unconsumed code is held as ciphertext only', async () => {
-    const rows = await relay.ctx.database.db.selectFrom('otp_requests').select('encrypted_payload').where('encrypted_payload', 'is not', null).execute();
+    const rows = await relay.ctx.database.db
+      .selectFrom('otp_requests')
+      .select('encrypted_payload')
+      .where('encrypted_payload', 'is not', null)
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.encrypted_payload!.split('.')).toHaveLength(5);
   });

@@ -25,7 +25,9 @@ describe('OpenAPI document and reference page', () => {
     ]) {
       expect(body.paths, path).toHaveProperty([path]);
     }
-    expect(body.components.schemas.CreateOtpRequest.required).toEqual(expect.arrayContaining(['reason', 'publicKey']));
+    expect(body.components.schemas.CreateOtpRequest.required).toEqual(
+      expect.arrayContaining(['reason', 'publicKey']),
+    );
     expect(body.components.securitySchemes.agentKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(body.paths['/api/v1/otp'].post.responses).toHaveProperty(['429']);
   });

@@ -1,6 +1,6 @@
+import { ensureDefaultOwner } from '@agent-otp/core';
 import { encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDefaultOwner } from '@agent-otp/core';
 import { agentKeyPair, call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
@@ -34,7 +34,10 @@ describeEachDialect('tenancy and credential boundaries', (dialect) => {
       ['consume', 'POST', '/consume'],
       ['cancel', 'DELETE', ''],
     ])('cannot %s it (404)', async (_what, method, suffix) => {
-      const res = await call(relay.url, `/api/v1/otp/${requestOfA}${suffix}`, { method, token: agentB.apiKey });
+      const res = await call(relay.url, `/api/v1/otp/${requestOfA}${suffix}`, {
+        method,
+        token: agentB.apiKey,
+      });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
     });
@@ -45,28 +48,49 @@ describeEachDialect('tenancy and credential boundaries', (dialect) => {
   });
 
   it('refuses an agent key on owner routes: an agent cannot approve', async () => {
-    const res = await call(relay.url, `/api/v1/requests/${requestOfA}/approve`, { method: 'POST', token: agentA.apiKey });
+    const res = await call(relay.url, `/api/v1/requests/${requestOfA}/approve`, {
+      method: 'POST',
+      token: agentA.apiKey,
+    });
     expect(res.status).toBe(401);
     const list = await call(relay.url, '/api/v1/requests', { token: agentA.apiKey });
     expect(list.status).toBe(401);
   });
 
   it('refuses a source token on agent routes: a source cannot consume or read', async () => {
-    for (const [method, suffix] of [['POST', '/consume'], ['GET', '']] as const) {
+    for (const [method, suffix] of [
+      ['POST', '/consume'],
+      ['GET', ''],
+    ] as const) {
       const res = await call(relay.url, `/api/v1/otp/${requestOfA}${suffix}`, { method, token: sourceToken });
       expect(res.status).toBe(401);
     }
   });
 
   it('refuses an owner token on agent and capture routes', async () => {
-    expect((await call(relay.url, `/api/v1/otp/${requestOfA}/consume`, { method: 'POST', token: relay.ownerToken })).status).toBe(401);
+    expect(
+      (
+        await call(relay.url, `/api/v1/otp/${requestOfA}/consume`, {
+          method: 'POST',
+          token: relay.ownerToken,
+        })
+      ).status,
+    ).toBe(401);
     expect((await call(relay.url, '/api/v1/capture/requests', { token: relay.ownerToken })).status).toBe(401);
   });
 
   it('refuses missing, malformed and unknown credentials', async () => {
     expect((await call(relay.url, '/api/v1/otp', { json: {} })).status).toBe(401);
-    expect((await call(relay.url, `/api/v1/otp/${requestOfA}`, { headers: { authorization: 'Basic Zm9vOmJhcg==' } })).status).toBe(401);
-    const unknown = await call(relay.url, `/api/v1/otp/${requestOfA}`, { token: `ak_live_${'x'.repeat(43)}` });
+    expect(
+      (
+        await call(relay.url, `/api/v1/otp/${requestOfA}`, {
+          headers: { authorization: 'Basic Zm9vOmJhcg==' },
+        })
+      ).status,
+    ).toBe(401);
+    const unknown = await call(relay.url, `/api/v1/otp/${requestOfA}`, {
+      token: `ak_live_${'x'.repeat(43)}`,
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error.message).toMatch(/not valid/);
   });
@@ -80,25 +104,45 @@ describeEachDialect('tenancy and credential boundaries', (dialect) => {
     expect(res.body.error.message).toMatch(/revoked/);
 
     const rotating = await relay.createAgent({ name: 'rotating' });
-    const rotated = await (await relay.ownerFetch(`/api/v1/agents/${rotating.id}/rotate-key`, { method: 'POST' })).json();
+    const rotated = await (
+      await relay.ownerFetch(`/api/v1/agents/${rotating.id}/rotate-key`, { method: 'POST' })
+    ).json();
     expect(rotated.apiKey).toMatch(/^ak_live_/);
-    expect((await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotating.apiKey })).status).toBe(401);
-    expect((await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotated.apiKey })).status).toBe(404);
+    expect(
+      (await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotating.apiKey }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: rotated.apiKey })).status,
+    ).toBe(404);
   });
 
   it("keeps another owner's sources and decisions away from this owner's requests", async () => {
     const otherOwnerId = 'usr_01JD2W9X3YH4Q7M5RZ8T6KCB2N';
     await relay.ctx.database.db
       .insertInto('users')
-      .values({ id: otherOwnerId, email: 'other@example.com', password_hash: null, created_at: new Date().toISOString() })
+      .values({
+        id: otherOwnerId,
+        email: 'other@example.com',
+        password_hash: null,
+        created_at: new Date().toISOString(),
+      })
       .execute();
     const foreignSource = await relay.createSource('email', otherOwnerId);
     const listed = await call(relay.url, '/api/v1/capture/requests', { token: foreignSource.token });
     expect(listed.body.requests.map((r: { id: string }) => r.id)).not.toContain(requestOfA);
-    const row = await relay.ctx.database.db.selectFrom('otp_requests').selectAll().where('id', '=', requestOfA).executeTakeFirstOrThrow();
+    const row = await relay.ctx.database.db
+      .selectFrom('otp_requests')
+      .selectAll()
+      .where('id', '=', requestOfA)
+      .executeTakeFirstOrThrow();
     const key = await parseAgentPublicKey(row.public_key);
     const jwe = await encryptOtpPayload(key.key, key.fingerprint, {
-      code: '000000', source: 'email', sender: 'x@y.z', receivedAt: new Date().toISOString(), requestId: requestOfA,
+      code: '000000',
+      source: 'email',
+      sender: 'x@y.z',
+      receivedAt: new Date().toISOString(),
+      requestId: requestOfA,
     });
     const forged = await call(relay.url, `/api/v1/capture/requests/${requestOfA}/deliver`, {
       token: foreignSource.token,
@@ -113,7 +157,11 @@ describeEachDialect('tenancy and credential boundaries', (dialect) => {
     const other = await agentKeyPair();
     const wrongKey = await parseAgentPublicKey(other.publicKey);
     const jwe = await encryptOtpPayload(wrongKey.key, wrongKey.fingerprint, {
-      code: '111111', source: 'email', sender: 'x@y.z', receivedAt: new Date().toISOString(), requestId: requestOfA,
+      code: '111111',
+      source: 'email',
+      sender: 'x@y.z',
+      receivedAt: new Date().toISOString(),
+      requestId: requestOfA,
     });
     const misaddressed = await call(relay.url, `/api/v1/capture/requests/${requestOfA}/deliver`, {
       token: sourceToken,

@@ -62,7 +62,11 @@ describeEachDialect('hostile and malformed input', (dialect) => {
   });
 
   it('answers a non-JSON content type with 415', async () => {
-    const res = await call(relay.url, '/api/v1/otp', { token: apiKey, raw: 'reason=x', headers: { 'content-type': 'text/plain' } });
+    const res = await call(relay.url, '/api/v1/otp', {
+      token: apiKey,
+      raw: 'reason=x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -93,9 +97,13 @@ describeEachDialect('hostile and malformed input', (dialect) => {
     const badId = await call(relay.url, '/api/v1/otp/not-an-id', { token: apiKey });
     expect(badId.status).toBe(400);
     expect(badId.body.error.message).toMatch(/param\.id/);
-    const badWait = await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N?wait=soon', { token: apiKey });
+    const badWait = await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N?wait=soon', {
+      token: apiKey,
+    });
     expect(badWait.status).toBe(400);
-    const longWait = await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N?wait=3600', { token: apiKey });
+    const longWait = await call(relay.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N?wait=3600', {
+      token: apiKey,
+    });
     expect(longWait.body.error.message).toMatch(/at most 60/);
   });
 
@@ -112,7 +120,9 @@ describeEachDialect('hostile and malformed input', (dialect) => {
   });
 
   it('rate-limits per key with 429 and Retry-After', async () => {
-    const limited = await startTestRelay(dialect, { env: { RATE_LIMIT_BURST: '3', RATE_LIMIT_PER_MINUTE: '6' } });
+    const limited = await startTestRelay(dialect, {
+      env: { RATE_LIMIT_BURST: '3', RATE_LIMIT_PER_MINUTE: '6' },
+    });
     try {
       const { apiKey: key } = await limited.createAgent();
       const statuses: number[] = [];
@@ -127,7 +137,9 @@ describeEachDialect('hostile and malformed input', (dialect) => {
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
       // Another key has its own bucket.
       const { apiKey: other } = await limited.createAgent({ name: 'other' });
-      expect((await call(limited.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: other })).status).toBe(404);
+      expect(
+        (await call(limited.url, '/api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', { token: other })).status,
+      ).toBe(404);
     } finally {
       await limited.stop();
     }

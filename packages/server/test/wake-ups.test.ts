@@ -16,7 +16,10 @@ describeEachDialect('waiting agents and sources wake on change', (dialect) => {
 
   const newRequest = async () => {
     const keys = await agentKeyPair();
-    const res = await call(relay.url, '/api/v1/otp', { token: apiKey, json: { reason: 'wake', publicKey: keys.publicKey } });
+    const res = await call(relay.url, '/api/v1/otp', {
+      token: apiKey,
+      json: { reason: 'wake', publicKey: keys.publicKey },
+    });
     return res.body.id as string;
   };
 
@@ -40,7 +43,9 @@ describeEachDialect('waiting agents and sources wake on change', (dialect) => {
 
   it('streams status changes over SSE until the request ends', async () => {
     const id = await newRequest();
-    const response = await fetch(`${relay.url}/api/v1/otp/${id}/events`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const response = await fetch(`${relay.url}/api/v1/otp/${id}/events`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
     const statuses: string[] = [];
@@ -58,13 +63,19 @@ describeEachDialect('waiting agents and sources wake on change', (dialect) => {
     await relay.ownerFetch(`/api/v1/requests/${id}/approve`, { method: 'POST' });
     await new Promise((r) => setTimeout(r, 150));
     await call(relay.url, `/api/v1/otp/${id}`, { method: 'DELETE', token: apiKey });
-    await Promise.race([read, new Promise((_, reject) => setTimeout(() => reject(new Error('stream did not end')), 5000))]);
+    await Promise.race([
+      read,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('stream did not end')), 5000)),
+    ]);
     expect(statuses).toEqual(['pending_approval', 'approved', 'cancelled']);
   });
 
   it('a capture source long-poll wakes when a request appears, and delivers ciphertext', async () => {
     // Requests left open by the tests above would answer the long-poll at once: start clean.
-    await relay.ctx.database.db.updateTable('otp_requests').set({ status: 'cancelled', encrypted_payload: null }).execute();
+    await relay.ctx.database.db
+      .updateTable('otp_requests')
+      .set({ status: 'cancelled', encrypted_payload: null })
+      .execute();
     const { token } = await relay.createSource('sms');
     const empty = await call(relay.url, '/api/v1/capture/requests', { token });
     expect(empty.body.requests).toEqual([]);
@@ -78,15 +89,29 @@ describeEachDialect('waiting agents and sources wake on change', (dialect) => {
     const listed = (await waiting).body.requests;
     expect(listed.map((r: { id: string }) => r.id)).toContain(created.body.id);
     const open = listed.find((r: { id: string }) => r.id === created.body.id);
-    expect(open).toMatchObject({ senderPattern: 'Acme', sources: ['sms'], keyFingerprint: created.body.keyFingerprint });
+    expect(open).toMatchObject({
+      senderPattern: 'Acme',
+      sources: ['sms'],
+      keyFingerprint: created.body.keyFingerprint,
+    });
     expect(Date.parse(open.notBefore)).toBeLessThan(Date.parse(open.createdAt));
     const key = await parseAgentPublicKey(open.publicKey);
     const jwe = await encryptOtpPayload(key.key, key.fingerprint, {
-      code: '424242', source: 'sms', sender: 'Acme', receivedAt: new Date().toISOString(), requestId: open.id,
+      code: '424242',
+      source: 'sms',
+      sender: 'Acme',
+      receivedAt: new Date().toISOString(),
+      requestId: open.id,
     });
-    const delivered = await call(relay.url, `/api/v1/capture/requests/${open.id}/deliver`, { token, json: { encryptedPayload: jwe } });
+    const delivered = await call(relay.url, `/api/v1/capture/requests/${open.id}/deliver`, {
+      token,
+      json: { encryptedPayload: jwe },
+    });
     expect(delivered.body).toEqual({ id: open.id, status: 'pending_approval' });
-    const twice = await call(relay.url, `/api/v1/capture/requests/${open.id}/deliver`, { token, json: { encryptedPayload: jwe } });
+    const twice = await call(relay.url, `/api/v1/capture/requests/${open.id}/deliver`, {
+      token,
+      json: { encryptedPayload: jwe },
+    });
     expect(twice.status).toBe(409);
     const after = await call(relay.url, '/api/v1/capture/requests', { token });
     expect(after.body.requests.map((r: { id: string }) => r.id)).not.toContain(open.id);
@@ -100,7 +125,10 @@ describeEachDialect('waiting agents and sources wake on change', (dialect) => {
         const started = Date.now();
         const waiting = call(relay.url, `/api/v1/otp/${id}?wait=20`, { token: apiKey });
         await new Promise((r) => setTimeout(r, 200));
-        const approved = await call(second.url, `/api/v1/requests/${id}/approve`, { method: 'POST', token: relay.ownerToken });
+        const approved = await call(second.url, `/api/v1/requests/${id}/approve`, {
+          method: 'POST',
+          token: relay.ownerToken,
+        });
         expect(approved.status).toBe(200);
         expect((await waiting).body.status).toBe('approved');
         expect(Date.now() - started).toBeLessThan(10_000);

@@ -32,7 +32,9 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * @example
  * httpStatusForError('OTP_ALREADY_CONSUMED'); // 409
  */
-export function httpStatusForError(code: ErrorCode): 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503 {
+export function httpStatusForError(
+  code: ErrorCode,
+): 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503 {
   switch (code) {
     case 'VALIDATION_ERROR':
     case 'MALFORMED_JSON':

@@ -12,7 +12,12 @@ export const OTP_STATUSES = [
 export type OtpStatus = (typeof OTP_STATUSES)[number];
 
 /** Statuses from which no transition leads anywhere. */
-export const TERMINAL_STATUSES: ReadonlySet<OtpStatus> = new Set(['consumed', 'denied', 'expired', 'cancelled']);
+export const TERMINAL_STATUSES: ReadonlySet<OtpStatus> = new Set([
+  'consumed',
+  'denied',
+  'expired',
+  'cancelled',
+]);
 
 /** Statuses in which a capture source may still deliver a code. */
 export const OPEN_STATUSES = ['pending_approval', 'approved'] as const satisfies readonly OtpStatus[];

@@ -17,7 +17,11 @@ export function registerAgentCommands(program: Command): void {
       if (!parsed.success) throw new CliError(`--name: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const { agent, apiKey } = await createAgent(ctx, { ownerId: owner.id, ...parsed.data, actor: cliActor(owner) });
+        const { agent, apiKey } = await createAgent(ctx, {
+          ownerId: owner.id,
+          ...parsed.data,
+          actor: cliActor(owner),
+        });
         output(options.json, { id: agent.id, apiKey }, () =>
           [
             `Created agent ${agent.name} (${agent.id}) for ${owner.email}.`,
@@ -42,7 +46,8 @@ export function registerAgentCommands(program: Command): void {
             : agents
                 .map((a) => {
                   const active = a.keys.filter((k) => !k.revokedAt);
-                  const keys = active.map((k) => `${k.prefix}… (${k.environment})`).join(', ') || 'no active key';
+                  const keys =
+                    active.map((k) => `${k.prefix}… (${k.environment})`).join(', ') || 'no active key';
                   return `${a.id}  ${a.name}${a.revokedAt ? '  [revoked]' : ''}  ${keys}`;
                 })
                 .join('\n'),
@@ -65,15 +70,21 @@ export function registerAgentCommands(program: Command): void {
 
   program
     .command('key:rotate <agentId>')
-    .description("issue a new API key for an agent and revoke its old ones")
+    .description('issue a new API key for an agent and revoke its old ones')
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print {"id", "apiKey"} as JSON')
     .action(async (agentId: string, options: { user?: string; json?: boolean }) => {
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const { agent, apiKey } = await rotateAgentKey(ctx, { ownerId: owner.id, agentId, actor: cliActor(owner) });
-        output(options.json, { id: agent.id, apiKey }, () =>
-          `New API key for ${agent.name} (shown once; the old key no longer works): ${apiKey}`,
+        const { agent, apiKey } = await rotateAgentKey(ctx, {
+          ownerId: owner.id,
+          agentId,
+          actor: cliActor(owner),
+        });
+        output(
+          options.json,
+          { id: agent.id, apiKey },
+          () => `New API key for ${agent.name} (shown once; the old key no longer works): ${apiKey}`,
         );
       });
     });

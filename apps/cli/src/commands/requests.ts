@@ -36,9 +36,15 @@ export function registerRequestCommands(program: Command): void {
     .action(async (options: { user?: string; json?: boolean }) => {
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const { requests } = await listOwnerRequests(ctx, { ownerId: owner.id, status: 'pending_approval', limit: 200 });
+        const { requests } = await listOwnerRequests(ctx, {
+          ownerId: owner.id,
+          status: 'pending_approval',
+          limit: 200,
+        });
         output(options.json, requests, () =>
-          requests.length === 0 ? 'Nothing is waiting for approval.' : requests.map(describeRequest).join('\n'),
+          requests.length === 0
+            ? 'Nothing is waiting for approval.'
+            : requests.map(describeRequest).join('\n'),
         );
       });
     });
@@ -54,10 +60,20 @@ export function registerRequestCommands(program: Command): void {
         const id = parseRequestId(requestId);
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);
-          const request = await callServerAsOwner<OwnerOtpRequest>(ctx, owner, serverUrl(config, options.url), `/api/v1/requests/${id}/${outcome}`, {
-            method: 'POST',
-          });
-          output(options.json, request, () => `${outcome === 'approve' ? 'Approved' : 'Denied'} ${id}: now ${request.status}.`);
+          const request = await callServerAsOwner<OwnerOtpRequest>(
+            ctx,
+            owner,
+            serverUrl(config, options.url),
+            `/api/v1/requests/${id}/${outcome}`,
+            {
+              method: 'POST',
+            },
+          );
+          output(
+            options.json,
+            request,
+            () => `${outcome === 'approve' ? 'Approved' : 'Denied'} ${id}: now ${request.status}.`,
+          );
         });
       });
   }
@@ -99,16 +115,23 @@ export function registerRequestCommands(program: Command): void {
           throw new CliError('give the message with --text, --html or --subject');
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);
-          const result = await callServerAsOwner<CaptureMessageResponse>(ctx, owner, serverUrl(config, options.url), '/api/v1/owner/capture', {
-            method: 'POST',
-            body: body.data,
-          });
+          const result = await callServerAsOwner<CaptureMessageResponse>(
+            ctx,
+            owner,
+            serverUrl(config, options.url),
+            '/api/v1/owner/capture',
+            {
+              method: 'POST',
+              body: body.data,
+            },
+          );
           output(options.json, result, () => {
             if (result.reason === 'delivered')
               return `Delivered an encrypted code to ${result.requestId} (${
                 result.status === 'pending_approval' ? 'held until you approve' : 'ready for the agent'
               }).`;
-            if (result.reason === 'no_code_found') return `Matched ${result.requestId}, but found no code in the message.`;
+            if (result.reason === 'no_code_found')
+              return `Matched ${result.requestId}, but found no code in the message.`;
             return 'No open request matches this message.';
           });
         });

@@ -20,9 +20,16 @@ export function registerSourceCommands(program: Command): void {
       }
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const { source, token } = await createCaptureSource(ctx, { ownerId: owner.id, ...parsed.data, actor: cliActor(owner) });
+        const { source, token } = await createCaptureSource(ctx, {
+          ownerId: owner.id,
+          ...parsed.data,
+          actor: cliActor(owner),
+        });
         output(options.json, { id: source.id, token }, () =>
-          [`Created ${source.kind} source ${source.name} (${source.id}).`, `Token (shown once, store it now): ${token}`].join('\n'),
+          [
+            `Created ${source.kind} source ${source.name} (${source.id}).`,
+            `Token (shown once, store it now): ${token}`,
+          ].join('\n'),
         );
       });
     });
@@ -56,7 +63,11 @@ export function registerSourceCommands(program: Command): void {
     .action(async (sourceId: string, options: { user?: string }) => {
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const source = await revokeCaptureSource(ctx, { ownerId: owner.id, sourceId, actor: cliActor(owner) });
+        const source = await revokeCaptureSource(ctx, {
+          ownerId: owner.id,
+          sourceId,
+          actor: cliActor(owner),
+        });
         process.stdout.write(`Revoked capture source ${source.name} (${source.id}).\n`);
       });
     });

@@ -170,7 +170,11 @@ export async function rotateAgentKey(
       actor: options.actor,
       action: 'agent.key_rotated',
       targetId: agent.id,
-      details: { keyId: key.id, keyPrefix: key.prefix, revokedKeys: previous.filter((k) => !k.revoked_at).length },
+      details: {
+        keyId: key.id,
+        keyPrefix: key.prefix,
+        revokedKeys: previous.filter((k) => !k.revoked_at).length,
+      },
     });
     const keys = await tx.selectFrom('api_keys').selectAll().where('agent_id', '=', agent.id).execute();
     return { agent: toApiAgent(agent, keys), apiKey: secret };

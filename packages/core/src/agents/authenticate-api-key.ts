@@ -42,7 +42,11 @@ export async function authenticateApiKey(ctx: CoreContext, apiKey: string): Prom
   const now = nowIso(ctx);
   // Writing last_used_at on every call would serialise all agents on one row; once a minute is enough.
   if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
-    await ctx.database.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.keyId).execute();
+    await ctx.database.db
+      .updateTable('api_keys')
+      .set({ last_used_at: now })
+      .where('id', '=', row.keyId)
+      .execute();
   }
   return {
     agentId: row.agentId,

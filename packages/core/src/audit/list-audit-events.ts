@@ -1,6 +1,6 @@
 import { type AuditEventRow, verifyAuditChains } from '@agent-otp/db';
-import { sql } from 'kysely';
 import type { AuditEvent, AuditVerification } from '@agent-otp/shared';
+import { sql } from 'kysely';
 import type { CoreContext } from '../context.js';
 
 export function toApiAuditEvent(row: AuditEventRow): AuditEvent {
@@ -63,6 +63,8 @@ export async function verifyAudit(ctx: CoreContext, ownerId?: string): Promise<A
   return {
     ok: result.ok,
     checked: result.checked,
-    brokenAt: result.brokenAt ? { seq: result.brokenAt.seq, id: result.brokenAt.id, reason: result.brokenAt.reason } : null,
+    brokenAt: result.brokenAt
+      ? { seq: result.brokenAt.seq, id: result.brokenAt.id, reason: result.brokenAt.reason }
+      : null,
   };
 }

@@ -61,8 +61,20 @@ export async function captureMessage(
 /** Builds an {@link IncomingMessage} from plain fields (HTTP body, CLI flags). */
 export function incomingMessage(
   kind: CaptureSourceKind,
-  fields: { from: string; subject?: string | undefined; text?: string | undefined; html?: string | undefined },
+  fields: {
+    from: string;
+    subject?: string | undefined;
+    text?: string | undefined;
+    html?: string | undefined;
+  },
   receivedAt: Date,
 ): IncomingMessage {
-  return { source: kind, from: fields.from, subject: fields.subject, text: fields.text, html: fields.html, receivedAt };
+  return {
+    source: kind,
+    from: fields.from,
+    subject: fields.subject,
+    text: fields.text,
+    html: fields.html,
+    receivedAt,
+  };
 }

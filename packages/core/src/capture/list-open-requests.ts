@@ -1,6 +1,7 @@
 import type { OtpRequestRow } from '@agent-otp/db';
 import { type CaptureRequest, OPEN_STATUSES } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
+import { ownerTopic } from '../events/event-bus.js';
 import { rowSources } from '../otp/otp-row.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 
@@ -62,8 +63,8 @@ export async function waitForOpenRequests(
   const woken = new Promise<void>((resolve) => {
     wake = resolve;
   });
-  const unsubscribe = ctx.bus.subscribe(`owner:${source.ownerId}`, (event) => {
-    if (event.type === 'otp.created') wake();
+  const unsubscribe = ctx.bus.subscribe(ownerTopic(source.ownerId), (event) => {
+    if (event.type === 'created' && event.kind === 'otp') wake();
   });
   let timer: NodeJS.Timeout | undefined;
   try {

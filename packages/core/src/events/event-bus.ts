@@ -1,14 +1,17 @@
-import type { OtpStatus } from '@agent-otp/shared';
+/** The kinds of request an owner decides on. */
+export type RequestKind = 'otp' | 'permission';
 
 /** Something that happened to a request, published after its transaction commits. */
 export interface RequestEvent {
-  type: 'otp.created' | 'otp.status';
+  type: 'created' | 'status';
+  kind: RequestKind;
   requestId: string;
   ownerId: string;
   agentId: string;
-  status: OtpStatus;
-  /** Whether a ciphertext is waiting (delivered during pending_approval). */
-  hasPayload: boolean;
+  /** The request's status after the change (an OTP or a permission status). */
+  status: string;
+  /** OTP requests: whether a ciphertext is waiting (delivered during pending_approval). */
+  hasPayload?: boolean;
 }
 
 export type Unsubscribe = () => void;
@@ -20,11 +23,16 @@ export type Unsubscribe = () => void;
  */
 export interface EventBus {
   publish(event: RequestEvent): void;
-  /** Topics: `otp:<requestId>` and `owner:<ownerId>`. */
+  /** Topics: {@link requestTopic} and {@link ownerTopic}. */
   subscribe(topic: string, listener: (event: RequestEvent) => void): Unsubscribe;
   close(): Promise<void>;
 }
 
+/** Every event about one request (OTP or permission; IDs are prefixed, so they never clash). */
+export const requestTopic = (requestId: string) => `request:${requestId}`;
+/** Every event about any request of one owner. */
+export const ownerTopic = (ownerId: string) => `owner:${ownerId}`;
+
 export function topicsOf(event: RequestEvent): string[] {
-  return [`otp:${event.requestId}`, `owner:${event.ownerId}`];
+  return [requestTopic(event.requestId), ownerTopic(event.ownerId)];
 }

@@ -7,7 +7,7 @@ import { topicsOf } from './event-bus.js';
  *
  * @example
  * const bus = new InProcessEventBus();
- * const off = bus.subscribe(`otp:${id}`, (event) => console.log(event.status));
+ * const off = bus.subscribe(requestTopic(id), (event) => console.log(event.status));
  */
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<(event: RequestEvent) => void>>();

@@ -43,7 +43,9 @@ export function pickRequestForMessage<R extends MatchableRequest>(
   if (identity === null) return undefined;
   const receivedAt = message.receivedAt.toISOString();
   let content: string | undefined;
-  const candidates = [...requests].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const candidates = [...requests].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
   for (const request of candidates) {
     if (!request.sources.includes(message.source)) continue;
     if (receivedAt < request.notBefore || receivedAt > request.expiresAt) continue;

@@ -1,6 +1,6 @@
+import type { CaptureSourceKind } from '@agent-otp/shared';
 import { parseOneAddress } from 'email-addresses';
 import picomatch from 'picomatch';
-import type { CaptureSourceKind } from '@agent-otp/shared';
 
 /**
  * The identity a sender pattern is matched against: for email the parsed address only

@@ -13,7 +13,11 @@ import { statusConflict, transitionRequest } from './transition.js';
  * @example
  * await cancelOtpRequest(ctx, agent, id);
  */
-export async function cancelOtpRequest(ctx: CoreContext, agent: AuthenticatedAgent, id: string): Promise<OtpRequest> {
+export async function cancelOtpRequest(
+  ctx: CoreContext,
+  agent: AuthenticatedAgent,
+  id: string,
+): Promise<OtpRequest> {
   const scope = { agentId: agent.agentId };
   await readOtpRequest(ctx, id, scope);
   const now = nowIso(ctx);

@@ -125,6 +125,6 @@ export async function createOtpRequest(
       });
     }
   });
-  publishRequestEvent(ctx, row, 'otp.created');
+  publishRequestEvent(ctx, row, 'created');
   return toApiOtpRequest(ctx, row);
 }

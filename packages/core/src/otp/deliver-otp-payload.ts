@@ -58,7 +58,11 @@ export async function deliverOtpPayload(
       actor,
       action: 'otp.code_delivered',
       targetId: id,
-      details: { sourceId: source.sourceId, sourceKind: source.kind, heldForApproval: updated.status === 'pending_approval' },
+      details: {
+        sourceId: source.sourceId,
+        sourceKind: source.kind,
+        heldForApproval: updated.status === 'pending_approval',
+      },
     });
     return updated;
   });

@@ -12,7 +12,10 @@ const EXPIRABLE = ['pending_approval', 'approved', 'otp_received'] as const;
  * Expires one overdue request and erases its ciphertext in the same statement. Returns the
  * expired row, or undefined if it was not overdue or another actor moved it first.
  */
-export async function expireRequest(ctx: CoreContext, row: OtpRequestRow): Promise<OtpRequestRow | undefined> {
+export async function expireRequest(
+  ctx: CoreContext,
+  row: OtpRequestRow,
+): Promise<OtpRequestRow | undefined> {
   const now = nowIso(ctx);
   if (row.expires_at > now) return undefined;
   const expired = await withTransaction(ctx.database, async (tx) => {
@@ -40,7 +43,11 @@ export async function withExpiryApplied(ctx: CoreContext, row: OtpRequestRow): P
   if (!(EXPIRABLE as readonly string[]).includes(row.status) || row.expires_at > nowIso(ctx)) return row;
   const expired = await expireRequest(ctx, row);
   if (expired) return expired;
-  const fresh = await ctx.database.db.selectFrom('otp_requests').selectAll().where('id', '=', row.id).executeTakeFirst();
+  const fresh = await ctx.database.db
+    .selectFrom('otp_requests')
+    .selectAll()
+    .where('id', '=', row.id)
+    .executeTakeFirst();
   return fresh ?? row;
 }
 

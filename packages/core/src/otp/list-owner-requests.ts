@@ -56,7 +56,11 @@ export function toOwnerRequest(ctx: CoreContext, row: OtpRequestRow, agentName: 
  * @example
  * const request = await getOwnerRequest(ctx, ownerId, id);
  */
-export async function getOwnerRequest(ctx: CoreContext, ownerId: string, id: string): Promise<OwnerOtpRequest | undefined> {
+export async function getOwnerRequest(
+  ctx: CoreContext,
+  ownerId: string,
+  id: string,
+): Promise<OwnerOtpRequest | undefined> {
   const row = await ctx.database.db
     .selectFrom('otp_requests')
     .innerJoin('agents', 'agents.id', 'otp_requests.agent_id')

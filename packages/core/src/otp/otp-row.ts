@@ -46,9 +46,14 @@ export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpReq
 }
 
 /** Tells every waiter about a request's new state; call only after the change committed. */
-export function publishRequestEvent(ctx: CoreContext, row: OtpRequestRow, type: RequestEvent['type'] = 'otp.status') {
+export function publishRequestEvent(
+  ctx: CoreContext,
+  row: OtpRequestRow,
+  type: RequestEvent['type'] = 'status',
+) {
   ctx.bus.publish({
     type,
+    kind: 'otp',
     requestId: row.id,
     ownerId: row.owner_id,
     agentId: row.agent_id,

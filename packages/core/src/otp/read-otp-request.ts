@@ -1,6 +1,7 @@
 import type { OtpRequestRow } from '@agent-otp/db';
 import { SETTLED_STATUSES } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
+import { requestTopic } from '../events/event-bus.js';
 import { withExpiryApplied } from './expire-requests.js';
 import { findScopedRequest, notFound, type RequestScope } from './transition.js';
 
@@ -11,7 +12,11 @@ import { findScopedRequest, notFound, type RequestScope } from './transition.js'
  * @example
  * const row = await readOtpRequest(ctx, id, { agentId: agent.agentId });
  */
-export async function readOtpRequest(ctx: CoreContext, id: string, scope: RequestScope): Promise<OtpRequestRow> {
+export async function readOtpRequest(
+  ctx: CoreContext,
+  id: string,
+  scope: RequestScope,
+): Promise<OtpRequestRow> {
   const row = await findScopedRequest(ctx.database.db, id, scope);
   if (!row) throw notFound(id);
   return withExpiryApplied(ctx, row);
@@ -36,7 +41,7 @@ export async function waitForOtpChange(
   const woken = new Promise<void>((resolve) => {
     wake = resolve;
   });
-  const unsubscribe = ctx.bus.subscribe(`otp:${id}`, () => wake());
+  const unsubscribe = ctx.bus.subscribe(requestTopic(id), () => wake());
   let timer: NodeJS.Timeout | undefined;
   const onAbort = () => wake();
   try {

@@ -1,6 +1,6 @@
 import type { Database, OtpRequestRow, Tx } from '@agent-otp/db';
-import type { UpdateObject } from 'kysely';
 import { AppError, type OtpStatus } from '@agent-otp/shared';
+import type { UpdateObject } from 'kysely';
 
 /** Who may move a request: the scope is part of the WHERE clause, never checked afterwards. */
 export type RequestScope = { agentId: string } | { ownerId: string } | { any: true };
@@ -27,7 +27,11 @@ export async function transitionRequest(
 }
 
 /** Reads one request within a scope; other tenants' requests are simply not found. */
-export async function findScopedRequest(tx: Tx, id: string, scope: RequestScope): Promise<OtpRequestRow | undefined> {
+export async function findScopedRequest(
+  tx: Tx,
+  id: string,
+  scope: RequestScope,
+): Promise<OtpRequestRow | undefined> {
   let query = tx.selectFrom('otp_requests').selectAll().where('id', '=', id);
   if ('agentId' in scope) query = query.where('agent_id', '=', scope.agentId);
   if ('ownerId' in scope) query = query.where('owner_id', '=', scope.ownerId);
@@ -50,6 +54,9 @@ export function statusConflict(row: Pick<OtpRequestRow, 'id' | 'status'>, action
     case 'cancelled':
       return new AppError('OTP_CANCELLED', `OTP request ${row.id} was cancelled`);
     default:
-      return new AppError('INVALID_TRANSITION', `cannot ${action} OTP request ${row.id} while it is ${row.status}`);
+      return new AppError(
+        'INVALID_TRANSITION',
+        `cannot ${action} OTP request ${row.id} while it is ${row.status}`,
+      );
   }
 }

@@ -20,8 +20,7 @@ export interface Owner {
  */
 export async function ensureDefaultOwner(ctx: CoreContext): Promise<Owner> {
   const users = await ctx.database.db.selectFrom('users').select(['id', 'email']).limit(2).execute();
-  if (users.length > 1)
-    throw new AppError('CONFLICT', 'several owners exist; name one with --user EMAIL');
+  if (users.length > 1) throw new AppError('CONFLICT', 'several owners exist; name one with --user EMAIL');
   if (users[0]) return users[0];
   const owner = { id: newId('usr'), email: DEFAULT_OWNER_EMAIL };
   await ctx.database.db
@@ -56,7 +55,11 @@ export async function findOwnerByEmail(ctx: CoreContext, email: string): Promise
  * @example
  * const token = await createOwnerToken(ctx, owner.id, 300);
  */
-export async function createOwnerToken(ctx: CoreContext, userId: string, ttlSeconds: number): Promise<string> {
+export async function createOwnerToken(
+  ctx: CoreContext,
+  userId: string,
+  ttlSeconds: number,
+): Promise<string> {
   const { secret, hash } = newSecret('os');
   const now = ctx.clock.now();
   await ctx.database.db

@@ -115,7 +115,8 @@ const SOURCE_TOKEN_SHAPE = /^cs_[A-Za-z0-9]{43}$/;
  * const source = await authenticateSourceToken(ctx, 'cs_…');
  */
 export async function authenticateSourceToken(ctx: CoreContext, token: string): Promise<AuthenticatedSource> {
-  if (!SOURCE_TOKEN_SHAPE.test(token)) throw new AppError('UNAUTHORIZED', 'capture-source token is malformed');
+  if (!SOURCE_TOKEN_SHAPE.test(token))
+    throw new AppError('UNAUTHORIZED', 'capture-source token is malformed');
   const row = await ctx.database.db
     .selectFrom('capture_sources')
     .selectAll()
@@ -125,7 +126,11 @@ export async function authenticateSourceToken(ctx: CoreContext, token: string): 
   if (row.revoked_at) throw new AppError('UNAUTHORIZED', 'capture-source token has been revoked');
   const now = nowIso(ctx);
   if (!row.last_seen_at || Date.parse(now) - Date.parse(row.last_seen_at) > 60_000) {
-    await ctx.database.db.updateTable('capture_sources').set({ last_seen_at: now }).where('id', '=', row.id).execute();
+    await ctx.database.db
+      .updateTable('capture_sources')
+      .set({ last_seen_at: now })
+      .where('id', '=', row.id)
+      .execute();
   }
   return { sourceId: row.id, ownerId: row.owner_id, kind: row.kind, name: row.name };
 }

@@ -92,9 +92,21 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('consumed_at', time)
     .addColumn('closed_at', time)
     .execute();
-  await db.schema.createIndex('otp_requests_owner_status_idx').on('otp_requests').columns(['owner_id', 'status']).execute();
-  await db.schema.createIndex('otp_requests_status_expiry_idx').on('otp_requests').columns(['status', 'expires_at']).execute();
-  await db.schema.createIndex('otp_requests_agent_idx').on('otp_requests').columns(['agent_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('otp_requests_owner_status_idx')
+    .on('otp_requests')
+    .columns(['owner_id', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('otp_requests_status_expiry_idx')
+    .on('otp_requests')
+    .columns(['status', 'expires_at'])
+    .execute();
+  await db.schema
+    .createIndex('otp_requests_agent_idx')
+    .on('otp_requests')
+    .columns(['agent_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('audit_events')

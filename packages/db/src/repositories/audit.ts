@@ -42,7 +42,8 @@ export async function appendAuditEvent(
   dialect: DatabaseHandle['dialect'],
   event: NewAuditEvent,
 ): Promise<AuditEventRow> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`audit:${event.chain}`}))`.execute(tx);
+  if (dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext(${`audit:${event.chain}`}))`.execute(tx);
   const last = await tx
     .selectFrom('audit_events')
     .select(['seq', 'hash'])
@@ -98,9 +99,14 @@ export async function verifyAuditChains(
       if (page.length === 0) break;
       for (const row of page) {
         checked++;
-        const brokenAt = (reason: string) => ({ ok: false, checked, brokenAt: { chain, seq: row.seq, id: row.id, reason } });
+        const brokenAt = (reason: string) => ({
+          ok: false,
+          checked,
+          brokenAt: { chain, seq: row.seq, id: row.id, reason },
+        });
         if (row.seq !== expectedSeq) return brokenAt(`sequence jumps from ${expectedSeq - 1} to ${row.seq}`);
-        if (row.prev_hash !== expectedPrev) return brokenAt('previous-hash link does not match the row before');
+        if (row.prev_hash !== expectedPrev)
+          return brokenAt('previous-hash link does not match the row before');
         const { hash, ...rest } = row;
         if (hashAuditRow(rest) !== hash) return brokenAt('row content does not match its hash (altered)');
         expectedPrev = hash;

@@ -28,7 +28,8 @@ function enforceRateLimit(services: ServerServices, c: Context, key: string): vo
 export function agentAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c);
-    if (!token.startsWith('ak_')) throw new AppError('UNAUTHORIZED', 'this endpoint needs an agent API key (ak_…)');
+    if (!token.startsWith('ak_'))
+      throw new AppError('UNAUTHORIZED', 'this endpoint needs an agent API key (ak_…)');
     const agent = await authenticateApiKey(services.ctx, token);
     enforceRateLimit(services, c, agent.keyId);
     c.set('agent', agent);
@@ -53,7 +54,8 @@ export function sourceAuth(services: ServerServices): MiddlewareHandler<AppEnv> 
 export function ownerAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c);
-    if (!token.startsWith('os_')) throw new AppError('UNAUTHORIZED', 'this endpoint needs an owner credential');
+    if (!token.startsWith('os_'))
+      throw new AppError('UNAUTHORIZED', 'this endpoint needs an owner credential');
     const owner = await authenticateOwnerToken(services.ctx, token);
     enforceRateLimit(services, c, owner.id);
     c.set('owner', owner);

@@ -8,7 +8,12 @@ import type { Logger } from '../logger.js';
 /** Builds the one error body every endpoint returns. */
 export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown) {
   return {
-    error: { code, message, requestId: c.get('requestId') ?? 'unknown', ...(details === undefined ? {} : { details }) },
+    error: {
+      code,
+      message,
+      requestId: c.get('requestId') ?? 'unknown',
+      ...(details === undefined ? {} : { details }),
+    },
   };
 }
 
@@ -20,7 +25,10 @@ export function errorResponse(c: Context<AppEnv>, code: ErrorCode, message: stri
  * Turns a zod failure into a message a developer can act on, naming each field:
  * `body.ttl: ttl must be at least 30 seconds; body: Unrecognized key: "colour"`.
  */
-export function describeValidationError(target: string, error: ZodError): { message: string; details: unknown } {
+export function describeValidationError(
+  target: string,
+  error: ZodError,
+): { message: string; details: unknown } {
   const where = target === 'json' ? 'body' : target;
   const issues = error.issues.slice(0, 10).map((issue) => ({
     path: [where, ...issue.path.map(String)].join('.'),
@@ -58,6 +66,10 @@ export function createErrorHandler(logger: Logger) {
       { requestId: c.get('requestId'), err: { name: error.name, stack: error.stack } },
       'unhandled error',
     );
-    return errorResponse(c, 'INTERNAL_ERROR', 'internal error; the request ID identifies it in the server log');
+    return errorResponse(
+      c,
+      'INTERNAL_ERROR',
+      'internal error; the request ID identifies it in the server log',
+    );
   };
 }

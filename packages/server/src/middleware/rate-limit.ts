@@ -28,13 +28,17 @@ export class RateLimiter {
       bucket.tokens -= 1;
       return { allowed: true };
     }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerMs / 1000)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerMs / 1000)),
+    };
   }
 
   /** Forgets full buckets, which behave exactly like absent ones. */
   private prune(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.updatedAt) * this.refillPerMs >= this.limits.burst) this.buckets.delete(key);
+      if (bucket.tokens + (now - bucket.updatedAt) * this.refillPerMs >= this.limits.burst)
+        this.buckets.delete(key);
     }
   }
 }

@@ -8,10 +8,14 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const method = c.req.method;
   if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
     const length = c.req.header('content-length');
-    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    const hasBody =
+      (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
     const type = c.req.header('content-type') ?? '';
     if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'request body must be JSON (Content-Type: application/json)');
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'request body must be JSON (Content-Type: application/json)',
+      );
   }
   await next();
 };
@@ -28,7 +32,10 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
     onError: (c) => {
       // The client may still be sending; closing stops it, and keeps the socket from being reused mid-body.
       c.header('Connection', 'close');
-      throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `request body is larger than ${Math.round(maxBytes / 1024)} KiB`,
+      );
     },
   });
 }

@@ -34,7 +34,8 @@ function describeInput(input: string | Record<string, unknown>): 'pem' | 'jwk' |
 function decodeSpkiText(input: string): Uint8Array<ArrayBuffer> {
   const trimmed = input.trim();
   if (trimmed.startsWith('-----BEGIN')) {
-    if (/PRIVATE KEY/.test(trimmed)) throw new PublicKeyError('publicKey is a private key: send the public key only');
+    if (/PRIVATE KEY/.test(trimmed))
+      throw new PublicKeyError('publicKey is a private key: send the public key only');
     if (trimmed.startsWith('-----BEGIN RSA PUBLIC KEY-----'))
       throw new PublicKeyError('publicKey is a PKCS#1 PEM; send it as SPKI ("BEGIN PUBLIC KEY")');
     const match = PEM_PUBLIC.exec(trimmed);
@@ -101,7 +102,8 @@ export async function parseAgentPublicKey(input: string | Record<string, unknown
   if (algorithm.modulusLength > MAX_RSA_BITS)
     throw new PublicKeyError(`publicKey is larger than ${MAX_RSA_BITS} bits`);
   const exponent = bytesToHex(algorithm.publicExponent);
-  if (exponent.replace(/^0+/, '') !== '10001') throw new PublicKeyError('publicKey must use the exponent 65537');
+  if (exponent.replace(/^0+/, '') !== '10001')
+    throw new PublicKeyError('publicKey must use the exponent 65537');
   const spkiDer = await crypto.subtle.exportKey('spki', key);
   return {
     spki: bytesToBase64(spkiDer),

@@ -14,7 +14,9 @@ export const CaptureRequest = z
     publicKey: z.string().meta({ description: 'SPKI, base64 DER.' }),
     keyFingerprint: z.string(),
     createdAt: Timestamp,
-    notBefore: Timestamp.meta({ description: 'Messages received before this instant cannot serve the request.' }),
+    notBefore: Timestamp.meta({
+      description: 'Messages received before this instant cannot serve the request.',
+    }),
     expiresAt: Timestamp,
   })
   .meta({ id: 'CaptureRequest' });

@@ -14,27 +14,16 @@ export const OtpFilter = z
       .max(2)
       .optional()
       .meta({ description: 'Where the code may come from. Default: both.' }),
-    senderPattern: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({
-        description:
-          'Case-insensitive glob matched against the parsed sender address (email) or sender id (SMS), e.g. `*@acme.com` or `Acme`.',
-        example: '*@acme.com',
-      }),
-    contentPattern: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({
-        description:
-          'Case-insensitive text that must appear in the subject or body; `*` matches any run of characters. Not a regular expression.',
-        example: 'verification code',
-      }),
+    senderPattern: z.string().trim().min(1).max(200).optional().meta({
+      description:
+        'Case-insensitive glob matched against the parsed sender address (email) or sender id (SMS), e.g. `*@acme.com` or `Acme`.',
+      example: '*@acme.com',
+    }),
+    contentPattern: z.string().min(1).max(200).optional().meta({
+      description:
+        'Case-insensitive text that must appear in the subject or body; `*` matches any run of characters. Not a regular expression.',
+      example: 'verification code',
+    }),
   })
   .meta({ id: 'OtpFilter' });
 export type OtpFilter = z.infer<typeof OtpFilter>;
@@ -52,7 +41,12 @@ export const AgentPublicKeyInput = z
 /** Body of `POST /api/v1/otp`. */
 export const CreateOtpRequestBody = z
   .strictObject({
-    reason: z.string().trim().min(1, 'reason is required').max(500).meta({ example: 'Sign up for Acme website' }),
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'reason is required')
+      .max(500)
+      .meta({ example: 'Sign up for Acme website' }),
     expectedSender: z.string().trim().min(1).max(200).optional().meta({ example: 'Acme' }),
     filter: OtpFilter.optional(),
     publicKey: AgentPublicKeyInput,
@@ -106,7 +100,9 @@ export const ConsumeOtpResponse = z
   .object({
     id: z.string(),
     status: z.literal('consumed'),
-    encryptedPayload: z.string().meta({ description: 'Compact JWE (RSA-OAEP-256 + A256GCM) to the agent key.' }),
+    encryptedPayload: z
+      .string()
+      .meta({ description: 'Compact JWE (RSA-OAEP-256 + A256GCM) to the agent key.' }),
     consumedAt: Timestamp,
   })
   .meta({ id: 'ConsumeOtpResponse' });

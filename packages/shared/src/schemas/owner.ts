@@ -39,8 +39,14 @@ export const CreateAgentBody = z
       .trim()
       .min(1, 'name is required')
       .max(100)
-      .regex(/^[\p{L}\p{N} ._-]+$/u, 'name may contain letters, digits, spaces, dots, dashes and underscores'),
-    test: z.boolean().optional().meta({ description: 'Issue an `ak_test_` key: auto-approved, synthetic codes.' }),
+      .regex(
+        /^[\p{L}\p{N} ._-]+$/u,
+        'name may contain letters, digits, spaces, dots, dashes and underscores',
+      ),
+    test: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Issue an `ak_test_` key: auto-approved, synthetic codes.' }),
   })
   .meta({ id: 'CreateAgent' });
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;

@@ -8,11 +8,15 @@ export const captureMessageRoute = createRoute({
   method: 'post',
   path: '/api/v1/capture/messages',
   tags: ['Capture'],
-  summary: 'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
+  summary:
+    'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
   security: sourceSecurity,
   request: { body: { required: true, content: { 'application/json': { schema: CaptureMessageBody } } } },
   responses: {
-    200: { description: 'Whether the message served a request.', content: { 'application/json': { schema: CaptureMessageResponse } } },
+    200: {
+      description: 'Whether the message served a request.',
+      content: { 'application/json': { schema: CaptureMessageResponse } },
+    },
     ...errorResponses(403),
   },
 });

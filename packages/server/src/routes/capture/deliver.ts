@@ -15,7 +15,10 @@ export const deliverRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: DeliverBody } } },
   },
   responses: {
-    200: { description: 'Stored; held until approval if the request is still pending.', content: { 'application/json': { schema: DeliverResponse } } },
+    200: {
+      description: 'Stored; held until approval if the request is still pending.',
+      content: { 'application/json': { schema: DeliverResponse } },
+    },
     ...errorResponses(403, 404, 409, 410),
   },
 });

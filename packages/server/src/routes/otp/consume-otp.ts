@@ -12,7 +12,10 @@ export const consumeOtpRoute = createRoute({
   security: agentSecurity,
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {
-    200: { description: 'The ciphertext; decrypt it with the agent’s private key.', content: { 'application/json': { schema: ConsumeOtpResponse } } },
+    200: {
+      description: 'The ciphertext; decrypt it with the agent’s private key.',
+      content: { 'application/json': { schema: ConsumeOtpResponse } },
+    },
     ...errorResponses(404, 409, 410),
   },
 });

@@ -12,7 +12,10 @@ export const createOtpRoute = createRoute({
   security: agentSecurity,
   request: { body: { required: true, content: { 'application/json': { schema: CreateOtpRequestBody } } } },
   responses: {
-    201: { description: 'Created; waits for the owner unless the key is a test key.', content: { 'application/json': { schema: OtpRequest } } },
+    201: {
+      description: 'Created; waits for the owner unless the key is a test key.',
+      content: { 'application/json': { schema: OtpRequest } },
+    },
     ...errorResponses(),
   },
 });

@@ -13,7 +13,10 @@ export const getOtpRoute = createRoute({
   security: agentSecurity,
   request: { params: z.object({ id: OtpRequestId }), query: WaitQuery },
   responses: {
-    200: { description: 'The request (never its payload).', content: { 'application/json': { schema: OtpRequest } } },
+    200: {
+      description: 'The request (never its payload).',
+      content: { 'application/json': { schema: OtpRequest } },
+    },
     ...errorResponses(404),
   },
 });
@@ -23,7 +26,13 @@ export function registerGetOtp(app: Router, services: ServerServices) {
     const { id } = c.req.valid('param');
     const { wait } = c.req.valid('query');
     const signal = abortOnDisconnect(c, services.shutdownSignal);
-    const row = await waitForOtpChange(services.ctx, id, { agentId: c.get('agent').agentId }, wait ?? 0, signal);
+    const row = await waitForOtpChange(
+      services.ctx,
+      id,
+      { agentId: c.get('agent').agentId },
+      wait ?? 0,
+      signal,
+    );
     return c.json(toApiOtpRequest(services.ctx, row), 200);
   });
 }

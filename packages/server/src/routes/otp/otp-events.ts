@@ -1,4 +1,4 @@
-import { readOtpRequest, toApiOtpRequest } from '@agent-otp/core';
+import { readOtpRequest, requestTopic, toApiOtpRequest } from '@agent-otp/core';
 import { OtpRequestId, TERMINAL_STATUSES } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
@@ -34,7 +34,7 @@ export function registerOtpEvents(app: Router, services: ServerServices) {
     return streamSSE(c, async (stream) => {
       let pending = Promise.resolve();
       let changed: () => void = () => {};
-      const unsubscribe = services.ctx.bus.subscribe(`otp:${id}`, () => changed());
+      const unsubscribe = services.ctx.bus.subscribe(requestTopic(id), () => changed());
       const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
       try {
         let lastSent = '';

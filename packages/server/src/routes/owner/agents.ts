@@ -15,7 +15,10 @@ const routes = {
     tags: ['Owner'],
     summary: 'The owner’s agents and their keys (prefixes only)',
     security: ownerSecurity,
-    responses: { 200: { description: 'Agents.', content: json(z.object({ agents: z.array(Agent) })) }, ...errorResponses() },
+    responses: {
+      200: { description: 'Agents.', content: json(z.object({ agents: z.array(Agent) })) },
+      ...errorResponses(),
+    },
   }),
   create: createRoute({
     method: 'post',
@@ -42,23 +45,38 @@ const routes = {
     summary: 'Issue a new key and revoke the old ones',
     security: ownerSecurity,
     request: { params },
-    responses: { 200: { description: 'The new key, shown once.', content: json(AgentWithKey) }, ...errorResponses(404, 409) },
+    responses: {
+      200: { description: 'The new key, shown once.', content: json(AgentWithKey) },
+      ...errorResponses(404, 409),
+    },
   }),
 };
 
 export function registerOwnerAgents(app: Router, services: ServerServices) {
-  const actor = (c: { get(key: 'owner'): import('@agent-otp/core').Owner }) => ownerActor(c.get('owner'), OWNER_TOKEN_CHANNEL);
-  app.openapi(routes.list, async (c) => c.json({ agents: await listAgents(services.ctx, c.get('owner').id) }, 200));
+  const actor = (c: { get(key: 'owner'): import('@agent-otp/core').Owner }) =>
+    ownerActor(c.get('owner'), OWNER_TOKEN_CHANNEL);
+  app.openapi(routes.list, async (c) =>
+    c.json({ agents: await listAgents(services.ctx, c.get('owner').id) }, 200),
+  );
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
-    return c.json(await createAgent(services.ctx, { ...body, ownerId: c.get('owner').id, actor: actor(c) }), 201);
+    return c.json(
+      await createAgent(services.ctx, { ...body, ownerId: c.get('owner').id, actor: actor(c) }),
+      201,
+    );
   });
   app.openapi(routes.revoke, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await revokeAgent(services.ctx, { ownerId: c.get('owner').id, agentId: id, actor: actor(c) }), 200);
+    return c.json(
+      await revokeAgent(services.ctx, { ownerId: c.get('owner').id, agentId: id, actor: actor(c) }),
+      200,
+    );
   });
   app.openapi(routes.rotate, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await rotateAgentKey(services.ctx, { ownerId: c.get('owner').id, agentId: id, actor: actor(c) }), 200);
+    return c.json(
+      await rotateAgentKey(services.ctx, { ownerId: c.get('owner').id, agentId: id, actor: actor(c) }),
+      200,
+    );
   });
 }

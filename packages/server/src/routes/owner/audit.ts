@@ -11,7 +11,10 @@ const listRoute = createRoute({
   summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
   security: ownerSecurity,
   request: { query: PageQuery.extend({ q: z.string().max(200).optional() }) },
-  responses: { 200: { description: 'One page.', content: { 'application/json': { schema: AuditEventList } } }, ...errorResponses() },
+  responses: {
+    200: { description: 'One page.', content: { 'application/json': { schema: AuditEventList } } },
+    ...errorResponses(),
+  },
 });
 
 const verifyRoute = createRoute({
@@ -20,13 +23,19 @@ const verifyRoute = createRoute({
   tags: ['Owner'],
   summary: 'Check the owner’s audit hash chain and name the first broken row',
   security: ownerSecurity,
-  responses: { 200: { description: 'The verdict.', content: { 'application/json': { schema: AuditVerification } } }, ...errorResponses() },
+  responses: {
+    200: { description: 'The verdict.', content: { 'application/json': { schema: AuditVerification } } },
+    ...errorResponses(),
+  },
 });
 
 export function registerOwnerAudit(app: Router, services: ServerServices) {
   app.openapi(listRoute, async (c) => {
     const { limit, cursor, q } = c.req.valid('query');
-    return c.json(await listAuditEvents(services.ctx, { ownerId: c.get('owner').id, limit, cursor, search: q }), 200);
+    return c.json(
+      await listAuditEvents(services.ctx, { ownerId: c.get('owner').id, limit, cursor, search: q }),
+      200,
+    );
   });
   app.openapi(verifyRoute, async (c) => c.json(await verifyAudit(services.ctx, c.get('owner').id), 200));
 }

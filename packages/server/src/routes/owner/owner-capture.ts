@@ -8,11 +8,15 @@ const route = createRoute({
   method: 'post',
   path: '/api/v1/owner/capture',
   tags: ['Owner'],
-  summary: 'Feed one message through the capture path as the owner (the CLI’s `capture`, for demos and tests)',
+  summary:
+    'Feed one message through the capture path as the owner (the CLI’s `capture`, for demos and tests)',
   security: ownerSecurity,
   request: { body: { required: true, content: { 'application/json': { schema: OwnerCaptureBody } } } },
   responses: {
-    200: { description: 'Whether the message served a request.', content: { 'application/json': { schema: CaptureMessageResponse } } },
+    200: {
+      description: 'Whether the message served a request.',
+      content: { 'application/json': { schema: CaptureMessageResponse } },
+    },
     ...errorResponses(),
   },
 });
@@ -21,7 +25,12 @@ export function registerOwnerCapture(app: Router, services: ServerServices) {
   app.openapi(route, async (c) => {
     const owner = c.get('owner');
     const body = c.req.valid('json');
-    const source = { sourceId: `owner:${owner.id}`, ownerId: owner.id, kind: body.source, name: `${owner.email} (manual capture)` };
+    const source = {
+      sourceId: `owner:${owner.id}`,
+      ownerId: owner.id,
+      kind: body.source,
+      name: `${owner.email} (manual capture)`,
+    };
     const message = incomingMessage(body.source, body, services.ctx.clock.now());
     return c.json(await captureMessage(services.ctx, source, message), 200);
   });

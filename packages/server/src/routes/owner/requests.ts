@@ -55,7 +55,10 @@ function decisionRoute(outcome: 'approve' | 'deny') {
     security: ownerSecurity,
     request: { params: z.object({ id: OtpRequestId }) },
     responses: {
-      200: { description: 'The decided request.', content: { 'application/json': { schema: OwnerOtpRequest } } },
+      200: {
+        description: 'The decided request.',
+        content: { 'application/json': { schema: OwnerOtpRequest } },
+      },
       ...errorResponses(404, 409, 410),
     },
   });

@@ -14,7 +14,10 @@ const routes = {
     tags: ['Owner'],
     summary: 'The owner’s capture sources and when each was last seen',
     security: ownerSecurity,
-    responses: { 200: { description: 'Sources.', content: json(z.object({ sources: z.array(CaptureSource) })) }, ...errorResponses() },
+    responses: {
+      200: { description: 'Sources.', content: json(z.object({ sources: z.array(CaptureSource) })) },
+      ...errorResponses(),
+    },
   }),
   create: createRoute({
     method: 'post',
@@ -32,12 +35,17 @@ const routes = {
     summary: 'Revoke a capture source’s token',
     security: ownerSecurity,
     request: { params: z.object({ id: SourceId }) },
-    responses: { 200: { description: 'Revoked.', content: json(CaptureSource) }, ...errorResponses(404, 409) },
+    responses: {
+      200: { description: 'Revoked.', content: json(CaptureSource) },
+      ...errorResponses(404, 409),
+    },
   }),
 };
 
 export function registerOwnerSources(app: Router, services: ServerServices) {
-  app.openapi(routes.list, async (c) => c.json({ sources: await listCaptureSources(services.ctx, c.get('owner').id) }, 200));
+  app.openapi(routes.list, async (c) =>
+    c.json({ sources: await listCaptureSources(services.ctx, c.get('owner').id) }, 200),
+  );
   app.openapi(routes.create, async (c) => {
     const owner = c.get('owner');
     const body = c.req.valid('json');

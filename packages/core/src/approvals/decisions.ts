@@ -1,0 +1,122 @@
+import type { OwnerOtpRequest } from '@agent-otp/shared';
+import { AppError } from '@agent-otp/shared';
+import type { Actor } from '../audit/actor.js';
+import type { CoreContext } from '../context.js';
+import type { RequestKind } from '../events/event-bus.js';
+import { decideOtpRequest } from '../otp/decide-otp-request.js';
+import { getOwnerRequest, listOwnerRequests } from '../otp/list-owner-requests.js';
+
+/** One labelled line an approver reads before deciding. Values are plain text, never markup. */
+export interface DecisionField {
+  label: string;
+  value: string;
+}
+
+/**
+ * A request that needs (or needed) the owner's decision, in a form every approval channel
+ * (CLI, Telegram, dashboard) can show without knowing what kind of request it is.
+ */
+export interface DecisionSubject {
+  kind: RequestKind;
+  id: string;
+  ownerId: string;
+  agent: { id: string; name: string };
+  status: string;
+  /** Whether the owner can still decide. */
+  pending: boolean;
+  /** One line: what the agent wants. */
+  title: string;
+  /** The agent's stated reason. */
+  reason: string;
+  fields: DecisionField[];
+  createdAt: string;
+  expiresAt: string;
+  decision: { outcome: 'approved' | 'denied'; by: string; channel: string; at: string } | null;
+}
+
+function fromOtpRequest(ownerId: string, r: OwnerOtpRequest): DecisionSubject {
+  return {
+    kind: 'otp',
+    id: r.id,
+    ownerId,
+    agent: r.agent,
+    status: r.status,
+    pending: r.status === 'pending_approval',
+    title: `${r.agent.name} requests a verification code`,
+    reason: r.reason,
+    fields: [
+      { label: 'Expected sender', value: r.expectedSender ?? '(any)' },
+      { label: 'Sources', value: r.filter.sources.join(', ') },
+      { label: 'Sender pattern', value: r.filter.senderPattern ?? '(any)' },
+      ...(r.filter.contentPattern ? [{ label: 'Content pattern', value: r.filter.contentPattern }] : []),
+      { label: 'Agent key fingerprint', value: r.keyFingerprint },
+    ],
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    decision: r.decision,
+  };
+}
+
+/** The kind of a request, from its ID prefix. */
+export function requestKindOf(id: string): RequestKind | undefined {
+  if (id.startsWith('otp_')) return 'otp';
+  if (id.startsWith('prm_')) return 'permission';
+  return undefined;
+}
+
+/**
+ * Any request of an owner as a {@link DecisionSubject}, or undefined if it is not theirs.
+ *
+ * @example
+ * const subject = await getDecisionSubject(ctx, ownerId, 'otp_01J…');
+ */
+export async function getDecisionSubject(
+  ctx: CoreContext,
+  ownerId: string,
+  id: string,
+): Promise<DecisionSubject | undefined> {
+  switch (requestKindOf(id)) {
+    case 'otp': {
+      const request = await getOwnerRequest(ctx, ownerId, id);
+      return request ? fromOtpRequest(ownerId, request) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Every request of an owner still waiting for a decision, oldest first.
+ *
+ * @example
+ * for (const subject of await listPendingDecisions(ctx, ownerId)) console.log(subject.title);
+ */
+export async function listPendingDecisions(ctx: CoreContext, ownerId: string): Promise<DecisionSubject[]> {
+  const { requests } = await listOwnerRequests(ctx, { ownerId, status: 'pending_approval', limit: 200 });
+  return requests
+    .map((r) => fromOtpRequest(ownerId, r))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/**
+ * Records an owner's decision on any kind of request; the first decision wins, whatever the
+ * channel. Returns the request as it now stands.
+ *
+ * @example
+ * await decideRequest(ctx, { id, ownerId, outcome: 'approved', actor });
+ */
+export async function decideRequest(
+  ctx: CoreContext,
+  options: { id: string; ownerId: string; outcome: 'approved' | 'denied'; actor: Actor },
+): Promise<DecisionSubject> {
+  switch (requestKindOf(options.id)) {
+    case 'otp':
+      await decideOtpRequest(ctx, options);
+      break;
+    default:
+      throw new AppError('NOT_FOUND', `no request ${options.id}`);
+  }
+  const subject = await getDecisionSubject(ctx, options.ownerId, options.id);
+  if (!subject) throw new AppError('NOT_FOUND', `no request ${options.id}`);
+  return subject;
+}
