@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { type Dialect, postgresUrl } from './services.js';
+import { postgresUrl } from './postgres.js';
+import type { Dialect } from './services.js';
 
 export const CLI = fileURLToPath(new URL('../apps/cli/bin/agent-otp.js', import.meta.url));
 

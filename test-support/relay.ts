@@ -15,7 +15,8 @@ import {
 import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
 import { loadConfig, type RunningServer, startServer } from '@agent-otp/server';
 import pg from 'pg';
-import { type Dialect, postgresUrl } from './services.js';
+import { postgresUrl } from './postgres.js';
+import type { Dialect } from './services.js';
 
 /** A relay running on loopback for one test file, on a fresh database. */
 export interface TestRelay {

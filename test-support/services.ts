@@ -1,30 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe } from 'vitest';
+import { postgresAvailable } from './postgres.js';
 
 /** Set by `.ci/run`: a missing service is then a failure, never a skip. */
 export const servicesRequired = process.env.AGENT_OTP_REQUIRE_SERVICES === '1';
 
-/** The PostgreSQL the tests use; `.ci/run` exports it, the default matches this machine. */
-export const postgresUrl =
-  process.env.AGENT_OTP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-let postgresChecked: boolean | undefined;
-
-/** Whether PostgreSQL answers (checked once per test file, synchronously, with psql or pg_isready). */
-export function postgresAvailable(): boolean {
-  if (postgresChecked !== undefined) return postgresChecked;
-  try {
-    const url = new URL(postgresUrl);
-    execFileSync('pg_isready', ['-h', url.hostname, '-p', url.port || '5432', '-t', '3'], {
-      stdio: 'ignore',
-    });
-    postgresChecked = true;
-  } catch {
-    postgresChecked = false;
-  }
-  return postgresChecked;
-}
+export { postgresAvailable, postgresUrl } from './postgres.js';
 
 export const dovecotInstalled = () => existsSync('/usr/sbin/dovecot');
 export const chromiumInstalled = () => existsSync('/usr/bin/chromium');

@@ -1,5 +1,5 @@
 import type { CaptureSourceKind } from '@agent-otp/shared';
-import { parseOneAddress } from 'email-addresses';
+import emailAddresses from 'email-addresses';
 import picomatch from 'picomatch';
 
 /**
@@ -13,7 +13,7 @@ import picomatch from 'picomatch';
 export function senderIdentity(source: CaptureSourceKind, from: string): string | null {
   const trimmed = from.trim();
   if (source === 'sms') return trimmed.toLowerCase() || null;
-  const parsed = parseOneAddress({ input: trimmed, rfc6532: true });
+  const parsed = emailAddresses.parseOneAddress({ input: trimmed, rfc6532: true });
   if (parsed && parsed.type === 'mailbox') return parsed.address.toLowerCase();
   return null;
 }
