@@ -1,0 +1,147 @@
+import type { Candidate } from './find-candidates.js';
+import type { CodeKind } from './types.js';
+
+/**
+ * Judgements about a candidate that need only the characters around it: is it a decimal, a
+ * time, a masked card number, a template placeholder, a price, a phone number, a year?
+ * Returns a multiplier (0 rejects outright) and, for a reason string, what was seen.
+ */
+
+const DIGIT = /\d/;
+const ALNUM = /[A-Za-z0-9]/;
+// `12.50`, `10:30`, `2024/05/01`, `1,234`: the candidate is one part of a bigger number.
+const NUMBER_JOINER = /[.,:/]/;
+// `{{code}}`, `%CODE%`, `${otp}`, `<CODE>`, `otp_code`, `user@host`.
+const TEMPLATE_BEFORE = /[{%$\\<_@&]/;
+const TEMPLATE_AFTER = /[}%>_@]/;
+const MASK_BEFORE = /(?:[*•·xX]{2,}|\*)[ -]?$/;
+// Units written straight after a number in CJK text: years, months, minutes, yuan, won…
+const CJK_UNIT_AFTER = /^[年月日時时分秒元円원년월일시분초個个位次人件号]/;
+const CURRENCY_BEFORE =
+  /(?:[$€£¥₹₽₺₩₪₫฿₴]|r\$|rp\.?|rm|rs\.?|usd|eur|gbp|inr|chf|sek|pln|uah|rub|cny|rmb|jpy|krw|vnd|idr|thb|sar|aed|ils|irr|try|tl)\s?$/;
+const CURRENCY_AFTER =
+  /^\s?(?:[$€£¥₹₽₺₩₪₫฿₴]|usd\b|eur\b|gbp\b|inr\b|chf\b|sek\b|kr\b|zł|pln\b|руб|грн|₽|tl\b|lira|ريال|درهم|جنيه|ریال|تومان|บาท|đ\b|vnd\b|dong|euro|dollar|ש["״]ח|rupee|रु|रुपये)/;
+const UNIT_AFTER =
+  /^\s?(?:minutes?|mins?\b|hours?\b|hrs?\b|seconds?\b|secs?\b|days?\b|points?\b|pts\b|miles\b|km\b|kg\b|gb\b|mb\b|minutos|minutes|minuten|minuti|minuty|minut\b|минут|хвилин|dakika|دقيقة|دقائق|דקות|دقیقه|मिनट|นาที|phút|menit|minuter|分钟|分鐘|分間|분)/;
+const UNIT_SUFFIX =
+  /^\d+(?:[a-z]{1,4}|GB|MB|KB|TB|AM|PM|ST|ND|RD|TH|HZ|KM|KG|MG|ML|MM|CM|PX|FPS|MIN|MINS|HRS|SEC|USD|EUR|GBP|INR|TL|KR)$/;
+const PHONE_RUN_CHARS = /[\d +().-]/;
+// Upper-case words that are labels, not codes.
+const LABEL_WORDS = new Set([
+  'CODE',
+  'CODES',
+  'OTP',
+  'PIN',
+  'PASS',
+  'YOUR',
+  'HERE',
+  'THIS',
+  'THAT',
+  'WITH',
+  'FROM',
+  'NULL',
+  'NONE',
+  'TRUE',
+  'FALSE',
+  'HTTP',
+  'HTTPS',
+  'HTML',
+  'EMAIL',
+  'MAIL',
+  'SMS',
+  'TEXT',
+  'STOP',
+  'HELP',
+  'INFO',
+  'NOTE',
+  'FREE',
+  'SALE',
+  'VERIFY',
+  'LOGIN',
+  'TOKEN',
+  'ENTER',
+  'ABOVE',
+  'BELOW',
+  'KODE',
+  'CODIGO',
+  'SENHA',
+  'VALID',
+  'EXPIRED',
+  'USER',
+]);
+
+export function codeKind(code: string): CodeKind {
+  if (/^\d+$/.test(code)) return 'numeric';
+  return /\d/.test(code) ? 'alphanumeric' : 'alphabetic';
+}
+
+/** Base plausibility of the token itself, before any context. */
+export function shapeScore(candidate: Candidate, allCapsMessage: boolean): number {
+  const { code } = candidate;
+  const kind = codeKind(code);
+  if (kind === 'numeric') {
+    const byLength: Record<number, number> = { 4: 0.88, 5: 0.92, 6: 1, 7: 0.9, 8: 0.9 };
+    let score = byLength[code.length] ?? 0;
+    if (/^(?:19|20)\d\d$/.test(code)) score *= 0.75; // a year
+    if (code.length === 8 && isCompactDate(code)) score *= 0.7;
+    if (candidate.grouped && /^\d{2}-\d{2}-\d{2}$/.test(code)) score *= 0.8;
+    return score;
+  }
+  if (/^(.)\1+$/i.test(code) || /^[xX*]{2,}/.test(code)) return 0; // XXXXXX placeholders, masks
+  if (kind === 'alphanumeric') {
+    if (UNIT_SUFFIX.test(code)) return 0;
+    return /^[A-Z0-9]+$/.test(code) ? 0.85 : 0.6;
+  }
+  // Letters only: upper case, not a label word, and not in a message that shouts everything.
+  if (allCapsMessage || !/^[A-Z]+$/.test(code) || LABEL_WORDS.has(code)) return 0;
+  return 0.7;
+}
+
+function isCompactDate(code: string): boolean {
+  const year = Number(code.slice(0, 4));
+  const month = Number(code.slice(4, 6));
+  const day = Number(code.slice(6, 8));
+  return year >= 1990 && year <= 2039 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/**
+ * Multiplier from the characters right around the candidate (0 means "cannot be a code").
+ *
+ * @example
+ * const text = 'Total: $1234 today';
+ * surroundingsScore(text, text.toLowerCase(), { start: 8, end: 12, code: '1234', grouped: false }); // 0.05
+ */
+export function surroundingsScore(text: string, lower: string, candidate: Candidate): number {
+  const { start, end } = candidate;
+  const before = text[start - 1] ?? '';
+  const beforeThat = text[start - 2] ?? '';
+  const after = text[end] ?? '';
+  const afterThat = text[end + 1] ?? '';
+  if (NUMBER_JOINER.test(before) && DIGIT.test(beforeThat)) return 0;
+  if (NUMBER_JOINER.test(after) && DIGIT.test(afterThat)) return 0;
+  if (before === '-' && ALNUM.test(beforeThat)) return 0;
+  if (after === '-' && ALNUM.test(afterThat)) return 0;
+  if (TEMPLATE_BEFORE.test(before) || TEMPLATE_AFTER.test(after)) return 0;
+  if (MASK_BEFORE.test(text.slice(Math.max(0, start - 6), start))) return 0;
+  if (CJK_UNIT_AFTER.test(text.slice(end, end + 1))) return 0;
+  if (/[©®]/.test(text.slice(Math.max(0, start - 3), start))) return 0;
+  const lowerBefore = lower.slice(Math.max(0, start - 6), start);
+  const lowerAfter = lower.slice(end, end + 12);
+  if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter)) return 0.05;
+  let score = 1;
+  if (UNIT_AFTER.test(lowerAfter)) score *= 0.15;
+  if (/#\s?$/.test(text.slice(Math.max(0, start - 2), start))) score *= 0.5;
+  if (looksLikePhoneNumber(text, candidate)) score *= 0.1;
+  return score;
+}
+
+/** `+1 (555) 123-4567`, `0912 345 678`: the digits around the candidate make a phone number. */
+function looksLikePhoneNumber(text: string, candidate: Candidate): boolean {
+  let from = candidate.start;
+  while (from > 0 && PHONE_RUN_CHARS.test(text[from - 1] ?? '')) from--;
+  let to = candidate.end;
+  while (to < text.length && PHONE_RUN_CHARS.test(text[to] ?? '')) to++;
+  const run = text.slice(from, to).trim();
+  const digits = run.replace(/\D/g, '').length;
+  return digits >= 9 || (run.startsWith('+') && digits >= 7) || /\(\d{1,4}\)\s?\d/.test(run);
+}

@@ -1,0 +1,106 @@
+/**
+ * Code-shaped tokens in normalised text: single runs of ASCII letters and digits, and runs
+ * split by single spaces or hyphens the way senders print codes (`123 456`, `123-456`,
+ * `1 2 3 4 5 6`, `ABC-123`). A sender prefix (`G-123456`, `FB-12345`) is not part of the code.
+ */
+
+export interface Candidate {
+  /** Span in the normalised text, separators included. */
+  start: number;
+  end: number;
+  /** As the user would type it. */
+  code: string;
+  /** True when the code was printed in groups. */
+  grouped: boolean;
+  /** Sender prefix such as `G` in `G-123456`. */
+  prefix?: string;
+}
+
+interface Chunk {
+  start: number;
+  end: number;
+  text: string;
+}
+
+const CHUNK = /[A-Za-z0-9]+/g;
+const DIGITS = /^\d+$/;
+const UPPER_OR_DIGIT = /^[A-Z0-9]+$/;
+const GROUP_SEPARATOR = /^(?: |-| - )$/;
+const SENDER_PREFIX = /^[A-Z]{1,3}$/;
+const MAX_CODE = 8;
+const MIN_CODE = 4;
+
+function isCodeLength(text: string): boolean {
+  return text.length >= MIN_CODE && text.length <= MAX_CODE;
+}
+
+function groupCode(chunks: Chunk[], separators: string[]): string | undefined {
+  const joined = chunks.map((chunk) => chunk.text).join('');
+  if (!isCodeLength(joined)) return undefined;
+  const lengths = chunks.map((chunk) => chunk.text.length);
+  const first = lengths[0] ?? 0;
+  if (chunks.every((chunk) => DIGITS.test(chunk.text))) {
+    // `1 2 3 4 5 6` (digits in boxes) or equal groups `123 456`, `12-34-56`. Unequal groups
+    // like `10 000` are thousands separators, not codes.
+    if (first === 1 && lengths.every((length) => length === 1))
+      return chunks.length >= MIN_CODE ? joined : undefined;
+    return first >= 2 && lengths.every((length) => length === first) ? joined : undefined;
+  }
+  // Alphanumeric groups (`ABC-123`, `X7K2-9QPL`): hyphenated (a space is too often a label,
+  // as in `OTP 5521`), upper case, groups of 3-4, at least one digit.
+  if (separators.some((separator) => separator !== '-')) return undefined;
+  const mixed =
+    chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)) && /\d/.test(joined) && /[A-Z]/.test(joined);
+  return mixed && chunks.length === 2 && lengths.every((length) => length >= 3 && length <= 4)
+    ? joined
+    : undefined;
+}
+
+/**
+ * Lists every code-shaped token and token group. Filtering by context happens later.
+ *
+ * @example
+ * findCandidates('G-123456 is your code').map((c) => c.code); // ['123456']
+ * findCandidates('code: 123 456').map((c) => c.code); // ['code', '123456', '456'] (shape checks come later)
+ */
+export function findCandidates(text: string): Candidate[] {
+  const chunks: Chunk[] = [];
+  for (const match of text.matchAll(CHUNK)) {
+    chunks.push({ start: match.index, end: match.index + match[0].length, text: match[0] });
+  }
+  const candidates: Candidate[] = [];
+  for (let index = 0; index < chunks.length; index++) {
+    const chunk = chunks[index]!;
+    const previous = chunks[index - 1];
+    const prefixed =
+      previous &&
+      SENDER_PREFIX.test(previous.text) &&
+      text.slice(previous.end, chunk.start) === '-' &&
+      DIGITS.test(chunk.text) &&
+      !/[A-Za-z0-9-]/.test(text[previous.start - 1] ?? '');
+    if (isCodeLength(chunk.text)) {
+      candidates.push(
+        prefixed
+          ? { start: previous.start, end: chunk.end, code: chunk.text, grouped: false, prefix: previous.text }
+          : { start: chunk.start, end: chunk.end, code: chunk.text, grouped: false },
+      );
+    }
+    // Longest group first, so `1 2 3 4 5 6` does not also yield `1234`.
+    const group: Chunk[] = [chunk];
+    const separators: string[] = [];
+    const groups: Candidate[] = [];
+    for (let next = index + 1; next < chunks.length && group.length < MAX_CODE; next++) {
+      const following = chunks[next]!;
+      const last = group[group.length - 1]!;
+      const separator = text.slice(last.end, following.start);
+      if (!GROUP_SEPARATOR.test(separator)) break;
+      group.push(following);
+      separators.push(separator);
+      const code = groupCode(group, separators);
+      if (code) groups.push({ start: chunk.start, end: following.end, code, grouped: true });
+    }
+    const longest = groups.at(-1);
+    if (longest) candidates.push(longest);
+  }
+  return candidates;
+}

@@ -1,0 +1,83 @@
+import { HINT_MATCHERS, LANGUAGES } from './lexicon/keyword-index.js';
+
+const LATIN_TAGS = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'pl', 'tr', 'vi', 'id', 'sv'];
+
+const SCRIPTS: Array<{ pattern: RegExp; tag: (text: string) => string }> = [
+  { pattern: /[\p{Script=Hiragana}\p{Script=Katakana}]/gu, tag: () => 'ja' },
+  { pattern: /\p{Script=Hangul}/gu, tag: () => 'ko' },
+  {
+    pattern: /\p{Script=Han}/gu,
+    tag: (text) => (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text) ? 'ja' : 'zh'),
+  },
+  { pattern: /\p{Script=Thai}/gu, tag: () => 'th' },
+  { pattern: /\p{Script=Hebrew}/gu, tag: () => 'he' },
+  { pattern: /\p{Script=Devanagari}/gu, tag: () => 'hi' },
+  {
+    pattern: /\p{Script=Cyrillic}/gu,
+    // Ukrainian has і ї є ґ and no ы э ъ ё; short messages may have none of them, so words count too.
+    tag: (text) =>
+      cyrillicScore(text, 'uk', /[іїєґ]/gu) > cyrillicScore(text, 'ru', /[ыэъё]/gu) ? 'uk' : 'ru',
+  },
+  {
+    pattern: /\p{Script=Arabic}/gu,
+    // Letters only Persian uses, against Arabic-only yeh, kaf and teh marbuta.
+    tag: (text) => (count(text, /[پچژگیک]/gu) > count(text, /[يكة]/gu) ? 'fa' : 'ar'),
+  },
+];
+
+// Letters that give a Latin-script language away.
+const LATIN_LETTERS: Record<string, RegExp> = {
+  vi: /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/gu,
+  tr: /[ışğ]/gu,
+  pl: /[ąęłńśźż]/gu,
+  sv: /[å]/gu,
+  de: /[ßü]/gu,
+  es: /[ñ¿¡]/gu,
+  pt: /[ãõ]/gu,
+  fr: /[èêëîïûœ]/gu,
+  it: /[ò]/gu,
+};
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
+}
+
+function cyrillicScore(text: string, tag: 'ru' | 'uk', letters: RegExp): number {
+  return 2 * count(text, letters) + (HINT_MATCHERS.get(tag)?.count(text) ?? 0);
+}
+
+/**
+ * Best guess at the language of a message, among `among` when the matched keyword is spelled
+ * the same in several languages ("code" is English and French). Script decides first; within
+ * Latin script, frequent function words and telltale letters decide.
+ *
+ * @example
+ * guessLanguage('votre code est 123456', ['en', 'fr']); // 'fr'
+ * guessLanguage('รหัส otp คือ 123456', []); // 'th'
+ */
+export function guessLanguage(lowerText: string, among: readonly string[]): string | undefined {
+  const latinCount = count(lowerText, /\p{Script=Latin}/gu);
+  let best: { tag: string; count: number } | undefined;
+  for (const script of SCRIPTS) {
+    const scriptCount = count(lowerText, script.pattern);
+    if (scriptCount > 0 && scriptCount > (best?.count ?? 0))
+      best = { tag: script.tag(lowerText), count: scriptCount };
+  }
+  const latinAmong = among.filter((tag) => LATIN_TAGS.includes(tag));
+  if (among.length > 0) {
+    if (best && among.includes(best.tag)) return best.tag;
+    if (latinAmong.length === 0) return among[0];
+  } else if (best && best.count * 2 >= latinCount) {
+    // A few Latin letters ("OTP", a brand) inside another script do not make a Latin message.
+    return best.tag;
+  }
+  const choices = latinAmong.length > 0 ? latinAmong : LATIN_TAGS;
+  let winner: { tag: string; score: number } | undefined;
+  for (const tag of choices) {
+    const letters = LATIN_LETTERS[tag];
+    const score =
+      (HINT_MATCHERS.get(tag)?.count(lowerText) ?? 0) + 2 * (letters ? count(lowerText, letters) : 0);
+    if (!winner || score > winner.score) winner = { tag, score };
+  }
+  return winner?.tag ?? LANGUAGES[0]?.tag;
+}

@@ -1,0 +1,117 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { ExtractInput, ExtractResult } from '../../src/index.js';
+import { extractOTP } from '../../src/index.js';
+import { type CorpusCase, NEGATIVE_CATEGORIES, POSITIVE_CATEGORIES } from './corpus-case.js';
+
+export type { CorpusCase } from './corpus-case.js';
+
+const CASES_DIRECTORY = new URL('./cases/', import.meta.url);
+const CATEGORIES: ReadonlySet<string> = new Set([...POSITIVE_CATEGORIES, ...NEGATIVE_CATEGORIES]);
+const NEGATIVE: ReadonlySet<string> = new Set(NEGATIVE_CATEGORIES);
+
+function assertCase(value: unknown, file: string): asserts value is CorpusCase {
+  const record = value as Partial<CorpusCase> | null;
+  const problems: string[] = [];
+  if (!record || typeof record !== 'object') throw new Error(`${file}: case is not an object`);
+  for (const field of ['id', 'language', 'category', 'source', 'why'] as const) {
+    if (typeof record[field] !== 'string' || record[field] === '') problems.push(`missing ${field}`);
+  }
+  if (record.expected !== null && typeof record.expected !== 'string')
+    problems.push('expected must be string or null');
+  if (record.text === undefined && record.html === undefined && record.subject === undefined)
+    problems.push('no content');
+  if (record.category && !CATEGORIES.has(record.category))
+    problems.push(`unknown category ${record.category}`);
+  if (record.category && NEGATIVE.has(record.category) !== (record.expected === null)) {
+    problems.push('negative categories expect null and positive ones a code');
+  }
+  if (problems.length > 0) throw new Error(`${file} ${record.id ?? '?'}: ${problems.join(', ')}`);
+}
+
+let cached: CorpusCase[] | undefined;
+
+/** Every case of every `cases/*.json` file, validated, in file then file order. */
+export function loadCorpus(): CorpusCase[] {
+  if (cached) return cached;
+  const cases: CorpusCase[] = [];
+  for (const file of readdirSync(CASES_DIRECTORY)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
+    const parsed: unknown = JSON.parse(readFileSync(new URL(file, CASES_DIRECTORY), 'utf8'));
+    if (!Array.isArray(parsed)) throw new Error(`${file}: expected an array of cases`);
+    for (const value of parsed) {
+      assertCase(value, file);
+      cases.push(value);
+    }
+  }
+  const ids = new Set<string>();
+  for (const corpusCase of cases) {
+    if (ids.has(corpusCase.id)) throw new Error(`duplicate corpus id ${corpusCase.id}`);
+    ids.add(corpusCase.id);
+  }
+  cached = cases;
+  return cases;
+}
+
+/** The extractor input a case describes. */
+export function toInput(corpusCase: CorpusCase): ExtractInput {
+  const { source, from, subject, text, html } = corpusCase;
+  return { source, from, subject, text, html };
+}
+
+export interface Tally {
+  total: number;
+  correct: number;
+}
+
+export interface CorpusScore {
+  overall: Tally;
+  byLanguage: Record<string, Tally>;
+  byCategory: Record<string, Tally>;
+  /** Found codes whose `language` matches the case's language. */
+  languageTags: Tally;
+  failures: Array<{ id: string; expected: string | null; actual: string | null; why: string }>;
+}
+
+function count(tallies: Record<string, Tally>, key: string, correct: boolean): void {
+  const tally = tallies[key] ?? { total: 0, correct: 0 };
+  tally.total++;
+  if (correct) tally.correct++;
+  tallies[key] = tally;
+}
+
+/**
+ * Runs the extractor over the whole corpus and tallies exact-match accuracy per language and
+ * per category.
+ *
+ * @example
+ * const { overall, byLanguage } = scoreCorpus();
+ * console.log(overall.correct / overall.total, byLanguage.ja);
+ */
+export function scoreCorpus(
+  extract: (input: ExtractInput) => ExtractResult | null = extractOTP,
+): CorpusScore {
+  const score: CorpusScore = {
+    overall: { total: 0, correct: 0 },
+    byLanguage: {},
+    byCategory: {},
+    languageTags: { total: 0, correct: 0 },
+    failures: [],
+  };
+  for (const corpusCase of loadCorpus()) {
+    const result = extract(toInput(corpusCase));
+    const actual = result?.code ?? null;
+    const correct = actual === corpusCase.expected;
+    score.overall.total++;
+    if (correct) score.overall.correct++;
+    count(score.byLanguage, corpusCase.language, correct);
+    count(score.byCategory, corpusCase.category, correct);
+    if (result && correct) {
+      score.languageTags.total++;
+      if (result.language === corpusCase.language) score.languageTags.correct++;
+    }
+    if (!correct)
+      score.failures.push({ id: corpusCase.id, expected: corpusCase.expected, actual, why: corpusCase.why });
+  }
+  return score;
+}
