@@ -118,7 +118,7 @@ describeEachDialect('OTP lifecycle over HTTP', (dialect) => {
       token: apiKey,
     });
     expect(early.status).toBe(409);
-    expect(early.body.error.code).toBe('INVALID_TRANSITION');
+    expect(early.body.error.code).toBe('OTP_NOT_READY');
     const status = await call(relay.url, `/api/v1/otp/${created.id}`, { token: apiKey });
     expect(status.body.status).toBe('pending_approval');
 

@@ -1,0 +1,56 @@
+/**
+ * `@orrisai/agent-otp-sdk`: request one verification code from an Agent OTP relay, wait for
+ * the owner's approval and the code, and decrypt it locally. WebCrypto and fetch only, so
+ * it runs on Node 20+, Bun, Deno and in browsers.
+ *
+ * @example
+ * import { AgentOTPClient, generateKeyPair, exportPublicKey } from '@orrisai/agent-otp-sdk';
+ * const client = new AgentOTPClient({ apiKey: process.env.AGENT_OTP_API_KEY });
+ * const { publicKey, privateKey } = await generateKeyPair();
+ * const request = await client.requestOTP({ reason: 'Sign up', publicKey: await exportPublicKey(publicKey), waitForOTP: true });
+ * if (request.status === 'otp_received') console.log((await client.consumeOTP(request.id, privateKey)).code);
+ */
+export { AgentOTPClient, DEFAULT_BASE_URL } from './client.js';
+export {
+  type DecryptOTPPayloadOptions,
+  decryptOTPPayload,
+  exportPrivateKey,
+  exportPublicKey,
+  type GenerateKeyPairOptions,
+  generateKeyPair,
+  importPrivateKey,
+  keyFingerprint,
+  openOTPPayload,
+} from './crypto.js';
+export {
+  AgentOTPError,
+  type AgentOTPErrorCode,
+  type AgentOTPErrorOptions,
+  AuthenticationError,
+  DecryptionError,
+  NetworkError,
+  OTPAlreadyConsumedError,
+  OTPApprovalDeniedError,
+  OTPCancelledError,
+  OTPExpiredError,
+  OTPNotFoundError,
+  OTPNotReadyError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+} from './errors.js';
+export { isSettledStatus, OTPRequestStatus } from './status.js';
+export type {
+  AgentOTPClientOptions,
+  ConsumeOTPResponse,
+  GetOTPStatusOptions,
+  OTPConsumeResult,
+  OTPFilter,
+  OTPPayloadMetadata,
+  OTPRequest,
+  OTPRequestResult,
+  OTPSource,
+  PendingApprovalInfo,
+  RequestOTPOptions,
+  WaitForOTPOptions,
+} from './types.js';

@@ -1,0 +1,96 @@
+/**
+ * When to try a request again.
+ *
+ * - `idempotent` (status reads, long-polls, cancel): repeating it cannot lose anything, so
+ *   network failures, timeouts, 429 and 5xx are retried.
+ * - `at-most-once` (create, consume): once the request may have reached the server, a
+ *   repeat could create a second request or, worse, find a code already handed to a
+ *   response that was lost on the way back. These are retried only when the server
+ *   certainly did not act: 429 and 503 (refused before any work), and connection failures
+ *   that happen before a byte was sent (refused, DNS, unreachable).
+ */
+export type RetryPolicy = 'idempotent' | 'at-most-once';
+
+const RETRYABLE_IDEMPOTENT_STATUSES = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_AT_MOST_ONCE_STATUSES = new Set([429, 503]);
+
+/** Error codes (Node/undici, Bun) of connection failures that happen before sending. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ConnectionRefused',
+]);
+
+/** Longest `Retry-After` the SDK waits out by itself; longer ones surface as RateLimitError. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+const BASE_DELAY_MS = 250;
+const MAX_DELAY_MS = 8_000;
+
+/**
+ * Whether a response status may be retried under a policy.
+ *
+ * @example
+ * shouldRetryStatus(500, 'at-most-once'); // false
+ */
+export function shouldRetryStatus(status: number, policy: RetryPolicy): boolean {
+  return (policy === 'idempotent' ? RETRYABLE_IDEMPOTENT_STATUSES : RETRYABLE_AT_MOST_ONCE_STATUSES).has(
+    status,
+  );
+}
+
+/**
+ * Whether a fetch failure certainly happened before the request was sent.
+ *
+ * @example
+ * failedBeforeSending(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })); // true
+ */
+export function failedBeforeSending(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Delay before retry number `attempt` (0-based): exponential with full jitter in the upper
+ * half, or the server's `Retry-After` when it gave one.
+ *
+ * @example
+ * backoffDelay(2); // between 500 and 1000 ms
+ * backoffDelay(0, 3); // 3000 ms
+ */
+export function backoffDelay(attempt: number, retryAfterSeconds?: number, random = Math.random): number {
+  if (retryAfterSeconds !== undefined) return Math.max(0, retryAfterSeconds * 1000);
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * Resolves after `ms`, or rejects with the signal's reason as soon as it aborts.
+ *
+ * @example
+ * await sleep(250, controller.signal);
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
