@@ -53,10 +53,25 @@ export function buildMessage(spec: MessageSpec): string {
 function part(mimeType: string, content: string): string[] {
   const sevenBit = isAscii(content) && content.split(/\r?\n/).every((line) => line.length <= 998);
   if (sevenBit) {
-    return [`Content-Type: ${mimeType}; charset=utf-8`, 'Content-Transfer-Encoding: 7bit', '', crlf(content), ''];
+    return [
+      `Content-Type: ${mimeType}; charset=utf-8`,
+      'Content-Transfer-Encoding: 7bit',
+      '',
+      crlf(content),
+      '',
+    ];
   }
-  const encoded = Buffer.from(content, 'utf8').toString('base64').match(/.{1,76}/g) ?? [];
-  return [`Content-Type: ${mimeType}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', ...encoded, ''];
+  const encoded =
+    Buffer.from(content, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? [];
+  return [
+    `Content-Type: ${mimeType}; charset=utf-8`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    ...encoded,
+    '',
+  ];
 }
 
 /** Encodes only the display name of `Name <addr>`: an encoded address would not parse. */

@@ -37,9 +37,21 @@ export function prepareDovecotDir(settings: DovecotSettings): DovecotLayout {
   execFileSync(
     'openssl',
     [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', keyPath, '-out', certPath,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -58,7 +70,10 @@ export function prepareDovecotDir(settings: DovecotSettings): DovecotLayout {
     pgidPath: join(dir, 'dovecot.pgid'),
     caPem: readFileSync(certPath, 'utf8'),
   };
-  writeFileSync(layout.confPath, dovecotConf({ ...settings, dir, mailDir, usersPath, certPath, keyPath, layout }));
+  writeFileSync(
+    layout.confPath,
+    dovecotConf({ ...settings, dir, mailDir, usersPath, certPath, keyPath, layout }),
+  );
   return layout;
 }
 
@@ -106,6 +121,13 @@ userdb {
 protocol imap {
   # Tests open many short connections (harness, connector, reconnects); the default is 10.
   mail_max_userip_connections = 100
+}
+# Anvil's auth penalty would delay every later login from 127.0.0.1 by up to 15 s after one
+# wrong-password test; the per-failure delay (auth_failure_delay, 2 s) still applies.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 # Two login services because ssl = yes would advertise STARTTLS on the plain port too, and
 # imapflow upgrades opportunistically, which then fails on the self-signed certificate.

@@ -20,6 +20,8 @@ export function describeWithService(name: string, available: boolean, fn: () => 
   if (process.env.AGENT_OTP_REQUIRE_SERVICES === '1') {
     throw new Error(`${name} is not installed but AGENT_OTP_REQUIRE_SERVICES=1: run .ci/install-services.sh`);
   }
-  console.warn(`${name} not installed: skipping ${name} tests (set AGENT_OTP_REQUIRE_SERVICES=1 to fail instead)`);
+  console.warn(
+    `${name} not installed: skipping ${name} tests (set AGENT_OTP_REQUIRE_SERVICES=1 to fail instead)`,
+  );
   describe.skip(name, fn);
 }

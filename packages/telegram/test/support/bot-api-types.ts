@@ -104,15 +104,19 @@ export interface CallbackQuery {
   game_short_name?: string;
 }
 
-/** The update kinds the stand-in produces; `allowed_updates` may name any Update field. */
+/** The update kinds the stand-in models; `allowed_updates` may name any Update field. */
 export interface Update {
   update_id: number;
   message?: Message;
   edited_message?: Message;
   callback_query?: CallbackQuery;
   my_chat_member?: unknown;
-  [other: string]: unknown;
+  chat_member?: unknown;
+  inline_query?: unknown;
 }
+
+/** An update before Telegram numbers it. */
+export type NewUpdate = Omit<Update, 'update_id'> & { update_id?: number };
 
 export interface BotCommand {
   command: string;

@@ -262,7 +262,8 @@ function closeEntity(tag: OpenTag, length: number, entities: MessageEntity[], ou
     }
     case 'code': {
       if (sameSpan && last.type === 'pre' && tag.argument !== '') last.language = tag.argument;
-      else entities.push({ type: 'code', offset, length, ...(tag.argument ? { language: tag.argument } : {}) });
+      else
+        entities.push({ type: 'code', offset, length, ...(tag.argument ? { language: tag.argument } : {}) });
       return;
     }
     case 'blockquote':
