@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerEmailWatchCommand } from './commands/email-watch.js';
 import { registerExtractCommand } from './commands/extract.js';
+import { registerGmailAuthCommand } from './commands/gmail-auth.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSourceCommands } from './commands/sources.js';
@@ -18,6 +20,8 @@ registerSourceCommands(program);
 registerRequestCommands(program);
 registerAuditCommands(program);
 registerExtractCommand(program);
+registerEmailWatchCommand(program);
+registerGmailAuthCommand(program);
 
 try {
   await program.parseAsync(process.argv);

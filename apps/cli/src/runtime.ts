@@ -11,9 +11,13 @@ import { openDatabase } from '@agent-otp/db';
 import { type Config, loadConfig } from '@agent-otp/server';
 import { AppError } from '@agent-otp/shared';
 
-/** The CLI's configuration: the same variables the server reads, parsed once. */
-export function cliConfig(): Config {
-  return loadConfig(process.env);
+/**
+ * The CLI's configuration: the same variables the server reads, parsed once. `overrides`
+ * are command-line flags named after variables (`--imap-host` for IMAP_HOST); they win.
+ */
+export function cliConfig(overrides: Record<string, string | undefined> = {}): Config {
+  const flags = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return loadConfig({ ...process.env, ...flags });
 }
 
 /**

@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as emailConnector from './migrations/0005-email-connector.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> }> = {
   '0001-initial': initial,
+  '0005-email-connector': emailConnector,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -99,6 +99,15 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/** Where the built-in mailbox connector stopped reading one account (JSON cursor). */
+export interface EmailConnectorStateTable {
+  /** SHA-256 of the account (kind, user, host, mailbox): no address is stored. */
+  account_key: string;
+  kind: 'imap' | 'gmail';
+  cursor: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -107,6 +116,7 @@ export interface Database {
   capture_sources: CaptureSourcesTable;
   otp_requests: OtpRequestsTable;
   audit_events: AuditEventsTable;
+  email_connector_state: EmailConnectorStateTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { checkEmailEnvironment, emailConfig, emailEnvironment } from './email-config.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -33,7 +34,9 @@ export const ConfigSchema = z
     TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
     TELEGRAM_WEBHOOK_URL: z.url().optional(),
     POLICY_FILE: z.string().min(1).optional(),
+    ...emailEnvironment,
   })
+  .superRefine(checkEmailEnvironment)
   .transform((env) => ({
     port: env.PORT,
     host: env.HOST,
@@ -52,6 +55,7 @@ export const ConfigSchema = z
       webhookUrl: env.TELEGRAM_WEBHOOK_URL,
     },
     policyFile: env.POLICY_FILE,
+    email: emailConfig(env),
   }));
 
 export type Config = z.infer<typeof ConfigSchema>;

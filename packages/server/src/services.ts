@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import type { ServerServices } from './env.js';
 import { createLogger, type Logger } from './logger.js';
+import { startConfiguredMailConnectors } from './mail-connectors.js';
 import { RateLimiter } from './middleware/rate-limit.js';
 import { PostgresEventBus } from './postgres-event-bus.js';
 
@@ -27,6 +28,8 @@ export interface CreateServicesOptions {
   database?: DatabaseHandle;
   /** Run the expiry sweeper (default true). */
   sweeper?: boolean;
+  /** Test and benchmark hooks of the built-in mailbox connector. */
+  mailHooks?: Parameters<typeof startConfiguredMailConnectors>[3];
 }
 
 /**
@@ -69,6 +72,13 @@ export async function createServices(
       sweeping = false;
     }
   };
+  const mail = await startConfiguredMailConnectors(config, ctx, logger, options.mailHooks).catch(
+    async (error: unknown) => {
+      await bus.close();
+      if (!options.database) await database.close();
+      throw error;
+    },
+  );
   const sweeper = options.sweeper === false ? undefined : setInterval(sweep, config.sweepIntervalMs);
   sweeper?.unref();
 
@@ -82,6 +92,7 @@ export async function createServices(
     async close() {
       shutdown.abort();
       if (sweeper) clearInterval(sweeper);
+      await mail?.stop();
       await bus.close();
       if (!options.database) await database.close();
     },

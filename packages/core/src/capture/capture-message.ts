@@ -1,17 +1,11 @@
 import { extractOTP, htmlToVisibleText } from '@agent-otp/extract';
-import {
-  AppError,
-  type CaptureMessageResponse,
-  type CaptureSourceKind,
-  encryptOtpPayload,
-  parseAgentPublicKey,
-} from '@agent-otp/shared';
+import { AppError, type CaptureMessageResponse, type CaptureSourceKind } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { type IncomingMessage, pickRequestForMessage } from '../matching/match-message.js';
-import { senderIdentity } from '../matching/sender.js';
 import { deliverOtpPayload } from '../otp/deliver-otp-payload.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 import { listOpenRequestsForSource } from './list-open-requests.js';
+import { sealOtpPayload } from './seal-otp-payload.js';
 
 /** What a person would read in a message: used for content patterns. */
 export function visibleTextOf(message: Pick<IncomingMessage, 'subject' | 'text' | 'html'>): string {
@@ -45,15 +39,7 @@ export async function captureMessage(
     html: message.html,
   });
   if (!extracted) return { matched: false, requestId: request.id, status: null, reason: 'no_code_found' };
-  const key = await parseAgentPublicKey(request.publicKey);
-  const jwe = await encryptOtpPayload(key.key, key.fingerprint, {
-    code: extracted.code,
-    source: message.source,
-    sender: senderIdentity(message.source, message.from) ?? message.from,
-    ...(message.subject ? { subject: message.subject.slice(0, 2_000) } : {}),
-    receivedAt: message.receivedAt.toISOString(),
-    requestId: request.id,
-  });
+  const jwe = await sealOtpPayload(request, message, extracted.code);
   const delivered = await deliverOtpPayload(ctx, source, request.id, jwe);
   return { matched: true, requestId: request.id, status: delivered.status, reason: 'delivered' };
 }

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+// The mailbox connector's settings, kept beside config.ts (which spreads them into the one
+// ConfigSchema) so the shared file only grows by three lines. Still parsed exactly once.
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** The environment variables of the IMAP and Gmail connectors. */
+export const emailEnvironment = {
+  IMAP_HOST: z.string().trim().min(1).optional(),
+  IMAP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  IMAP_USER: z.string().min(1).optional(),
+  IMAP_PASSWORD: z.string().min(1).optional(),
+  /** An OAuth2 access token for SASL XOAUTH2 (Gmail, Microsoft 365) instead of a password. */
+  IMAP_ACCESS_TOKEN: z.string().min(1).optional(),
+  IMAP_TLS: flag.default(true),
+  IMAP_MAILBOX: z.string().min(1).max(512).default('INBOX'),
+  /** PEM file with an extra CA to trust (a private mail server's own CA). */
+  IMAP_CA_FILE: z.string().min(1).optional(),
+  /** IDLE is re-issued this often; RFC 2177 servers may drop an IDLE after 30 minutes. */
+  IMAP_IDLE_RESTART_SECONDS: z.coerce.number().int().min(5).max(1500).default(600),
+  /** The capture-source token `agent-otp email:watch` uses (kept off the command line). */
+  AGENT_OTP_SOURCE_TOKEN: z.string().min(1).optional(),
+  GMAIL_CLIENT_ID: z.string().min(1).optional(),
+  GMAIL_CLIENT_SECRET: z.string().min(1).optional(),
+  GMAIL_REFRESH_TOKEN: z.string().min(1).optional(),
+  GMAIL_POLL_SECONDS: z.coerce.number().min(0.2).max(300).default(3),
+  GMAIL_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://gmail.googleapis.com/gmail/v1'),
+  GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
+  GOOGLE_AUTH_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
+};
+
+type EmailEnvironment = z.output<z.ZodObject<typeof emailEnvironment>>;
+
+/** Settings that only make sense together: a host needs a user and a password or token. */
+export function checkEmailEnvironment(env: EmailEnvironment, ctx: z.RefinementCtx): void {
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const imapSet = ['IMAP_PORT', 'IMAP_USER', 'IMAP_PASSWORD', 'IMAP_ACCESS_TOKEN', 'IMAP_CA_FILE'] as const;
+  if (!env.IMAP_HOST) {
+    for (const name of imapSet) if (env[name] !== undefined) problem(name, 'is set but IMAP_HOST is not');
+  } else {
+    if (!env.IMAP_USER) problem('IMAP_USER', 'is required when IMAP_HOST is set');
+    if (!env.IMAP_PASSWORD && !env.IMAP_ACCESS_TOKEN)
+      problem('IMAP_PASSWORD', 'IMAP_PASSWORD or IMAP_ACCESS_TOKEN is required when IMAP_HOST is set');
+    if (env.IMAP_PASSWORD && env.IMAP_ACCESS_TOKEN)
+      problem('IMAP_ACCESS_TOKEN', 'set IMAP_PASSWORD or IMAP_ACCESS_TOKEN, not both');
+  }
+  if (env.GMAIL_CLIENT_ID && !env.GMAIL_CLIENT_SECRET)
+    problem('GMAIL_CLIENT_SECRET', 'is required with GMAIL_CLIENT_ID (the desktop client’s secret)');
+  if (!env.GMAIL_CLIENT_ID && env.GMAIL_REFRESH_TOKEN)
+    problem('GMAIL_REFRESH_TOKEN', 'is set but GMAIL_CLIENT_ID is not');
+}
+
+/** The IMAP connector's settings (present only when IMAP_HOST is set). */
+export interface ImapConfig {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  accessToken: string | undefined;
+  tls: boolean;
+  mailbox: string;
+  caFile: string | undefined;
+  idleRestartSeconds: number;
+}
+
+/** Google's endpoints (overridable for tests) and the Gmail connector's credentials. */
+export interface GmailConfig {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** From GMAIL_REFRESH_TOKEN; otherwise the file `email:gmail-auth` stored in DATA_DIR. */
+  refreshToken: string | undefined;
+  pollSeconds: number;
+  apiRoot: string;
+  tokenUrl: string;
+  authUrl: string;
+}
+
+export function emailConfig(env: EmailEnvironment): {
+  imap: ImapConfig | undefined;
+  gmail: GmailConfig;
+  sourceToken: string | undefined;
+} {
+  const imap: ImapConfig | undefined =
+    env.IMAP_HOST && env.IMAP_USER
+      ? {
+          host: env.IMAP_HOST,
+          port: env.IMAP_PORT ?? (env.IMAP_TLS ? 993 : 143),
+          user: env.IMAP_USER,
+          password: env.IMAP_PASSWORD,
+          accessToken: env.IMAP_ACCESS_TOKEN,
+          tls: env.IMAP_TLS,
+          mailbox: env.IMAP_MAILBOX,
+          caFile: env.IMAP_CA_FILE,
+          idleRestartSeconds: env.IMAP_IDLE_RESTART_SECONDS,
+        }
+      : undefined;
+  return {
+    imap,
+    sourceToken: env.AGENT_OTP_SOURCE_TOKEN,
+    gmail: {
+      clientId: env.GMAIL_CLIENT_ID,
+      clientSecret: env.GMAIL_CLIENT_SECRET,
+      refreshToken: env.GMAIL_REFRESH_TOKEN,
+      pollSeconds: env.GMAIL_POLL_SECONDS,
+      apiRoot: env.GMAIL_API_ROOT.replace(/\/+$/, ''),
+      tokenUrl: env.GOOGLE_TOKEN_URL,
+      authUrl: env.GOOGLE_AUTH_URL,
+    },
+  };
+}
