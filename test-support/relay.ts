@@ -137,6 +137,8 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
         'api_keys',
         'capture_sources',
         'otp_requests',
+        'permission_requests',
+        'policies',
         'audit_events',
       ] as const;
       const parts: string[] = [];

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '@agent-otp/db';
 import type { EventBus } from './events/event-bus.js';
+import type { PolicySet } from './policies/policy-types.js';
 
 /** What time it is; tests and the sweeper share one source. */
 export interface Clock {
@@ -17,6 +18,8 @@ export interface CoreContext {
   publicUrl: string;
   /** How long before a request's creation a message may have arrived and still serve it. */
   lookbackSeconds: number;
+  /** POLICY_FILE, loaded once at start; database policies are read per request. */
+  policies?: PolicySet;
 }
 
 export function nowIso(ctx: Pick<CoreContext, 'clock'>): string {

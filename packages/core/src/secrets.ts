@@ -15,7 +15,10 @@ function randomBase62(length: number): string {
 }
 
 /** The kinds of bearer secret the relay issues; the prefix tells what a leaked one is. */
-export type SecretKind = 'ak_live' | 'ak_test' | 'cs' | 'os' | 'ses';
+export type SecretKind = 'ak_live' | 'ak_test' | 'cs' | 'os' | 'ses' | PermissionTokenKind;
+
+/** One-time permission tokens, `otp_…` as the seed names them (request IDs are `otp_` + 26 ULID characters; tokens have 43). */
+export type PermissionTokenKind = 'otp';
 
 /**
  * A new secret (43 base62 characters ≈ 256 bits after the prefix), its SHA-256 hash for

@@ -82,6 +82,61 @@ export interface OtpRequestsTable {
   closed_at: string | null;
 }
 
+/** Statuses of a one-time permission request; `used`, `denied`, `expired`, `cancelled` are terminal. */
+export type PermissionStatusValue = 'pending_approval' | 'approved' | 'used' | 'denied' | 'expired' | 'cancelled';
+
+export interface PermissionRequestsTable {
+  id: string;
+  owner_id: string;
+  agent_id: string;
+  api_key_id: string;
+  status: PermissionStatusValue;
+  action: string;
+  resource: string;
+  /** JSON object: what the agent asked for. */
+  requested_scope: string;
+  /** JSON object: the scope approval grants (the deciding policy's scopeTemplate, or the requested scope); set at creation. */
+  granted_scope: string | null;
+  /** JSON object: the agent's context (`reason`, …). */
+  context: string;
+  ttl_seconds: number;
+  /** The policy that decided, if one did (file policies have no row: `file:<name>`). */
+  policy_id: string | null;
+  policy_name: string | null;
+  decision: 'approved' | 'denied' | null;
+  decided_by: string | null;
+  decision_channel: string | null;
+  decided_at: string | null;
+  /** SHA-256 hex of the `otp_…` token; NULL until the token is handed out. Never the token. */
+  token_hash: string | null;
+  /** 1 once the token was handed to the agent; it is never shown again. */
+  token_handed_out: number;
+  uses_granted: number;
+  uses_remaining: number;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  closed_at: string | null;
+}
+
+export interface PoliciesTable {
+  id: string;
+  owner_id: string;
+  /** NULL: applies to every agent of the owner. */
+  agent_id: string | null;
+  name: string;
+  description: string | null;
+  applies_to: 'permission' | 'otp' | 'any';
+  priority: number;
+  /** JSON object: dotted path → operator object. */
+  conditions: string;
+  action: 'auto_approve' | 'require_approval' | 'deny';
+  /** JSON object or NULL. */
+  scope_template: string | null;
+  enabled: number;
+  created_at: string;
+}
+
 export interface AuditEventsTable {
   id: string;
   /** One hash chain per owner (`usr_…`), or `system`. */
@@ -129,3 +184,7 @@ export type OtpRequestUpdate = Updateable<OtpRequestsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type { Generated };
+  permission_requests: PermissionRequestsTable;
+  policies: PoliciesTable;
+export type PermissionRequestRow = Selectable<PermissionRequestsTable>;
+export type PolicyRow = Selectable<PoliciesTable>;

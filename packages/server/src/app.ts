@@ -19,8 +19,12 @@ import { registerOtpEvents } from './routes/otp/otp-events.js';
 import { registerOwnerAgents } from './routes/owner/agents.js';
 import { registerOwnerAudit } from './routes/owner/audit.js';
 import { registerOwnerCapture } from './routes/owner/owner-capture.js';
+import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
 import { registerOwnerSources } from './routes/owner/sources.js';
+import { registerGetPermission } from './routes/permissions/get-permission.js';
+import { registerRequestPermission } from './routes/permissions/request-permission.js';
+import { registerUsePermission } from './routes/permissions/use-permission.js';
 
 const API_BODY_LIMIT = 64 * 1024;
 /** Plaintext forwarders may post a whole HTML email. */
@@ -88,8 +92,10 @@ export function createApp(services: ServerServices) {
 
   app.use('/api/v1/otp', agentAuth(services));
   app.use('/api/v1/otp/*', agentAuth(services));
+  app.use('/api/v1/permissions', agentAuth(services));
+  app.use('/api/v1/permissions/*', agentAuth(services));
   app.use('/api/v1/capture/*', sourceAuth(services));
-  for (const path of ['requests', 'agents', 'sources', 'audit', 'owner']) {
+  for (const path of ['requests', 'agents', 'sources', 'audit', 'owner', 'policies']) {
     app.use(`/api/v1/${path}`, ownerAuth(services));
     app.use(`/api/v1/${path}/*`, ownerAuth(services));
   }
@@ -99,6 +105,9 @@ export function createApp(services: ServerServices) {
   registerOtpEvents(app, services);
   registerConsumeOtp(app, services);
   registerCancelOtp(app, services);
+  registerRequestPermission(app, services);
+  registerGetPermission(app, services);
+  registerUsePermission(app, services);
   registerListCaptureRequests(app, services);
   registerDeliver(app, services);
   registerCaptureMessage(app, services);
@@ -107,6 +116,7 @@ export function createApp(services: ServerServices) {
   registerOwnerSources(app, services);
   registerOwnerAudit(app, services);
   registerOwnerCapture(app, services);
+  registerOwnerPolicies(app, services);
   registerHealth(app, services);
   registerDocs(app);
 

@@ -1,8 +1,10 @@
 import {
   type CoreContext,
   type EventBus,
+  expireOverduePermissions,
   expireOverdueRequests,
   InProcessEventBus,
+  loadPolicyFile,
   systemClock,
 } from '@agent-otp/core';
 import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
@@ -44,6 +46,8 @@ export async function createServices(
   options: CreateServicesOptions = {},
 ): Promise<RunningServices> {
   const logger: Logger = createLogger(config.logLevel, options.logDestination);
+  // Before anything is opened: an invalid POLICY_FILE stops start-up with its line number.
+  const policies = await loadPolicyFile(config.policyFile);
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const bus: EventBus =
@@ -56,7 +60,10 @@ export async function createServices(
     clock: systemClock,
     publicUrl: config.publicUrl,
     lookbackSeconds: config.lookbackSeconds,
+    policies,
   };
+  if (policies.file)
+    logger.info({ file: policies.file, policies: policies.policies.length }, 'policies loaded');
   const shutdown = new AbortController();
 
   let sweeping = false;
@@ -64,7 +71,7 @@ export async function createServices(
     if (sweeping) return;
     sweeping = true;
     try {
-      const expired = await expireOverdueRequests(ctx);
+      const expired = (await expireOverdueRequests(ctx)) + (await expireOverduePermissions(ctx));
       if (expired > 0) logger.info({ expired }, 'expired overdue requests');
     } catch (error) {
       logger.error({ err: { message: (error as Error).message } }, 'expiry sweep failed');

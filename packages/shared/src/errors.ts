@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'OTP_DENIED',
   'OTP_CANCELLED',
   'INVALID_TRANSITION',
+  'TOKEN_INVALID',
+  'TOKEN_USED',
+  'SCOPE_VIOLATION',
   'CONFLICT',
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',
@@ -44,6 +47,8 @@ export function httpStatusForError(
       return 401;
     case 'FORBIDDEN':
     case 'CSRF_REJECTED':
+    case 'TOKEN_INVALID':
+    case 'SCOPE_VIOLATION':
       return 403;
     case 'NOT_FOUND':
       return 404;
@@ -52,6 +57,7 @@ export function httpStatusForError(
     case 'OTP_DENIED':
     case 'OTP_CANCELLED':
     case 'INVALID_TRANSITION':
+    case 'TOKEN_USED':
     case 'CONFLICT':
       return 409;
     case 'OTP_EXPIRED':

@@ -5,6 +5,9 @@ import type { CoreContext } from '../context.js';
 import type { RequestKind } from '../events/event-bus.js';
 import { decideOtpRequest } from '../otp/decide-otp-request.js';
 import { getOwnerRequest, listOwnerRequests } from '../otp/list-owner-requests.js';
+import { decidePermissionRequest } from '../permissions/decide-permission-request.js';
+import { getOwnerPermission, listPendingPermissions } from '../permissions/list-owner-permissions.js';
+import { permissionDecisionSubject } from './permission-subject.js';
 
 /** One labelled line an approver reads before deciding. Values are plain text, never markup. */
 export interface DecisionField {
@@ -80,6 +83,10 @@ export async function getDecisionSubject(
       const request = await getOwnerRequest(ctx, ownerId, id);
       return request ? fromOtpRequest(ownerId, request) : undefined;
     }
+    case 'permission': {
+      const request = await getOwnerPermission(ctx, ownerId, id);
+      return request ? permissionDecisionSubject(ownerId, request) : undefined;
+    }
     default:
       return undefined;
   }
@@ -93,9 +100,11 @@ export async function getDecisionSubject(
  */
 export async function listPendingDecisions(ctx: CoreContext, ownerId: string): Promise<DecisionSubject[]> {
   const { requests } = await listOwnerRequests(ctx, { ownerId, status: 'pending_approval', limit: 200 });
-  return requests
-    .map((r) => fromOtpRequest(ownerId, r))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const permissions = await listPendingPermissions(ctx, ownerId);
+  return [
+    ...requests.map((r) => fromOtpRequest(ownerId, r)),
+    ...permissions.map((r) => permissionDecisionSubject(ownerId, r)),
+  ].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /**
@@ -112,6 +121,9 @@ export async function decideRequest(
   switch (requestKindOf(options.id)) {
     case 'otp':
       await decideOtpRequest(ctx, options);
+      break;
+    case 'permission':
+      await decidePermissionRequest(ctx, options);
       break;
     default:
       throw new AppError('NOT_FOUND', `no request ${options.id}`);

@@ -16,6 +16,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
 import { newId } from '../ids.js';
 import { randomNumericCode } from '../secrets.js';
+import { applyOtpPolicy, policyAuditDetails } from './apply-otp-policy.js';
 import { publishRequestEvent, toApiOtpRequest } from './otp-row.js';
 
 /** Who decides test-key requests: nobody, they approve themselves. */
@@ -91,6 +92,9 @@ export async function createOtpRequest(
     } satisfies Partial<OtpRequestRow>);
   }
 
+  // Test keys keep their behaviour (no real code is ever at stake); live keys meet the policies.
+  const policy = isTest ? null : await applyOtpPolicy(ctx, agent, row);
+
   await withTransaction(ctx.database, async (tx) => {
     await tx.insertInto('otp_requests').values(row).execute();
     await recordAuditEvent(ctx, tx, {
@@ -106,8 +110,18 @@ export async function createOtpRequest(
         keyFingerprint: row.key_fingerprint,
         expiresAt: row.expires_at,
         test: isTest,
+        ...policyAuditDetails(policy),
       },
     });
+    if (policy?.decider) {
+      await recordAuditEvent(ctx, tx, {
+        ownerId: row.owner_id,
+        actor: policy.decider,
+        action: row.status === 'approved' ? 'otp.approved' : 'otp.denied',
+        targetId: row.id,
+        details: { policyId: policy.decider.id },
+      });
+    }
     if (isTest) {
       await recordAuditEvent(ctx, tx, {
         ownerId: row.owner_id,

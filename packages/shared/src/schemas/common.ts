@@ -29,6 +29,8 @@ export const OtpRequestId = prefixedId('otp');
 export const AgentId = prefixedId('agt');
 export const SourceId = prefixedId('src');
 export const UserId = prefixedId('usr');
+export const PermissionRequestId = prefixedId('prm');
+export const PolicyId = prefixedId('pol');
 
 /** `?wait=N` for long-poll endpoints. */
 export const WaitQuery = z.object({

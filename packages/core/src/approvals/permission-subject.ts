@@ -1,0 +1,46 @@
+import type { OwnerPermissionRequest } from '@agent-otp/shared';
+import type { DecisionField, DecisionSubject } from './decisions.js';
+
+const MAX_FIELD_TEXT = 1000;
+
+function jsonText(value: Record<string, unknown>): string {
+  const text = JSON.stringify(value);
+  return text.length > MAX_FIELD_TEXT ? `${text.slice(0, MAX_FIELD_TEXT - 1)}…` : text;
+}
+
+/**
+ * A permission request as every approval channel shows it: action, resource, the scope
+ * that approving grants (a policy's template may have replaced the requested one, and then
+ * both are shown), and the agent's reason.
+ *
+ * @example
+ * const subject = permissionDecisionSubject(ownerId, request);
+ */
+export function permissionDecisionSubject(ownerId: string, r: OwnerPermissionRequest): DecisionSubject {
+  const reason = typeof r.context.reason === 'string' ? r.context.reason : '(no reason given)';
+  const { reason: _reason, ...otherContext } = r.context;
+  const requestedDiffers = JSON.stringify(r.requestedScope) !== JSON.stringify(r.scope);
+  const fields: DecisionField[] = [
+    { label: 'Action', value: r.action },
+    { label: 'Resource', value: r.resource },
+    { label: 'Scope', value: jsonText(r.scope) },
+    ...(requestedDiffers ? [{ label: 'Requested scope', value: jsonText(r.requestedScope) }] : []),
+    { label: 'Reason', value: reason },
+    ...(Object.keys(otherContext).length ? [{ label: 'Context', value: jsonText(otherContext) }] : []),
+    ...(r.policy ? [{ label: 'Policy', value: r.policy.name }] : []),
+  ];
+  return {
+    kind: 'permission',
+    id: r.id,
+    ownerId,
+    agent: r.agent,
+    status: r.status,
+    pending: r.status === 'pending_approval',
+    title: `${r.agent.name} requests permission: ${r.action} on ${r.resource}`,
+    reason,
+    fields,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    decision: r.decision,
+  };
+}

@@ -1,0 +1,128 @@
+import type { PermissionRequestRow } from '@agent-otp/db';
+import { withTransaction } from '@agent-otp/db';
+import { type CreatePermissionRequestBody, PERMISSION_TTL, type PermissionRequest } from '@agent-otp/shared';
+import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
+import type { Actor } from '../audit/actor.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
+import type { CoreContext } from '../context.js';
+import { newId } from '../ids.js';
+import { evaluatePolicies } from '../policies/evaluate-policies.js';
+import { newSecret } from '../secrets.js';
+import { policyActor, publishPermissionEvent, toApiPermission } from './permission-row.js';
+
+/** How many uses a scope grants: `max_uses`, otherwise one. */
+export function usesGrantedBy(scope: Record<string, unknown>): number {
+  const uses = scope.max_uses;
+  return typeof uses === 'number' && Number.isInteger(uses) && uses > 0 ? uses : 1;
+}
+
+/**
+ * Creates a permission request and lets the policy engine decide at once: `auto_approve`
+ * approves it and mints the token, which this response carries (its only appearance);
+ * `deny` denies it; otherwise it waits for the owner. The granted scope is the winning
+ * policy's scopeTemplate, or the requested scope.
+ *
+ * @example
+ * const request = await createPermissionRequest(ctx, agent, { action: 'gmail.send', resource: 'email:a@b.c' });
+ */
+export async function createPermissionRequest(
+  ctx: CoreContext,
+  agent: AuthenticatedAgent,
+  body: CreatePermissionRequestBody,
+): Promise<PermissionRequest> {
+  const requestedScope = body.scope ?? {};
+  const context = body.context ?? {};
+  const ttl = body.ttl ?? PERMISSION_TTL.default;
+  const outcome = await evaluatePolicies(ctx, {
+    kind: 'permission',
+    ownerId: agent.ownerId,
+    action: body.action,
+    resource: body.resource,
+    scope: requestedScope,
+    context,
+    agent: { id: agent.agentId, name: agent.agentName },
+  });
+  const now = ctx.clock.now();
+  const createdAt = now.toISOString();
+  const uses = usesGrantedBy(outcome.scope);
+  const token = outcome.decision === 'auto_approve' ? newSecret('otp') : null;
+  const row: PermissionRequestRow = {
+    id: newId('prm'),
+    owner_id: agent.ownerId,
+    agent_id: agent.agentId,
+    api_key_id: agent.keyId,
+    status: 'pending_approval',
+    action: body.action,
+    resource: body.resource,
+    requested_scope: JSON.stringify(requestedScope),
+    granted_scope: JSON.stringify(outcome.scope),
+    context: JSON.stringify(context),
+    ttl_seconds: ttl,
+    policy_id: outcome.policy?.id ?? null,
+    policy_name: outcome.policy?.name ?? null,
+    decision: null,
+    decided_by: null,
+    decision_channel: null,
+    decided_at: null,
+    token_hash: token?.hash ?? null,
+    token_handed_out: token ? 1 : 0,
+    uses_granted: uses,
+    uses_remaining: uses,
+    created_at: createdAt,
+    expires_at: new Date(now.getTime() + ttl * 1000).toISOString(),
+    last_used_at: null,
+    closed_at: null,
+  };
+  const decider =
+    outcome.policy && outcome.decision !== 'require_approval' ? policyActor(outcome.policy) : null;
+  if (decider) {
+    Object.assign(row, {
+      status: outcome.decision === 'auto_approve' ? 'approved' : 'denied',
+      decision: outcome.decision === 'auto_approve' ? 'approved' : 'denied',
+      decided_by: decider.label,
+      decision_channel: decider.channel,
+      decided_at: createdAt,
+      closed_at: outcome.decision === 'deny' ? createdAt : null,
+    } satisfies Partial<PermissionRequestRow>);
+  }
+  const agentActor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
+
+  await withTransaction(ctx.database, async (tx) => {
+    await tx.insertInto('permission_requests').values(row).execute();
+    await recordAuditEvent(ctx, tx, {
+      ownerId: row.owner_id,
+      actor: agentActor,
+      action: 'permission.requested',
+      targetId: row.id,
+      details: {
+        action: row.action,
+        resource: row.resource,
+        requestedScope,
+        context,
+        ttl,
+        policyDecision: outcome.decision,
+        policy: outcome.policy?.name ?? null,
+        explanation: outcome.explanation,
+        ...(outcome.failed.length ? { failedPolicies: outcome.failed } : {}),
+      },
+    });
+    if (decider)
+      await recordAuditEvent(ctx, tx, {
+        ownerId: row.owner_id,
+        actor: decider,
+        action: row.status === 'approved' ? 'permission.approved' : 'permission.denied',
+        targetId: row.id,
+        details: { policyId: outcome.policy?.id, grantedScope: outcome.scope, uses },
+      });
+    if (token)
+      await recordAuditEvent(ctx, tx, {
+        ownerId: row.owner_id,
+        actor: agentActor,
+        action: 'permission.token_issued',
+        targetId: row.id,
+        details: { uses, expiresAt: row.expires_at },
+      });
+  });
+  publishPermissionEvent(ctx, row, 'created');
+  return toApiPermission(ctx, row, token?.secret);
+}

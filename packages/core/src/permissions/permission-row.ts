@@ -1,0 +1,98 @@
+import type { PermissionRequestRow } from '@agent-otp/db';
+import { AppError, type DecisionChannel, type PermissionRequest } from '@agent-otp/shared';
+import type { Actor } from '../audit/actor.js';
+import type { CoreContext } from '../context.js';
+import type { RequestEvent } from '../events/event-bus.js';
+import { approvalUrl } from '../otp/otp-row.js';
+import type { PolicyOutcome } from '../policies/policy-types.js';
+
+export const parseJsonObject = (text: string | null): Record<string, unknown> =>
+  text === null ? {} : (JSON.parse(text) as Record<string, unknown>);
+
+/** The scope a request grants (or will grant once approved). */
+export function grantedScope(row: Pick<PermissionRequestRow, 'granted_scope' | 'requested_scope'>) {
+  return parseJsonObject(row.granted_scope ?? row.requested_scope);
+}
+
+/** The audit actor for a policy that decided. */
+export function policyActor(policy: NonNullable<PolicyOutcome['policy']>): Actor {
+  return { type: 'policy', id: policy.id, label: `policy:${policy.name}`, channel: 'policy' };
+}
+
+/**
+ * A permission request as its agent sees it. `token` is passed only by the one call that
+ * minted it; the row itself holds nothing but the hash.
+ */
+export function toApiPermission(
+  ctx: Pick<CoreContext, 'publicUrl'>,
+  row: PermissionRequestRow,
+  token?: string,
+): PermissionRequest {
+  return {
+    id: row.id,
+    status: row.status,
+    action: row.action,
+    resource: row.resource,
+    scope: grantedScope(row),
+    requestedScope: parseJsonObject(row.requested_scope),
+    context: parseJsonObject(row.context),
+    ...(token === undefined ? {} : { token }),
+    tokenIssued: row.token_handed_out === 1,
+    usesRemaining: row.status === 'approved' ? row.uses_remaining : 0,
+    approvalUrl: approvalUrl(ctx, row.id),
+    policy: row.policy_id && row.policy_name ? { id: row.policy_id, name: row.policy_name } : null,
+    decision:
+      row.decision && row.decided_by && row.decided_at
+        ? {
+            outcome: row.decision,
+            by: row.decided_by,
+            channel: (row.decision_channel ?? 'system') as DecisionChannel,
+            at: row.decided_at,
+          }
+        : null,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** Tells every waiter about a permission request's new state; only after the change committed. */
+export function publishPermissionEvent(
+  ctx: CoreContext,
+  row: PermissionRequestRow,
+  type: RequestEvent['type'] = 'status',
+): void {
+  ctx.bus.publish({
+    type,
+    kind: 'permission',
+    requestId: row.id,
+    ownerId: row.owner_id,
+    agentId: row.agent_id,
+    status: row.status,
+  });
+}
+
+export function permissionNotFound(id: string): AppError {
+  return new AppError('NOT_FOUND', `no permission request ${id}`);
+}
+
+/** The error for acting on a permission request whose status no longer allows it. */
+export function permissionConflict(
+  row: Pick<PermissionRequestRow, 'id' | 'status'>,
+  action: string,
+): AppError {
+  switch (row.status) {
+    case 'used':
+      return new AppError('TOKEN_USED', `the token of ${row.id} has no uses left`);
+    case 'expired':
+      return new AppError('OTP_EXPIRED', `permission request ${row.id} has expired`);
+    case 'denied':
+      return new AppError('OTP_DENIED', `permission request ${row.id} was denied`);
+    case 'cancelled':
+      return new AppError('OTP_CANCELLED', `permission request ${row.id} was cancelled`);
+    default:
+      return new AppError(
+        'INVALID_TRANSITION',
+        `cannot ${action} permission request ${row.id} while it is ${row.status}`,
+      );
+  }
+}

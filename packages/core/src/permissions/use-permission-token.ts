@@ -1,0 +1,110 @@
+import type { PermissionRequestRow } from '@agent-otp/db';
+import { withTransaction } from '@agent-otp/db';
+import { AppError, type UseTokenResponse } from '@agent-otp/shared';
+import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
+import type { Actor } from '../audit/actor.js';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { type CoreContext, nowIso } from '../context.js';
+import { readPermission } from './find-permission.js';
+import { grantedScope, permissionConflict, publishPermissionEvent } from './permission-row.js';
+import { scopeViolation } from './scope-constraints.js';
+import { tokenMatches, tokenProblem } from './verify-permission-token.js';
+
+async function auditRefusal(
+  ctx: CoreContext,
+  actor: Actor,
+  row: PermissionRequestRow,
+  reason: string,
+  actionDetails: Record<string, unknown>,
+): Promise<void> {
+  await withTransaction(ctx.database, (tx) =>
+    recordAuditEvent(ctx, tx, {
+      ownerId: row.owner_id,
+      actor,
+      action: 'permission.use_refused',
+      targetId: row.id,
+      details: { reason, actionDetails },
+    }),
+  );
+}
+
+/**
+ * Spends one use of a token. The spend is one conditional UPDATE (token hash, status,
+ * uses left and expiry all in its WHERE clause, the decrement in its SET), so of any
+ * number of racing uses at most the granted number succeed; the rest get TOKEN_USED.
+ * `actionDetails` are checked against the granted scope first and recorded in the audit
+ * log with the use (or the refusal).
+ *
+ * @example
+ * await usePermissionToken(ctx, agent, id, token, { recipient: 'client@example.com', subject: 'Invoice #1' });
+ */
+export async function usePermissionToken(
+  ctx: CoreContext,
+  agent: AuthenticatedAgent,
+  id: string,
+  token: string,
+  actionDetails: Record<string, unknown> = {},
+): Promise<UseTokenResponse> {
+  const actor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
+  const scope = { agentId: agent.agentId };
+  const row = await readPermission(ctx, id, scope);
+  const problem = tokenProblem(row, token);
+  if (problem) {
+    await auditRefusal(ctx, actor, row, problem, actionDetails);
+    if (problem === 'invalid_token') throw new AppError('TOKEN_INVALID', `that is not the token of ${id}`);
+    throw permissionConflict(row, 'use the token of');
+  }
+  const violation = scopeViolation(grantedScope(row), actionDetails);
+  if (violation) {
+    await auditRefusal(ctx, actor, row, `scope: ${violation}`, actionDetails);
+    throw new AppError('SCOPE_VIOLATION', `outside the granted scope: ${violation}`);
+  }
+  const now = nowIso(ctx);
+  const spent = await withTransaction(ctx.database, async (tx) => {
+    const updated = await tx
+      .updateTable('permission_requests')
+      .set((eb) => ({
+        uses_remaining: eb('uses_remaining', '-', 1),
+        status: eb
+          .case()
+          .when('uses_remaining', '<=', 1)
+          .then('used' as const)
+          .else('approved' as const)
+          .end(),
+        last_used_at: now,
+      }))
+      .where('id', '=', id)
+      .where('agent_id', '=', agent.agentId)
+      .where('token_hash', '=', row.token_hash)
+      .where('status', '=', 'approved')
+      .where('uses_remaining', '>', 0)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated) return undefined;
+    // The last use closes the request (a separate statement: a CASE of text in a timestamptz
+    // column would need a dialect-specific cast, and the row is already ours in this transaction).
+    if (updated.status === 'used')
+      await tx.updateTable('permission_requests').set({ closed_at: now }).where('id', '=', id).execute();
+    await recordAuditEvent(ctx, tx, {
+      ownerId: updated.owner_id,
+      actor,
+      action: 'permission.used',
+      targetId: id,
+      details: { actionDetails, usesRemaining: updated.uses_remaining },
+    });
+    return updated;
+  });
+  if (!spent) {
+    const current = await readPermission(ctx, id, scope);
+    const reason = tokenMatches(current, token)
+      ? (tokenProblem(current, token) ?? 'lost a race')
+      : 'invalid_token';
+    await auditRefusal(ctx, actor, current, reason, actionDetails);
+    throw current.status === 'approved' && current.uses_remaining <= 0
+      ? new AppError('TOKEN_USED', `the token of ${id} has no uses left`)
+      : permissionConflict(current, 'use the token of');
+  }
+  publishPermissionEvent(ctx, spent);
+  return { id, success: true, status: spent.status, usesRemaining: spent.uses_remaining, usedAt: now };
+}

@@ -1,0 +1,103 @@
+import { createPolicy, listPolicies, removePolicy, testPolicies } from '@agent-otp/core';
+import {
+  CreatePolicyBody,
+  Policy,
+  PolicyEvaluation,
+  PolicyId,
+  PolicyList,
+  PolicyTestBody,
+} from '@agent-otp/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { requestOwnerActor } from './owner-actor.js';
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/policies',
+  tags: ['Policies'],
+  summary: 'Every policy governing the owner’s requests: POLICY_FILE’s, then the database’s',
+  security: ownerSecurity,
+  responses: {
+    200: {
+      description: 'The policies, in tie-break order.',
+      content: { 'application/json': { schema: PolicyList } },
+    },
+    ...errorResponses(),
+  },
+});
+
+const createPolicyRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/policies',
+  tags: ['Policies'],
+  summary: 'Add a policy (optionally for one agent)',
+  security: ownerSecurity,
+  request: { body: { required: true, content: { 'application/json': { schema: CreatePolicyBody } } } },
+  responses: {
+    201: {
+      description: 'Stored; it applies to the next request.',
+      content: { 'application/json': { schema: Policy } },
+    },
+    ...errorResponses(404),
+  },
+});
+
+const removeRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/policies/{id}',
+  tags: ['Policies'],
+  summary: 'Remove a database policy',
+  security: ownerSecurity,
+  request: { params: z.object({ id: PolicyId }) },
+  responses: {
+    200: {
+      description: 'Removed.',
+      content: { 'application/json': { schema: z.object({ id: z.string(), removed: z.literal(true) }) } },
+    },
+    ...errorResponses(404),
+  },
+});
+
+const testRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/policies/test',
+  tags: ['Policies'],
+  summary: 'What the engine would decide for a request (nothing is stored)',
+  security: ownerSecurity,
+  request: { body: { required: true, content: { 'application/json': { schema: PolicyTestBody } } } },
+  responses: {
+    200: {
+      description: 'The decision and the policy that made it.',
+      content: { 'application/json': { schema: PolicyEvaluation } },
+    },
+    ...errorResponses(404),
+  },
+});
+
+export function registerOwnerPolicies(app: Router, services: ServerServices) {
+  app.openapi(listRoute, async (c) =>
+    c.json({ policies: await listPolicies(services.ctx, c.get('owner').id) }, 200),
+  );
+
+  app.openapi(createPolicyRoute, async (c) => {
+    const { agentId, ...definition } = c.req.valid('json');
+    const policy = await createPolicy(services.ctx, {
+      ownerId: c.get('owner').id,
+      agentId,
+      definition,
+      actor: requestOwnerActor(c),
+    });
+    return c.json(policy, 201);
+  });
+
+  app.openapi(removeRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await removePolicy(services.ctx, { ownerId: c.get('owner').id, id, actor: requestOwnerActor(c) });
+    return c.json({ id, removed: true as const }, 200);
+  });
+
+  app.openapi(testRoute, async (c) =>
+    c.json(await testPolicies(services.ctx, c.get('owner').id, c.req.valid('json')), 200),
+  );
+}

@@ -1,0 +1,52 @@
+import { cancelPermissionRequest, getPermissionRequest } from '@agent-otp/core';
+import { PermissionRequest, PermissionRequestId, WaitQuery } from '@agent-otp/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
+
+export const getPermissionRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/permissions/{id}',
+  tags: ['Permissions'],
+  summary:
+    'Read a permission request; with ?wait=N, long-poll for the decision. The first read after approval carries the token',
+  security: agentSecurity,
+  request: { params: z.object({ id: PermissionRequestId }), query: WaitQuery },
+  responses: {
+    200: {
+      description: 'The request; `token` only in the one response that hands it out.',
+      content: { 'application/json': { schema: PermissionRequest } },
+    },
+    ...errorResponses(404),
+  },
+});
+
+export const cancelPermissionRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/permissions/{id}',
+  tags: ['Permissions'],
+  summary: 'Withdraw a request; an approved one loses its token',
+  security: agentSecurity,
+  request: { params: z.object({ id: PermissionRequestId }) },
+  responses: {
+    200: { description: 'Cancelled.', content: { 'application/json': { schema: PermissionRequest } } },
+    ...errorResponses(404, 409, 410),
+  },
+});
+
+export function registerGetPermission(app: Router, services: ServerServices) {
+  app.openapi(getPermissionRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { wait } = c.req.valid('query');
+    const signal = abortOnDisconnect(c, services.shutdownSignal);
+    const request = await getPermissionRequest(services.ctx, c.get('agent'), id, wait ?? 0, signal);
+    c.header('Cache-Control', 'no-store');
+    return c.json(request, 200);
+  });
+
+  app.openapi(cancelPermissionRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(await cancelPermissionRequest(services.ctx, c.get('agent'), id), 200);
+  });
+}
