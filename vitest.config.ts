@@ -14,6 +14,7 @@ export default defineConfig({
       '@agent-otp/core': source('./packages/core/src/index.ts'),
       '@agent-otp/server': source('./packages/server/src/index.ts'),
       '@agent-otp/email': source('./packages/email/src/index.ts'),
+      '@agent-otp/telegram': source('./packages/telegram/src/index.ts'),
       '@orrisai/agent-otp-sdk': source('./packages/sdk/src/index.ts'),
     },
   },

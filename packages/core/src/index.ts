@@ -48,3 +48,7 @@ export * from './policies/policy-types.js';
 export * from './policies/test-policies.js';
 export * from './secrets.js';
 export * from './sources/sources.js';
+export * from './telegram-links/decide-as-telegram-user.js';
+export * from './telegram-links/telegram-link-tokens.js';
+export * from './telegram-links/telegram-links.js';
+export * from './telegram-links/telegram-messages.js';

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as telegram from './migrations/0003-telegram.js';
 import * as permissions from './migrations/0002-permissions.js';
 import * as emailConnector from './migrations/0005-email-connector.js';
 import type { SqlDialect } from './types.js';
@@ -8,6 +9,7 @@ import type { SqlDialect } from './types.js';
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> }> = {
   '0001-initial': initial,
   '0002-permissions': permissions,
+  '0003-telegram': telegram,
   '0005-email-connector': emailConnector,
 };
 

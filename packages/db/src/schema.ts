@@ -163,6 +163,39 @@ export interface EmailConnectorStateTable {
   updated_at: string;
 }
 
+/** A Telegram user who acts for an owner, and the chat where they are notified. */
+export interface TelegramLinksTable {
+  id: string;
+  owner_id: string;
+  telegram_user_id: number;
+  chat_id: number;
+  linked_at: string;
+}
+
+/** A one-time deep-link token (`/start <token>`); only its SHA-256 hash is stored. */
+export interface TelegramLinkTokensTable {
+  token_hash: string;
+  owner_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A message the bot sent about a request (OTP or permission), kept so it can be edited. */
+export interface TelegramMessagesTable {
+  id: string;
+  request_id: string;
+  owner_id: string;
+  chat_id: number;
+  /** NULL while the send is in flight (the row is the claim). */
+  message_id: number | null;
+  rendered_hash: string | null;
+  /** 1 while the message still shows Approve/Deny buttons. */
+  has_buttons: number;
+  sent_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -171,6 +204,9 @@ export interface Database {
   capture_sources: CaptureSourcesTable;
   otp_requests: OtpRequestsTable;
   audit_events: AuditEventsTable;
+  telegram_links: TelegramLinksTable;
+  telegram_link_tokens: TelegramLinkTokensTable;
+  telegram_messages: TelegramMessagesTable;
   email_connector_state: EmailConnectorStateTable;
 }
 
@@ -183,6 +219,8 @@ export type NewOtpRequestRow = Insertable<OtpRequestsTable>;
 export type OtpRequestUpdate = Updateable<OtpRequestsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type TelegramLinkRow = Selectable<TelegramLinksTable>;
+export type TelegramMessageRow = Selectable<TelegramMessagesTable>;
 export type { Generated };
   permission_requests: PermissionRequestsTable;
   policies: PoliciesTable;

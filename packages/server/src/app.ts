@@ -22,6 +22,7 @@ import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
 import { registerOwnerSources } from './routes/owner/sources.js';
+import { registerTelegramWebhook } from './routes/telegram/telegram-webhook.js';
 import { registerGetPermission } from './routes/permissions/get-permission.js';
 import { registerRequestPermission } from './routes/permissions/request-permission.js';
 import { registerUsePermission } from './routes/permissions/use-permission.js';
@@ -117,6 +118,7 @@ export function createApp(services: ServerServices) {
   registerOwnerAudit(app, services);
   registerOwnerCapture(app, services);
   registerOwnerPolicies(app, services);
+  registerTelegramWebhook(app, services);
   registerHealth(app, services);
   registerDocs(app);
 

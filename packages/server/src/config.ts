@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { checkEmailEnvironment, emailConfig, emailEnvironment } from './email-config.js';
+import { checkTelegramEnvironment, telegramEnvironment } from './telegram-config.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -35,8 +36,10 @@ export const ConfigSchema = z
     TELEGRAM_WEBHOOK_URL: z.url().optional(),
     POLICY_FILE: z.string().min(1).optional(),
     ...emailEnvironment,
+    ...telegramEnvironment,
   })
   .superRefine(checkEmailEnvironment)
+  .superRefine(checkTelegramEnvironment)
   .transform((env) => ({
     port: env.PORT,
     host: env.HOST,
@@ -53,6 +56,7 @@ export const ConfigSchema = z
       adminId: env.TELEGRAM_ADMIN_ID,
       apiRoot: env.TELEGRAM_API_ROOT,
       webhookUrl: env.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
     },
     policyFile: env.POLICY_FILE,
     email: emailConfig(env),

@@ -1,4 +1,5 @@
 import type { AuthenticatedAgent, AuthenticatedSource, CoreContext, Owner } from '@agent-otp/core';
+import type { TelegramBot } from '@agent-otp/telegram';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Logger } from './logger.js';
 import type { RateLimiter } from './middleware/rate-limit.js';
@@ -10,6 +11,8 @@ export interface ServerServices {
   rateLimiter: RateLimiter;
   /** Set while shutting down: new requests get 503, long-polls return early. */
   shutdownSignal: AbortSignal;
+  /** The Telegram approval bot, when TELEGRAM_BOT_TOKEN is set (its webhook route needs it). */
+  telegram?: TelegramBot | undefined;
 }
 
 export interface AppEnv {

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger.js';
 import { startConfiguredMailConnectors } from './mail-connectors.js';
 import { RateLimiter } from './middleware/rate-limit.js';
 import { PostgresEventBus } from './postgres-event-bus.js';
+import { startConfiguredTelegramBot } from './telegram-bot.js';
 
 export interface RunningServices extends ServerServices {
   config: Config;
@@ -30,6 +31,8 @@ export interface CreateServicesOptions {
   database?: DatabaseHandle;
   /** Run the expiry sweeper (default true). */
   sweeper?: boolean;
+  /** How often the Telegram bot catches up on changes made by other processes (default 30 s). */
+  telegramReconcileMs?: number;
   /** Test and benchmark hooks of the built-in mailbox connector. */
   mailHooks?: Parameters<typeof startConfiguredMailConnectors>[3];
 }
@@ -88,6 +91,9 @@ export async function createServices(
   );
   const sweeper = options.sweeper === false ? undefined : setInterval(sweep, config.sweepIntervalMs);
   sweeper?.unref();
+  const telegram = startConfiguredTelegramBot(config, ctx, logger, {
+    reconcileIntervalMs: options.telegramReconcileMs,
+  });
 
   return {
     config,
@@ -95,10 +101,12 @@ export async function createServices(
     logger,
     rateLimiter: new RateLimiter(config.rateLimit),
     shutdownSignal: shutdown.signal,
+    telegram,
     beginShutdown: () => shutdown.abort(),
     async close() {
       shutdown.abort();
       if (sweeper) clearInterval(sweeper);
+      await telegram?.stop();
       await mail?.stop();
       await bus.close();
       if (!options.database) await database.close();

@@ -33,6 +33,12 @@ export const requestTopic = (requestId: string) => `request:${requestId}`;
 /** Every event about any request of one owner. */
 export const ownerTopic = (ownerId: string) => `owner:${ownerId}`;
 
+/**
+ * Every event about every request of every owner: for channels that serve all owners at
+ * once (the Telegram bot). Both buses deliver it, since both dispatch through {@link topicsOf}.
+ */
+export const ALL_REQUESTS_TOPIC = 'requests:all';
+
 export function topicsOf(event: RequestEvent): string[] {
-  return [requestTopic(event.requestId), ownerTopic(event.ownerId)];
+  return [requestTopic(event.requestId), ownerTopic(event.ownerId), ALL_REQUESTS_TOPIC];
 }

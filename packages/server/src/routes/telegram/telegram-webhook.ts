@@ -1,0 +1,22 @@
+import { TELEGRAM_WEBHOOK_PATH } from '@agent-otp/telegram';
+import type { ServerServices } from '../../env.js';
+import { errorResponse } from '../../middleware/errors.js';
+import { limitBody } from '../../middleware/request-guards.js';
+import type { Router } from '../../openapi-app.js';
+
+/** Telegram's updates are small; a megabyte is generous. */
+const UPDATE_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * `POST /telegram/webhook`: where Telegram delivers updates in webhook mode. The bot checks
+ * the `X-Telegram-Bot-Api-Secret-Token` header in constant time and answers 401 without it.
+ * Not part of the OpenAPI document: only Telegram calls it.
+ */
+export function registerTelegramWebhook(app: Router, services: ServerServices): void {
+  app.post(TELEGRAM_WEBHOOK_PATH, limitBody(UPDATE_BODY_LIMIT), async (c) => {
+    const bot = services.telegram;
+    if (bot?.mode !== 'webhook')
+      return errorResponse(c, 'NOT_FOUND', 'the Telegram bot is not running in webhook mode');
+    return bot.handleWebhook(c.req.raw);
+  });
+}

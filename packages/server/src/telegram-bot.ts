@@ -1,0 +1,37 @@
+import type { CoreContext } from '@agent-otp/core';
+import { deriveWebhookSecret, launchTelegramBot, type TelegramBot } from '@agent-otp/telegram';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Starts the Telegram approval bot when `TELEGRAM_BOT_TOKEN` is set: long polling, or
+ * webhook mode when `TELEGRAM_WEBHOOK_URL` is set (the secret is `TELEGRAM_WEBHOOK_SECRET`,
+ * or derived from the token so every instance agrees). The bot starts in the background;
+ * a Telegram outage never holds up or stops the relay.
+ *
+ * @example
+ * const telegram = startConfiguredTelegramBot(config, ctx, logger);
+ * await telegram?.stop();
+ */
+export function startConfiguredTelegramBot(
+  config: Config,
+  ctx: CoreContext,
+  logger: Logger,
+  options: { reconcileIntervalMs?: number | undefined } = {},
+): TelegramBot | undefined {
+  const { botToken, adminId, apiRoot, webhookUrl, webhookSecret } = config.telegram;
+  if (!botToken) return undefined;
+  return launchTelegramBot({
+    ctx,
+    logger: logger.child({ component: 'telegram' }),
+    token: botToken,
+    apiRoot,
+    adminId,
+    webhook: webhookUrl
+      ? { url: webhookUrl, secret: webhookSecret ?? deriveWebhookSecret(botToken) }
+      : undefined,
+    ...(options.reconcileIntervalMs !== undefined
+      ? { reconcileIntervalMs: options.reconcileIntervalMs }
+      : {}),
+  });
+}

@@ -1,0 +1,43 @@
+import { InlineKeyboard } from 'grammy';
+
+export type DecisionOutcome = 'approved' | 'denied';
+
+/** Telegram limits callback data to 64 bytes; `a:` / `d:` plus a request ID fits with room. */
+const CALLBACK_DATA = /^([ad]):([a-z]{3}_[0-9A-Za-z]{1,60})$/;
+
+/**
+ * The callback data of an Approve or Deny button.
+ *
+ * @example
+ * decisionCallbackData('approved', 'otp_01J…'); // 'a:otp_01J…'
+ */
+export function decisionCallbackData(outcome: DecisionOutcome, requestId: string): string {
+  return `${outcome === 'approved' ? 'a' : 'd'}:${requestId}`;
+}
+
+/**
+ * Reads a button's callback data, or undefined if it is not one of ours (stale or forged data
+ * is answered politely and changes nothing).
+ *
+ * @example
+ * parseDecisionCallbackData('d:otp_01J…'); // { outcome: 'denied', requestId: 'otp_01J…' }
+ */
+export function parseDecisionCallbackData(
+  data: string,
+): { outcome: DecisionOutcome; requestId: string } | undefined {
+  const match = CALLBACK_DATA.exec(data);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { outcome: match[1] === 'a' ? 'approved' : 'denied', requestId: match[2] };
+}
+
+/**
+ * The ✅ Approve / ❌ Deny row under a request that waits for a decision.
+ *
+ * @example
+ * await api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: decisionKeyboard(id) });
+ */
+export function decisionKeyboard(requestId: string): InlineKeyboard {
+  return new InlineKeyboard()
+    .text('✅ Approve', decisionCallbackData('approved', requestId))
+    .text('❌ Deny', decisionCallbackData('denied', requestId));
+}

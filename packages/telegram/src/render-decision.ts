@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type { DecisionSubject } from '@agent-otp/core';
+import { escapeHtml, formatTime, userText } from './html.js';
+
+/** What a message about a request shows: HTML text, and whether it carries the buttons. */
+export interface RenderedDecision {
+  html: string;
+  buttons: boolean;
+  /** Digest of both; a message is edited only when this changes. */
+  hash: string;
+}
+
+/** Statuses after a decision that deserve a line of their own (the quiet follow-ups). */
+const STATUS_LINES: Record<string, string> = {
+  otp_received: '📨 The code arrived and waits, encrypted, for the agent.',
+  consumed: '🔓 The agent has read the code; it is gone from the relay.',
+  used: '🔓 The agent has used its permission.',
+  expired: '⌛ Expired',
+  cancelled: '🚫 Cancelled by the agent.',
+};
+
+const CHANNEL_NAMES: Record<string, string> = {
+  cli: 'the CLI',
+  dashboard: 'the dashboard',
+  telegram: 'Telegram',
+  api: 'the API',
+  policy: 'a policy',
+  system: 'the relay',
+};
+
+function headline(subject: DecisionSubject): string {
+  if (subject.pending) return '🔔';
+  if (subject.decision?.outcome === 'denied') return '❌';
+  if (subject.status === 'expired' && !subject.decision) return '⌛';
+  if (subject.status === 'cancelled' && !subject.decision) return '🚫';
+  if (subject.decision?.outcome === 'approved') return '✅';
+  return 'ℹ️';
+}
+
+function outcomeLines(subject: DecisionSubject): string[] {
+  if (subject.pending) return ['⏳ <i>Waiting for your decision.</i>'];
+  const lines: string[] = [];
+  const decision = subject.decision;
+  if (decision) {
+    const verb = decision.outcome === 'approved' ? '✅ <b>Approved</b>' : '❌ <b>Denied</b>';
+    const channel = CHANNEL_NAMES[decision.channel] ?? decision.channel;
+    lines.push(
+      `${verb} by ${userText(decision.by, 120)} via ${escapeHtml(channel)} at ${formatTime(decision.at)}`,
+    );
+  }
+  const status = STATUS_LINES[subject.status];
+  if (subject.status === 'expired') {
+    lines.push(
+      decision
+        ? `⌛ <b>Expired</b> at ${formatTime(subject.expiresAt)} before it was used.`
+        : `⌛ <b>Expired</b> at ${formatTime(subject.expiresAt)} without a decision.`,
+    );
+  } else if (status) {
+    lines.push(status.startsWith('🚫') ? '🚫 <b>Cancelled</b> by the agent.' : status);
+  } else if (!decision) {
+    lines.push(`Status: <code>${escapeHtml(subject.status)}</code>`);
+  }
+  return lines;
+}
+
+/**
+ * The message about a request, for any kind of request the relay asks an owner to decide
+ * (OTP access, one-time permissions): title, reason, every field, expiry, and either
+ * "waiting" with buttons or the outcome (who decided, through which channel, when).
+ * Every user-supplied value is escaped.
+ *
+ * @example
+ * const { html, buttons } = renderDecisionMessage(subject);
+ */
+export function renderDecisionMessage(subject: DecisionSubject): RenderedDecision {
+  const lines = [
+    `${headline(subject)} <b>${userText(subject.title, 200)}</b>`,
+    '',
+    `<b>Reason:</b> ${userText(subject.reason, 500)}`,
+    `<b>Agent:</b> ${userText(subject.agent.name, 100)}`,
+    ...subject.fields.map((f) => `<b>${userText(f.label, 60)}:</b> <code>${userText(f.value, 200)}</code>`),
+    `<b>Expires:</b> ${formatTime(subject.expiresAt)}`,
+    `<b>Request:</b> <code>${escapeHtml(subject.id)}</code>`,
+    '',
+    ...outcomeLines(subject),
+  ];
+  const html = lines.join('\n');
+  const buttons = subject.pending;
+  const hash = createHash('sha256').update(JSON.stringify({ html, buttons })).digest('hex');
+  return { html, buttons, hash };
+}

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { call } from '../../../test-support/http.js';
+import { describeEachDialect } from '../../../test-support/services.js';
+import { alice, mallory, type RelayWithBot, startRelayWithBot } from './support/relay-with-bot.js';
+
+// The bot in the real relay, against the Bot API stand-in: presses of ✅/❌ decide the
+// request and wake the agent; presses from strangers or after a decision change nothing.
+
+describeEachDialect('Telegram approval buttons', (dialect) => {
+  let h: RelayWithBot;
+
+  beforeAll(async () => {
+    h = await startRelayWithBot(dialect);
+  });
+  afterAll(() => h.stop());
+
+  const status = async (id: string) =>
+    (await call(h.relay.url, `/api/v1/otp/${id}`, { token: h.apiKey })).body.status as string;
+  const auditActions = async (id: string) =>
+    (
+      await h.relay.ctx.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'channel'])
+        .where('target_id', '=', id)
+        .orderBy('seq', 'asc')
+        .execute()
+    ).map((e) => `${e.action}:${e.channel}`);
+
+  it('registers its commands and announces a new request to the linked chat with both buttons', async () => {
+    expect(h.fake.commands().map((c) => c.command)).toEqual(['pending', 'status', 'agents', 'help']);
+    const id = await h.createRequest();
+    const message = await h.messageAbout(id);
+    expect(message.text).toContain('shopping-agent requests a verification code');
+    expect(message.text).toContain('Reason: Sign up at Acme');
+    expect(message.text).toContain('Expected sender: Acme');
+    expect(message.text).toContain('Sources: email');
+    expect(message.text).toContain('Sender pattern: *@acme.com');
+    expect(message.text).toMatch(/Agent key fingerprint: [0-9a-f]{64}/);
+    expect(message.text).toMatch(/Expires: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(message.parse_mode).toBe('HTML');
+    expect(message.reply_markup).toEqual({
+      inline_keyboard: [
+        [
+          { text: '✅ Approve', callback_data: `a:${id}` },
+          { text: '❌ Deny', callback_data: `d:${id}` },
+        ],
+      ],
+    });
+    expect(Buffer.byteLength(`a:${id}`)).toBeLessThanOrEqual(64);
+    // Nobody else is linked, so nobody else was told.
+    expect(h.fake.messages(mallory.id).filter((m) => m.text.includes(id))).toEqual([]);
+  });
+
+  it('approve wakes the waiting agent and the message shows who approved, through Telegram, without buttons', async () => {
+    const id = await h.createRequest();
+    const message = await h.messageAbout(id);
+    const started = Date.now();
+    const waiting = call(h.relay.url, `/api/v1/otp/${id}?wait=25`, { token: h.apiKey });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the long-poll subscribe first
+    const press = h.fake.pressButton(alice, message, `a:${id}`);
+    const woke = await waiting;
+    expect(woke.status).toBe(200);
+    expect(woke.body.status).toBe('approved');
+    expect(Date.now() - started).toBeLessThan(10_000); // woken, not timed out
+    const edited = await h.messageWhen(id, (m) => m.reply_markup === undefined);
+    expect(edited.text).toMatch(
+      /Approved by owner@localhost \(Telegram @alice\) via Telegram at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
+    );
+    expect(edited.text.startsWith('✅')).toBe(true);
+    const answer = await h.fake.waitFor(() =>
+      h.fake.answeredCallbacks().find((a) => a.callback_query_id === press.callback_query?.id),
+    );
+    expect(answer).toEqual({
+      callback_query_id: press.callback_query?.id,
+      text: '✅ Approved',
+      show_alert: false,
+    });
+    expect(await auditActions(id)).toEqual(['otp.requested:api', 'otp.approved:telegram']);
+  });
+
+  it('deny wakes the waiting agent with denied', async () => {
+    const id = await h.createRequest();
+    const message = await h.messageAbout(id);
+    const started = Date.now();
+    const waiting = call(h.relay.url, `/api/v1/otp/${id}?wait=25`, { token: h.apiKey });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the long-poll subscribe first
+    h.fake.pressButton(alice, message, `d:${id}`);
+    expect((await waiting).body.status).toBe('denied');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const edited = await h.messageWhen(id, (m) => m.reply_markup === undefined);
+    expect(edited.text).toMatch(/Denied by owner@localhost \(Telegram @alice\) via Telegram at/);
+    expect(edited.text.startsWith('❌')).toBe(true);
+  });
+
+  it('a press from a Telegram user not linked to the owner is refused politely and changes nothing', async () => {
+    const id = await h.createRequest();
+    const message = await h.messageAbout(id);
+    const press = h.fake.pressButton(mallory, message, `a:${id}`);
+    const answer = await h.fake.waitFor(() =>
+      h.fake.answeredCallbacks().find((a) => a.callback_query_id === press.callback_query?.id),
+    );
+    expect(answer.text).toMatch(/^Sorry, you cannot decide on this request/);
+    expect(answer.show_alert).toBe(true);
+    expect(await status(id)).toBe('pending_approval');
+    const current = (await h.messageAbout(id)).history;
+    expect(current).toHaveLength(1);
+    expect(await auditActions(id)).toEqual(['otp.requested:api']);
+    // A forged press on another request id, or garbage data, is refused the same way.
+    const forged = h.fake.pressButton(mallory, message, 'a:otp_01ARZ3NDEKTSV4RRFFQ69G5FAV', {
+      allowMissingButton: true,
+    });
+    const garbage = h.fake.pressButton(alice, message, 'x:<b>', { allowMissingButton: true });
+    const answers = await h.fake.waitFor(() => {
+      const all = h.fake.answeredCallbacks();
+      const a = all.find((x) => x.callback_query_id === forged.callback_query?.id);
+      const b = all.find((x) => x.callback_query_id === garbage.callback_query?.id);
+      return a && b ? [a, b] : undefined;
+    });
+    expect(answers[0]?.text).toMatch(/^Sorry/);
+    expect(answers[1]?.text).toBe('This button is not valid any more.');
+    expect(await status(id)).toBe('pending_approval');
+  });
+
+  it('a second press after a decision changes nothing and answers with the current outcome', async () => {
+    const id = await h.createRequest();
+    const message = await h.messageAbout(id);
+    h.fake.pressButton(alice, message, `a:${id}`);
+    const decided = await h.messageWhen(id, (m) => m.reply_markup === undefined);
+    const edits = decided.history.length;
+    // A stale client still shows the buttons; the user taps Deny.
+    const late = h.fake.pressButton(alice, message, `d:${id}`, { allowMissingButton: true });
+    const answer = await h.fake.waitFor(() =>
+      h.fake.answeredCallbacks().find((a) => a.callback_query_id === late.callback_query?.id),
+    );
+    expect(answer.text).toMatch(/^Already approved by owner@localhost \(Telegram @alice\) via telegram at/);
+    expect(await status(id)).toBe('approved');
+    expect((await h.messageAbout(id)).history).toHaveLength(edits);
+    expect(await auditActions(id)).toEqual(['otp.requested:api', 'otp.approved:telegram']);
+  });
+
+  it('a decision made through the owner API (the CLI) edits the Telegram message', async () => {
+    const id = await h.createRequest();
+    await h.messageAbout(id);
+    const res = await h.relay.ownerFetch(`/api/v1/requests/${id}/deny`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const edited = await h.messageWhen(id, (m) => m.reply_markup === undefined);
+    expect(edited.text).toMatch(/Denied by owner@localhost via the CLI at/);
+    // Pressing the stale button afterwards is answered with that outcome.
+    const late = h.fake.pressButton(alice, edited, `a:${id}`, { allowMissingButton: true });
+    const answer = await h.fake.waitFor(() =>
+      h.fake.answeredCallbacks().find((a) => a.callback_query_id === late.callback_query?.id),
+    );
+    expect(answer.text).toMatch(/^Already denied by owner@localhost via cli at/);
+    expect(await status(id)).toBe('denied');
+  });
+
+  it('expiry and cancellation edit the message and remove the buttons', async () => {
+    const expiring = await h.createRequest();
+    const cancelled = await h.createRequest();
+    await h.messageAbout(expiring);
+    await h.messageAbout(cancelled);
+    // Move the deadline into the past; the relay's own sweeper expires it and tells the bot.
+    await h.relay.ctx.database.db
+      .updateTable('otp_requests')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', expiring)
+      .execute();
+    const expired = await h.messageWhen(expiring, (m) => m.reply_markup === undefined);
+    expect(expired.text).toMatch(/Expired at .* UTC without a decision/);
+    expect(expired.text.startsWith('⌛')).toBe(true);
+
+    const res = await call(h.relay.url, `/api/v1/otp/${cancelled}`, { method: 'DELETE', token: h.apiKey });
+    expect(res.status).toBeLessThan(300);
+    const gone = await h.messageWhen(cancelled, (m) => m.reply_markup === undefined);
+    expect(gone.text).toContain('Cancelled by the agent.');
+    expect(gone.text.startsWith('🚫')).toBe(true);
+  });
+
+  it('follows up quietly when the approved code arrives and is consumed', async () => {
+    // A sender no other (older, still open) request of this suite matches.
+    const id = await h.createRequest({ filter: { sources: ['email'], senderPattern: '*@followup.example' } });
+    const message = await h.messageAbout(id);
+    h.fake.pressButton(alice, message, `a:${id}`);
+    await h.messageWhen(id, (m) => m.reply_markup === undefined);
+    const captured = await h.relay.ownerFetch('/api/v1/owner/capture', {
+      method: 'POST',
+      body: JSON.stringify({
+        source: 'email',
+        from: 'Follow-up <noreply@followup.example>',
+        subject: 'Your code',
+        text: 'Your Acme verification code is 581234.',
+      }),
+    });
+    expect(captured.status).toBe(200);
+    const delivered = await h.messageWhen(id, (m) => m.text.includes('The code arrived'));
+    expect(delivered.text).not.toContain('581234');
+    expect(delivered.text).toContain('Approved by');
+    const consumed = await call(h.relay.url, `/api/v1/otp/${id}/consume`, {
+      method: 'POST',
+      token: h.apiKey,
+    });
+    expect(consumed.status).toBe(200);
+    const read = await h.messageWhen(id, (m) => m.text.includes('The agent has read the code'));
+    expect(read.text).not.toContain('581234');
+    // Edits never notify; only the first message about a request did (it was a send).
+    expect(h.fake.calls('sendMessage').filter((c) => String(c.body.text).includes(id))).toHaveLength(1);
+  });
+});
