@@ -7,6 +7,7 @@ import { registerGmailAuthCommand } from './commands/gmail-auth.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSourceCommands } from './commands/sources.js';
+import { registerUserCommands } from './commands/users.js';
 import { describeError } from './runtime.js';
 
 const program = new Command('agent-otp')
@@ -17,6 +18,7 @@ const program = new Command('agent-otp')
 registerServeCommand(program);
 registerAgentCommands(program);
 registerSourceCommands(program);
+registerUserCommands(program);
 registerRequestCommands(program);
 registerAuditCommands(program);
 registerExtractCommand(program);

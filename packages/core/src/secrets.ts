@@ -15,7 +15,7 @@ function randomBase62(length: number): string {
 }
 
 /** The kinds of bearer secret the relay issues; the prefix tells what a leaked one is. */
-export type SecretKind = 'ak_live' | 'ak_test' | 'cs' | 'os' | 'ses' | PermissionTokenKind;
+export type SecretKind = 'ak_live' | 'ak_test' | 'cs' | 'os' | 'ses' | 'st' | 'csrf' | PermissionTokenKind;
 
 /** One-time permission tokens, `otp_…` as the seed names them (request IDs are `otp_` + 26 ULID characters; tokens have 43). */
 export type PermissionTokenKind = 'otp';

@@ -196,6 +196,25 @@ export interface TelegramMessagesTable {
   updated_at: string;
 }
 
+/** A one-time first-run setup link's token (hash only); spent when the first owner sets a password. */
+export interface SetupTokensTable {
+  id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** One password sign-in attempt, for the per-email and per-IP login rate limit. */
+export interface LoginAttemptsTable {
+  id: string;
+  /** Lower-cased as typed, whether or not such an owner exists. */
+  email: string;
+  ip: string;
+  succeeded: number;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -208,6 +227,8 @@ export interface Database {
   telegram_link_tokens: TelegramLinkTokensTable;
   telegram_messages: TelegramMessagesTable;
   email_connector_state: EmailConnectorStateTable;
+  setup_tokens: SetupTokensTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

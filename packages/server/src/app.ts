@@ -5,10 +5,12 @@ import type { AppEnv, ServerServices } from './env.js';
 import { agentAuth, ownerAuth, sourceAuth } from './middleware/auth.js';
 import { createErrorHandler, errorResponse } from './middleware/errors.js';
 import { limitBody, refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './middleware/session-cookies.js';
 import { createRouter } from './openapi-app.js';
 import { registerCaptureMessage } from './routes/capture/capture-message.js';
 import { registerDeliver } from './routes/capture/deliver.js';
 import { registerListCaptureRequests } from './routes/capture/list-capture-requests.js';
+import { dashboardHandler } from './routes/meta/dashboard.js';
 import { registerDocs } from './routes/meta/docs.js';
 import { registerHealth } from './routes/meta/health.js';
 import { registerCancelOtp } from './routes/otp/cancel-otp.js';
@@ -17,15 +19,19 @@ import { registerCreateOtp } from './routes/otp/create-otp.js';
 import { registerGetOtp } from './routes/otp/get-otp.js';
 import { registerOtpEvents } from './routes/otp/otp-events.js';
 import { registerOwnerAgents } from './routes/owner/agents.js';
+import { registerApprovalEvents } from './routes/owner/approval-events.js';
+import { registerOwnerApprovals } from './routes/owner/approvals.js';
 import { registerOwnerAudit } from './routes/owner/audit.js';
 import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
 import { registerOwnerSources } from './routes/owner/sources.js';
-import { registerTelegramWebhook } from './routes/telegram/telegram-webhook.js';
 import { registerGetPermission } from './routes/permissions/get-permission.js';
 import { registerRequestPermission } from './routes/permissions/request-permission.js';
 import { registerUsePermission } from './routes/permissions/use-permission.js';
+import { registerSession } from './routes/session/session.js';
+import { registerSetup } from './routes/session/setup.js';
+import { registerTelegramWebhook } from './routes/telegram/telegram-webhook.js';
 
 const API_BODY_LIMIT = 64 * 1024;
 /** Plaintext forwarders may post a whole HTML email. */
@@ -96,7 +102,7 @@ export function createApp(services: ServerServices) {
   app.use('/api/v1/permissions', agentAuth(services));
   app.use('/api/v1/permissions/*', agentAuth(services));
   app.use('/api/v1/capture/*', sourceAuth(services));
-  for (const path of ['requests', 'agents', 'sources', 'audit', 'owner', 'policies']) {
+  for (const path of ['requests', 'agents', 'sources', 'audit', 'owner', 'approvals', 'policies']) {
     app.use(`/api/v1/${path}`, ownerAuth(services));
     app.use(`/api/v1/${path}/*`, ownerAuth(services));
   }
@@ -118,6 +124,11 @@ export function createApp(services: ServerServices) {
   registerOwnerAudit(app, services);
   registerOwnerCapture(app, services);
   registerOwnerPolicies(app, services);
+  // The event stream before `/approvals/{id}`, which would otherwise take `events` for an ID.
+  registerApprovalEvents(app, services);
+  registerOwnerApprovals(app, services);
+  registerSession(app, services);
+  registerSetup(app, services);
   registerTelegramWebhook(app, services);
   registerHealth(app, services);
   registerDocs(app);
@@ -133,6 +144,12 @@ export function createApp(services: ServerServices) {
       description,
     });
   }
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: `Dashboard session (owner routes accept it too); state-changing requests also need the \`${CSRF_HEADER}\` header.`,
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -143,7 +160,12 @@ export function createApp(services: ServerServices) {
     },
   });
 
-  app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  // The dashboard answers page paths no route claimed, so it can never shadow an API route.
+  const dashboard = dashboardHandler(services);
+  app.notFound(
+    async (c) =>
+      (await dashboard(c)) ?? errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
+  );
   app.onError(createErrorHandler(services.logger));
   return app;
 }

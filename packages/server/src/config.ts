@@ -35,6 +35,8 @@ export const ConfigSchema = z
     TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
     TELEGRAM_WEBHOOK_URL: z.url().optional(),
     POLICY_FILE: z.string().min(1).optional(),
+    /** The built dashboard (default: apps/dashboard/dist of this install). */
+    DASHBOARD_DIR: z.string().min(1).optional(),
     ...emailEnvironment,
     ...telegramEnvironment,
   })
@@ -59,6 +61,7 @@ export const ConfigSchema = z
       webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
     },
     policyFile: env.POLICY_FILE,
+    dashboardDir: env.DASHBOARD_DIR ? resolve(env.DASHBOARD_DIR) : undefined,
     email: emailConfig(env),
   }));
 

@@ -1,4 +1,11 @@
-import type { AuthenticatedAgent, AuthenticatedSource, CoreContext, Owner } from '@agent-otp/core';
+import type {
+  AuthenticatedAgent,
+  AuthenticatedBrowserSession,
+  AuthenticatedSource,
+  CoreContext,
+  Owner,
+} from '@agent-otp/core';
+import type { DecisionChannel } from '@agent-otp/shared';
 import type { TelegramBot } from '@agent-otp/telegram';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Logger } from './logger.js';
@@ -11,6 +18,8 @@ export interface ServerServices {
   rateLimiter: RateLimiter;
   /** Set while shutting down: new requests get 503, long-polls return early. */
   shutdownSignal: AbortSignal;
+  /** The dashboard's web side: where its built files are, and whether to trust X-Forwarded-For. */
+  web: { dashboardDir: string; trustProxy: boolean };
   /** The Telegram approval bot, when TELEGRAM_BOT_TOKEN is set (its webhook route needs it). */
   telegram?: TelegramBot | undefined;
 }
@@ -20,5 +29,9 @@ export interface AppEnv {
     agent: AuthenticatedAgent;
     source: AuthenticatedSource;
     owner: Owner;
+    /** How the owner reached us: `cli` for `os_…` bearer tokens, `dashboard` for session cookies. */
+    ownerChannel: DecisionChannel;
+    /** Set when the owner signed in through the dashboard. */
+    browserSession?: AuthenticatedBrowserSession;
   };
 }

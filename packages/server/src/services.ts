@@ -10,6 +10,7 @@ import {
 import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
+import { defaultDashboardDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { startConfiguredMailConnectors } from './mail-connectors.js';
@@ -101,6 +102,7 @@ export async function createServices(
     logger,
     rateLimiter: new RateLimiter(config.rateLimit),
     shutdownSignal: shutdown.signal,
+    web: { dashboardDir: config.dashboardDir ?? defaultDashboardDir(), trustProxy: config.trustProxy },
     telegram,
     beginShutdown: () => shutdown.abort(),
     async close() {

@@ -10,4 +10,5 @@ export * from './schemas/otp.js';
 export * from './schemas/owner.js';
 export * from './schemas/permissions.js';
 export * from './schemas/policies.js';
+export * from './schemas/session.js';
 export * from './status.js';

@@ -1,4 +1,4 @@
-import { ensureDefaultOwner } from '@agent-otp/core';
+import { ensureDefaultOwner, issueSetupToken } from '@agent-otp/core';
 import { startServer } from '@agent-otp/server';
 import type { Command } from 'commander';
 import { cliConfig } from '../runtime.js';
@@ -12,11 +12,18 @@ export function registerServeCommand(program: Command): void {
       const config = cliConfig();
       const server = await startServer(config);
       await ensureDefaultOwner(server.services.ctx).catch(() => undefined);
+      // Until some owner has a password, the dashboard can only be set up through this link.
+      const setup = await issueSetupToken(server.services.ctx);
       process.stderr.write(
         `Agent OTP relay on ${server.url} (${server.services.ctx.database.dialect}${
           config.databaseUrl ? '' : ` in ${config.dataDir}`
         }); API reference at ${server.url}/docs\n`,
       );
+      if (setup)
+        process.stderr.write(
+          `First run: set up the dashboard owner at ${config.publicUrl}/setup?token=${setup.token}\n` +
+            `  (one-time link, valid until ${setup.expiresAt}; or run \`agent-otp user:create --email E --password P\`)\n`,
+        );
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           process.stderr.write(`${signal}: stopping gracefully…\n`);

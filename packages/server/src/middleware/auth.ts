@@ -1,7 +1,16 @@
-import { authenticateApiKey, authenticateOwnerToken, authenticateSourceToken } from '@agent-otp/core';
+import {
+  type AuthenticatedBrowserSession,
+  authenticateApiKey,
+  authenticateBrowserSession,
+  authenticateOwnerToken,
+  authenticateSourceToken,
+  csrfTokenMatches,
+} from '@agent-otp/core';
 import { AppError } from '@agent-otp/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, ServerServices } from '../env.js';
+import { OWNER_TOKEN_CHANNEL } from '../routes/owner/owner-actor.js';
+import { CSRF_HEADER, readSessionCookie } from './session-cookies.js';
 
 function bearerToken(c: Context): string {
   const header = c.req.header('authorization');
@@ -50,15 +59,55 @@ export function sourceAuth(services: ServerServices): MiddlewareHandler<AppEnv> 
   };
 }
 
-/** Owner routes: an owner bearer token (`os_…`, minted by the local CLI). */
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A dashboard session from its cookie; on state-changing methods the CSRF header must hold
+ * this session's token too. A cross-site page can make the browser send the cookie (not
+ * with SameSite=Strict, but defence in depth) yet can never read the CSRF cookie to copy it.
+ *
+ * @example
+ * const session = await browserSessionAuth(services, c);
+ */
+export async function browserSessionAuth(
+  services: ServerServices,
+  c: Context,
+): Promise<AuthenticatedBrowserSession> {
+  const cookie = readSessionCookie(c);
+  if (!cookie)
+    throw new AppError(
+      'UNAUTHORIZED',
+      'not signed in: sign in to the dashboard, or send Authorization: Bearer os_…',
+    );
+  const session = await authenticateBrowserSession(services.ctx, cookie);
+  if (STATE_CHANGING.has(c.req.method) && !csrfTokenMatches(session, c.req.header(CSRF_HEADER)))
+    throw new AppError('CSRF_REJECTED', `missing or wrong ${CSRF_HEADER} header for this session`);
+  return session;
+}
+
+/**
+ * Owner routes: an owner bearer token (`os_…`, minted by the local CLI) or a dashboard
+ * session cookie (with its CSRF header on state-changing requests). The decision channel
+ * follows the credential, never the request body.
+ */
 export function ownerAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (c.req.header('authorization') === undefined && readSessionCookie(c) !== undefined) {
+      const session = await browserSessionAuth(services, c);
+      enforceRateLimit(services, c, session.owner.id);
+      c.set('owner', session.owner);
+      c.set('ownerChannel', 'dashboard');
+      c.set('browserSession', session);
+      await next();
+      return;
+    }
     const token = bearerToken(c);
     if (!token.startsWith('os_'))
       throw new AppError('UNAUTHORIZED', 'this endpoint needs an owner credential');
     const owner = await authenticateOwnerToken(services.ctx, token);
     enforceRateLimit(services, c, owner.id);
     c.set('owner', owner);
+    c.set('ownerChannel', OWNER_TOKEN_CHANNEL);
     await next();
   };
 }

@@ -3,7 +3,7 @@ import { Agent, AgentId, AgentWithKey, CreateAgentBody } from '@agent-otp/shared
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServerServices } from '../../env.js';
 import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
-import { OWNER_TOKEN_CHANNEL, ownerActor } from './owner-actor.js';
+import { requestOwnerActor } from './owner-actor.js';
 
 const params = z.object({ id: AgentId });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
@@ -53,29 +53,35 @@ const routes = {
 };
 
 export function registerOwnerAgents(app: Router, services: ServerServices) {
-  const actor = (c: { get(key: 'owner'): import('@agent-otp/core').Owner }) =>
-    ownerActor(c.get('owner'), OWNER_TOKEN_CHANNEL);
   app.openapi(routes.list, async (c) =>
     c.json({ agents: await listAgents(services.ctx, c.get('owner').id) }, 200),
   );
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
     return c.json(
-      await createAgent(services.ctx, { ...body, ownerId: c.get('owner').id, actor: actor(c) }),
+      await createAgent(services.ctx, { ...body, ownerId: c.get('owner').id, actor: requestOwnerActor(c) }),
       201,
     );
   });
   app.openapi(routes.revoke, async (c) => {
     const { id } = c.req.valid('param');
     return c.json(
-      await revokeAgent(services.ctx, { ownerId: c.get('owner').id, agentId: id, actor: actor(c) }),
+      await revokeAgent(services.ctx, {
+        ownerId: c.get('owner').id,
+        agentId: id,
+        actor: requestOwnerActor(c),
+      }),
       200,
     );
   });
   app.openapi(routes.rotate, async (c) => {
     const { id } = c.req.valid('param');
     return c.json(
-      await rotateAgentKey(services.ctx, { ownerId: c.get('owner').id, agentId: id, actor: actor(c) }),
+      await rotateAgentKey(services.ctx, {
+        ownerId: c.get('owner').id,
+        agentId: id,
+        actor: requestOwnerActor(c),
+      }),
       200,
     );
   });

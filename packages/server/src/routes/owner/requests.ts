@@ -12,7 +12,7 @@ import {
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServerServices } from '../../env.js';
 import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
-import { OWNER_TOKEN_CHANNEL, ownerActor } from './owner-actor.js';
+import { ownerActor } from './owner-actor.js';
 
 const listRoute = createRoute({
   method: 'get',
@@ -85,7 +85,7 @@ export function registerOwnerRequests(app: Router, services: ServerServices) {
         id,
         ownerId: owner.id,
         outcome: outcome === 'approve' ? 'approved' : 'denied',
-        actor: ownerActor(owner, OWNER_TOKEN_CHANNEL),
+        actor: ownerActor(owner, c.get('ownerChannel')),
       });
       const request = await getOwnerRequest(services.ctx, owner.id, id);
       if (!request) throw new AppError('NOT_FOUND', `no OTP request ${id}`);

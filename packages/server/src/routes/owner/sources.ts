@@ -3,7 +3,7 @@ import { CaptureSource, CreateSourceBody, SourceId, SourceWithToken } from '@age
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServerServices } from '../../env.js';
 import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
-import { OWNER_TOKEN_CHANNEL, ownerActor } from './owner-actor.js';
+import { ownerActor } from './owner-actor.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
@@ -52,7 +52,7 @@ export function registerOwnerSources(app: Router, services: ServerServices) {
     const created = await createCaptureSource(services.ctx, {
       ...body,
       ownerId: owner.id,
-      actor: ownerActor(owner, OWNER_TOKEN_CHANNEL),
+      actor: ownerActor(owner, c.get('ownerChannel')),
     });
     return c.json(created, 201);
   });
@@ -62,7 +62,7 @@ export function registerOwnerSources(app: Router, services: ServerServices) {
     const revoked = await revokeCaptureSource(services.ctx, {
       ownerId: owner.id,
       sourceId: id,
-      actor: ownerActor(owner, OWNER_TOKEN_CHANNEL),
+      actor: ownerActor(owner, c.get('ownerChannel')),
     });
     return c.json(revoked, 200);
   });

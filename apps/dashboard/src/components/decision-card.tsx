@@ -1,0 +1,116 @@
+import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
+import { useState } from 'react';
+import { api, describeError } from '../api.js';
+import { formatTime, statusLabel } from '../format.js';
+import { Link } from '../router.js';
+import { Countdown } from './countdown.js';
+
+/** Who decided and how, in one line. */
+export function decisionLine(subject: DecisionSubject): string {
+  if (subject.decision)
+    return `${subject.decision.outcome === 'approved' ? 'Approved' : 'Denied'} by ${subject.decision.by} via ${subject.decision.channel}, ${formatTime(subject.decision.at)}`;
+  return statusLabel(subject.status);
+}
+
+/**
+ * One request as the owner decides on it: the agent, its reason, what it asks for (sender,
+ * sources, patterns, the key fingerprint to compare with the agent's), the time left, and
+ * `Approve` / `Deny` while it is pending.
+ */
+export function DecisionCard(props: {
+  subject: DecisionSubject;
+  onDecided?: (subject: DecisionSubject) => void;
+  headingLevel?: 'h2' | 'h3';
+  linkToDetail?: boolean;
+}) {
+  const { subject } = props;
+  const [busy, setBusy] = useState<'approve' | 'deny' | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const Heading = props.headingLevel ?? 'h2';
+  const titleId = `title-${subject.id}`;
+
+  const decide = async (outcome: 'approve' | 'deny') => {
+    setBusy(outcome);
+    setError(undefined);
+    try {
+      const decided = await api<DecisionSubject>(`/approvals/${subject.id}/${outcome}`, { method: 'POST' });
+      props.onDecided?.(decided);
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <article
+      className={`card decision ${subject.pending ? 'pending' : 'settled'}`}
+      aria-labelledby={titleId}
+      data-request-id={subject.id}
+    >
+      <header className="card-header">
+        <Heading id={titleId} className="card-title">
+          {props.linkToDetail ? (
+            <Link href={`/approvals/${subject.id}`}>{subject.title}</Link>
+          ) : (
+            subject.title
+          )}
+        </Heading>
+        {subject.pending ? (
+          <Countdown deadline={subject.expiresAt} />
+        ) : (
+          <span className={`badge ${subject.status}`}>{statusLabel(subject.status)}</span>
+        )}
+      </header>
+      <p className="reason">
+        <span className="visually-hidden">Reason: </span>“{subject.reason}”
+      </p>
+      <dl className="fields">
+        <div>
+          <dt>Agent</dt>
+          <dd>{subject.agent.name}</dd>
+        </div>
+        {subject.fields.map((field) => (
+          <div key={field.label}>
+            <dt>{field.label}</dt>
+            <dd className={field.label.toLowerCase().includes('fingerprint') ? 'mono' : undefined}>
+              {field.value}
+            </dd>
+          </div>
+        ))}
+        <div>
+          <dt>Requested</dt>
+          <dd>{formatTime(subject.createdAt)}</dd>
+        </div>
+      </dl>
+      {!subject.pending && <p className="decision-line">{decisionLine(subject)}</p>}
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+      {subject.pending && (
+        <div className="actions">
+          <button
+            type="button"
+            className="button approve"
+            disabled={busy !== undefined}
+            onClick={() => decide('approve')}
+            aria-describedby={titleId}
+          >
+            {busy === 'approve' ? 'Approving…' : 'Approve'}
+          </button>
+          <button
+            type="button"
+            className="button deny"
+            disabled={busy !== undefined}
+            onClick={() => decide('deny')}
+            aria-describedby={titleId}
+          >
+            {busy === 'deny' ? 'Denying…' : 'Deny'}
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,77 @@
+import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, api, SIGNED_OUT_EVENT } from './api.js';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting';
+
+export interface LiveApprovals {
+  /** The pending queue, oldest first; undefined until the first event. */
+  pending: DecisionSubject[] | undefined;
+  /** Requests that changed while the page was open and no longer wait (newest first). */
+  settled: DecisionSubject[];
+  connection: Connection;
+}
+
+const RETRY_MS = 3000;
+const KEEP_SETTLED = 20;
+
+/**
+ * The owner's approval queue, live from `/api/v1/approvals/events` (Server-Sent Events):
+ * new requests appear and decided or expired ones leave without a reload. `onRequest`
+ * hears every change to any request (the detail page follows one).
+ *
+ * @example
+ * const { pending, connection } = useLiveApprovals();
+ */
+export function useLiveApprovals(onRequest?: (subject: DecisionSubject) => void): LiveApprovals {
+  const [pending, setPending] = useState<DecisionSubject[] | undefined>();
+  const [settled, setSettled] = useState<DecisionSubject[]>([]);
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const listener = useRef(onRequest);
+  listener.current = onRequest;
+
+  useEffect(() => {
+    let source: EventSource | undefined;
+    let retry: number | undefined;
+    let stopped = false;
+    const connect = () => {
+      source = new EventSource('/api/v1/approvals/events');
+      source.addEventListener('open', () => setConnection('live'));
+      source.addEventListener('pending', (event) => {
+        setPending(
+          (JSON.parse((event as MessageEvent<string>).data) as { approvals: DecisionSubject[] }).approvals,
+        );
+        setConnection('live');
+      });
+      source.addEventListener('request', (event) => {
+        const subject = JSON.parse((event as MessageEvent<string>).data) as DecisionSubject;
+        listener.current?.(subject);
+        if (!subject.pending)
+          setSettled((list) => [subject, ...list.filter((s) => s.id !== subject.id)].slice(0, KEEP_SETTLED));
+      });
+      source.addEventListener('error', () => {
+        setConnection('reconnecting');
+        if (source?.readyState !== EventSource.CLOSED) return; // the browser retries by itself
+        // Closed for good (an HTTP error such as 401): find out whether we are still signed in.
+        void api('/session').then(
+          () => {
+            if (!stopped) retry = window.setTimeout(connect, RETRY_MS);
+          },
+          (error: unknown) => {
+            if (error instanceof ApiError && error.status === 401)
+              window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));
+            else if (!stopped) retry = window.setTimeout(connect, RETRY_MS);
+          },
+        );
+      });
+    };
+    connect();
+    return () => {
+      stopped = true;
+      window.clearTimeout(retry);
+      source?.close();
+    };
+  }, []);
+
+  return { pending, settled, connection };
+}

@@ -1,0 +1,61 @@
+import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api, describeError } from '../api.js';
+import { DecisionCard } from '../components/decision-card.js';
+import { ErrorNotice, Loading } from '../components/states.js';
+import { useLiveApprovals } from '../live-approvals.js';
+import { Link, useTitle } from '../router.js';
+
+/** `/approvals/:id`: the page an `approvalUrl` opens; follows the request live. */
+export function ApprovalDetailPage({ id }: { id: string }) {
+  useTitle('Request');
+  const [subject, setSubject] = useState<DecisionSubject | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [attempt, setAttempt] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the load on "Try again".
+  useEffect(() => {
+    let current = true;
+    setError(undefined);
+    api<DecisionSubject>(`/approvals/${encodeURIComponent(id)}`).then(
+      (loaded) => current && setSubject(loaded),
+      (failure: unknown) =>
+        current &&
+        setError(
+          failure instanceof ApiError && (failure.status === 404 || failure.status === 400)
+            ? 'There is no such request among yours. It may belong to another owner, or the link is mistyped.'
+            : describeError(failure),
+        ),
+    );
+    return () => {
+      current = false;
+    };
+  }, [id, attempt]);
+
+  const follow = useCallback(
+    (changed: DecisionSubject) => {
+      if (changed.id === id) setSubject(changed);
+    },
+    [id],
+  );
+  useLiveApprovals(follow);
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link href="/">← All approvals</Link>
+      </p>
+      <h1>Request</h1>
+      {error ? (
+        <ErrorNotice message={error} onRetry={() => setAttempt((a) => a + 1)} />
+      ) : !subject ? (
+        <Loading what="the request" />
+      ) : (
+        <>
+          <DecisionCard subject={subject} onDecided={setSubject} />
+          <p className="hint mono">ID {subject.id}</p>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+import type { AuditEvent, AuditVerification } from '@agent-otp/shared';
+import { type FormEvent, useState } from 'react';
+import { api, describeError } from '../api.js';
+import { Pager } from '../components/pager.js';
+import { Empty, ErrorNotice, Loading } from '../components/states.js';
+import { formatTime } from '../format.js';
+import { useTitle } from '../router.js';
+import { useResource } from '../use-resource.js';
+
+const PAGE_SIZE = 50;
+
+function detailsText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .filter(([key]) => key !== 'actor')
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ');
+}
+
+function VerifyChain() {
+  const [result, setResult] = useState<AuditVerification | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const verify = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setResult(await api<AuditVerification>('/audit/verify', { method: 'POST' }));
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="verify">
+      <button type="button" className="button secondary" onClick={verify} disabled={busy}>
+        {busy ? 'Verifying…' : 'Verify chain'}
+      </button>
+      <span role="status" aria-live="polite">
+        {result &&
+          (result.ok ? (
+            <span className="verdict ok">Chain intact: {result.checked} events checked.</span>
+          ) : (
+            <span className="verdict broken">
+              Chain broken at event #{result.brokenAt?.seq} ({result.brokenAt?.reason}) after checking{' '}
+              {result.checked}.
+            </span>
+          ))}
+        {error && <span className="verdict broken">{error}</span>}
+      </span>
+    </div>
+  );
+}
+
+/** The tamper-evident audit trail: search, page through, verify the hash chain. */
+export function AuditPage() {
+  useTitle('Audit');
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors.at(-1);
+  const [page, reload] = useResource(() => {
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (query) params.set('q', query);
+    if (cursor) params.set('cursor', cursor);
+    return api<{ events: AuditEvent[]; nextCursor: string | null }>(`/audit?${params}`);
+  }, [query, cursor]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setQuery(search.trim());
+    setCursors([undefined]);
+  };
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>Audit</h1>
+        <VerifyChain />
+      </div>
+      <form className="filters" aria-label="Search the audit trail" onSubmit={submit}>
+        <div className="field grow">
+          <label htmlFor="audit-search">Search</label>
+          <input
+            id="audit-search"
+            type="search"
+            value={search}
+            maxLength={200}
+            placeholder="otp.approved, an agent or request ID…"
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button secondary">
+          Search
+        </button>
+      </form>
+      {page.state === 'error' && <ErrorNotice message={page.error} onRetry={reload} />}
+      {page.state === 'loading' && !page.data && <Loading what="audit events" />}
+      {page.data && page.data.events.length === 0 && (
+        <Empty title={query ? `No events match “${query}”.` : 'No events yet.'}>
+          Every decision, key and source change is recorded here, chained by hashes.
+        </Empty>
+      )}
+      {page.data && page.data.events.length > 0 && (
+        <div className="table-wrap">
+          <table className="data-table" aria-busy={page.state === 'loading'}>
+            <caption className="visually-hidden">Audit events, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">When</th>
+                <th scope="col">Action</th>
+                <th scope="col">Who</th>
+                <th scope="col">Target</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.events.map((event) => (
+                <tr key={event.id}>
+                  <td data-label="#">{event.seq}</td>
+                  <td data-label="When">{formatTime(event.at)}</td>
+                  <td data-label="Action" className="mono">
+                    {event.action}
+                  </td>
+                  <td data-label="Who">
+                    {String(event.details.actor ?? event.actorType)}
+                    {event.channel ? ` (${event.channel})` : ''}
+                  </td>
+                  <td data-label="Target" className="mono">
+                    {event.targetId ?? '—'}
+                  </td>
+                  <td data-label="Details">{detailsText(event.details) || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        page={cursors.length}
+        hasNext={Boolean(page.data?.nextCursor)}
+        onPrevious={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
+        onNext={() => {
+          const next = page.data?.nextCursor;
+          if (next) setCursors((c) => [...c, next]);
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+import type { Agent, OtpStatus, OwnerOtpRequest } from '@agent-otp/shared';
+import { useState } from 'react';
+import { api } from '../api.js';
+import { Pager } from '../components/pager.js';
+import { Empty, ErrorNotice, Loading } from '../components/states.js';
+import { formatTime, statusLabel } from '../format.js';
+import { Link, useTitle } from '../router.js';
+import { useResource } from '../use-resource.js';
+
+const PAGE_SIZE = 25;
+const STATUSES: OtpStatus[] = [
+  'pending_approval',
+  'approved',
+  'otp_received',
+  'consumed',
+  'denied',
+  'expired',
+  'cancelled',
+];
+const PERIODS = [
+  { value: '', label: 'Any time' },
+  { value: '3600', label: 'Last hour' },
+  { value: '86400', label: 'Last 24 hours' },
+  { value: '604800', label: 'Last 7 days' },
+  { value: '2592000', label: 'Last 30 days' },
+];
+
+interface Filters {
+  status: string;
+  agentId: string;
+  period: string;
+}
+
+function queryString(filters: Filters, cursor: string | undefined): string {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filters.status) params.set('status', filters.status);
+  if (filters.agentId) params.set('agentId', filters.agentId);
+  if (filters.period) params.set('since', new Date(Date.now() - Number(filters.period) * 1000).toISOString());
+  if (cursor) params.set('cursor', cursor);
+  return params.toString();
+}
+
+/** History of every request, filtered by status, agent and time. Codes are never shown: the relay cannot read them. */
+export function RequestsPage() {
+  useTitle('Requests');
+  const [filters, setFilters] = useState<Filters>({ status: '', agentId: '', period: '' });
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const cursor = cursors.at(-1);
+  const [agents] = useResource(() => api<{ agents: Agent[] }>('/agents'), []);
+  const [page, reload] = useResource(
+    () =>
+      api<{ requests: OwnerOtpRequest[]; nextCursor: string | null }>(
+        `/requests?${queryString(filters, cursor)}`,
+      ),
+    [filters, cursor],
+  );
+  const change = (patch: Partial<Filters>) => {
+    setFilters((f) => ({ ...f, ...patch }));
+    setCursors([undefined]);
+  };
+
+  return (
+    <>
+      <h1>Requests</h1>
+      <form className="filters" aria-label="Filter requests" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="filter-status">Status</label>
+          <select
+            id="filter-status"
+            value={filters.status}
+            onChange={(e) => change({ status: e.target.value })}
+          >
+            <option value="">Any status</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-agent">Agent</label>
+          <select
+            id="filter-agent"
+            value={filters.agentId}
+            onChange={(e) => change({ agentId: e.target.value })}
+          >
+            <option value="">Any agent</option>
+            {agents.data?.agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-period">Time</label>
+          <select
+            id="filter-period"
+            value={filters.period}
+            onChange={(e) => change({ period: e.target.value })}
+          >
+            {PERIODS.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      {page.state === 'error' && <ErrorNotice message={page.error} onRetry={reload} />}
+      {page.state === 'loading' && !page.data && <Loading what="requests" />}
+      {page.data && page.data.requests.length === 0 && (
+        <Empty title="No requests match.">
+          {filters.status || filters.agentId || filters.period
+            ? 'Try other filters.'
+            : 'When your agents ask for codes, every request is listed here.'}
+        </Empty>
+      )}
+      {page.data && page.data.requests.length > 0 && (
+        <div className="table-wrap">
+          <table className="data-table" aria-busy={page.state === 'loading'}>
+            <caption className="visually-hidden">Requests, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Requested</th>
+                <th scope="col">Agent</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Status</th>
+                <th scope="col">Decision</th>
+                <th scope="col">Expected sender</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.requests.map((r) => (
+                <tr key={r.id}>
+                  <td data-label="Requested">
+                    <Link href={`/approvals/${r.id}`}>{formatTime(r.createdAt)}</Link>
+                  </td>
+                  <td data-label="Agent">{r.agent.name}</td>
+                  <td data-label="Reason">{r.reason}</td>
+                  <td data-label="Status">
+                    <span className={`badge ${r.status}`}>{statusLabel(r.status)}</span>
+                  </td>
+                  <td data-label="Decision">
+                    {r.decision ? `${r.decision.outcome} by ${r.decision.by} (${r.decision.channel})` : '—'}
+                  </td>
+                  <td data-label="Expected sender">{r.expectedSender ?? r.filter.senderPattern ?? 'any'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        page={cursors.length}
+        hasNext={Boolean(page.data?.nextCursor)}
+        onPrevious={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
+        onNext={() => {
+          const next = page.data?.nextCursor;
+          if (next) setCursors((c) => [...c, next]);
+        }}
+      />
+    </>
+  );
+}

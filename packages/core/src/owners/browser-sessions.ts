@@ -1,0 +1,177 @@
+import { withTransaction } from '@agent-otp/db';
+import { AppError } from '@agent-otp/shared';
+import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { type CoreContext, nowIso } from '../context.js';
+import { newId } from '../ids.js';
+import { digestsEqual, hashSecret, newSecret } from '../secrets.js';
+import { assertLoginAllowed, recordLoginAttempt } from './login-throttle.js';
+import type { Owner } from './owners.js';
+import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
+
+/** How long a dashboard sign-in lasts; after that the owner signs in again. */
+export const BROWSER_SESSION_TTL_SECONDS = 12 * 60 * 60;
+
+/** `last_seen_at` is refreshed at most this often, so reads do not each cost a write. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+export interface BrowserSession {
+  token: string;
+  /** Sent back by the dashboard in a header on every state-changing request. */
+  csrfToken: string;
+  owner: Owner;
+  expiresAt: string;
+}
+
+/**
+ * Creates a dashboard session for an owner. The session and CSRF tokens are returned once;
+ * the database keeps only their hashes.
+ *
+ * @example
+ * const session = await createBrowserSession(ctx, owner);
+ */
+export async function createBrowserSession(ctx: CoreContext, owner: Owner): Promise<BrowserSession> {
+  const session = newSecret('ses');
+  const csrf = newSecret('csrf');
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + BROWSER_SESSION_TTL_SECONDS * 1000).toISOString();
+  await withTransaction(ctx.database, async (tx) => {
+    await tx
+      .insertInto('sessions')
+      .values({
+        id: newId('ses'),
+        token_hash: session.hash,
+        user_id: owner.id,
+        kind: 'browser',
+        csrf_token_hash: csrf.hash,
+        created_at: now.toISOString(),
+        expires_at: expiresAt,
+        last_seen_at: now.toISOString(),
+      })
+      .execute();
+    await recordAuditEvent(ctx, tx, {
+      ownerId: owner.id,
+      actor: { type: 'owner', id: owner.id, label: owner.email, channel: 'dashboard' },
+      action: 'owner.signed_in',
+      targetId: owner.id,
+    });
+  });
+  return { token: session.secret, csrfToken: csrf.secret, owner, expiresAt };
+}
+
+/**
+ * Checks an email and password (rate-limited per email and per IP address) and opens a
+ * dashboard session. A wrong email and a wrong password fail alike, in about the same time.
+ *
+ * @example
+ * const session = await signInWithPassword(ctx, { email, password, ip: '203.0.113.7' });
+ */
+export async function signInWithPassword(
+  ctx: CoreContext,
+  options: { email: string; password: string; ip: string },
+): Promise<BrowserSession> {
+  const email = options.email.trim().toLowerCase();
+  await assertLoginAllowed(ctx, { email, ip: options.ip });
+  const user = await ctx.database.db
+    .selectFrom('users')
+    .select(['id', 'email', 'password_hash'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+  const ok = user?.password_hash
+    ? await verifyPassword(options.password, user.password_hash)
+    : await verifyAgainstDecoy(options.password);
+  await recordLoginAttempt(ctx, { email, ip: options.ip, succeeded: ok });
+  if (!ok || !user) throw new AppError('UNAUTHORIZED', 'email or password is wrong');
+  return createBrowserSession(ctx, { id: user.id, email: user.email });
+}
+
+export interface AuthenticatedBrowserSession {
+  sessionId: string;
+  owner: Owner;
+  expiresAt: string;
+  csrfTokenHash: string;
+}
+
+/**
+ * Resolves a dashboard session cookie to its owner, or fails with UNAUTHORIZED. Expired
+ * sessions are refused and removed.
+ *
+ * @example
+ * const { owner } = await authenticateBrowserSession(ctx, cookieValue);
+ */
+export async function authenticateBrowserSession(
+  ctx: CoreContext,
+  token: string,
+): Promise<AuthenticatedBrowserSession> {
+  const row = await ctx.database.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as sessionId',
+      'sessions.expires_at',
+      'sessions.csrf_token_hash',
+      'sessions.last_seen_at',
+      'users.id',
+      'users.email',
+    ])
+    .where('sessions.token_hash', '=', hashSecret(token))
+    .where('sessions.kind', '=', 'browser')
+    .executeTakeFirst();
+  if (!row?.csrf_token_hash) throw new AppError('UNAUTHORIZED', 'not signed in');
+  const now = ctx.clock.now();
+  if (row.expires_at <= now.toISOString()) {
+    await ctx.database.db.deleteFrom('sessions').where('id', '=', row.sessionId).execute();
+    throw new AppError('UNAUTHORIZED', 'your session has expired; sign in again');
+  }
+  if (!row.last_seen_at || now.getTime() - Date.parse(row.last_seen_at) > LAST_SEEN_RESOLUTION_MS) {
+    await ctx.database.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id', '=', row.sessionId)
+      .execute();
+  }
+  return {
+    sessionId: row.sessionId,
+    owner: { id: row.id, email: row.email },
+    expiresAt: row.expires_at,
+    csrfTokenHash: row.csrf_token_hash,
+  };
+}
+
+/**
+ * Whether the CSRF token the dashboard sent belongs to this session (constant-time).
+ *
+ * @example
+ * if (!csrfTokenMatches(session, c.req.header('x-csrf-token'))) throw …;
+ */
+export function csrfTokenMatches(
+  session: Pick<AuthenticatedBrowserSession, 'csrfTokenHash'>,
+  presented?: string,
+) {
+  return (
+    presented !== undefined &&
+    presented.length > 0 &&
+    digestsEqual(hashSecret(presented), session.csrfTokenHash)
+  );
+}
+
+/**
+ * Ends a dashboard session (sign out); its cookie stops working at once.
+ *
+ * @example
+ * await endBrowserSession(ctx, session);
+ */
+export async function endBrowserSession(
+  ctx: CoreContext,
+  session: AuthenticatedBrowserSession,
+): Promise<void> {
+  await withTransaction(ctx.database, async (tx) => {
+    await tx.deleteFrom('sessions').where('id', '=', session.sessionId).execute();
+    await recordAuditEvent(ctx, tx, {
+      ownerId: session.owner.id,
+      actor: { type: 'owner', id: session.owner.id, label: session.owner.email, channel: 'dashboard' },
+      action: 'owner.signed_out',
+      targetId: session.owner.id,
+      details: { at: nowIso(ctx) },
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import { withTransaction } from '@agent-otp/db';
+import { AppError } from '@agent-otp/shared';
+import { type CoreContext, nowIso } from '../context.js';
+import { newId } from '../ids.js';
+import { hashSecret, newSecret } from '../secrets.js';
+import {
+  anyOwnerHasPassword,
+  type CreatedOwnerAccount,
+  insertOwnerAccount,
+  validateCredentials,
+} from './owner-accounts.js';
+import { hashPassword } from './passwords.js';
+
+/** How long a first-run setup link works. */
+export const SETUP_TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * Issues a one-time first-run setup token when no owner has a password yet, or returns
+ * undefined when setup is already done. Only its hash is stored.
+ *
+ * @example
+ * const setup = await issueSetupToken(ctx);
+ * if (setup) console.log(`${ctx.publicUrl}/setup?token=${setup.token}`);
+ */
+export async function issueSetupToken(
+  ctx: CoreContext,
+  ttlSeconds = SETUP_TOKEN_TTL_SECONDS,
+): Promise<{ token: string; expiresAt: string } | undefined> {
+  if (await anyOwnerHasPassword(ctx)) return undefined;
+  const { secret, hash } = newSecret('st');
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
+  await ctx.database.db.deleteFrom('setup_tokens').where('expires_at', '<=', now.toISOString()).execute();
+  await ctx.database.db
+    .insertInto('setup_tokens')
+    .values({
+      id: newId('stp'),
+      token_hash: hash,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      used_at: null,
+    })
+    .execute();
+  return { token: secret, expiresAt };
+}
+
+/**
+ * Spends a setup token and creates the first owner with a password (claiming the
+ * passwordless default owner when it is the only one). Fails with UNAUTHORIZED for an
+ * unknown, used or expired token, and with CONFLICT once any owner has a password.
+ *
+ * @example
+ * const { owner } = await completeSetup(ctx, { token, email: 'me@example.com', password: '…' });
+ */
+export async function completeSetup(
+  ctx: CoreContext,
+  options: { token: string; email: string; password: string },
+): Promise<CreatedOwnerAccount> {
+  const { email, password } = validateCredentials(options.email, options.password);
+  const invalid = new AppError(
+    'UNAUTHORIZED',
+    'this setup link is not valid (used, expired or mistyped); restart `agent-otp serve` for a new one',
+  );
+  const tokenHash = hashSecret(options.token);
+  // A cheap look-up first, so strangers without a token cannot make the server run scrypt.
+  const known = await ctx.database.db
+    .selectFrom('setup_tokens')
+    .select('id')
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', nowIso(ctx))
+    .executeTakeFirst();
+  if (!known) throw invalid;
+  const passwordHash = await hashPassword(password);
+  return withTransaction(ctx.database, async (tx) => {
+    const now = nowIso(ctx);
+    const spent = await tx
+      .updateTable('setup_tokens')
+      .set({ used_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('id')
+      .executeTakeFirst();
+    if (!spent) throw invalid;
+    if (await anyOwnerHasPassword(ctx, tx))
+      throw new AppError('CONFLICT', 'setup is already complete; sign in instead');
+    return insertOwnerAccount(ctx, tx, { email, passwordHash, channel: 'dashboard' });
+  });
+}

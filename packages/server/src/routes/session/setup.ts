@@ -1,0 +1,48 @@
+import { anyOwnerHasPassword, completeSetup, createBrowserSession } from '@agent-otp/core';
+import { SessionInfo, SetupBody, SetupStatus } from '@agent-otp/shared';
+import { createRoute } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { setSessionCookies } from '../../middleware/session-cookies.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
+
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/setup',
+  tags: ['Dashboard session'],
+  summary: 'Whether first-run setup is still open (no owner has a password yet)',
+  responses: {
+    200: { description: 'Setup state.', content: { 'application/json': { schema: SetupStatus } } },
+    ...errorResponses(),
+  },
+});
+
+const completeRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/setup',
+  tags: ['Dashboard session'],
+  summary:
+    'First run: spend the one-time setup token printed by `agent-otp serve`, create the owner, sign in',
+  description:
+    'On a fresh install whose only owner is the passwordless `owner@localhost` (what the CLI uses), that owner is claimed and keeps its agents.',
+  request: { body: { required: true, content: { 'application/json': { schema: SetupBody } } } },
+  responses: {
+    201: {
+      description: 'The owner exists and is signed in.',
+      content: { 'application/json': { schema: SessionInfo } },
+    },
+    ...errorResponses(409),
+  },
+});
+
+/** `/api/v1/setup`: the first-run setup page's API. */
+export function registerSetup(app: Router, services: ServerServices) {
+  app.openapi(statusRoute, async (c) =>
+    c.json({ setupRequired: !(await anyOwnerHasPassword(services.ctx)) }, 200),
+  );
+  app.openapi(completeRoute, async (c) => {
+    const { owner } = await completeSetup(services.ctx, c.req.valid('json'));
+    const session = await createBrowserSession(services.ctx, owner);
+    setSessionCookies(c, session, services.ctx.publicUrl, services.ctx.clock.now());
+    return c.json({ owner: session.owner, expiresAt: session.expiresAt }, 201);
+  });
+}
