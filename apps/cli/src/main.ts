@@ -7,6 +7,7 @@ import { registerGmailAuthCommand } from './commands/gmail-auth.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSourceCommands } from './commands/sources.js';
+import { registerTelegramCommands } from './commands/telegram.js';
 import { registerUserCommands } from './commands/users.js';
 import { describeError } from './runtime.js';
 
@@ -24,6 +25,7 @@ registerAuditCommands(program);
 registerExtractCommand(program);
 registerEmailWatchCommand(program);
 registerGmailAuthCommand(program);
+registerTelegramCommands(program);
 
 try {
   await program.parseAsync(process.argv);

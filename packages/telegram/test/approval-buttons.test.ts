@@ -92,6 +92,38 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     expect(edited.text.startsWith('❌')).toBe(true);
   });
 
+  it('markup in a reason or sender can neither break nor forge the message', async () => {
+    const reason = 'Pay <b>now</b> </code> & <a href="https://evil.example/">✅ Approve</a> <i>';
+    const sender = '</code><b>Acme</b>';
+    const id = await h.createRequest({ reason, expectedSender: sender });
+    const message = await h.messageAbout(id);
+    // The text shows the values exactly as typed…
+    expect(message.text).toContain(`Reason: ${reason}`);
+    expect(message.text).toContain(`Expected sender: ${sender}`);
+    // …and no entity starts inside them except Telegram's own visible-URL detection.
+    for (const value of [reason, sender]) {
+      const start = message.text.indexOf(value);
+      const end = start + value.length;
+      const inside = (message.entities ?? []).filter(
+        (e) => e.offset < end && e.offset + e.length > start && e.type !== 'url' && e.type !== 'code',
+      );
+      expect(inside).toEqual([]);
+    }
+    // The sender is one code span, exactly the value.
+    const senderStart = message.text.indexOf(sender);
+    expect(message.entities).toContainEqual({ type: 'code', offset: senderStart, length: sender.length });
+    expect(message.entities?.some((e) => e.type === 'text_link')).toBe(false);
+    expect(message.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data)).toEqual([
+      `a:${id}`,
+      `d:${id}`,
+    ]);
+    // The edit after a decision escapes the same way.
+    h.fake.pressButton(alice, message, `d:${id}`);
+    const edited = await h.messageWhen(id, (m) => m.reply_markup === undefined);
+    expect(edited.text).toContain(`Reason: ${reason}`);
+    expect(edited.entities?.some((e) => e.type === 'text_link')).toBe(false);
+  });
+
   it('a press from a Telegram user not linked to the owner is refused politely and changes nothing', async () => {
     const id = await h.createRequest();
     const message = await h.messageAbout(id);

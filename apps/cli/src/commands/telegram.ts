@@ -1,0 +1,113 @@
+import {
+  type CoreContext,
+  createTelegramLinkToken,
+  type EventBus,
+  InProcessEventBus,
+  systemClock,
+} from '@agent-otp/core';
+import { openDatabase } from '@agent-otp/db';
+import { type Config, createLogger, PostgresEventBus } from '@agent-otp/server';
+import { describeApiError, fetchBotUsername, launchTelegramBot, telegramDeepLink } from '@agent-otp/telegram';
+import type { Command } from 'commander';
+import { CliError, cliActor, cliConfig, output, resolveOwner, withCore } from '../runtime.js';
+
+/** Alone, the bot cannot hear the server's in-process events (SQLite); it catches up this often. */
+const STANDALONE_RECONCILE_MS = 2000;
+
+function requireBotToken(config: Config): string {
+  const token = config.telegram.botToken;
+  if (!token) throw new CliError('set TELEGRAM_BOT_TOKEN (from @BotFather) first; see docs/telegram.md');
+  return token;
+}
+
+async function botUsername(config: Config, token: string): Promise<string> {
+  try {
+    return await fetchBotUsername({ token, apiRoot: config.telegram.apiRoot });
+  } catch (error) {
+    const { errorCode, description, network } = describeApiError(error);
+    if (errorCode === 401) throw new CliError('Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized)');
+    throw new CliError(
+      `could not reach the Telegram Bot API: ${String(description ?? network ?? 'unknown error')}`,
+    );
+  }
+}
+
+async function runStandalone(config: Config, token: string): Promise<void> {
+  if (config.telegram.webhookUrl)
+    throw new CliError(
+      'TELEGRAM_WEBHOOK_URL is set: webhook mode needs the HTTP server, so the bot runs inside `agent-otp serve`',
+    );
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const bus: EventBus =
+    database.dialect === 'postgres'
+      ? await PostgresEventBus.start(database, logger)
+      : new InProcessEventBus();
+  const ctx: CoreContext = {
+    database,
+    bus,
+    clock: systemClock,
+    publicUrl: config.publicUrl,
+    lookbackSeconds: config.lookbackSeconds,
+  };
+  const bot = launchTelegramBot({
+    ctx,
+    logger: logger.child({ component: 'telegram' }),
+    token,
+    apiRoot: config.telegram.apiRoot,
+    adminId: config.telegram.adminId,
+    reconcileIntervalMs: STANDALONE_RECONCILE_MS,
+  });
+  process.stderr.write('Agent OTP Telegram bot starting (long polling); Ctrl-C stops it.\n');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`${signal}: stopping the bot…\n`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    // A refused token ends the command with its message instead of idling.
+    bot.ready.catch(() => resolve());
+  });
+  await bot.stop();
+  await bus.close();
+  await database.close();
+  await bot.ready.catch((error: unknown) => {
+    throw new CliError(`the Telegram bot stopped: ${String(describeApiError(error).description ?? error)}`);
+  });
+}
+
+/** `telegram` (the bot on its own) and `telegram:link` (a one-time deep link for an owner). */
+export function registerTelegramCommands(program: Command): void {
+  program
+    .command('telegram')
+    .description(
+      'run the Telegram approval bot on its own (`serve` already runs it when TELEGRAM_BOT_TOKEN is set)',
+    )
+    .action(async () => {
+      const config = cliConfig();
+      await runStandalone(config, requireBotToken(config));
+    });
+
+  program
+    .command('telegram:link')
+    .description('print a one-time link that connects your Telegram account to the relay')
+    .option('--user <email>', 'owner to link (default: the only owner)')
+    .option('--json', 'print JSON')
+    .action(async (options: { user?: string; json?: boolean }) => {
+      await withCore(async (ctx, config) => {
+        const token = requireBotToken(config);
+        const owner = await resolveOwner(ctx, options.user);
+        const username = await botUsername(config, token);
+        const link = await createTelegramLinkToken(ctx, { ownerId: owner.id, actor: cliActor(owner) });
+        const url = telegramDeepLink(username, link.token);
+        output(
+          options.json,
+          { url, bot: username, owner: owner.email, expiresAt: link.expiresAt },
+          () =>
+            `Open this link on the phone where you use Telegram and press Start (works once, until ${link.expiresAt}):\n${url}\n` +
+            `It links that Telegram account to ${owner.email}; approval requests then arrive in that chat.`,
+        );
+      });
+    });
+}
