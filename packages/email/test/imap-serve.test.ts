@@ -42,7 +42,11 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     });
 
     const mail = (from: string, otp: string) =>
-      buildMessage({ from, subject: 'Your sign-in code', text: `Your verification code is ${otp}. It expires in 10 minutes.` });
+      buildMessage({
+        from,
+        subject: 'Your sign-in code',
+        text: `Your verification code is ${otp}. It expires in 10 minutes.`,
+      });
 
     it('delivers a matching mail to a waiting agent as the right code, and leaves it unread', async () => {
       const request = await openEmailRequest(relay, apiKey, '*@acme-one.test');

@@ -98,7 +98,9 @@ export class GoogleAccessTokens {
       refresh_token: this.refreshToken,
     });
     if (!body.access_token) throw new GoogleAuthError('Google sent no access token', false);
-    const lifetime = Math.max(0, (body.expires_in ?? 3600) - 60) * 1000;
+    // Renew a minute early (half the lifetime for short-lived tokens) so no call races expiry.
+    const seconds = body.expires_in ?? 3600;
+    const lifetime = (seconds - Math.min(60, seconds / 2)) * 1000;
     this.#cached = { token: body.access_token, expiresAt: Date.now() + lifetime };
     return body.access_token;
   }

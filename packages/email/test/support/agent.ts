@@ -51,7 +51,11 @@ export async function approve(relay: TestRelay, id: string): Promise<void> {
  * @example
  * const code = await waitForCode(relay, request);
  */
-export async function waitForCode(relay: TestRelay, request: AgentRequest, timeoutMs = 30_000): Promise<string> {
+export async function waitForCode(
+  relay: TestRelay,
+  request: AgentRequest,
+  timeoutMs = 30_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await call(relay.url, `/api/v1/otp/${request.id}?wait=5`, { token: request.apiKey });
@@ -70,5 +74,6 @@ export async function waitForCode(relay: TestRelay, request: AgentRequest, timeo
 
 /** The request's status as its agent sees it now. */
 export async function statusOf(relay: TestRelay, request: AgentRequest): Promise<string> {
-  return (await call(relay.url, `/api/v1/otp/${request.id}`, { token: request.apiKey })).body.status as string;
+  return (await call(relay.url, `/api/v1/otp/${request.id}`, { token: request.apiKey })).body
+    .status as string;
 }
