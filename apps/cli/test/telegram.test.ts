@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TelegramUser } from '../../../packages/telegram/test/support/bot-api-types.js';
 import { type FakeBotApi, startFakeBotApi } from '../../../packages/telegram/test/support/fake-bot-api.js';
-import { type CliEnvironment, createCliEnvironment } from '../../../test-support/cli.js';
+import { CLI, type CliEnvironment, createCliEnvironment } from '../../../test-support/cli.js';
+import { agentKeyPair, call } from '../../../test-support/http.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 
 // `agent-otp telegram:link` prints a one-time deep link (bot username from getMe); the bot
@@ -9,6 +11,7 @@ import { describeEachDialect } from '../../../test-support/services.js';
 
 const bob: TelegramUser = { id: 5151, is_bot: false, first_name: 'Bob', username: 'bob' };
 const eve: TelegramUser = { id: 7373, is_bot: false, first_name: 'Eve' };
+const carol: TelegramUser = { id: 8181, is_bot: false, first_name: 'Carol', username: 'carol' };
 
 describeEachDialect('agent-otp telegram:link', (dialect) => {
   let cli: CliEnvironment;
@@ -72,5 +75,58 @@ describeEachDialect('agent-otp telegram:link', (dialect) => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('`agent-otp telegram` runs the bot on its own next to a server without it', async () => {
+    cli.env.TELEGRAM_BOT_TOKEN = fake.token;
+    cli.env.TELEGRAM_API_ROOT = fake.url;
+    const link = JSON.parse((await cli.run(['telegram:link', '--json'])).stdout) as { url: string };
+    const token = new URL(link.url).searchParams.get('start') ?? '';
+    const agent = JSON.parse(
+      (await cli.run(['agent:create', '--name', 'standalone-agent', '--json'])).stdout,
+    );
+    const botEnv = { ...cli.env };
+    delete cli.env.TELEGRAM_BOT_TOKEN;
+    delete cli.env.TELEGRAM_API_ROOT;
+    const server = await cli.serve();
+    const bot = spawn(process.execPath, [CLI, 'telegram'], {
+      env: botEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let botOutput = '';
+    bot.stdout.on('data', (d) => (botOutput += d));
+    bot.stderr.on('data', (d) => (botOutput += d));
+    try {
+      const polls = fake.calls('getUpdates').length;
+      await fake.waitFor(() => fake.calls('getUpdates').length > polls, 15_000);
+      fake.sendUserMessage(carol, `/start ${token}`);
+      await fake.waitFor(() => fake.messages(carol.id).find((m) => m.text.includes('Linked')));
+
+      const { publicKey } = await agentKeyPair();
+      const created = await call(server.url, '/api/v1/otp', {
+        token: agent.apiKey,
+        json: { reason: 'Standalone bot check', publicKey },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const announced = await fake.waitFor(
+        () => fake.messages(carol.id).find((m) => m.text.includes(id) && m.reply_markup),
+        15_000,
+      );
+      expect(announced.text).toContain('Standalone bot check');
+      const approved = await cli.run(['approve', id, '--url', server.url]);
+      expect(approved.code).toBe(0);
+      const edited = await fake.waitFor(
+        () => fake.messages(carol.id).find((m) => m.text.includes(id) && !m.reply_markup),
+        15_000,
+      );
+      expect(edited.text).toMatch(/Approved by owner@localhost via the CLI/);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => bot.once('exit', (code) => resolve(code)));
+      bot.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await server.stop();
+    }
+    expect(botOutput).not.toContain(fake.token.split(':')[1]);
   });
 });
