@@ -1,28 +1,24 @@
-import { listOwnerRequests } from '@agent-otp/core';
-import {
-  type CaptureMessageResponse,
-  OtpRequestId,
-  OwnerCaptureBody,
-  type OwnerOtpRequest,
-} from '@agent-otp/shared';
+import { type DecisionSubject, listPendingDecisions } from '@agent-otp/core';
+import { ApprovalRequestId, type CaptureMessageResponse, OwnerCaptureBody } from '@agent-otp/shared';
 import type { Command } from 'commander';
 import { CliError, output, resolveOwner, withCore } from '../runtime.js';
 import { callServerAsOwner, serverUrl } from '../server-client.js';
 
-function describeRequest(r: OwnerOtpRequest): string {
-  const seconds = Math.max(0, Math.round((Date.parse(r.expiresAt) - Date.now()) / 1000));
+/** Any pending request (OTP or permission), from the same decision subject every approval channel shows. */
+function describeRequest(subject: DecisionSubject): string {
+  const seconds = Math.max(0, Math.round((Date.parse(subject.expiresAt) - Date.now()) / 1000));
   return [
-    `${r.id}  ${r.agent.name}: ${r.reason}`,
-    `  expected sender: ${r.expectedSender ?? '(any)'}; sources: ${r.filter.sources.join(', ')}; sender pattern: ${
-      r.filter.senderPattern ?? '(any)'
-    }`,
-    `  agent key: ${r.keyFingerprint}; expires in ${seconds} s`,
+    `${subject.id}  ${subject.title}`,
+    `  reason: ${subject.reason}`,
+    ...subject.fields.map((field) => `  ${field.label}: ${field.value}`),
+    `  expires in ${seconds} s`,
   ].join('\n');
 }
 
 function parseRequestId(id: string): string {
-  const parsed = OtpRequestId.safeParse(id);
-  if (!parsed.success) throw new CliError(`${id} is not an OTP request ID (otp_…)`);
+  const parsed = ApprovalRequestId.safeParse(id);
+  if (!parsed.success)
+    throw new CliError(`${id} is not an OTP request ID (otp_…) or a permission request ID (prm_…)`);
   return parsed.data;
 }
 
@@ -36,11 +32,7 @@ export function registerRequestCommands(program: Command): void {
     .action(async (options: { user?: string; json?: boolean }) => {
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const { requests } = await listOwnerRequests(ctx, {
-          ownerId: owner.id,
-          status: 'pending_approval',
-          limit: 200,
-        });
+        const requests = await listPendingDecisions(ctx, owner.id);
         output(options.json, requests, () =>
           requests.length === 0
             ? 'Nothing is waiting for approval.'
@@ -60,11 +52,11 @@ export function registerRequestCommands(program: Command): void {
         const id = parseRequestId(requestId);
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);
-          const request = await callServerAsOwner<OwnerOtpRequest>(
+          const request = await callServerAsOwner<DecisionSubject>(
             ctx,
             owner,
             serverUrl(config, options.url),
-            `/api/v1/requests/${id}/${outcome}`,
+            `/api/v1/approvals/${id}/${outcome}`,
             {
               method: 'POST',
             },
