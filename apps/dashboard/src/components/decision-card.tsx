@@ -5,6 +5,9 @@ import { formatTime, statusLabel } from '../format.js';
 import { Link } from '../router.js';
 import { Countdown } from './countdown.js';
 
+/** Fingerprints are long hex strings: give them room and a monospace face. */
+const isFingerprint = (label: string) => label.toLowerCase().includes('fingerprint');
+
 /** Who decided and how, in one line. */
 export function decisionLine(subject: DecisionSubject): string {
   if (subject.decision)
@@ -71,11 +74,9 @@ export function DecisionCard(props: {
           <dd>{subject.agent.name}</dd>
         </div>
         {subject.fields.map((field) => (
-          <div key={field.label}>
+          <div key={field.label} className={isFingerprint(field.label) ? 'wide' : undefined}>
             <dt>{field.label}</dt>
-            <dd className={field.label.toLowerCase().includes('fingerprint') ? 'mono' : undefined}>
-              {field.value}
-            </dd>
+            <dd className={isFingerprint(field.label) ? 'mono' : undefined}>{field.value}</dd>
           </div>
         ))}
         <div>
