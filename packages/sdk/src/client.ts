@@ -2,6 +2,14 @@ import { type ConsumeOtpResponse, OTP_STATUSES, type OtpRequest } from '@agent-o
 import { exportPublicKey, openOTPPayload } from './crypto.js';
 import { readEnvironment } from './environment.js';
 import { AuthenticationError, DecryptionError, OTPCancelledError, ValidationError } from './errors.js';
+import {
+  getPermission,
+  type PermissionResult,
+  type RequestPermissionOptions,
+  requestPermission,
+  useToken,
+  verifyToken,
+} from './permissions.js';
 import { Transport } from './transport.js';
 import type {
   AgentOTPClientOptions,
@@ -237,6 +245,61 @@ export class AgentOTPClient {
       if (error instanceof OTPCancelledError) return;
       throw error;
     }
+  }
+
+  /**
+   * Asks for a one-time permission. Policies may decide at once (auto-approved: `token` is in
+   * the result; denied: status `denied`); otherwise the owner decides, and with
+   * `waitForApproval: true` the call waits (long-poll) until they do or the request expires.
+   * The token appears in exactly one result: keep it.
+   *
+   * @example
+   * const permission = await client.requestPermission({
+   *   action: 'gmail.send',
+   *   resource: 'email:client@example.com',
+   *   scope: { max_emails: 1, subject_pattern: '^Invoice.*' },
+   *   context: { reason: 'Sending monthly invoice to client' },
+   *   waitForApproval: true,
+   *   onPendingApproval: (info) => console.log(`Waiting for approval: ${info.approvalUrl}`),
+   * });
+   * if (permission.status === 'approved') await client.useToken(permission.id, permission.token);
+   */
+  requestPermission(options: RequestPermissionOptions): Promise<PermissionResult> {
+    return requestPermission(this.#transport, options);
+  }
+
+  /**
+   * Reads a permission request; `wait` (seconds, ≤ 60) long-polls for the decision.
+   *
+   * @example
+   * const { status, token } = await client.getPermission(id, { wait: 30 });
+   */
+  getPermission(
+    id: string,
+    options: { wait?: number; signal?: AbortSignal } = {},
+  ): Promise<PermissionResult> {
+    return getPermission(this.#transport, id, options.wait ?? 0, options.signal);
+  }
+
+  /**
+   * Checks a permission token without spending it.
+   *
+   * @example
+   * const { valid, usesRemaining, scope } = await client.verifyToken(permission.id, permission.token);
+   */
+  verifyToken(id: string, token: string | undefined) {
+    return verifyToken(this.#transport, id, token);
+  }
+
+  /**
+   * Spends one use of a permission token; `actionDetails` are checked against the granted
+   * scope and kept in the owner's audit log.
+   *
+   * @example
+   * await client.useToken(permission.id, permission.token, { recipient: 'client@example.com', subject: 'Invoice #123' });
+   */
+  useToken(id: string, token: string | undefined, actionDetails?: Record<string, unknown>) {
+    return useToken(this.#transport, id, token, actionDetails);
   }
 
   #statusFetcher(id: string) {

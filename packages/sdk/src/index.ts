@@ -39,6 +39,7 @@ export {
   ServerError,
   ValidationError,
 } from './errors.js';
+export type { PermissionPendingInfo, PermissionResult, RequestPermissionOptions } from './permissions.js';
 export { isSettledStatus, OTPRequestStatus } from './status.js';
 export type {
   AgentOTPClientOptions,

@@ -1,0 +1,230 @@
+import {
+  type CreatePermissionRequestBody,
+  PERMISSION_STATUSES,
+  type PermissionRequest,
+  type PermissionStatus,
+  type UseTokenResponse,
+  type VerifyTokenResponse,
+} from '@agent-otp/shared';
+import { ValidationError } from './errors.js';
+import { linkSignals } from './signals.js';
+import type { Transport } from './transport.js';
+
+/** Longest single long-poll the SDK asks for while waiting for a decision (the relay allows 60 s). */
+const LONG_POLL_CHUNK_SECONDS = 30;
+
+/** What `onPendingApproval` receives when a permission request waits for its owner. */
+export interface PermissionPendingInfo {
+  id: string;
+  approvalUrl: string;
+  expiresAt: string;
+  action: string;
+  resource: string;
+}
+
+/** Options of {@link AgentOTPClient.requestPermission}. */
+export interface RequestPermissionOptions {
+  /** What the agent wants to do, e.g. `gmail.send`. */
+  action: string;
+  /** What it acts on, e.g. `email:client@example.com`. */
+  resource: string;
+  /** Constraints (`max_uses`, `max_<field>`, `<field>_pattern`, …); a policy may replace them. */
+  scope?: CreatePermissionRequestBody['scope'];
+  /** Why: `reason` is shown to the approver; every key is visible to policies. */
+  context?: CreatePermissionRequestBody['context'];
+  /** Seconds the request waits for a decision and the token lives after approval (30–3600, default 300). */
+  ttl?: number;
+  /** Wait (long-poll) until the request is decided or expires. */
+  waitForApproval?: boolean;
+  /** Called once if the request waits for a human. */
+  onPendingApproval?: (info: PermissionPendingInfo) => void | Promise<void>;
+  /** Longest wait in ms; default: until the request expires. On timeout the last status is returned. */
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * A permission request as the agent sees it. `token` is present only in the one result
+ * that received it from the relay (it is never shown again): keep it.
+ */
+export interface PermissionResult {
+  id: string;
+  status: PermissionStatus;
+  token?: string;
+  /** The granted scope once approved (a policy may have replaced the requested one). */
+  scope: Record<string, unknown>;
+  expiresAt: string;
+  approvalUrl: string;
+  usesRemaining: number;
+  tokenIssued: boolean;
+  policy: PermissionRequest['policy'];
+  decision: PermissionRequest['decision'];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+function isPermissionRequest(body: unknown): body is PermissionRequest {
+  return (
+    isRecord(body) &&
+    typeof body.id === 'string' &&
+    (PERMISSION_STATUSES as readonly unknown[]).includes(body.status) &&
+    typeof body.expiresAt === 'string' &&
+    isRecord(body.scope)
+  );
+}
+
+const isVerifyResponse = (body: unknown): body is VerifyTokenResponse =>
+  isRecord(body) && typeof body.valid === 'boolean' && typeof body.id === 'string';
+const isUseResponse = (body: unknown): body is UseTokenResponse =>
+  isRecord(body) && body.success === true && typeof body.usesRemaining === 'number';
+
+function permissionPath(id: string, suffix = ''): string {
+  if (typeof id !== 'string' || id === '') throw new ValidationError('the permission request id is required');
+  return `/api/v1/permissions/${encodeURIComponent(id)}${suffix}`;
+}
+
+function assertToken(token: unknown): asserts token is string {
+  if (typeof token !== 'string' || token === '')
+    throw new ValidationError('the permission token is required (the otp_… value from requestPermission)');
+}
+
+function toResult(request: PermissionRequest): PermissionResult {
+  return {
+    id: request.id,
+    status: request.status,
+    ...(request.token === undefined ? {} : { token: request.token }),
+    scope: request.scope,
+    expiresAt: request.expiresAt,
+    approvalUrl: request.approvalUrl,
+    usesRemaining: request.usesRemaining,
+    tokenIssued: request.tokenIssued,
+    policy: request.policy,
+    decision: request.decision,
+  };
+}
+
+/**
+ * Reads a permission request; with `wait` (seconds, ≤ 60) a long-poll until it is decided.
+ * The first read after approval carries the token.
+ *
+ * @example
+ * const current = await getPermission(transport, id, 30);
+ */
+export async function getPermission(
+  transport: Transport,
+  id: string,
+  wait = 0,
+  signal?: AbortSignal,
+): Promise<PermissionResult> {
+  if (!Number.isInteger(wait) || wait < 0 || wait > 60)
+    throw new ValidationError('wait must be a whole number of seconds from 0 to 60');
+  const request = await transport.send('GET', permissionPath(id, wait > 0 ? `?wait=${wait}` : ''), {
+    policy: 'idempotent',
+    signal,
+    waitSeconds: wait,
+    accept: isPermissionRequest,
+  });
+  return toResult(request);
+}
+
+async function waitForDecision(
+  transport: Transport,
+  created: PermissionResult,
+  options: RequestPermissionOptions,
+): Promise<PermissionResult> {
+  const timeout = options.timeout ?? Math.max(0, Date.parse(created.expiresAt) - Date.now() + 1000);
+  const deadline = linkSignals([options.signal], timeout);
+  let last = created;
+  try {
+    while (last.status === 'pending_approval') {
+      const remaining = Math.ceil((Date.parse(last.expiresAt) - Date.now()) / 1000);
+      const wait = Math.max(1, Math.min(LONG_POLL_CHUNK_SECONDS, remaining + 1));
+      try {
+        last = await getPermission(transport, last.id, wait, deadline.signal);
+      } catch (error) {
+        options.signal?.throwIfAborted();
+        if (deadline.signal.aborted) return last;
+        throw error;
+      }
+    }
+    return last;
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/**
+ * Asks for a one-time permission. The relay's policies decide at once (auto-approve: the
+ * token is in the result; deny: status `denied`) or the owner decides; with
+ * `waitForApproval` the call waits for that decision. Denied and expired are results, not errors.
+ *
+ * @example
+ * const permission = await requestPermission(transport, { action: 'gmail.send', resource: 'email:a@b.c', waitForApproval: true });
+ */
+export async function requestPermission(
+  transport: Transport,
+  options: RequestPermissionOptions,
+): Promise<PermissionResult> {
+  const { waitForApproval, onPendingApproval, timeout, signal, ...body } = options;
+  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0))
+    throw new ValidationError('timeout must be a number of milliseconds ≥ 0');
+  signal?.throwIfAborted();
+  const created = toResult(
+    await transport.send('POST', '/api/v1/permissions/request', {
+      policy: 'at-most-once',
+      body,
+      signal,
+      accept: isPermissionRequest,
+    }),
+  );
+  if (created.status === 'pending_approval' && onPendingApproval)
+    await onPendingApproval({
+      id: created.id,
+      approvalUrl: created.approvalUrl,
+      expiresAt: created.expiresAt,
+      action: options.action,
+      resource: options.resource,
+    });
+  return waitForApproval ? waitForDecision(transport, created, options) : created;
+}
+
+/**
+ * Checks a token without spending it: `{valid, reason?, usesRemaining, scope, expiresAt}`.
+ *
+ * @example
+ * const { valid } = await verifyToken(transport, permission.id, permission.token);
+ */
+export function verifyToken(
+  transport: Transport,
+  id: string,
+  token: string | undefined,
+): Promise<VerifyTokenResponse> {
+  assertToken(token);
+  return transport.send('POST', permissionPath(id, '/verify'), {
+    policy: 'idempotent',
+    body: { token },
+    accept: isVerifyResponse,
+  });
+}
+
+/**
+ * Spends one use of the token (never retried once it may have reached the relay). Refusals
+ * throw with the relay's code: `TOKEN_USED`, `TOKEN_INVALID`, `SCOPE_VIOLATION`, `OTP_EXPIRED` …
+ *
+ * @example
+ * await useToken(transport, permission.id, permission.token, { recipient: 'client@example.com' });
+ */
+export function useToken(
+  transport: Transport,
+  id: string,
+  token: string | undefined,
+  actionDetails?: Record<string, unknown>,
+): Promise<UseTokenResponse> {
+  assertToken(token);
+  return transport.send('POST', permissionPath(id, '/use'), {
+    policy: 'at-most-once',
+    body: actionDetails === undefined ? { token } : { token, actionDetails },
+    accept: isUseResponse,
+  });
+}
