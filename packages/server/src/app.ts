@@ -26,6 +26,7 @@ import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
 import { registerOwnerSources } from './routes/owner/sources.js';
+import { registerOwnerTelegramSettings } from './routes/owner/telegram-settings.js';
 import { registerGetPermission } from './routes/permissions/get-permission.js';
 import { registerRequestPermission } from './routes/permissions/request-permission.js';
 import { registerUsePermission } from './routes/permissions/use-permission.js';
@@ -127,6 +128,7 @@ export function createApp(services: ServerServices) {
   // The event stream before `/approvals/{id}`, which would otherwise take `events` for an ID.
   registerApprovalEvents(app, services);
   registerOwnerApprovals(app, services);
+  registerOwnerTelegramSettings(app, services);
   registerSession(app, services);
   registerSetup(app, services);
   registerTelegramWebhook(app, services);

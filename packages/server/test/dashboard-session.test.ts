@@ -140,6 +140,14 @@ describeEachDialect('dashboard sessions', (dialect) => {
       expect(audit.body.events[0]).toMatchObject({ action: 'agent.created', channel: 'dashboard' });
     });
 
+    it('says Telegram is not configured rather than making a link nobody can use', async () => {
+      const status = await asBrowser(relay.url, alice, '/api/v1/owner/telegram');
+      expect(status.body).toEqual({ configured: false, botUsername: null, links: [] });
+      const link = await asBrowser(relay.url, alice, '/api/v1/owner/telegram/link', { method: 'POST' });
+      expect(link.status).toBe(409);
+      expect(link.body.error.message).toContain('TELEGRAM_BOT_TOKEN');
+    });
+
     it('refuses an expired session and forgets it', async () => {
       const { cookies } = await signIn(relay.url, OWNER.email, OWNER.password, from('198.51.100.3'));
       const token = cookies.cookie.split(';')[0]?.split('=')[1] ?? '';

@@ -11,4 +11,5 @@ export * from './schemas/owner.js';
 export * from './schemas/permissions.js';
 export * from './schemas/policies.js';
 export * from './schemas/session.js';
+export * from './schemas/telegram-settings.js';
 export * from './status.js';

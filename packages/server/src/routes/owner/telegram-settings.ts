@@ -1,0 +1,68 @@
+import { createTelegramLinkToken, listTelegramLinks } from '@agent-otp/core';
+import { AppError, TelegramDeepLink, TelegramSettings } from '@agent-otp/shared';
+import { telegramDeepLink } from '@agent-otp/telegram';
+import { createRoute } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { requestOwnerActor } from './owner-actor.js';
+
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/owner/telegram',
+  tags: ['Owner'],
+  summary: 'Whether the Telegram bot runs, and which Telegram accounts are linked to this owner',
+  security: ownerSecurity,
+  responses: {
+    200: { description: 'Telegram settings.', content: { 'application/json': { schema: TelegramSettings } } },
+    ...errorResponses(),
+  },
+});
+
+const linkRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/owner/telegram/link',
+  tags: ['Owner'],
+  summary: 'A one-time deep link (15 minutes) that links the Telegram account opening it to this owner',
+  security: ownerSecurity,
+  responses: {
+    201: {
+      description: 'The link, shown once.',
+      content: { 'application/json': { schema: TelegramDeepLink } },
+    },
+    ...errorResponses(409),
+  },
+});
+
+/** The dashboard's Settings › Telegram: status and a deep link (the CLI's `telegram:link`). */
+export function registerOwnerTelegramSettings(app: Router, services: ServerServices) {
+  app.openapi(statusRoute, async (c) => {
+    const links = await listTelegramLinks(services.ctx, c.get('owner').id);
+    return c.json(
+      {
+        configured: services.telegram !== undefined,
+        botUsername: services.telegram?.username() ?? null,
+        links: links.map((l) => ({ telegramUserId: l.telegramUserId, linkedAt: l.linkedAt })),
+      },
+      200,
+    );
+  });
+  app.openapi(linkRoute, async (c) => {
+    if (!services.telegram)
+      throw new AppError(
+        'CONFLICT',
+        'the Telegram bot is not running: start the relay with TELEGRAM_BOT_TOKEN set',
+      );
+    const bot = services.telegram.username();
+    if (!bot)
+      throw new AppError(
+        'SERVICE_UNAVAILABLE',
+        'the Telegram bot has not reached Telegram yet; try again in a moment',
+      );
+    const owner = c.get('owner');
+    const link = await createTelegramLinkToken(services.ctx, {
+      ownerId: owner.id,
+      actor: requestOwnerActor(c),
+    });
+    return c.json({ url: telegramDeepLink(bot, link.token), bot, expiresAt: link.expiresAt }, 201);
+  });
+}
