@@ -1,4 +1,9 @@
-import { type DecisionSubject, decideRequest, getDecisionSubject, listPendingDecisions } from '@agent-otp/core';
+import {
+  type DecisionSubject,
+  decideRequest,
+  getDecisionSubject,
+  listPendingDecisions,
+} from '@agent-otp/core';
 import { AppError, ApprovalRequestId, DecisionSubjectList, DecisionSubjectSchema } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServerServices } from '../../env.js';
@@ -35,7 +40,8 @@ function decisionRoute(outcome: 'approve' | 'deny') {
     method: 'post',
     path: `/api/v1/approvals/{id}/${outcome}`,
     tags: ['Owner'],
-    summary: outcome === 'approve' ? 'Approve a pending request of any kind' : 'Deny a pending request of any kind',
+    summary:
+      outcome === 'approve' ? 'Approve a pending request of any kind' : 'Deny a pending request of any kind',
     description: 'The first decision wins, whatever the channel; a later one gets 409.',
     security: ownerSecurity,
     request: { params },
