@@ -3,7 +3,20 @@ import { monotonicFactory } from 'ulidx';
 const ulid = monotonicFactory();
 
 /** The prefixes of every ID kind; the prefix tells a reader what an ID is. */
-export type IdPrefix = 'otp' | 'agt' | 'key' | 'src' | 'usr' | 'ses' | 'evt' | 'prm' | 'stp' | 'lga' | 'tgl' | 'tgm' | 'pol';
+export type IdPrefix =
+  | 'otp'
+  | 'agt'
+  | 'key'
+  | 'src'
+  | 'usr'
+  | 'ses'
+  | 'evt'
+  | 'prm'
+  | 'stp'
+  | 'lga'
+  | 'tgl'
+  | 'tgm'
+  | 'pol';
 
 /**
  * A new prefixed, time-sortable ID (`otp_01JD2W…`).

@@ -1,7 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
-import * as telegram from './migrations/0003-telegram.js';
 import * as permissions from './migrations/0002-permissions.js';
+import * as telegram from './migrations/0003-telegram.js';
 import * as dashboardAuth from './migrations/0004-dashboard-auth.js';
 import * as emailConnector from './migrations/0005-email-connector.js';
 import type { SqlDialect } from './types.js';
@@ -9,8 +9,8 @@ import type { SqlDialect } from './types.js';
 /** Every migration, in order. Names sort; never rename or edit a released one. */
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> }> = {
   '0001-initial': initial,
-  '0002-permissions': permissions,
   '0003-telegram': telegram,
+  '0002-permissions': permissions,
   '0004-dashboard-auth': dashboardAuth,
   '0005-email-connector': emailConnector,
 };

@@ -83,7 +83,13 @@ export interface OtpRequestsTable {
 }
 
 /** Statuses of a one-time permission request; `used`, `denied`, `expired`, `cancelled` are terminal. */
-export type PermissionStatusValue = 'pending_approval' | 'approved' | 'used' | 'denied' | 'expired' | 'cancelled';
+export type PermissionStatusValue =
+  | 'pending_approval'
+  | 'approved'
+  | 'used'
+  | 'denied'
+  | 'expired'
+  | 'cancelled';
 
 export interface PermissionRequestsTable {
   id: string;
@@ -154,13 +160,23 @@ export interface AuditEventsTable {
   hash: string;
 }
 
-/** Where the built-in mailbox connector stopped reading one account (JSON cursor). */
-export interface EmailConnectorStateTable {
-  /** SHA-256 of the account (kind, user, host, mailbox): no address is stored. */
-  account_key: string;
-  kind: 'imap' | 'gmail';
-  cursor: string;
-  updated_at: string;
+/** A one-time first-run setup link's token (hash only); spent when the first owner sets a password. */
+export interface SetupTokensTable {
+  id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** One password sign-in attempt, for the per-email and per-IP login rate limit. */
+export interface LoginAttemptsTable {
+  id: string;
+  /** Lower-cased as typed, whether or not such an owner exists. */
+  email: string;
+  ip: string;
+  succeeded: number;
+  created_at: string;
 }
 
 /** A Telegram user who acts for an owner, and the chat where they are notified. */
@@ -196,23 +212,13 @@ export interface TelegramMessagesTable {
   updated_at: string;
 }
 
-/** A one-time first-run setup link's token (hash only); spent when the first owner sets a password. */
-export interface SetupTokensTable {
-  id: string;
-  token_hash: string;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-}
-
-/** One password sign-in attempt, for the per-email and per-IP login rate limit. */
-export interface LoginAttemptsTable {
-  id: string;
-  /** Lower-cased as typed, whether or not such an owner exists. */
-  email: string;
-  ip: string;
-  succeeded: number;
-  created_at: string;
+/** Where the built-in mailbox connector stopped reading one account (JSON cursor). */
+export interface EmailConnectorStateTable {
+  /** SHA-256 of the account (kind, user, host, mailbox): no address is stored. */
+  account_key: string;
+  kind: 'imap' | 'gmail';
+  cursor: string;
+  updated_at: string;
 }
 
 export interface Database {
@@ -222,13 +228,15 @@ export interface Database {
   api_keys: ApiKeysTable;
   capture_sources: CaptureSourcesTable;
   otp_requests: OtpRequestsTable;
+  permission_requests: PermissionRequestsTable;
+  policies: PoliciesTable;
   audit_events: AuditEventsTable;
+  setup_tokens: SetupTokensTable;
+  login_attempts: LoginAttemptsTable;
   telegram_links: TelegramLinksTable;
   telegram_link_tokens: TelegramLinkTokensTable;
   telegram_messages: TelegramMessagesTable;
   email_connector_state: EmailConnectorStateTable;
-  setup_tokens: SetupTokensTable;
-  login_attempts: LoginAttemptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -239,11 +247,9 @@ export type OtpRequestRow = Selectable<OtpRequestsTable>;
 export type NewOtpRequestRow = Insertable<OtpRequestsTable>;
 export type OtpRequestUpdate = Updateable<OtpRequestsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type PermissionRequestRow = Selectable<PermissionRequestsTable>;
+export type PolicyRow = Selectable<PoliciesTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type TelegramLinkRow = Selectable<TelegramLinksTable>;
 export type TelegramMessageRow = Selectable<TelegramMessagesTable>;
 export type { Generated };
-  permission_requests: PermissionRequestsTable;
-  policies: PoliciesTable;
-export type PermissionRequestRow = Selectable<PermissionRequestsTable>;
-export type PolicyRow = Selectable<PoliciesTable>;

@@ -54,6 +54,8 @@ export function statusConflict(row: Pick<OtpRequestRow, 'id' | 'status'>, action
     case 'cancelled':
       return new AppError('OTP_CANCELLED', `OTP request ${row.id} was cancelled`);
     default:
+      if (action === 'consume')
+        return new AppError('OTP_NOT_READY', `OTP request ${row.id} has no code yet (it is ${row.status})`);
       return new AppError(
         'INVALID_TRANSITION',
         `cannot ${action} OTP request ${row.id} while it is ${row.status}`,
