@@ -24,7 +24,11 @@ describeEachDialect('policies over HTTP', (dialect) => {
       call(relay.url, '/api/v1/permissions/request', { token: apiKey, json: body });
 
     it('auto-approves a small file read with the template scope, token in the response', async () => {
-      const res = await request({ action: 'file.read', resource: 'file:/notes.md', scope: { size_limit: 2048 } });
+      const res = await request({
+        action: 'file.read',
+        resource: 'file:/notes.md',
+        scope: { size_limit: 2048 },
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         status: 'approved',
@@ -35,7 +39,9 @@ describeEachDialect('policies over HTTP', (dialect) => {
         tokenIssued: true,
       });
       expect(res.body.token).toMatch(/^otp_/);
-      expect((await call(relay.url, `/api/v1/permissions/${res.body.id}`, { token: apiKey })).body.token).toBeUndefined();
+      expect(
+        (await call(relay.url, `/api/v1/permissions/${res.body.id}`, { token: apiKey })).body.token,
+      ).toBeUndefined();
       const refused = await call(relay.url, `/api/v1/permissions/${res.body.id}/use`, {
         token: apiKey,
         json: { token: res.body.token, actionDetails: { extensions: ['.exe'] } },
@@ -48,21 +54,37 @@ describeEachDialect('policies over HTTP', (dialect) => {
         .orderBy('seq')
         .execute();
       expect(audit.slice(0, 3)).toEqual([
-        { action: 'permission.requested', actor_type: 'agent', actor_id: expect.stringMatching(/^agt_/), channel: 'api' },
+        {
+          action: 'permission.requested',
+          actor_type: 'agent',
+          actor_id: expect.stringMatching(/^agt_/),
+          channel: 'api',
+        },
         { action: 'permission.approved', actor_type: 'policy', actor_id: 'file:1', channel: 'policy' },
-        { action: 'permission.token_issued', actor_type: 'agent', actor_id: expect.any(String), channel: 'api' },
+        {
+          action: 'permission.token_issued',
+          actor_type: 'agent',
+          actor_id: expect.any(String),
+          channel: 'api',
+        },
       ]);
     });
 
     it('requires approval for bank.*, auto-approves internal mail, denies the rest', async () => {
       const bank = await request({ action: 'bank.transfer', resource: 'acct:1', scope: { amount: 10 } });
-      expect(bank.body).toMatchObject({ status: 'pending_approval', policy: { name: 'Financial operations require approval' } });
+      expect(bank.body).toMatchObject({
+        status: 'pending_approval',
+        policy: { name: 'Financial operations require approval' },
+      });
       const internal = await request({
         action: 'gmail.send',
         resource: 'email:bob@mycompany.com',
         context: { recipient: 'bob@mycompany.com', reason: 'weekly report' },
       });
-      expect(internal.body).toMatchObject({ status: 'approved', policy: { name: 'Auto-approve internal emails' } });
+      expect(internal.body).toMatchObject({
+        status: 'approved',
+        policy: { name: 'Auto-approve internal emails' },
+      });
       const external = await request({
         action: 'gmail.send',
         resource: 'email:client@example.com',
@@ -73,7 +95,11 @@ describeEachDialect('policies over HTTP', (dialect) => {
         decision: { outcome: 'denied', by: 'policy:Default deny', channel: 'policy' },
       });
       expect(external.body.token).toBeUndefined();
-      const big = await request({ action: 'file.read', resource: 'file:/big.iso', scope: { size_limit: 5e9 } });
+      const big = await request({
+        action: 'file.read',
+        resource: 'file:/big.iso',
+        scope: { size_limit: 5e9 },
+      });
       expect(big.body.status).toBe('denied');
     });
 
@@ -89,7 +115,10 @@ describeEachDialect('policies over HTTP', (dialect) => {
         method: 'POST',
         body: JSON.stringify({ action: 'bank.wire', resource: 'acct:2' }),
       });
-      expect(await tested.json()).toMatchObject({ decision: 'require_approval', policy: { id: 'file:2', priority: 100 } });
+      expect(await tested.json()).toMatchObject({
+        decision: 'require_approval',
+        policy: { id: 'file:2', priority: 100 },
+      });
       const removed = await relay.ownerFetch('/api/v1/policies/file:1', { method: 'DELETE' });
       expect(removed.status).toBe(400);
     });
@@ -153,7 +182,11 @@ describeEachDialect('policies over HTTP', (dialect) => {
       });
       expect(created.status).toBe(201);
       const policy = await created.json();
-      expect(policy).toMatchObject({ source: 'database', appliesTo: 'permission', agent: { id: scraper.id, name: 'scraper' } });
+      expect(policy).toMatchObject({
+        source: 'database',
+        appliesTo: 'permission',
+        agent: { id: scraper.id, name: 'scraper' },
+      });
       const mine = await call(relay.url, '/api/v1/permissions/request', {
         token: scraper.apiKey,
         json: { action: 'docs.read', resource: 'docs:/' },
@@ -167,12 +200,20 @@ describeEachDialect('policies over HTTP', (dialect) => {
 
       const invalid = await relay.ownerFetch('/api/v1/policies', {
         method: 'POST',
-        body: JSON.stringify({ name: 'bad', conditions: { 'scope.x': { matches: '(a+)+' } }, action: 'deny' }),
+        body: JSON.stringify({
+          name: 'bad',
+          conditions: { 'scope.x': { matches: '(a+)+' } },
+          action: 'deny',
+        }),
       });
       expect(invalid.status).toBe(400);
 
-      expect((await relay.ownerFetch(`/api/v1/policies/${policy.id}`, { method: 'DELETE' })).status).toBe(200);
-      expect((await relay.ownerFetch(`/api/v1/policies/${policy.id}`, { method: 'DELETE' })).status).toBe(404);
+      expect((await relay.ownerFetch(`/api/v1/policies/${policy.id}`, { method: 'DELETE' })).status).toBe(
+        200,
+      );
+      expect((await relay.ownerFetch(`/api/v1/policies/${policy.id}`, { method: 'DELETE' })).status).toBe(
+        404,
+      );
       const actions = await relay.ctx.database.db
         .selectFrom('audit_events')
         .select('action')
@@ -209,7 +250,10 @@ describeEachDialect('policies over HTTP', (dialect) => {
   it('an invalid POLICY_FILE stops start-up with a message naming the line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-otp-policy-'));
     const file = join(dir, 'policies.yaml');
-    writeFileSync(file, '- name: ok\n  action: deny\n- name: broken\n  conditions:\n    action: { startWith: "bank." }\n  action: deny\n');
+    writeFileSync(
+      file,
+      '- name: ok\n  action: deny\n- name: broken\n  conditions:\n    action: { startWith: "bank." }\n  action: deny\n',
+    );
     const config = loadConfig({ DATA_DIR: dir, POLICY_FILE: file, LOG_LEVEL: 'silent' });
     await expect(createServices(config)).rejects.toThrow(`${file}:5:`);
     await expect(createServices(config)).rejects.toThrow(/startWith/);
