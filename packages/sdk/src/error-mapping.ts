@@ -10,7 +10,9 @@ import {
   OTPExpiredError,
   OTPNotFoundError,
   OTPNotReadyError,
+  PermissionTokenError,
   RateLimitError,
+  ScopeViolationError,
   ServerError,
   ValidationError,
 } from './errors.js';
@@ -65,9 +67,12 @@ function classForCode(code: string): ErrorClass | undefined {
     case 'NOT_FOUND':
       return OTPNotFoundError;
     case 'OTP_NOT_READY':
-    // The relay answers a consume before the code arrived with INVALID_TRANSITION.
-    case 'INVALID_TRANSITION':
       return OTPNotReadyError;
+    case 'TOKEN_INVALID':
+    case 'TOKEN_USED':
+      return PermissionTokenError;
+    case 'SCOPE_VIOLATION':
+      return ScopeViolationError;
     case 'OTP_ALREADY_CONSUMED':
       return OTPAlreadyConsumedError;
     case 'OTP_EXPIRED':

@@ -232,3 +232,31 @@ export class ServerError extends AgentOTPError {
     return 'INTERNAL_ERROR';
   }
 }
+
+/**
+ * A permission token is unknown, expired, or belongs to another request or agent
+ * (`code` is `TOKEN_INVALID`), or has no uses left (`TOKEN_USED`).
+ *
+ * @example
+ * if (error instanceof PermissionTokenError) await otp.requestPermission(again);
+ */
+export class PermissionTokenError extends AgentOTPError {
+  override name = 'PermissionTokenError';
+  protected override defaultCode(): AgentOTPErrorCode {
+    return 'TOKEN_INVALID';
+  }
+}
+
+/**
+ * The action described in `useToken`'s `actionDetails` falls outside the granted scope
+ * (`code` is `SCOPE_VIOLATION`); the use was not spent.
+ *
+ * @example
+ * if (error instanceof ScopeViolationError) console.error(error.message);
+ */
+export class ScopeViolationError extends AgentOTPError {
+  override name = 'ScopeViolationError';
+  protected override defaultCode(): AgentOTPErrorCode {
+    return 'SCOPE_VIOLATION';
+  }
+}

@@ -35,7 +35,9 @@ export {
   OTPExpiredError,
   OTPNotFoundError,
   OTPNotReadyError,
+  PermissionTokenError,
   RateLimitError,
+  ScopeViolationError,
   ServerError,
   ValidationError,
 } from './errors.js';

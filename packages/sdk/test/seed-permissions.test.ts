@@ -3,7 +3,7 @@
 // owner decides). Regression guard for issue 6.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentOTPClient } from '@orrisai/agent-otp-sdk';
+import { AgentOTPClient, PermissionTokenError, ScopeViolationError } from '@orrisai/agent-otp-sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
@@ -117,6 +117,9 @@ describeEachDialect('seed permission example', (dialect) => {
         code: 'TOKEN_USED',
         status: 409,
       });
+      await expect(client.useToken(permission.id, permission.token)).rejects.toBeInstanceOf(
+        PermissionTokenError,
+      );
     });
   });
 
@@ -167,6 +170,9 @@ describeEachDialect('seed permission example', (dialect) => {
       await expect(client.useToken(read.id, read.token, { extensions: ['.sh'] })).rejects.toMatchObject({
         code: 'SCOPE_VIOLATION',
       });
+      await expect(client.useToken(read.id, read.token, { extensions: ['.sh'] })).rejects.toBeInstanceOf(
+        ScopeViolationError,
+      );
 
       const onPendingApproval = vi.fn();
       const bank = await client.requestPermission({
