@@ -3,12 +3,9 @@ import {
   type CoreContext,
   ensureDefaultOwner,
   findOwnerByEmail,
-  InProcessEventBus,
   type Owner,
-  systemClock,
 } from '@agent-otp/core';
-import { openDatabase } from '@agent-otp/db';
-import { type Config, loadConfig } from '@agent-otp/server';
+import { type Config, createLogger, loadConfig, openCoreContext } from '@agent-otp/server';
 import { AppError } from '@agent-otp/shared';
 
 /**
@@ -26,20 +23,14 @@ export function cliConfig(overrides: Record<string, string | undefined> = {}): C
  */
 export async function withCore<T>(fn: (ctx: CoreContext, config: Config) => Promise<T>): Promise<T> {
   const config = cliConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const bus = new InProcessEventBus();
-  const ctx: CoreContext = {
-    database,
-    bus,
-    clock: systemClock,
-    publicUrl: config.publicUrl,
-    lookbackSeconds: config.lookbackSeconds,
-  };
+  const { ctx, close } = await openCoreContext(config, {
+    logger: createLogger('silent'),
+    crossProcessEvents: false,
+  });
   try {
     return await fn(ctx, config);
   } finally {
-    await bus.close();
-    await database.close();
+    await close();
   }
 }
 

@@ -1,5 +1,6 @@
 export { type App, createApp } from './app.js';
 export { type Config, ConfigError, loadConfig } from './config.js';
+export { type OpenCoreContextOptions, openCoreContext } from './core-context.js';
 export type { AppEnv, ServerServices } from './env.js';
 export { createLogger, type Logger } from './logger.js';
 export { RateLimiter } from './middleware/rate-limit.js';

@@ -1,21 +1,13 @@
-import {
-  type CoreContext,
-  type EventBus,
-  expireOverduePermissions,
-  expireOverdueRequests,
-  InProcessEventBus,
-  loadPolicyFile,
-  systemClock,
-} from '@agent-otp/core';
-import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
+import { expireOverduePermissions, expireOverdueRequests, loadPolicyFile } from '@agent-otp/core';
+import type { DatabaseHandle } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
+import { openCoreContext } from './core-context.js';
 import { defaultDashboardDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { startConfiguredMailConnectors } from './mail-connectors.js';
 import { RateLimiter } from './middleware/rate-limit.js';
-import { PostgresEventBus } from './postgres-event-bus.js';
 import { startConfiguredTelegramBot } from './telegram-bot.js';
 
 export interface RunningServices extends ServerServices {
@@ -52,20 +44,12 @@ export async function createServices(
   const logger: Logger = createLogger(config.logLevel, options.logDestination);
   // Before anything is opened: an invalid POLICY_FILE stops start-up with its line number.
   const policies = await loadPolicyFile(config.policyFile);
-  const database =
-    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const bus: EventBus =
-    database.dialect === 'postgres'
-      ? await PostgresEventBus.start(database, logger)
-      : new InProcessEventBus();
-  const ctx: CoreContext = {
-    database,
-    bus,
-    clock: systemClock,
-    publicUrl: config.publicUrl,
-    lookbackSeconds: config.lookbackSeconds,
+  const { ctx, close: closeCore } = await openCoreContext(config, {
+    logger,
+    database: options.database,
+    crossProcessEvents: true,
     policies,
-  };
+  });
   if (policies.file)
     logger.info({ file: policies.file, policies: policies.policies.length }, 'policies loaded');
   const shutdown = new AbortController();
@@ -85,8 +69,7 @@ export async function createServices(
   };
   const mail = await startConfiguredMailConnectors(config, ctx, logger, options.mailHooks).catch(
     async (error: unknown) => {
-      await bus.close();
-      if (!options.database) await database.close();
+      await closeCore();
       throw error;
     },
   );
@@ -110,8 +93,7 @@ export async function createServices(
       if (sweeper) clearInterval(sweeper);
       await telegram?.stop();
       await mail?.stop();
-      await bus.close();
-      if (!options.database) await database.close();
+      await closeCore();
     },
   };
 }

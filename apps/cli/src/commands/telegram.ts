@@ -1,12 +1,5 @@
-import {
-  type CoreContext,
-  createTelegramLinkToken,
-  type EventBus,
-  InProcessEventBus,
-  systemClock,
-} from '@agent-otp/core';
-import { openDatabase } from '@agent-otp/db';
-import { type Config, createLogger, PostgresEventBus } from '@agent-otp/server';
+import { createTelegramLinkToken } from '@agent-otp/core';
+import { type Config, createLogger, openCoreContext } from '@agent-otp/server';
 import { describeApiError, fetchBotUsername, launchTelegramBot, telegramDeepLink } from '@agent-otp/telegram';
 import type { Command } from 'commander';
 import { CliError, cliActor, cliConfig, output, resolveOwner, withCore } from '../runtime.js';
@@ -38,18 +31,7 @@ async function runStandalone(config: Config, token: string): Promise<void> {
       'TELEGRAM_WEBHOOK_URL is set: webhook mode needs the HTTP server, so the bot runs inside `agent-otp serve`',
     );
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const bus: EventBus =
-    database.dialect === 'postgres'
-      ? await PostgresEventBus.start(database, logger)
-      : new InProcessEventBus();
-  const ctx: CoreContext = {
-    database,
-    bus,
-    clock: systemClock,
-    publicUrl: config.publicUrl,
-    lookbackSeconds: config.lookbackSeconds,
-  };
+  const { ctx, close } = await openCoreContext(config, { logger, crossProcessEvents: true });
   const bot = launchTelegramBot({
     ctx,
     logger: logger.child({ component: 'telegram' }),
@@ -70,8 +52,7 @@ async function runStandalone(config: Config, token: string): Promise<void> {
     bot.ready.catch(() => resolve());
   });
   await bot.stop();
-  await bus.close();
-  await database.close();
+  await close();
   await bot.ready.catch((error: unknown) => {
     throw new CliError(`the Telegram bot stopped: ${String(describeApiError(error).description ?? error)}`);
   });

@@ -1,0 +1,63 @@
+import {
+  type CoreContext,
+  type EventBus,
+  InProcessEventBus,
+  type PolicySet,
+  systemClock,
+} from '@agent-otp/core';
+import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { PostgresEventBus } from './postgres-event-bus.js';
+
+export interface OpenCoreContextOptions {
+  logger: Logger;
+  /** An already open database (tests); otherwise opened from config and closed by `close`. */
+  database?: DatabaseHandle | undefined;
+  /**
+   * Hear changes made by other processes: with PostgreSQL, LISTEN/NOTIFY. One-shot CLI
+   * commands do not need it; the server and the standalone bot do.
+   */
+  crossProcessEvents: boolean;
+  policies?: PolicySet | undefined;
+}
+
+/**
+ * Builds the core context every process kind needs (server, CLI command, standalone bot)
+ * from the one parsed configuration, so they cannot drift apart.
+ *
+ * @example
+ * const { ctx, close } = await openCoreContext(config, { logger, crossProcessEvents: false });
+ */
+export async function openCoreContext(
+  config: Config,
+  options: OpenCoreContextOptions,
+): Promise<{ ctx: CoreContext; close(): Promise<void> }> {
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  let bus: EventBus;
+  try {
+    bus =
+      options.crossProcessEvents && database.dialect === 'postgres'
+        ? await PostgresEventBus.start(database, options.logger)
+        : new InProcessEventBus();
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+  const ctx: CoreContext = {
+    database,
+    bus,
+    clock: systemClock,
+    publicUrl: config.publicUrl,
+    lookbackSeconds: config.lookbackSeconds,
+    ...(options.policies ? { policies: options.policies } : {}),
+  };
+  return {
+    ctx,
+    async close() {
+      await bus.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
