@@ -42,7 +42,10 @@ export interface CliEnvironment {
   cleanup(): Promise<void>;
 }
 
-export async function createCliEnvironment(dialect: Dialect): Promise<CliEnvironment> {
+export async function createCliEnvironment(
+  dialect: Dialect,
+  extraEnv: Record<string, string> = {},
+): Promise<CliEnvironment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agent-otp-cli-'));
   const port = await freePort();
   const env: Record<string, string> = {
@@ -52,6 +55,7 @@ export async function createCliEnvironment(dialect: Dialect): Promise<CliEnviron
     PORT: String(port),
     LOG_LEVEL: 'warn',
     SWEEP_INTERVAL_MS: '200',
+    ...extraEnv,
   };
   let dropDatabase: (() => Promise<void>) | undefined;
   if (dialect === 'postgres') {

@@ -18,7 +18,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function setUp(dialect: Dialect) {
-  const cli = await createCliEnvironment(dialect);
+  // The benchmark measures the relay, not its per-key rate limit.
+  const cli = await createCliEnvironment(dialect, {
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_BURST: '10000',
+  });
   const server = await cli.serve();
   const agent = JSON.parse((await cli.run(['agent:create', '--name', 'bench', '--json'])).stdout) as {
     apiKey: string;
