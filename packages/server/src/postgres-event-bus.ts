@@ -59,9 +59,9 @@ export class PostgresEventBus implements EventBus {
       await this.connect();
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message } }, 'event listener reconnect failed');
-      const placeholder = new pg.Client();
-      this.client = placeholder;
-      void this.reconnect(placeholder);
+      const retryMarker = new pg.Client();
+      this.client = retryMarker;
+      void this.reconnect(retryMarker);
     }
   }
 
