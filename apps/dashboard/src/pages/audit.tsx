@@ -1,7 +1,7 @@
 import type { AuditEvent, AuditVerification } from '@agent-otp/shared';
 import { type FormEvent, useState } from 'react';
 import { api, describeError } from '../api.js';
-import { Pager } from '../components/pager.js';
+import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
 import { formatTime } from '../format.js';
 import { useTitle } from '../router.js';
@@ -57,8 +57,8 @@ export function AuditPage() {
   useTitle('Audit');
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const [page, reload] = useResource(() => {
     const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (query) params.set('q', query);
@@ -69,7 +69,7 @@ export function AuditPage() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setQuery(search.trim());
-    setCursors([undefined]);
+    pages.reset();
   };
 
   return (
@@ -137,15 +137,7 @@ export function AuditPage() {
           </table>
         </div>
       )}
-      <Pager
-        page={cursors.length}
-        hasNext={Boolean(page.data?.nextCursor)}
-        onPrevious={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
-        onNext={() => {
-          const next = page.data?.nextCursor;
-          if (next) setCursors((c) => [...c, next]);
-        }}
-      />
+      <Pager {...pages.pagerProps(page.data?.nextCursor)} />
     </>
   );
 }

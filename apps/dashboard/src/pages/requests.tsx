@@ -1,7 +1,7 @@
 import type { Agent, OtpStatus, OwnerOtpRequest } from '@agent-otp/shared';
 import { useState } from 'react';
 import { api } from '../api.js';
-import { Pager } from '../components/pager.js';
+import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
 import { formatTime, statusLabel } from '../format.js';
 import { Link, useTitle } from '../router.js';
@@ -44,8 +44,8 @@ function queryString(filters: Filters, cursor: string | undefined): string {
 export function RequestsPage() {
   useTitle('Requests');
   const [filters, setFilters] = useState<Filters>({ status: '', agentId: '', period: '' });
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const [agents] = useResource(() => api<{ agents: Agent[] }>('/agents'), []);
   const [page, reload] = useResource(
     () =>
@@ -56,7 +56,7 @@ export function RequestsPage() {
   );
   const change = (patch: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...patch }));
-    setCursors([undefined]);
+    pages.reset();
   };
 
   return (
@@ -152,15 +152,7 @@ export function RequestsPage() {
           </table>
         </div>
       )}
-      <Pager
-        page={cursors.length}
-        hasNext={Boolean(page.data?.nextCursor)}
-        onPrevious={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
-        onNext={() => {
-          const next = page.data?.nextCursor;
-          if (next) setCursors((c) => [...c, next]);
-        }}
-      />
+      <Pager {...pages.pagerProps(page.data?.nextCursor)} />
     </>
   );
 }
