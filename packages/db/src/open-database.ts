@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
+import { preparePrivateSqliteFiles } from './private-files.js';
 import type { Database } from './schema.js';
 import type { SqlDialect } from './types.js';
 
@@ -27,6 +27,8 @@ export interface OpenDatabaseOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   poolSize?: number;
+  /** Told once when opening had to fix something an operator should know (file modes). */
+  onNotice?: (message: string) => void;
 }
 
 const TIMESTAMPTZ_OID = 1184;
@@ -69,8 +71,10 @@ function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
   const file = options.sqliteFile ?? 'agent-otp.sqlite';
   let path = file;
   if (file !== ':memory:') {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     path = join(options.dataDir, file);
+    const tightened = preparePrivateSqliteFiles(options.dataDir, path);
+    if (tightened.length > 0)
+      options.onNotice?.(`made the data files private to this user (0700/0600): ${tightened.join(', ')}`);
   }
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');

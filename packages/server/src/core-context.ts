@@ -34,7 +34,12 @@ export async function openCoreContext(
   options: OpenCoreContextOptions,
 ): Promise<{ ctx: CoreContext; close(): Promise<void> }> {
   const database =
-    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      onNotice: (message) => options.logger.warn(message),
+    }));
   let bus: EventBus;
   try {
     bus =

@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode, httpStatusForError } from '@agent-otp/shared';
+import { AppError, type ErrorCode, findUnstorableText, httpStatusForError } from '@agent-otp/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
@@ -37,14 +37,27 @@ export function describeValidationError(
   return { message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), details: { issues } };
 }
 
-/** The zod-openapi hook: invalid input becomes a VALIDATION_ERROR, never a crash. */
+/**
+ * The zod-openapi hook: invalid input becomes a VALIDATION_ERROR, never a crash. Input that
+ * passed its schema is also walked once for text no database can store (NUL, lone
+ * surrogates), here rather than in each schema so that free-form objects (scope, context)
+ * and their keys, query strings and path parameters of every route get the same check.
+ */
 export function validationHook(
-  result: { success: true } | { success: false; error: ZodError; target: string },
+  result:
+    | { success: true; data?: unknown; target: string }
+    | { success: false; error: ZodError; target: string },
   _c: Context<AppEnv>,
 ): void {
   if (!result.success) {
     const { message, details } = describeValidationError(result.target, result.error);
     throw new AppError('VALIDATION_ERROR', message, details);
+  }
+  const where = result.target === 'json' ? 'body' : result.target;
+  const unstorable = findUnstorableText(result.data, where);
+  if (unstorable) {
+    const message = `${unstorable.path}: ${unstorable.message}`;
+    throw new AppError('VALIDATION_ERROR', message, { issues: [unstorable] });
   }
 }
 
@@ -59,6 +72,12 @@ export function createErrorHandler(logger: Logger) {
       const status = error.status;
       if (status === 400) return errorResponse(c, 'MALFORMED_JSON', 'request body is not valid JSON');
       if (status === 413) return errorResponse(c, 'PAYLOAD_TOO_LARGE', 'request body is too large');
+      if (status === 415)
+        return errorResponse(
+          c,
+          'UNSUPPORTED_MEDIA_TYPE',
+          'request body must be JSON (Content-Type: application/json)',
+        );
       if (status === 401) return errorResponse(c, 'UNAUTHORIZED', error.message || 'unauthorized');
       if (status === 404) return errorResponse(c, 'NOT_FOUND', 'not found');
     }

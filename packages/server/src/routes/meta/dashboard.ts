@@ -65,7 +65,10 @@ export function dashboardHandler(services: ServerServices) {
     if ((method !== 'GET' && method !== 'HEAD') || isReservedPath(c.req.path)) return undefined;
     const file = c.req.path === '/' ? undefined : await fileIn(root, c.req.path);
     if (file) {
-      const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const extension = extname(file).toLowerCase();
+      // Own keys only: a file named `x.constructor` must not pick up an inherited property.
+      const type =
+        (Object.hasOwn(CONTENT_TYPES, extension) && CONTENT_TYPES[extension]) || 'application/octet-stream';
       const cache = c.req.path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE;
       return c.body(await readFile(file), 200, { 'content-type': type, 'cache-control': cache });
     }

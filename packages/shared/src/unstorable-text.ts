@@ -1,0 +1,54 @@
+/** Where a value holds text the databases cannot store faithfully, and what is wrong with it. */
+export interface UnstorableText {
+  /** Dotted path of the offending string (`reason`, `context.note`), or of the object whose key it is. */
+  path: string;
+  message: string;
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Why one string cannot be stored: PostgreSQL refuses NUL (U+0000) in `text` and `jsonb`,
+ * and a lone UTF-16 surrogate has no UTF-8 form (the driver would silently turn it into
+ * U+FFFD, so what is stored would differ from what was checked).
+ */
+export function describeUnstorableString(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL (U+0000) characters';
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (it holds a lone UTF-16 surrogate)';
+  return undefined;
+}
+
+/**
+ * Finds the first string (value or object key) anywhere in `value` that no database could
+ * store as sent. Iterative, so a deeply nested hostile body cannot overflow the stack, and
+ * linear in the size of the value.
+ *
+ * @example
+ * findUnstorableText({ reason: 'a\u0000b' }, 'body');
+ * // → { path: 'body.reason', message: 'must not contain NUL (U+0000) characters' }
+ */
+export function findUnstorableText(value: unknown, rootPath = ''): UnstorableText | undefined {
+  const stack: Array<{ value: unknown; path: string }> = [{ value, path: rootPath }];
+  const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const current = item.value;
+    if (typeof current === 'string') {
+      const message = describeUnstorableString(current);
+      if (message) return { path: item.path || 'value', message };
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--)
+        stack.push({ value: current[index], path: join(item.path, String(index)) });
+    } else if (current !== null && typeof current === 'object') {
+      const entries = Object.entries(current);
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, child] = entries[index]!;
+        const keyProblem = describeUnstorableString(key);
+        if (keyProblem)
+          return { path: item.path || 'value', message: `key ${JSON.stringify(key)} ${keyProblem}` };
+        stack.push({ value: child, path: join(item.path, key) });
+      }
+    }
+  }
+  return undefined;
+}
