@@ -6,6 +6,7 @@
  */
 import { createOwnerToken, ensureDefaultOwner, InProcessEventBus, systemClock } from '@agent-otp/core';
 import { openDatabase } from '@agent-otp/db';
+import { createLogger, loadConfig, openAuditKey } from '@agent-otp/server';
 import { decryptOtpPayloadFor, encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import { createCliEnvironment } from '../../test-support/cli.js';
 import { agentKeyPair, call } from '../../test-support/http.js';
@@ -33,8 +34,14 @@ async function setUp(dialect: Dialect) {
     token: string;
   };
   const database = await openDatabase({ databaseUrl: cli.env.DATABASE_URL, dataDir: cli.env.DATA_DIR! });
+  const auditKey = await openAuditKey(
+    loadConfig({ DATA_DIR: cli.env.DATA_DIR, DATABASE_URL: cli.env.DATABASE_URL }),
+    database,
+    createLogger('silent'),
+  );
   const ctx = {
     database,
+    auditKey,
     bus: new InProcessEventBus(),
     clock: systemClock,
     publicUrl: server.url,

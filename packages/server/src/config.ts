@@ -28,6 +28,8 @@ export const ConfigSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
     RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(120),
     LOOKBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+    /** Open requests of each kind (OTP, permission) one agent may hold; one more is 429. */
+    OPEN_REQUESTS_PER_AGENT: z.coerce.number().int().min(1).max(10_000).default(100),
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     TRUST_PROXY: booleanFromEnv.default(false),
     TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
@@ -35,12 +37,23 @@ export const ConfigSchema = z
     TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
     TELEGRAM_WEBHOOK_URL: z.url().optional(),
     POLICY_FILE: z.string().min(1).optional(),
+    /** Keys the audit chain; default: DATA_DIR/audit.key, created 0600 on first start. */
+    AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+    AUDIT_KEY_FILE: z.string().min(1).optional(),
     /** The built dashboard (default: apps/dashboard/dist of this install). */
     DASHBOARD_DIR: z.string().min(1).optional(),
     ...emailEnvironment,
     ...telegramEnvironment,
   })
   .superRefine(checkEmailEnvironment)
+  .superRefine((env, issue) => {
+    if (env.AUDIT_KEY && env.AUDIT_KEY_FILE)
+      issue.addIssue({
+        code: 'custom',
+        path: ['AUDIT_KEY_FILE'],
+        message: 'set AUDIT_KEY or AUDIT_KEY_FILE, not both',
+      });
+  })
   .superRefine(checkTelegramEnvironment)
   .transform((env) => ({
     port: env.PORT,
@@ -51,6 +64,7 @@ export const ConfigSchema = z
     logLevel: env.LOG_LEVEL,
     rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST },
     lookbackSeconds: env.LOOKBACK_SECONDS,
+    openRequestsPerAgent: env.OPEN_REQUESTS_PER_AGENT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     trustProxy: env.TRUST_PROXY,
     telegram: {
@@ -61,6 +75,7 @@ export const ConfigSchema = z
       webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
     },
     policyFile: env.POLICY_FILE,
+    audit: { key: env.AUDIT_KEY, keyFile: env.AUDIT_KEY_FILE ? resolve(env.AUDIT_KEY_FILE) : undefined },
     dashboardDir: env.DASHBOARD_DIR ? resolve(env.DASHBOARD_DIR) : undefined,
     email: emailConfig(env),
   }));

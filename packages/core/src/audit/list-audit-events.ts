@@ -1,5 +1,5 @@
-import { type AuditEventRow, verifyAuditChains } from '@agent-otp/db';
-import type { AuditEvent, AuditVerification } from '@agent-otp/shared';
+import type { AuditEventRow } from '@agent-otp/db';
+import type { AuditEvent } from '@agent-otp/shared';
 import { sql } from 'kysely';
 import type { CoreContext } from '../context.js';
 
@@ -49,22 +49,5 @@ export async function listAuditEvents(
   return {
     events: page.map(toApiAuditEvent),
     nextCursor: rows.length > options.limit && last ? String(last.seq) : null,
-  };
-}
-
-/**
- * Verifies the hash chain of one owner (or every chain when `ownerId` is omitted).
- *
- * @example
- * const result = await verifyAudit(ctx); // { ok: true, checked: 42, brokenAt: null }
- */
-export async function verifyAudit(ctx: CoreContext, ownerId?: string): Promise<AuditVerification> {
-  const result = await verifyAuditChains(ctx.database.db, ownerId);
-  return {
-    ok: result.ok,
-    checked: result.checked,
-    brokenAt: result.brokenAt
-      ? { seq: result.brokenAt.seq, id: result.brokenAt.id, reason: result.brokenAt.reason }
-      : null,
   };
 }

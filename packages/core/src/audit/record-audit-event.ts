@@ -19,7 +19,7 @@ export interface AuditEntry {
  * await recordAuditEvent(ctx, tx, { ownerId, actor, action: 'otp.approved', targetId: id });
  */
 export function recordAuditEvent(ctx: CoreContext, tx: Tx, entry: AuditEntry): Promise<AuditEventRow> {
-  return appendAuditEvent(tx, ctx.database.dialect, {
+  return appendAuditEvent(tx, ctx.database.dialect, ctx.auditKey, {
     id: newId('evt'),
     chain: entry.ownerId ?? 'system',
     created_at: nowIso(ctx),

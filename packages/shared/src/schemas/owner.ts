@@ -111,14 +111,40 @@ export const AuditEventList = z
   .object({ events: z.array(AuditEvent), nextCursor: z.string().nullable() })
   .meta({ id: 'AuditEventList' });
 
+export const AuditHead = z
+  .object({
+    chain: z.string().meta({ description: 'The owner ID (or `system`) whose chain this is.' }),
+    length: z.number().int(),
+    headHash: z.string(),
+    legacyLength: z
+      .number()
+      .int()
+      .meta({ description: 'Events 1..legacyLength predate keying and carry the old unkeyed hash.' }),
+    signature: z.string().meta({ description: 'HMAC-SHA256 of the checkpoint under the audit key.' }),
+  })
+  .meta({ id: 'AuditHead' });
+export type AuditHead = z.infer<typeof AuditHead>;
+
 export const AuditVerification = z
   .object({
     ok: z.boolean(),
     checked: z.number().int(),
     brokenAt: z
-      .object({ seq: z.number().int(), id: z.string(), reason: z.string() })
+      .object({
+        chain: z.string().nullable(),
+        seq: z.number().int().nullable(),
+        id: z.string().nullable(),
+        reason: z.string(),
+      })
       .nullable()
-      .meta({ description: 'The first row where the chain breaks.' }),
+      .meta({
+        description:
+          'The first thing that fails: a row (seq, id), a chain whose checkpoint or rows are gone, or the signed manifest.',
+      }),
+    heads: z.array(AuditHead).meta({
+      description:
+        'Each verified chain’s signed head; keep a copy outside the database to detect a rollback.',
+    }),
   })
   .meta({ id: 'AuditVerification' });
 export type AuditVerification = z.infer<typeof AuditVerification>;
