@@ -312,8 +312,10 @@ describeEachDialect('one-time permissions over HTTP', (dialect) => {
       expect(JSON.parse(events[4]?.details ?? '{}').actionDetails).toEqual({
         recipient: 'client@example.com',
       });
-      const verified = await relay.ownerFetch('/api/v1/audit/verify');
-      if (verified.status === 200) expect((await verified.json()).ok).toBe(true);
+      // The verify route is POST-only (issue 9 item 16: a GET here got 404 and asserted nothing).
+      const verified = await relay.ownerFetch('/api/v1/audit/verify', { method: 'POST' });
+      expect(verified.status).toBe(200);
+      expect(await verified.json()).toMatchObject({ ok: true, brokenAt: null });
     });
   });
 });
