@@ -42,8 +42,8 @@ function VerifyChain() {
             <span className="verdict ok">Chain intact: {result.checked} events checked.</span>
           ) : (
             <span className="verdict broken">
-              Chain broken at event #{result.brokenAt?.seq} ({result.brokenAt?.reason}) after checking{' '}
-              {result.checked}.
+              Chain broken{result.brokenAt?.seq != null ? ` at event #${result.brokenAt.seq}` : ''} (
+              {result.brokenAt?.reason}) after checking {result.checked}.
             </span>
           ))}
         {error && <span className="verdict broken">{error}</span>}
