@@ -29,7 +29,21 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Told once when opening had to fix something an operator should know (file modes). */
   onNotice?: (message: string) => void;
+  /**
+   * PostgreSQL: how long to wait for a new connection before the query fails (default
+   * 5000 ms), so requests fail fast with a retryable error while the database is down.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: told about a pooled connection that broke (restart, network, or
+   * `pg_terminate_backend`). The pool drops it and opens a new one on demand; a query that
+   * was running on it fails on its own. Unheard, such an error would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
+
+/** Default wait for a new PostgreSQL connection. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 const TIMESTAMPTZ_OID = 1184;
 const INT8_OID = 20;
@@ -88,6 +102,16 @@ function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
+/**
+ * The `application_name` of the relay's connections of one kind, e.g. `agent-otp listen t_1a2b`.
+ *
+ * @example
+ * new pg.Client({ connectionString, fallback_application_name: connectionName('listen', schema) });
+ */
+export function connectionName(kind: 'pool' | 'listen', schema?: string): string {
+  return `agent-otp ${kind}${schema ? ` ${schema}` : ''}`;
+}
+
 async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const connectionString = options.databaseUrl!;
   const schema = options.postgresSchema;
@@ -100,7 +124,18 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandl
     max: options.poolSize ?? 10,
     types: pgTypes,
     options: settings.join(' '),
+    // Operators (and tests) can tell the relay's connections apart in pg_stat_activity;
+    // an application_name in DATABASE_URL or PGAPPNAME still wins.
+    fallback_application_name: connectionName('pool', schema),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
   });
+  const onConnectionError = options.onConnectionError ?? (() => {});
+  // An idle connection that breaks is reported here; unheard, Node would treat it as fatal.
+  pool.on('error', (error) => onConnectionError(error));
+  // A connection checked out (between the statements of a transaction) has no pool listener,
+  // and pg may emit more than one error as it dies. Its queries fail by themselves.
+  pool.on('connect', (client) => client.on('error', () => {}));
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -1,15 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import type { EventBus, RequestEvent, Unsubscribe } from '@agent-otp/core';
+import type { BusEvent, EventBus, RequestEvent, Unsubscribe } from '@agent-otp/core';
 import { InProcessEventBus } from '@agent-otp/core';
-import type { DatabaseHandle } from '@agent-otp/db';
+import {
+  connectionName,
+  type DatabaseHandle,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  isDatabaseUnavailable,
+} from '@agent-otp/db';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from './logger.js';
+
+/** First reconnect delay; it doubles per failed attempt up to {@link RECONNECT_MAX_MS}. */
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_MAX_MS = 5000;
+
+/**
+ * Waits before reconnect `attempt` (0, 1, 2 …): exponential, capped, and spread over the upper
+ * half of the window, so instances that lost the database together do not return in step.
+ */
+function reconnectDelayMs(attempt: number): number {
+  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
 
 /**
  * Carries request events between instances over PostgreSQL LISTEN/NOTIFY, so an agent
  * waiting on one instance wakes when another instance records the change. Local
  * subscribers are woken at once; the instance ignores its own notifications.
+ *
+ * The LISTEN connection can drop (database restart, network, `pg_terminate_backend`). The bus
+ * then reconnects with back-off and, once listening again, sends every local subscriber a
+ * `resync` event: NOTIFYs sent meanwhile are gone for good, so waiters re-read instead.
  */
 export class PostgresEventBus implements EventBus {
   private readonly local = new InProcessEventBus();
@@ -17,7 +39,8 @@ export class PostgresEventBus implements EventBus {
   private readonly channel: string;
   private client: pg.Client | undefined;
   private closed = false;
-  private reconnectDelayMs = 100;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly database: DatabaseHandle,
@@ -27,42 +50,78 @@ export class PostgresEventBus implements EventBus {
     this.channel = `agent_otp_events${database.postgres?.schema ? `_${database.postgres.schema}` : ''}`;
   }
 
-  /** Connects the listener and resolves once LISTEN is in place. */
+  /** Connects the listener and resolves once LISTEN is in place (start-up fails fast). */
   static async start(database: DatabaseHandle, logger: Logger): Promise<PostgresEventBus> {
     const bus = new PostgresEventBus(database, logger);
-    await bus.connect();
+    await bus.listen();
     return bus;
   }
 
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.database.postgres!.connectionString });
-    client.on('notification', (message) => this.onNotification(message.payload));
-    client.on('error', (error) => {
-      this.logger.warn({ err: { message: error.message } }, 'event listener connection failed; reconnecting');
-      void this.reconnect(client);
+  /** Opens a client and LISTENs on it; it becomes the bus's client only once that worked. */
+  private async listen(): Promise<void> {
+    const { connectionString, schema } = this.database.postgres!;
+    const client = new pg.Client({
+      connectionString,
+      fallback_application_name: connectionName('listen', schema),
+      connectionTimeoutMillis: DEFAULT_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
     });
-    client.on('end', () => void this.reconnect(client));
-    await client.connect();
-    await client.query(`LISTEN ${this.channel}`);
+    client.on('notification', (message) => this.onNotification(message.payload));
+    // These stay for the client's whole life: pg can emit 'error' twice as a connection dies
+    // (the server's termination notice, then the socket closing), and an 'error' nobody
+    // listens to ends the process.
+    client.on('error', (error) => this.onLost(client, error));
+    client.on('end', () => this.onLost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${this.channel}`);
+    } catch (error) {
+      void client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
-    this.reconnectDelayMs = 100;
   }
 
-  private async reconnect(failed: pg.Client): Promise<void> {
-    if (this.closed || this.client !== failed) return;
+  private onLost(client: pg.Client, error?: Error): void {
+    if (this.closed || this.client !== client) return;
     this.client = undefined;
-    failed.removeAllListeners();
-    await new Promise((resolve) => setTimeout(resolve, this.reconnectDelayMs));
-    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 5000);
+    this.logger.warn(
+      { err: { message: error?.message ?? 'connection ended' } },
+      'event listener connection lost; reconnecting',
+    );
+    void client.end().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed) return;
+    const delay = reconnectDelayMs(this.attempt);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => void this.reconnect(), delay);
+  }
+
+  private async reconnect(): Promise<void> {
+    this.retryTimer = undefined;
     if (this.closed) return;
     try {
-      await this.connect();
+      await this.listen();
     } catch (error) {
-      this.logger.warn({ err: { message: (error as Error).message } }, 'event listener reconnect failed');
-      const retryMarker = new pg.Client();
-      this.client = retryMarker;
-      void this.reconnect(retryMarker);
+      this.logger.warn(
+        { err: { message: (error as Error).message }, attempt: this.attempt },
+        'event listener reconnect failed; retrying',
+      );
+      this.scheduleReconnect();
+      return;
     }
+    if (this.closed) return;
+    this.logger.info({ attempts: this.attempt }, 'event listener reconnected');
+    this.attempt = 0;
+    // LISTEN is in place before the resync, so a change after the re-read still wakes.
+    this.local.resync();
   }
 
   private onNotification(payload: string | undefined): void {
@@ -77,21 +136,41 @@ export class PostgresEventBus implements EventBus {
 
   publish(event: RequestEvent): void {
     this.local.dispatch(event);
-    const payload = JSON.stringify({ origin: this.instanceId, event });
-    sql`select pg_notify(${this.channel}, ${payload})`.execute(this.database.db).catch((error: Error) => {
-      this.logger.warn({ err: { message: error.message } }, 'could not publish an event to other instances');
-    });
+    void this.notifyOthers(JSON.stringify({ origin: this.instanceId, event }));
   }
 
-  subscribe(topic: string, listener: (event: RequestEvent) => void): Unsubscribe {
+  /**
+   * NOTIFY through the pool. The change is already committed; if the pooled connection
+   * picked had just died (terminated, not yet noticed), one retry on a fresh connection
+   * keeps other instances' waiters from sleeping until their timeout.
+   */
+  private async notifyOthers(payload: string): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await sql`select pg_notify(${this.channel}, ${payload})`.execute(this.database.db);
+        return;
+      } catch (error) {
+        if (attempt >= 1 || !isDatabaseUnavailable(error) || this.closed) {
+          // Other instances miss this event; after an outage their reconnect resync covers it.
+          this.logger.warn(
+            { err: { message: (error as Error).message } },
+            'could not publish an event to other instances',
+          );
+          return;
+        }
+      }
+    }
+  }
+
+  subscribe(topic: string, listener: (event: BusEvent) => void): Unsubscribe {
     return this.local.subscribe(topic, listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
-    client?.removeAllListeners();
     await client?.end().catch(() => undefined);
     await this.local.close();
   }

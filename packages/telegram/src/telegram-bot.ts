@@ -132,6 +132,8 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
     if (options.adminId !== undefined) await linkAdmin(ctx, logger, options.adminId);
 
     unsubscribe = ctx.bus.subscribe(ALL_REQUESTS_TOPIC, (event) => {
+      // Events may have been missed (the bus reconnected): catch up on everything.
+      if (event.type === 'resync') return void reconcile();
       if (event.type === 'created' && event.status !== 'pending_approval') return;
       void sync.sync(event.ownerId, event.requestId, { announce: event.type === 'created' });
     });

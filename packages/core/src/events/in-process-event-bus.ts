@@ -1,4 +1,4 @@
-import type { EventBus, RequestEvent, Unsubscribe } from './event-bus.js';
+import type { BusEvent, EventBus, RequestEvent, Unsubscribe } from './event-bus.js';
 import { topicsOf } from './event-bus.js';
 
 /**
@@ -10,7 +10,7 @@ import { topicsOf } from './event-bus.js';
  * const off = bus.subscribe(requestTopic(id), (event) => console.log(event.status));
  */
 export class InProcessEventBus implements EventBus {
-  private readonly listeners = new Map<string, Set<(event: RequestEvent) => void>>();
+  private readonly listeners = new Map<string, Set<(event: BusEvent) => void>>();
 
   publish(event: RequestEvent): void {
     this.dispatch(event);
@@ -25,7 +25,19 @@ export class InProcessEventBus implements EventBus {
     }
   }
 
-  subscribe(topic: string, listener: (event: RequestEvent) => void): Unsubscribe {
+  /**
+   * Tells every subscriber of every topic to re-read: events may have been missed (a
+   * cross-process bus calls this after reconnecting).
+   *
+   * @example
+   * bus.resync(); // each long-poll, stream and watcher re-reads its request(s)
+   */
+  resync(): void {
+    const event: BusEvent = { type: 'resync' };
+    for (const set of [...this.listeners.values()]) for (const listener of [...set]) listener(event);
+  }
+
+  subscribe(topic: string, listener: (event: BusEvent) => void): Unsubscribe {
     let set = this.listeners.get(topic);
     if (!set) {
       set = new Set();

@@ -38,21 +38,42 @@ export async function waitForOtpChange(
   signal?: AbortSignal,
 ): Promise<OtpRequestRow> {
   let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => {
-    wake = resolve;
+  let woken!: Promise<void>;
+  const arm = () => {
+    woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  };
+  arm();
+  let heardChange = false;
+  const unsubscribe = ctx.bus.subscribe(requestTopic(id), (event) => {
+    // A resync only says events may have been missed (the bus reconnected): re-read, and
+    // keep waiting if nothing changed.
+    if (event.type !== 'resync') heardChange = true;
+    wake();
   });
-  const unsubscribe = ctx.bus.subscribe(requestTopic(id), () => wake());
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   const onAbort = () => wake();
   try {
     const initial = await readOtpRequest(ctx, id, scope);
     if (waitSeconds <= 0 || SETTLED_STATUSES.has(initial.status) || signal?.aborted) return initial;
     const untilExpiry = Date.parse(initial.expires_at) - ctx.clock.now().getTime();
     const waitMs = Math.max(0, Math.min(waitSeconds * 1000, untilExpiry + 50));
-    timer = setTimeout(wake, waitMs);
+    timer = setTimeout(() => {
+      timedOut = true;
+      wake();
+    }, waitMs);
     signal?.addEventListener('abort', onAbort, { once: true });
-    await woken;
-    return await readOtpRequest(ctx, id, scope);
+    for (;;) {
+      await woken;
+      // Re-armed before reading: a wake-up during the read means one more read, not a miss.
+      arm();
+      const changed = heardChange;
+      const row = await readOtpRequest(ctx, id, scope);
+      const same = row.status === initial.status && row.encrypted_payload === initial.encrypted_payload;
+      if (changed || timedOut || signal?.aborted || !same) return row;
+    }
   } finally {
     unsubscribe();
     if (timer) clearTimeout(timer);

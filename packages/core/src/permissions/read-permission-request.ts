@@ -62,21 +62,45 @@ export async function getPermissionRequest(
 ): Promise<PermissionRequest> {
   const scope = { agentId: agent.agentId };
   let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
+  let woken!: Promise<void>;
+  const arm = () => {
+    woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  };
+  arm();
+  let heardChange = false;
   // Subscribe before reading, so a decision between the read and the wait is never missed.
-  const unsubscribe = ctx.bus.subscribe(requestTopic(id), () => wake());
+  const unsubscribe = ctx.bus.subscribe(requestTopic(id), (event) => {
+    // A resync only says events may have been missed (the bus reconnected): re-read, and
+    // keep waiting if nothing changed.
+    if (event.type !== 'resync') heardChange = true;
+    wake();
+  });
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   const onAbort = () => wake();
   try {
     let row = await readPermission(ctx, id, scope);
     if (waitSeconds > 0 && !SETTLED_PERMISSION_STATUSES.has(row.status) && !signal?.aborted) {
+      const initialStatus = row.status;
       const untilExpiry = Date.parse(row.expires_at) - ctx.clock.now().getTime();
-      timer = setTimeout(wake, Math.max(0, Math.min(waitSeconds * 1000, untilExpiry + 50)));
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          wake();
+        },
+        Math.max(0, Math.min(waitSeconds * 1000, untilExpiry + 50)),
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
-      await woken;
-      row = await readPermission(ctx, id, scope);
+      for (;;) {
+        await woken;
+        // Re-armed before reading: a wake-up during the read means one more read, not a miss.
+        arm();
+        const changed = heardChange;
+        row = await readPermission(ctx, id, scope);
+        if (changed || timedOut || signal?.aborted || row.status !== initialStatus) break;
+      }
     }
     // A client that went away must not take the token with it.
     if (signal?.aborted) return toApiPermission(ctx, row);
