@@ -9,6 +9,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Open requests of each kind one agent may hold when the configuration does not say. */
+export const DEFAULT_OPEN_REQUESTS_PER_AGENT = 100;
+
 /** The services every core function receives, built once by the composition root. */
 export interface CoreContext {
   database: DatabaseHandle;
@@ -18,6 +21,12 @@ export interface CoreContext {
   publicUrl: string;
   /** How long before a request's creation a message may have arrived and still serve it. */
   lookbackSeconds: number;
+  /**
+   * How many open requests (of each kind) one agent may hold; creating one more answers 429.
+   * Bounds what one agent can put in front of capture sources and approvers.
+   * Default {@link DEFAULT_OPEN_REQUESTS_PER_AGENT}.
+   */
+  openRequestsPerAgent?: number;
   /** POLICY_FILE, loaded once at start; database policies are read per request. */
   policies?: PolicySet;
 }

@@ -56,6 +56,7 @@ export async function openCoreContext(
     clock: systemClock,
     publicUrl: config.publicUrl,
     lookbackSeconds: config.lookbackSeconds,
+    openRequestsPerAgent: config.openRequestsPerAgent,
     ...(options.policies ? { policies: options.policies } : {}),
   };
   return {

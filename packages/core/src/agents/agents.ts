@@ -5,7 +5,10 @@ import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
+import { publishRequestEvent } from '../otp/otp-row.js';
+import { publishPermissionEvent } from '../permissions/permission-row.js';
 import { newSecret } from '../secrets.js';
+import { cancelAgentRequests } from './cancel-agent-requests.js';
 
 function toApiAgent(agent: AgentRow, keys: ApiKeyRow[]): Agent {
   return {
@@ -106,7 +109,10 @@ async function findOwnedAgent(tx: Tx, ownerId: string, agentId: string): Promise
 }
 
 /**
- * Revokes an agent and every key it has; its requests can no longer be read or consumed.
+ * Revokes an agent and every key it has, and in the same transaction cancels its open
+ * requests: OTP requests leave the capture list and lose any held code, permission requests
+ * stop waiting and their tokens stop working. Waiters, approval channels and the dashboard
+ * hear of each cancellation once the revocation has committed.
  *
  * @example
  * await revokeAgent(ctx, { ownerId, agentId, actor });
@@ -115,27 +121,49 @@ export async function revokeAgent(
   ctx: CoreContext,
   options: { ownerId: string; agentId: string; actor: Actor },
 ): Promise<Agent> {
-  return withTransaction(ctx.database, async (tx) => {
+  const { agent, closed } = await withTransaction(ctx.database, async (tx) => {
     const agent = await findOwnedAgent(tx, options.ownerId, options.agentId);
     if (agent.revoked_at) throw new AppError('CONFLICT', `agent ${agent.id} is already revoked`);
     const now = nowIso(ctx);
-    await tx.updateTable('agents').set({ revoked_at: now }).where('id', '=', agent.id).execute();
+    // Only the first of two racing revocations gets here; the other finds revoked_at set.
+    const marked = await tx
+      .updateTable('agents')
+      .set({ revoked_at: now })
+      .where('id', '=', agent.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) === 0)
+      throw new AppError('CONFLICT', `agent ${agent.id} is already revoked`);
     await tx
       .updateTable('api_keys')
       .set({ revoked_at: now })
       .where('agent_id', '=', agent.id)
       .where('revoked_at', 'is', null)
       .execute();
+    const closed = await cancelAgentRequests(ctx, tx, {
+      agentId: agent.id,
+      ownerId: options.ownerId,
+      actor: options.actor,
+      now,
+      reason: 'agent revoked',
+    });
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
       actor: options.actor,
       action: 'agent.revoked',
       targetId: agent.id,
-      details: { name: agent.name },
+      details: {
+        name: agent.name,
+        cancelledOtpRequests: closed.otp.length,
+        cancelledPermissionRequests: closed.permissions.length,
+      },
     });
     const keys = await tx.selectFrom('api_keys').selectAll().where('agent_id', '=', agent.id).execute();
-    return toApiAgent({ ...agent, revoked_at: now }, keys);
+    return { agent: toApiAgent({ ...agent, revoked_at: now }, keys), closed };
   });
+  for (const row of closed.otp) publishRequestEvent(ctx, row);
+  for (const row of closed.permissions) publishPermissionEvent(ctx, row);
+  return agent;
 }
 
 /**

@@ -22,8 +22,18 @@ function toCaptureRequest(ctx: CoreContext, row: OtpRequestRow): CaptureRequest 
 }
 
 /**
+ * The SQL pattern that finds a kind in the `sources` column: it holds the canonical JSON
+ * array written on create (`["sms","email"]`), whose members are quoted enum names.
+ */
+function sourceKindPattern(kind: AuthenticatedSource['kind']): string {
+  return `%${JSON.stringify(kind)}%`;
+}
+
+/**
  * The open requests a capture source may serve: its owner's, accepting its kind, not yet
- * holding a code, not expired. Oldest first, which is the order matching prefers.
+ * holding a code, not expired. Oldest first, which is the order matching prefers. Every
+ * filter runs in SQL, so requests a source cannot serve never crowd out those it can; the
+ * list is bounded by the owner's agents × OPEN_REQUESTS_PER_AGENT, the cap on create.
  *
  * @example
  * const requests = await listOpenRequestsForSource(ctx, source);
@@ -39,9 +49,9 @@ export async function listOpenRequestsForSource(
     .where('status', 'in', OPEN_STATUSES)
     .where('encrypted_payload', 'is', null)
     .where('expires_at', '>', nowIso(ctx))
+    .where('sources', 'like', sourceKindPattern(source.kind))
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
-    .limit(500)
     .execute();
   return rows.filter((row) => rowSources(row).includes(source.kind)).map((row) => toCaptureRequest(ctx, row));
 }

@@ -1,4 +1,4 @@
-import { encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
+import { AppError, encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import type { IncomingMessage } from '../matching/match-message.js';
 import { senderIdentity } from '../matching/sender.js';
 
@@ -6,7 +6,9 @@ import { senderIdentity } from '../matching/sender.js';
  * Encrypts one extracted code to the public key of the request it serves: the payload every
  * capture path hands the relay (server-side capture, the email connector in either mode).
  * Sharing it keeps the payload's shape (sender as the parsed address, subject capped,
- * receipt time) the same whichever path found the code.
+ * receipt time) the same whichever path found the code. A key that cannot be used (stored
+ * before keys were proved on create) is an INVALID_PUBLIC_KEY naming the request, so the
+ * caller can pass the message to its next candidate instead of failing.
  *
  * @example
  * const jwe = await sealOtpPayload(request, message, '847291');
@@ -16,13 +18,21 @@ export async function sealOtpPayload(
   message: IncomingMessage,
   code: string,
 ): Promise<string> {
-  const key = await parseAgentPublicKey(request.publicKey);
-  return encryptOtpPayload(key.key, key.fingerprint, {
-    code,
-    source: message.source,
-    sender: senderIdentity(message.source, message.from) ?? message.from,
-    ...(message.subject ? { subject: message.subject.slice(0, 2_000) } : {}),
-    receivedAt: message.receivedAt.toISOString(),
-    requestId: request.id,
-  });
+  try {
+    const key = await parseAgentPublicKey(request.publicKey);
+    return await encryptOtpPayload(key.key, key.fingerprint, {
+      code,
+      source: message.source,
+      sender: senderIdentity(message.source, message.from) ?? message.from,
+      ...(message.subject ? { subject: message.subject.slice(0, 2_000) } : {}),
+      receivedAt: message.receivedAt.toISOString(),
+      requestId: request.id,
+    });
+  } catch {
+    // Never the error itself: it may describe the plaintext payload that failed to encrypt.
+    throw new AppError(
+      'INVALID_PUBLIC_KEY',
+      `the public key of OTP request ${request.id} cannot encrypt a code`,
+    );
+  }
 }

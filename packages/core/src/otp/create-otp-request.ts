@@ -10,6 +10,7 @@ import {
   PublicKeyError,
   parseAgentPublicKey,
 } from '@agent-otp/shared';
+import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -24,7 +25,8 @@ const TEST_KEY_ACTOR: Actor = { type: 'system', id: null, label: 'test-key', cha
 
 /**
  * Creates an OTP request for an agent. Live keys wait for the owner's approval; test keys
- * are approved at once and receive a synthetic code, encrypted like a real one.
+ * are approved at once and receive a synthetic code, encrypted like a real one. An agent
+ * holding OPEN_REQUESTS_PER_AGENT open requests gets RATE_LIMITED instead.
  *
  * @example
  * const request = await createOtpRequest(ctx, agent, { reason: 'Sign up at Acme', publicKey });
@@ -96,6 +98,7 @@ export async function createOtpRequest(
   const policy = isTest ? null : await applyOtpPolicy(ctx, agent, row);
 
   await withTransaction(ctx.database, async (tx) => {
+    await assertOpenRequestCapacity(ctx, tx, { kind: 'otp', agentId: agent.agentId });
     await tx.insertInto('otp_requests').values(row).execute();
     await recordAuditEvent(ctx, tx, {
       ownerId: row.owner_id,

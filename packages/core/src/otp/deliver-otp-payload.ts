@@ -1,5 +1,6 @@
+import type { OtpRequestRow } from '@agent-otp/db';
 import { withTransaction } from '@agent-otp/db';
-import { AppError, assertPayloadHeader, PayloadError } from '@agent-otp/shared';
+import { AppError, assertPayloadHeader, OPEN_STATUSES, PayloadError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
@@ -8,10 +9,33 @@ import { publishRequestEvent, rowSources } from './otp-row.js';
 import { readOtpRequest } from './read-otp-request.js';
 import { statusConflict, transitionRequest } from './transition.js';
 
+type DeliverResult = { id: string; status: 'pending_approval' | 'otp_received' };
+
+/**
+ * The answer to a source re-posting the very ciphertext the request already holds (its
+ * first answer was lost on the way back): the same success, not a conflict. Only the maker
+ * of an RSA-OAEP JWE can post it byte for byte, since sources never read payloads back.
+ */
+function sameDeliveryAgain(row: OtpRequestRow, encryptedPayload: string): DeliverResult | undefined {
+  if (row.encrypted_payload !== encryptedPayload) return undefined;
+  if (row.status !== 'pending_approval' && row.status !== 'otp_received') return undefined;
+  return { id: row.id, status: row.status };
+}
+
+/** Why a request refused a code: gone (closed, or holding another code) or not this source's. */
+function deliveryRefusal(row: OtpRequestRow): AppError {
+  if (row.encrypted_payload !== null || row.status === 'otp_received')
+    return new AppError('CONFLICT', `OTP request ${row.id} already holds a code`);
+  return statusConflict(row, 'deliver to');
+}
+
 /**
  * Stores a capture source's ciphertext on an open request of the same owner. On an
  * approved request the code is ready at once (`otp_received`); on a pending one it is held
- * until the owner approves. The relay checks the JWE is addressed to the request's key.
+ * until the owner approves. One conditional update serves both statuses, so a code that
+ * arrives while the owner approves is never refused. The relay checks what it can see of
+ * the JWE: well formed, addressed to the request's key and naming the request. Posting the
+ * same ciphertext again answers the same success.
  *
  * @example
  * await deliverOtpPayload(ctx, source, id, jwe);
@@ -21,37 +45,42 @@ export async function deliverOtpPayload(
   source: AuthenticatedSource,
   id: string,
   encryptedPayload: string,
-): Promise<{ id: string; status: 'pending_approval' | 'otp_received' }> {
+): Promise<DeliverResult> {
   const scope = { ownerId: source.ownerId };
   const current = await readOtpRequest(ctx, id, scope);
   if (!rowSources(current).includes(source.kind))
     throw new AppError('FORBIDDEN', `OTP request ${id} does not accept codes from ${source.kind} sources`);
   try {
-    assertPayloadHeader(encryptedPayload, current.key_fingerprint);
+    assertPayloadHeader(encryptedPayload, current.key_fingerprint, current.id);
   } catch (error) {
     if (error instanceof PayloadError) throw new AppError('VALIDATION_ERROR', error.message);
     throw error;
   }
-  if (current.encrypted_payload !== null)
-    throw new AppError('CONFLICT', `OTP request ${id} already holds a code`);
+  const repeated = sameDeliveryAgain(current, encryptedPayload);
+  if (repeated) return repeated;
+  if (current.encrypted_payload !== null) throw deliveryRefusal(current);
   const now = nowIso(ctx);
   const actor: Actor = { type: 'source', id: source.sourceId, label: source.name, channel: 'api' };
   const delivered = await withTransaction(ctx.database, async (tx) => {
-    const updated =
-      current.status === 'approved'
-        ? await transitionRequest(tx, id, scope, ['approved'], {
-            status: 'otp_received',
-            encrypted_payload: encryptedPayload,
-            otp_received_at: now,
-          })
-        : await transitionRequest(
-            tx,
-            id,
-            scope,
-            ['pending_approval'],
-            { encrypted_payload: encryptedPayload, otp_received_at: now },
-            { requirePayloadAbsent: true },
-          );
+    const updated = await transitionRequest(
+      tx,
+      id,
+      scope,
+      OPEN_STATUSES,
+      {
+        // Approved: the code is ready. Pending: it is held until the owner decides.
+        status: (eb) =>
+          eb
+            .case()
+            .when('status', '=', 'approved')
+            .then('otp_received' as const)
+            .else('pending_approval' as const)
+            .end(),
+        encrypted_payload: encryptedPayload,
+        otp_received_at: now,
+      },
+      { requirePayloadAbsent: true },
+    );
     if (!updated) return undefined;
     await recordAuditEvent(ctx, tx, {
       ownerId: updated.owner_id,
@@ -68,10 +97,10 @@ export async function deliverOtpPayload(
   });
   if (!delivered) {
     const fresh = await readOtpRequest(ctx, id, scope);
-    if (fresh.encrypted_payload !== null || fresh.status === 'otp_received')
-      throw new AppError('CONFLICT', `OTP request ${id} already holds a code`);
-    throw statusConflict(fresh, 'deliver to');
+    const raced = sameDeliveryAgain(fresh, encryptedPayload);
+    if (raced) return raced;
+    throw deliveryRefusal(fresh);
   }
   publishRequestEvent(ctx, delivered);
-  return { id, status: delivered.status as 'pending_approval' | 'otp_received' };
+  return { id, status: delivered.status as DeliverResult['status'] };
 }

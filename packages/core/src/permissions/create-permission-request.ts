@@ -1,6 +1,7 @@
 import type { PermissionRequestRow } from '@agent-otp/db';
 import { withTransaction } from '@agent-otp/db';
 import { type CreatePermissionRequestBody, PERMISSION_TTL, type PermissionRequest } from '@agent-otp/shared';
+import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -20,7 +21,8 @@ export function usesGrantedBy(scope: Record<string, unknown>): number {
  * Creates a permission request and lets the policy engine decide at once: `auto_approve`
  * approves it and mints the token, which this response carries (its only appearance);
  * `deny` denies it; otherwise it waits for the owner. The granted scope is the winning
- * policy's scopeTemplate, or the requested scope.
+ * policy's scopeTemplate, or the requested scope. An agent holding OPEN_REQUESTS_PER_AGENT
+ * open permission requests gets RATE_LIMITED instead.
  *
  * @example
  * const request = await createPermissionRequest(ctx, agent, { action: 'gmail.send', resource: 'email:a@b.c' });
@@ -88,6 +90,7 @@ export async function createPermissionRequest(
   const agentActor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
 
   await withTransaction(ctx.database, async (tx) => {
+    await assertOpenRequestCapacity(ctx, tx, { kind: 'permission', agentId: agent.agentId });
     await tx.insertInto('permission_requests').values(row).execute();
     await recordAuditEvent(ctx, tx, {
       ownerId: row.owner_id,

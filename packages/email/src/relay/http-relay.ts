@@ -1,4 +1,6 @@
 import { CaptureRequestList, DeliverResponse } from '@agent-otp/shared';
+import { Backoff, sleep } from '../backoff.js';
+import { deliveryVerdict } from './delivery-verdict.js';
 import type { DeliveryOutcome, RelayPort } from './relay-port.js';
 
 /** The relay refused or could not be reached; `permanent` when retrying cannot help (bad token). */
@@ -21,16 +23,14 @@ export interface HttpRelayOptions {
   longPollSeconds?: number;
   /** While requests are open the long-poll answers at once; poll this often instead (ms). */
   openPollMs?: number;
+  /** Tries per delivery when the relay says "try again" (network error, 429, 5xx). Default 4. */
+  deliveryAttempts?: number;
+  /** First pause between those tries, doubling each time (ms); a Retry-After wins. Default 500. */
+  deliveryRetryDelayMs?: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/** Longest pause a Retry-After may impose on one delivery try (ms). */
+const MAX_RETRY_AFTER_MS = 30_000;
 
 /**
  * The relay port of the standalone connector (`agent-otp email:watch`): the capture API over
@@ -57,7 +57,7 @@ export function httpRelay(options: HttpRelayOptions): RelayPort {
       const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
       throw new RelayError(`relay at ${base} unreachable (${reason})`, false);
     }
-    if (response.status === 401 || response.status === 403) {
+    if (response.status === 401) {
       const body = (await response.json().catch(() => undefined)) as
         | { error?: { message?: string } }
         | undefined;
@@ -71,6 +71,7 @@ export function httpRelay(options: HttpRelayOptions): RelayPort {
 
   async function list(wait: number, signal?: AbortSignal) {
     const response = await call(`/api/v1/capture/requests?wait=${wait}`, {}, (wait + 15) * 1000, signal);
+    if (response.status === 403) throw new RelayError('relay refused the source token (403)', true);
     if (!response.ok) throw new RelayError(`relay answered ${response.status} to the request list`, false);
     const parsed = CaptureRequestList.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success)
@@ -82,21 +83,47 @@ export function httpRelay(options: HttpRelayOptions): RelayPort {
     description: `relay at ${base}`,
     openRequests: () => list(0),
     async deliver(requestId, encryptedPayload): Promise<DeliveryOutcome> {
-      const response = await call(
-        `/api/v1/capture/requests/${encodeURIComponent(requestId)}/deliver`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ encryptedPayload }),
-        },
-        15_000,
-      );
-      if ([404, 409, 410].includes(response.status)) return 'taken';
-      if (!response.ok) throw new RelayError(`relay answered ${response.status} to a delivery`, false);
-      const parsed = DeliverResponse.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success)
-        throw new RelayError('relay sent a delivery answer this connector does not understand', false);
-      return parsed.data.status;
+      const attempts = Math.max(1, options.deliveryAttempts ?? 4);
+      const backoff = new Backoff(options.deliveryRetryDelayMs ?? 500, MAX_RETRY_AFTER_MS);
+      let lastProblem = 'no attempt made';
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        let response: Response;
+        try {
+          response = await call(
+            `/api/v1/capture/requests/${encodeURIComponent(requestId)}/deliver`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ encryptedPayload }),
+            },
+            15_000,
+          );
+        } catch (error) {
+          if (error instanceof RelayError && error.permanent) throw error;
+          lastProblem = (error as Error).message;
+          if (attempt < attempts) await sleep(backoff.next());
+          continue;
+        }
+        const body = (await response.json().catch(() => undefined)) as unknown;
+        const verdict = deliveryVerdict(response.status, body);
+        if (verdict === 'delivered') {
+          const parsed = DeliverResponse.safeParse(body);
+          if (!parsed.success)
+            throw new RelayError('relay sent a delivery answer this connector does not understand', false);
+          return parsed.data.status;
+        }
+        if (verdict === 'gone') return 'taken';
+        lastProblem = `relay answered ${response.status} to a delivery`;
+        if (attempt < attempts) {
+          const retryAfter = Number(response.headers.get('retry-after'));
+          await sleep(
+            Number.isFinite(retryAfter) && retryAfter > 0
+              ? Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS)
+              : backoff.next(),
+          );
+        }
+      }
+      throw new RelayError(`${lastProblem} (gave up after ${attempts} tries; will try again later)`, false);
     },
     async waitForNewRequests(known, signal) {
       while (!signal.aborted) {

@@ -5,19 +5,9 @@ import {
   listOpenRequestsForSource,
   ownerTopic,
 } from '@agent-otp/core';
-import { AppError, type ErrorCode } from '@agent-otp/shared';
+import { AppError } from '@agent-otp/shared';
+import { GONE_CODES } from './delivery-verdict.js';
 import type { DeliveryOutcome, RelayPort } from './relay-port.js';
-
-/** Outcomes that mean "someone else got there first", not a fault of this connector. */
-const TAKEN: ReadonlySet<ErrorCode> = new Set([
-  'CONFLICT',
-  'NOT_FOUND',
-  'OTP_ALREADY_CONSUMED',
-  'OTP_EXPIRED',
-  'OTP_DENIED',
-  'OTP_CANCELLED',
-  'INVALID_TRANSITION',
-]);
 
 /**
  * The relay port of the connector built into `agent-otp serve`: core functions called
@@ -34,7 +24,8 @@ export function inProcessRelay(ctx: CoreContext, source: AuthenticatedSource): R
       try {
         return (await deliverOtpPayload(ctx, source, requestId, encryptedPayload)).status;
       } catch (error) {
-        if (error instanceof AppError && TAKEN.has(error.code)) return 'taken';
+        // The same split as over HTTP: a closed request is gone, anything else is retried later.
+        if (error instanceof AppError && GONE_CODES.has(error.code)) return 'taken';
         throw error;
       }
     },

@@ -1,6 +1,11 @@
 import type { CaptureRequest } from '@agent-otp/shared';
 
-/** What happened to one delivery. `taken`: the request already holds a code or closed meanwhile. */
+/**
+ * What happened to one delivery. `taken`: this request no longer wants this code (it closed,
+ * holds another code, or refused the payload), so offer the message to the next candidate.
+ * "Try again" is never an outcome: `deliver` retries what it can and otherwise throws a
+ * retryable error, and the message is looked at again later.
+ */
 export type DeliveryOutcome = 'pending_approval' | 'otp_received' | 'taken';
 
 /**

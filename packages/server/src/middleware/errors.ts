@@ -67,7 +67,12 @@ export function validationHook(
  */
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>) => {
-    if (error instanceof AppError) return errorResponse(c, error.code, error.message, error.details);
+    if (error instanceof AppError) {
+      // A core refusal that knows when to come back (e.g. the open-request cap) says so.
+      const retryAfter = (error.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
+      return errorResponse(c, error.code, error.message, error.details);
+    }
     if (error instanceof HTTPException) {
       const status = error.status;
       if (status === 400) return errorResponse(c, 'MALFORMED_JSON', 'request body is not valid JSON');

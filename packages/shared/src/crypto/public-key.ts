@@ -1,4 +1,5 @@
 import { base64ToBytes, bytesToBase64, bytesToHex } from './encoding.js';
+import { publicKeyProblem } from './prove-public-key.js';
 
 /** Smallest RSA modulus we accept, in bits. */
 export const MIN_RSA_BITS = 2048;
@@ -75,7 +76,8 @@ function parseJwk(input: string | Record<string, unknown>): JsonWebKey {
 
 /**
  * Parses and validates an agent's RSA public key (SPKI base64 DER, PEM or JWK).
- * Keys under 2048 bits, private keys and anything that is not an RSA key are refused.
+ * Keys under 2048 bits, private keys, anything that is not an RSA key, and keys that import
+ * but cannot encrypt (an even modulus, a small factor) are refused.
  *
  * @example
  * const key = await parseAgentPublicKey(await exportPublicKey(publicKey));
@@ -104,6 +106,8 @@ export async function parseAgentPublicKey(input: string | Record<string, unknown
   const exponent = bytesToHex(algorithm.publicExponent);
   if (exponent.replace(/^0+/, '') !== '10001')
     throw new PublicKeyError('publicKey must use the exponent 65537');
+  const problem = await publicKeyProblem(key);
+  if (problem) throw new PublicKeyError(problem);
   const spkiDer = await crypto.subtle.exportKey('spki', key);
   return {
     spki: bytesToBase64(spkiDer),

@@ -1,0 +1,46 @@
+import type { Tx } from '@agent-otp/db';
+import { AppError } from '@agent-otp/shared';
+import { type CoreContext, DEFAULT_OPEN_REQUESTS_PER_AGENT, nowIso } from '../context.js';
+
+/** Statuses that hold a place: waiting for the owner, or (OTP) waiting for a code. */
+const PLACE_HOLDING = ['pending_approval', 'approved'] as const;
+
+/**
+ * Refuses a new request when the agent already holds OPEN_REQUESTS_PER_AGENT open requests
+ * of that kind (429 naming the limit, Retry-After when the oldest of them expires). Call it
+ * inside the transaction that inserts the request: on PostgreSQL it locks the agent's row
+ * first, so concurrent creates of one agent queue up and cannot overshoot the cap; on SQLite
+ * the transaction is already exclusive.
+ *
+ * @example
+ * await assertOpenRequestCapacity(ctx, tx, { kind: 'otp', agentId: agent.agentId });
+ */
+export async function assertOpenRequestCapacity(
+  ctx: CoreContext,
+  tx: Tx,
+  options: { kind: 'otp' | 'permission'; agentId: string },
+): Promise<void> {
+  const limit = ctx.openRequestsPerAgent ?? DEFAULT_OPEN_REQUESTS_PER_AGENT;
+  if (ctx.database.dialect === 'postgres')
+    await tx.selectFrom('agents').select('id').where('id', '=', options.agentId).forUpdate().execute();
+  const now = nowIso(ctx);
+  const table = options.kind === 'otp' ? 'otp_requests' : 'permission_requests';
+  const open = await tx
+    .selectFrom(table)
+    .select((eb) => [
+      eb.fn.countAll<number | string | bigint>().as('count'),
+      eb.fn.min('expires_at').as('first'),
+    ])
+    .where('agent_id', '=', options.agentId)
+    .where('status', 'in', PLACE_HOLDING)
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  if (Number(open.count) < limit) return;
+  const retryAfter = Math.max(1, Math.ceil((Date.parse(String(open.first)) - Date.parse(now)) / 1000));
+  const what = options.kind === 'otp' ? 'OTP requests' : 'permission requests';
+  throw new AppError(
+    'RATE_LIMITED',
+    `this agent already has ${limit} open ${what} (the limit, OPEN_REQUESTS_PER_AGENT); consume, cancel or wait for one to close, retry after ${retryAfter} s`,
+    { retryAfter, limit },
+  );
+}
