@@ -2,6 +2,8 @@
 export interface UnstorableText {
   /** Dotted path of the offending string (`reason`, `context.note`), or of the object whose key it is. */
   path: string;
+  /** The same path as keys, for callers that point into a parsed document (a YAML line). */
+  segments: string[];
   message: string;
 }
 
@@ -29,24 +31,34 @@ export function describeUnstorableString(text: string): string | undefined {
  * // → { path: 'body.reason', message: 'must not contain NUL (U+0000) characters' }
  */
 export function findUnstorableText(value: unknown, rootPath = ''): UnstorableText | undefined {
-  const stack: Array<{ value: unknown; path: string }> = [{ value, path: rootPath }];
-  const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const current = item.value;
+  // Each entry links to its parent instead of copying its path, so a deep value costs O(n).
+  interface Entry {
+    value: unknown;
+    key?: string;
+    parent?: Entry;
+  }
+  const found = (entry: Entry, message: string): UnstorableText => {
+    const segments: string[] = [];
+    for (let at: Entry | undefined = entry; at?.key !== undefined; at = at.parent) segments.push(at.key);
+    segments.reverse();
+    return { path: [rootPath, ...segments].filter(Boolean).join('.') || 'value', segments, message };
+  };
+  const stack: Entry[] = [{ value }];
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const current = entry.value;
     if (typeof current === 'string') {
       const message = describeUnstorableString(current);
-      if (message) return { path: item.path || 'value', message };
+      if (message) return found(entry, message);
     } else if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index--)
-        stack.push({ value: current[index], path: join(item.path, String(index)) });
+        stack.push({ value: current[index], key: String(index), parent: entry });
     } else if (current !== null && typeof current === 'object') {
       const entries = Object.entries(current);
       for (let index = entries.length - 1; index >= 0; index--) {
         const [key, child] = entries[index]!;
         const keyProblem = describeUnstorableString(key);
-        if (keyProblem)
-          return { path: item.path || 'value', message: `key ${JSON.stringify(key)} ${keyProblem}` };
-        stack.push({ value: child, path: join(item.path, key) });
+        if (keyProblem) return found(entry, `key ${JSON.stringify(key)} ${keyProblem}`);
+        stack.push({ value: child, key, parent: entry });
       }
     }
   }

@@ -1,4 +1,4 @@
-import { PolicyDefinition } from '@agent-otp/shared';
+import { findUnstorableText, PolicyDefinition } from '@agent-otp/shared';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { compilePolicy, PolicyDefinitionError } from './compile-policy.js';
@@ -104,6 +104,9 @@ export function parsePolicyYaml(text: string, fileName: string, idPrefix = 'file
       const issue = firstIssue(parsed.error);
       return fail(issue.path, issue.message);
     }
+    // YAML's "\0" escape makes a NUL, which PostgreSQL cannot store: refused like any bad value.
+    const unstorable = findUnstorableText(parsed.data);
+    if (unstorable) return fail(unstorable.segments, unstorable.message);
     try {
       return compilePolicy(parsed.data, { id: `${idPrefix}:${index + 1}`, source: 'file', order: index });
     } catch (error) {
