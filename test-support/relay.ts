@@ -47,6 +47,8 @@ export interface TestRelayOptions {
   env?: Record<string, string>;
   /** Reuse a database (e.g. two instances on one PostgreSQL schema). */
   shareWith?: TestRelay;
+  /** PostgreSQL: reach the test cluster through this URL instead (e.g. a proxy the test can cut). */
+  databaseUrl?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
     const sharedSchema = options.shareWith?.ctx.database.postgres?.schema;
     const useSchema = sharedSchema ?? schema!;
     database = await openDatabase({
-      databaseUrl: postgresUrl,
+      databaseUrl: options.databaseUrl ?? postgresUrl,
       dataDir,
       postgresSchema: useSchema,
       poolSize: 20,
@@ -140,6 +142,8 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
         'permission_requests',
         'policies',
         'audit_events',
+        'held_messages',
+        'held_message_candidates',
       ] as const;
       const parts: string[] = [];
       for (const table of tables)

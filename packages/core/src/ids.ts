@@ -16,7 +16,8 @@ export type IdPrefix =
   | 'lga'
   | 'tgl'
   | 'tgm'
-  | 'pol';
+  | 'pol'
+  | 'hld';
 
 /**
  * A new prefixed, time-sortable ID (`otp_01JD2W…`).

@@ -4,6 +4,8 @@ import * as permissions from './migrations/0002-permissions.js';
 import * as telegram from './migrations/0003-telegram.js';
 import * as dashboardAuth from './migrations/0004-dashboard-auth.js';
 import * as emailConnector from './migrations/0005-email-connector.js';
+import * as auditCheckpoints from './migrations/0006-audit-checkpoints.js';
+import * as heldMessages from './migrations/0007-held-messages.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -13,6 +15,8 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0002-permissions': permissions,
   '0004-dashboard-auth': dashboardAuth,
   '0005-email-connector': emailConnector,
+  '0006-audit-checkpoints': auditCheckpoints,
+  '0007-held-messages': heldMessages,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -160,6 +160,28 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/** The latest signed checkpoint of one audit chain: its length and head, HMAC-signed with the audit key. */
+export interface AuditCheckpointsTable {
+  chain: string;
+  /** Rows 1..legacy_length were written before the chain was keyed (plain SHA-256). */
+  legacy_length: number;
+  length: number;
+  head_hash: string;
+  updated_at: string;
+  signature: string;
+}
+
+/** One row (id 1): every chain that has a checkpoint, signed. NULL columns: not sealed with a key yet. */
+export interface AuditManifestTable {
+  id: number;
+  /** Identifies the key that sealed the log (an HMAC of a fixed label; never the key). */
+  key_id: string | null;
+  /** JSON array of chain names, sorted. */
+  chains: string | null;
+  updated_at: string | null;
+  signature: string | null;
+}
+
 /** A one-time first-run setup link's token (hash only); spent when the first owner sets a password. */
 export interface SetupTokensTable {
   id: string;
@@ -221,6 +243,32 @@ export interface EmailConnectorStateTable {
   updated_at: string;
 }
 
+/** A message whose best matches were requests of different agents: the owner assigns it. */
+export interface HeldMessagesTable {
+  id: string;
+  owner_id: string;
+  /** The capture source that saw the message. */
+  source_id: string;
+  source_kind: 'sms' | 'email';
+  /** The parsed sender address or SMS sender id (what approvers see anyway); never the subject or body. */
+  sender: string;
+  received_at: string;
+  created_at: string;
+  /** The earliest expiry among the candidates. */
+  expires_at: string;
+  status: 'pending' | 'assigned' | 'discarded' | 'expired';
+  assigned_request_id: string | null;
+  closed_by: string | null;
+  closed_at: string | null;
+}
+
+/** One candidate of a held message: the code sealed to that request's key. Deleted when the message closes. */
+export interface HeldMessageCandidatesTable {
+  held_message_id: string;
+  request_id: string;
+  encrypted_payload: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -231,12 +279,16 @@ export interface Database {
   permission_requests: PermissionRequestsTable;
   policies: PoliciesTable;
   audit_events: AuditEventsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_manifest: AuditManifestTable;
   setup_tokens: SetupTokensTable;
   login_attempts: LoginAttemptsTable;
   telegram_links: TelegramLinksTable;
   telegram_link_tokens: TelegramLinkTokensTable;
   telegram_messages: TelegramMessagesTable;
   email_connector_state: EmailConnectorStateTable;
+  held_messages: HeldMessagesTable;
+  held_message_candidates: HeldMessageCandidatesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -252,4 +304,5 @@ export type PolicyRow = Selectable<PoliciesTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type TelegramLinkRow = Selectable<TelegramLinksTable>;
 export type TelegramMessageRow = Selectable<TelegramMessagesTable>;
+export type HeldMessageRow = Selectable<HeldMessagesTable>;
 export type { Generated };

@@ -9,6 +9,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from './middleware/session-cookies.js';
 import { createRouter } from './openapi-app.js';
 import { registerCaptureMessage } from './routes/capture/capture-message.js';
 import { registerDeliver } from './routes/capture/deliver.js';
+import { registerHoldMessage } from './routes/capture/hold-message.js';
 import { registerListCaptureRequests } from './routes/capture/list-capture-requests.js';
 import { dashboardHandler } from './routes/meta/dashboard.js';
 import { registerDocs } from './routes/meta/docs.js';
@@ -22,6 +23,7 @@ import { registerOwnerAgents } from './routes/owner/agents.js';
 import { registerApprovalEvents } from './routes/owner/approval-events.js';
 import { registerOwnerApprovals } from './routes/owner/approvals.js';
 import { registerOwnerAudit } from './routes/owner/audit.js';
+import { registerOwnerHeldMessages } from './routes/owner/held-messages.js';
 import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
@@ -103,7 +105,16 @@ export function createApp(services: ServerServices) {
   app.use('/api/v1/permissions', agentAuth(services));
   app.use('/api/v1/permissions/*', agentAuth(services));
   app.use('/api/v1/capture/*', sourceAuth(services));
-  for (const path of ['requests', 'agents', 'sources', 'audit', 'owner', 'approvals', 'policies']) {
+  for (const path of [
+    'requests',
+    'agents',
+    'sources',
+    'audit',
+    'owner',
+    'approvals',
+    'policies',
+    'held-messages',
+  ]) {
     app.use(`/api/v1/${path}`, ownerAuth(services));
     app.use(`/api/v1/${path}/*`, ownerAuth(services));
   }
@@ -119,11 +130,13 @@ export function createApp(services: ServerServices) {
   registerListCaptureRequests(app, services);
   registerDeliver(app, services);
   registerCaptureMessage(app, services);
+  registerHoldMessage(app, services);
   registerOwnerRequests(app, services);
   registerOwnerAgents(app, services);
   registerOwnerSources(app, services);
   registerOwnerAudit(app, services);
   registerOwnerCapture(app, services);
+  registerOwnerHeldMessages(app, services);
   registerOwnerPolicies(app, services);
   // The event stream before `/approvals/{id}`, which would otherwise take `events` for an ID.
   registerApprovalEvents(app, services);

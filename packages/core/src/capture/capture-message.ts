@@ -1,7 +1,14 @@
 import { extractOTP, htmlToVisibleText } from '@agent-otp/extract';
-import { AppError, type CaptureMessageResponse, type CaptureSourceKind } from '@agent-otp/shared';
+import {
+  AppError,
+  type CaptureMessageResponse,
+  type CaptureSourceKind,
+  type ErrorCode,
+  MAX_HELD_CANDIDATES,
+} from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
-import { type IncomingMessage, pickRequestForMessage } from '../matching/match-message.js';
+import { holdMessage } from '../held/hold-message.js';
+import { type IncomingMessage, routeMessage } from '../matching/match-message.js';
 import { deliverOtpPayload } from '../otp/deliver-otp-payload.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 import { listOpenRequestsForSource } from './list-open-requests.js';
@@ -14,9 +21,49 @@ export function visibleTextOf(message: Pick<IncomingMessage, 'subject' | 'text' 
 }
 
 /**
- * The server-side capture path for forwarders that post plaintext: match, extract and
- * encrypt in memory, then deliver exactly like a capture source that encrypts on its own
- * side. The plaintext message and code exist only in this function's locals.
+ * Errors that mean "this request cannot take the code" (it closed, got a code, or its key
+ * does not fit), not "the relay is broken": the message moves on to the next candidate.
+ */
+const CANNOT_TAKE: ReadonlySet<ErrorCode> = new Set([
+  'CONFLICT',
+  'INVALID_TRANSITION',
+  'NOT_FOUND',
+  'OTP_EXPIRED',
+  'OTP_CANCELLED',
+  'OTP_DENIED',
+  'OTP_ALREADY_CONSUMED',
+  'VALIDATION_ERROR',
+  'INVALID_PUBLIC_KEY',
+]);
+
+/** Told when a candidate request could not take a message; ids and error codes only, never content. */
+export type CaptureSkipListener = (skip: { requestId: string; reason: string }) => void;
+
+/** The reason a candidate was skipped, safe to log: an error code, never a message. */
+function skipReason(error: unknown): string | undefined {
+  if (error instanceof AppError) return CANNOT_TAKE.has(error.code) ? error.code : undefined;
+  return undefined;
+}
+
+/**
+ * The oldest request of each agent (input is oldest first): within one agent the oldest wins,
+ * so the owner chooses among agents, not among one agent's duplicates.
+ *
+ * @example
+ * oldestPerAgent(tied).map((r) => r.agentId); // each agent once
+ */
+export function oldestPerAgent<R extends { agentId: string }>(requests: readonly R[]): R[] {
+  const seen = new Set<string>();
+  return requests.filter((request) => !seen.has(request.agentId) && seen.add(request.agentId));
+}
+
+/**
+ * The server-side capture path for forwarders that post plaintext: route the message to the
+ * most specific matching request, extract and encrypt in memory, then deliver exactly like a
+ * capture source that encrypts on its own side. When requests of different agents tie, the
+ * code is sealed to each and held for the owner. A candidate that cannot take the code (its
+ * key cannot encrypt, it closed meanwhile) is skipped for the next. The plaintext message and
+ * code exist only in this function's locals.
  *
  * @example
  * await captureMessage(ctx, source, { source: 'email', from, subject, text, receivedAt: new Date() });
@@ -25,23 +72,89 @@ export async function captureMessage(
   ctx: CoreContext,
   source: AuthenticatedSource,
   message: IncomingMessage,
+  options: { onSkip?: CaptureSkipListener } = {},
 ): Promise<CaptureMessageResponse> {
   if (message.source !== source.kind)
     throw new AppError('FORBIDDEN', `a ${source.kind} source cannot capture ${message.source} messages`);
-  const open = await listOpenRequestsForSource(ctx, source);
-  const request = pickRequestForMessage(open, message, visibleTextOf);
-  if (!request) return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
-  const extracted = extractOTP({
-    source: message.source,
-    from: message.from,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-  });
-  if (!extracted) return { matched: false, requestId: request.id, status: null, reason: 'no_code_found' };
-  const jwe = await sealOtpPayload(request, message, extracted.code);
-  const delivered = await deliverOtpPayload(ctx, source, request.id, jwe);
-  return { matched: true, requestId: request.id, status: delivered.status, reason: 'delivered' };
+  let remaining = await listOpenRequestsForSource(ctx, source);
+  let code: string | null | undefined;
+  const skip = (requestId: string, reason: string) => {
+    options.onSkip?.({ requestId, reason });
+    remaining = remaining.filter((request) => request.id !== requestId);
+  };
+  // Every pass removes at least one request, so this ends.
+  for (;;) {
+    const decision = routeMessage(remaining, message, visibleTextOf);
+    if (decision.kind === 'none')
+      return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
+    const first = decision.kind === 'deliver' ? decision.ranked[0] : decision.requests[0];
+    if (!first) return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
+    code ??=
+      extractOTP({
+        source: message.source,
+        from: message.from,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      })?.code ?? null;
+    if (code === null) return { matched: false, requestId: first.id, status: null, reason: 'no_code_found' };
+
+    if (decision.kind === 'ambiguous') {
+      const payloads: { requestId: string; encryptedPayload: string; agentId: string }[] = [];
+      for (const request of oldestPerAgent(decision.requests).slice(0, MAX_HELD_CANDIDATES)) {
+        try {
+          payloads.push({
+            requestId: request.id,
+            agentId: request.agentId,
+            encryptedPayload: await sealOtpPayload(request, message, code),
+          });
+        } catch {
+          skip(request.id, 'KEY_UNUSABLE');
+        }
+      }
+      // A tie broken by unusable keys is routed again without them.
+      if (new Set(payloads.map((p) => p.agentId)).size < 2) continue;
+      try {
+        const held = await holdMessage(ctx, source, {
+          from: message.from,
+          receivedAt: message.receivedAt,
+          payloads,
+        });
+        return {
+          matched: true,
+          requestId: null,
+          status: null,
+          reason: 'held_for_owner',
+          heldMessageId: held.id,
+        };
+      } catch (error) {
+        const reason = skipReason(error);
+        if (!reason) throw error;
+        // A candidate closed meanwhile: look again at what is still open.
+        const open = new Set((await listOpenRequestsForSource(ctx, source)).map((r) => r.id));
+        const gone = payloads.filter((p) => !open.has(p.requestId));
+        if (gone.length === 0) throw error;
+        for (const p of gone) skip(p.requestId, reason);
+        continue;
+      }
+    }
+
+    let jwe: string;
+    try {
+      jwe = await sealOtpPayload(first, message, code);
+    } catch {
+      skip(first.id, 'KEY_UNUSABLE');
+      continue;
+    }
+    try {
+      const delivered = await deliverOtpPayload(ctx, source, first.id, jwe);
+      return { matched: true, requestId: first.id, status: delivered.status, reason: 'delivered' };
+    } catch (error) {
+      const reason = skipReason(error);
+      if (!reason) throw error;
+      skip(first.id, reason);
+    }
+  }
 }
 
 /** Builds an {@link IncomingMessage} from plain fields (HTTP body, CLI flags). */

@@ -8,6 +8,7 @@ import type { AuthenticatedSource } from '../sources/sources.js';
 function toCaptureRequest(ctx: CoreContext, row: OtpRequestRow): CaptureRequest {
   return {
     id: row.id,
+    agentId: row.agent_id,
     status: row.status as CaptureRequest['status'],
     sources: rowSources(row),
     senderPattern: row.sender_pattern,
@@ -74,7 +75,8 @@ export async function waitForOpenRequests(
     wake = resolve;
   });
   const unsubscribe = ctx.bus.subscribe(ownerTopic(source.ownerId), (event) => {
-    if (event.type === 'created' && event.kind === 'otp') wake();
+    // `resync`: the bus may have missed a creation; list again.
+    if (event.type === 'resync' || (event.type === 'created' && event.kind === 'otp')) wake();
   });
   let timer: NodeJS.Timeout | undefined;
   try {

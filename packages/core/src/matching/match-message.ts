@@ -1,5 +1,6 @@
 import type { CaptureSourceKind } from '@agent-otp/shared';
 import { contentMatches, senderIdentity, senderMatches } from './sender.js';
+import { senderTier, senderTierRank } from './sender-specificity.js';
 
 /** One incoming message, as a capture path sees it before extraction. */
 export interface IncomingMessage {
@@ -14,6 +15,8 @@ export interface IncomingMessage {
 /** The parts of an open request that matching needs (as capture sources receive them). */
 export interface MatchableRequest {
   id: string;
+  /** Requests of different agents that match equally well are never decided by the relay. */
+  agentId: string;
   sources: readonly CaptureSourceKind[];
   senderPattern: string | null;
   contentPattern: string | null;
@@ -27,34 +30,74 @@ export interface MatchableRequest {
 export type TextOf = (message: IncomingMessage) => string;
 
 /**
- * The request this message serves: the oldest open request whose source list, sender
- * pattern, content pattern and time window all match. One message serves at most one
- * request. Shared by every capture path (server-side, email connector, phone app).
+ * Where one message should go.
+ *
+ * - `deliver`: the best-matching requests all belong to one agent. `ranked` lists them oldest
+ *   first, then every less specific match (most specific tier first, oldest first within a
+ *   tier), so a caller whose first choice cannot take the code can try the next.
+ * - `ambiguous`: requests of two or more agents match equally well (listed oldest first); the
+ *   owner decides. `fallback` are the less specific matches, for when none of them can take it.
+ * - `none`: nothing matches.
+ */
+export type RoutingDecision<R> =
+  | { kind: 'deliver'; ranked: R[] }
+  | { kind: 'ambiguous'; requests: R[]; fallback: R[] }
+  | { kind: 'none' };
+
+const byAge = (a: MatchableRequest, b: MatchableRequest) =>
+  a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+
+/**
+ * Whether one request accepts this message: source kind, time window, sender pattern (on
+ * the parsed address) and content pattern.
  *
  * @example
- * const request = pickRequestForMessage(openRequests, message, (m) => `${m.subject} ${m.text}`);
+ * requestMatchesMessage(request, message, visibleTextOf); // true
  */
-export function pickRequestForMessage<R extends MatchableRequest>(
+export function requestMatchesMessage(
+  request: MatchableRequest,
+  message: IncomingMessage,
+  textOf: TextOf,
+): boolean {
+  const identity = senderIdentity(message.source, message.from);
+  if (identity === null) return false;
+  const receivedAt = message.receivedAt.toISOString();
+  if (!request.sources.includes(message.source)) return false;
+  if (receivedAt < request.notBefore || receivedAt > request.expiresAt) return false;
+  if (!senderMatches(request.senderPattern, identity)) return false;
+  return !request.contentPattern || contentMatches(request.contentPattern, textOf(message));
+}
+
+/**
+ * Decides which request a message serves: the most specific matching request (exact sender,
+ * then domain glob, then subdomain glob, then any other glob, then "any sender"); among
+ * requests of one agent in that tier, the oldest. When the best tier holds requests of
+ * different agents the decision is `ambiguous`: the relay does not guess. Shared by every
+ * capture path (server-side, email connector, phone app).
+ *
+ * @example
+ * const decision = routeMessage(openRequests, message, visibleTextOf);
+ * if (decision.kind === 'deliver') await deliver(decision.ranked[0]);
+ */
+export function routeMessage<R extends MatchableRequest>(
   requests: readonly R[],
   message: IncomingMessage,
   textOf: TextOf,
-): R | undefined {
-  const identity = senderIdentity(message.source, message.from);
-  if (identity === null) return undefined;
-  const receivedAt = message.receivedAt.toISOString();
+): RoutingDecision<R> {
   let content: string | undefined;
-  const candidates = [...requests].sort(
-    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
-  );
-  for (const request of candidates) {
-    if (!request.sources.includes(message.source)) continue;
-    if (receivedAt < request.notBefore || receivedAt > request.expiresAt) continue;
-    if (!senderMatches(request.senderPattern, identity)) continue;
-    if (request.contentPattern) {
-      content ??= textOf(message);
-      if (!contentMatches(request.contentPattern, content)) continue;
-    }
-    return request;
-  }
-  return undefined;
+  const cachedText: TextOf = (m) => {
+    content ??= textOf(m);
+    return content;
+  };
+  const matching = requests
+    .filter((request) => requestMatchesMessage(request, message, cachedText))
+    .map((request) => ({ request, rank: senderTierRank(senderTier(request.senderPattern)) }))
+    .sort((a, b) => b.rank - a.rank || byAge(a.request, b.request));
+  const best = matching[0];
+  if (!best) return { kind: 'none' };
+  const top = matching.filter((m) => m.rank === best.rank).map((m) => m.request);
+  const rest = matching.filter((m) => m.rank !== best.rank).map((m) => m.request);
+  if (new Set(top.map((request) => request.agentId)).size > 1)
+    return { kind: 'ambiguous', requests: top, fallback: rest };
+  return { kind: 'deliver', ranked: [...top, ...rest] };
 }

@@ -1,6 +1,13 @@
-import { type IncomingMessage, pickRequestForMessage, sealOtpPayload, visibleTextOf } from '@agent-otp/core';
+import {
+  type IncomingMessage,
+  oldestPerAgent,
+  requestMatchesMessage,
+  routeMessage,
+  sealOtpPayload,
+  visibleTextOf,
+} from '@agent-otp/core';
 import { extractOTP } from '@agent-otp/extract';
-import type { CaptureRequest } from '@agent-otp/shared';
+import { type CaptureRequest, MAX_HELD_CANDIDATES } from '@agent-otp/shared';
 import type { RelayPort } from '../relay/relay-port.js';
 import type { MailLogger, MailReader, MailRef } from './mail-types.js';
 import { parseMail } from './parse-mail.js';
@@ -10,6 +17,7 @@ import { RecentMail } from './recent-mail.js';
 export type CaptureResult =
   | 'delivered'
   | 'held_for_approval'
+  | 'held_for_owner'
   | 'no_request'
   | 'no_code'
   | 'too_old'
@@ -131,9 +139,8 @@ export class MailCapture {
       receivedAt: headers.receivedAt,
     };
     // Sender and time decide whether the body is read at all; content patterns need the body.
-    const candidates = requests.filter(
-      (request) =>
-        pickRequestForMessage([{ ...request, contentPattern: null }], headerView, () => '') !== undefined,
+    const candidates = requests.filter((request) =>
+      requestMatchesMessage({ ...request, contentPattern: null }, headerView, () => ''),
     );
     if (candidates.length === 0) return this.#unserved(ref, headers.receivedAt);
 
@@ -143,21 +150,70 @@ export class MailCapture {
     const message: IncomingMessage = { ...headerView, ...body, subject: body.subject ?? headers.subject };
     let code: string | null | undefined;
     let remaining = candidates;
-    for (;;) {
-      const request = pickRequestForMessage(remaining, message, visibleTextOf);
-      if (!request) return this.#unserved(ref, headers.receivedAt);
-      code ??= extractOTP(message)?.code ?? null;
-      if (code === null) return this.#finish(ref, 'no_code', request.id);
-      const jwe = await sealOtpPayload(request, message, code);
-      const outcome = await this.#options.relay.deliver(request.id, jwe);
-      // Either way this request is no longer open for the rest of the batch.
-      const index = requests.indexOf(request);
+    // Closes a request for the rest of the batch: it got the code, closed, or cannot take one.
+    const drop = (id: string) => {
+      remaining = remaining.filter((other) => other.id !== id);
+      const index = requests.findIndex((other) => other.id === id);
       if (index >= 0) requests.splice(index, 1);
+    };
+    // Every pass drops at least one request or returns, so this ends.
+    for (;;) {
+      const decision = routeMessage(remaining, message, visibleTextOf);
+      if (decision.kind === 'none') return this.#unserved(ref, headers.receivedAt);
+      const first = decision.kind === 'deliver' ? decision.ranked[0] : decision.requests[0];
+      if (!first) return this.#unserved(ref, headers.receivedAt);
+      code ??= extractOTP(message)?.code ?? null;
+      if (code === null) return this.#finish(ref, 'no_code', first.id);
+
+      if (decision.kind === 'ambiguous') {
+        // Requests of different agents tie: seal the code to each and let the owner choose.
+        const payloads: { requestId: string; agentId: string; encryptedPayload: string }[] = [];
+        for (const request of oldestPerAgent(decision.requests).slice(0, MAX_HELD_CANDIDATES)) {
+          const sealed = await this.#seal(request, message, code);
+          if (sealed)
+            payloads.push({ requestId: request.id, agentId: request.agentId, encryptedPayload: sealed });
+          else drop(request.id);
+        }
+        if (new Set(payloads.map((p) => p.agentId)).size < 2) continue;
+        const held = await this.#options.relay.hold({
+          from: message.from,
+          receivedAt: message.receivedAt,
+          payloads: payloads.map(({ requestId, encryptedPayload }) => ({ requestId, encryptedPayload })),
+        });
+        if (held === 'taken') {
+          // A candidate closed meanwhile: route again among the requests still open.
+          const open = new Set((await this.#options.relay.openRequests()).map((request) => request.id));
+          const gone = payloads.filter((p) => !open.has(p.requestId));
+          if (gone.length === 0) throw new Error('the relay refused to hold a message for its owner');
+          for (const p of gone) drop(p.requestId);
+          continue;
+        }
+        for (const p of payloads) drop(p.requestId);
+        return this.#finish(ref, 'held_for_owner');
+      }
+
+      const jwe = await this.#seal(first, message, code);
+      if (!jwe) {
+        drop(first.id);
+        continue;
+      }
+      const outcome = await this.#options.relay.deliver(first.id, jwe);
+      // Either way this request is no longer open for the rest of the batch.
+      drop(first.id);
       if (outcome !== 'taken') {
         const result = outcome === 'pending_approval' ? 'held_for_approval' : 'delivered';
-        return this.#finish(ref, result, request.id);
+        return this.#finish(ref, result, first.id);
       }
-      remaining = remaining.filter((other) => other.id !== request.id);
+    }
+  }
+
+  /** Seals the code to a request's key, or undefined when that key cannot encrypt (logged, ids only). */
+  async #seal(request: CaptureRequest, message: IncomingMessage, code: string): Promise<string | undefined> {
+    try {
+      return await sealOtpPayload(request, message, code);
+    } catch {
+      this.#options.logger.warn({ requestId: request.id }, "a request's key cannot encrypt; trying the next");
+      return undefined;
     }
   }
 
@@ -184,6 +240,8 @@ export class MailCapture {
     const { logger, onOutcome } = this.#options;
     if (outcome.result === 'delivered' || outcome.result === 'held_for_approval')
       logger.info({ requestId: outcome.requestId, result: outcome.result }, 'delivered an encrypted code');
+    else if (outcome.result === 'held_for_owner')
+      logger.info({ result: outcome.result }, 'requests of several agents tie: held the code for the owner');
     else if (outcome.result === 'no_code')
       logger.info({ requestId: outcome.requestId }, 'a message matched a request but holds no code');
     onOutcome?.({ messageId: ref.id, ...outcome });

@@ -125,6 +125,24 @@ export function httpRelay(options: HttpRelayOptions): RelayPort {
       }
       throw new RelayError(`${lastProblem} (gave up after ${attempts} tries; will try again later)`, false);
     },
+    async hold(message) {
+      const response = await call(
+        '/api/v1/capture/held',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...message, receivedAt: message.receivedAt.toISOString() }),
+        },
+        15_000,
+      );
+      const verdict = deliveryVerdict(response.status, await response.json().catch(() => undefined));
+      if (verdict === 'delivered') return 'held';
+      if (verdict === 'gone') return 'taken';
+      throw new RelayError(
+        `relay answered ${response.status} to a held message; will try again later`,
+        false,
+      );
+    },
     async waitForNewRequests(known, signal) {
       while (!signal.aborted) {
         const open = await list(longPoll, signal).catch((error: unknown) => {

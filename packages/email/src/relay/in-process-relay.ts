@@ -2,6 +2,7 @@ import {
   type AuthenticatedSource,
   type CoreContext,
   deliverOtpPayload,
+  holdMessage,
   listOpenRequestsForSource,
   ownerTopic,
 } from '@agent-otp/core';
@@ -29,6 +30,15 @@ export function inProcessRelay(ctx: CoreContext, source: AuthenticatedSource): R
         throw error;
       }
     },
+    async hold(message) {
+      try {
+        await holdMessage(ctx, source, message);
+        return 'held';
+      } catch (error) {
+        if (error instanceof AppError && GONE_CODES.has(error.code)) return 'taken';
+        throw error;
+      }
+    },
     async waitForNewRequests(known, signal) {
       if (signal.aborted) return;
       let wake: () => void = () => {};
@@ -37,7 +47,8 @@ export function inProcessRelay(ctx: CoreContext, source: AuthenticatedSource): R
       });
       // Subscribe before listing, so a request created in between still wakes us.
       const unsubscribe = ctx.bus.subscribe(ownerTopic(source.ownerId), (event) => {
-        if (event.type === 'created' && event.kind === 'otp') wake();
+        // `resync`: the bus may have missed a creation; the caller lists again.
+        if (event.type === 'resync' || (event.type === 'created' && event.kind === 'otp')) wake();
       });
       signal.addEventListener('abort', wake, { once: true });
       try {

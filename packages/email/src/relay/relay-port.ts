@@ -8,6 +8,13 @@ import type { CaptureRequest } from '@agent-otp/shared';
  */
 export type DeliveryOutcome = 'pending_approval' | 'otp_received' | 'taken';
 
+/** A tied message as the connector hands it over: sender, time and ciphertexts only. */
+export interface HeldMessageInput {
+  from: string;
+  receivedAt: Date;
+  payloads: { requestId: string; encryptedPayload: string }[];
+}
+
 /**
  * Where the connector gets the open requests and sends ciphertext: the relay's core in the
  * same process (`agent-otp serve`), or the capture API over HTTP (`agent-otp email:watch`).
@@ -19,6 +26,12 @@ export interface RelayPort {
   /** The open requests this source may serve, oldest first. */
   openRequests(): Promise<CaptureRequest[]>;
   deliver(requestId: string, encryptedPayload: string): Promise<DeliveryOutcome>;
+  /**
+   * Hands over a message that requests of several agents matched equally well, one ciphertext
+   * per candidate, for the owner to assign (`POST /api/v1/capture/held`). `taken`: one of the
+   * candidates closed or got a code meanwhile.
+   */
+  hold(message: HeldMessageInput): Promise<'held' | 'taken'>;
   /**
    * Resolves when a request not in `known` may have appeared (or `signal` aborts), so mail that
    * landed just before a request can be looked at again.

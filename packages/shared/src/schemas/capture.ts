@@ -6,6 +6,9 @@ import { CaptureSourceKindSchema } from './otp.js';
 export const CaptureRequest = z
   .object({
     id: z.string(),
+    agentId: z.string().meta({
+      description: 'Requests of different agents that match a message equally well are held for the owner.',
+    }),
     status: z.enum(['pending_approval', 'approved']),
     sources: z.array(CaptureSourceKindSchema),
     senderPattern: z.string().nullable(),
@@ -67,8 +70,12 @@ export const CaptureMessageResponse = z
     requestId: z.string().nullable(),
     status: z.enum(['pending_approval', 'otp_received']).nullable(),
     reason: z
-      .enum(['delivered', 'no_matching_request', 'no_code_found'])
+      .enum(['delivered', 'held_for_owner', 'no_matching_request', 'no_code_found'])
       .meta({ description: 'Why the message did or did not serve a request.' }),
+    heldMessageId: z.string().optional().meta({
+      description:
+        'With `held_for_owner`: requests of different agents matched equally well; the owner assigns it.',
+    }),
   })
   .meta({ id: 'CaptureMessageResult' });
 export type CaptureMessageResponse = z.infer<typeof CaptureMessageResponse>;

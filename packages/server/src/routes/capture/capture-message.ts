@@ -26,7 +26,15 @@ export function registerCaptureMessage(app: Router, services: ServerServices) {
     const source = c.get('source');
     const body = c.req.valid('json');
     const receivedAt = body.receivedAt ? new Date(body.receivedAt) : services.ctx.clock.now();
-    const result = await captureMessage(services.ctx, source, incomingMessage(source.kind, body, receivedAt));
+    const result = await captureMessage(
+      services.ctx,
+      source,
+      incomingMessage(source.kind, body, receivedAt),
+      {
+        onSkip: (skip) =>
+          services.logger.warn(skip, 'capture: a request could not take the code; trying the next'),
+      },
+    );
     return c.json(result, 200);
   });
 }

@@ -32,6 +32,10 @@ export function registerOwnerCapture(app: Router, services: ServerServices) {
       name: `${owner.email} (manual capture)`,
     };
     const message = incomingMessage(body.source, body, services.ctx.clock.now());
-    return c.json(await captureMessage(services.ctx, source, message), 200);
+    const result = await captureMessage(services.ctx, source, message, {
+      onSkip: (skip) =>
+        services.logger.warn(skip, 'capture: a request could not take the code; trying the next'),
+    });
+    return c.json(result, 200);
   });
 }

@@ -1,0 +1,40 @@
+import { holdMessage } from '@agent-otp/core';
+import { HoldMessageBody, HoldMessageResponse } from '@agent-otp/shared';
+import { createRoute } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
+
+export const holdMessageRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/capture/held',
+  tags: ['Capture'],
+  summary:
+    'Hand over a message that requests of several agents matched equally well, for the owner to assign',
+  description: [
+    'For capture sources that encrypt on their own side. Send one ciphertext per tied request, each sealed to',
+    'that request’s key; the relay checks every request is open, of the same owner, accepts this source’s kind,',
+    'matches the sender in the same specificity tier, and that each JWE header names its request’s key.',
+    'No subject or body is sent or stored.',
+  ].join(' '),
+  security: sourceSecurity,
+  request: { body: { required: true, content: { 'application/json': { schema: HoldMessageBody } } } },
+  responses: {
+    200: {
+      description: 'Held; the owner is notified on every channel.',
+      content: { 'application/json': { schema: HoldMessageResponse } },
+    },
+    ...errorResponses(403, 404, 409, 410),
+  },
+});
+
+export function registerHoldMessage(app: Router, services: ServerServices) {
+  app.openapi(holdMessageRoute, async (c) => {
+    const body = c.req.valid('json');
+    const held = await holdMessage(services.ctx, c.get('source'), {
+      from: body.from,
+      receivedAt: new Date(body.receivedAt),
+      payloads: body.payloads,
+    });
+    return c.json(held, 200);
+  });
+}

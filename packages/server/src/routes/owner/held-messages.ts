@@ -1,0 +1,91 @@
+import { assignHeldMessage, discardHeldMessage, listHeldMessages } from '@agent-otp/core';
+import {
+  AssignHeldMessageBody,
+  AssignHeldMessageResponse,
+  DiscardHeldMessageResponse,
+  HeldMessageId,
+  HeldMessageList,
+} from '@agent-otp/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ServerServices } from '../../env.js';
+import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { requestOwnerActor } from './owner-actor.js';
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/held-messages',
+  tags: ['Owner'],
+  summary: 'Messages held for the owner because requests of several agents matched them equally well',
+  security: ownerSecurity,
+  responses: {
+    200: {
+      description: 'Waiting messages, oldest first.',
+      content: { 'application/json': { schema: HeldMessageList } },
+    },
+    ...errorResponses(),
+  },
+});
+
+const assignRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/held-messages/{id}/assign',
+  tags: ['Owner'],
+  summary:
+    'Give a held message to one of its candidate requests; the other candidates’ ciphertexts are erased',
+  security: ownerSecurity,
+  request: {
+    params: z.object({ id: HeldMessageId }),
+    body: { required: true, content: { 'application/json': { schema: AssignHeldMessageBody } } },
+  },
+  responses: {
+    200: {
+      description: 'Delivered to the request (held until approval if it is still pending).',
+      content: { 'application/json': { schema: AssignHeldMessageResponse } },
+    },
+    ...errorResponses(404, 409, 410),
+  },
+});
+
+const discardRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/held-messages/{id}/discard',
+  tags: ['Owner'],
+  summary: 'Throw a held message away; every candidate’s ciphertext is erased',
+  security: ownerSecurity,
+  request: { params: z.object({ id: HeldMessageId }) },
+  responses: {
+    200: {
+      description: 'Discarded.',
+      content: { 'application/json': { schema: DiscardHeldMessageResponse } },
+    },
+    ...errorResponses(404, 409, 410),
+  },
+});
+
+export function registerOwnerHeldMessages(app: Router, services: ServerServices) {
+  app.openapi(listRoute, async (c) =>
+    c.json({ heldMessages: await listHeldMessages(services.ctx, c.get('owner').id) }, 200),
+  );
+
+  app.openapi(assignRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { requestId } = c.req.valid('json');
+    const result = await assignHeldMessage(services.ctx, {
+      ownerId: c.get('owner').id,
+      id,
+      requestId,
+      actor: requestOwnerActor(c),
+    });
+    return c.json(result, 200);
+  });
+
+  app.openapi(discardRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const result = await discardHeldMessage(services.ctx, {
+      ownerId: c.get('owner').id,
+      id,
+      actor: requestOwnerActor(c),
+    });
+    return c.json(result, 200);
+  });
+}
