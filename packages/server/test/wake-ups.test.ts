@@ -108,11 +108,27 @@ describeEachDialect('waiting agents and sources wake on change', (dialect) => {
       json: { encryptedPayload: jwe },
     });
     expect(delivered.body).toEqual({ id: open.id, status: 'pending_approval' });
+    // The same ciphertext again (a retry whose answer was lost) is the same success
+    // (issue 9 item 12); another code for a request that holds one is a conflict.
     const twice = await call(relay.url, `/api/v1/capture/requests/${open.id}/deliver`, {
       token,
       json: { encryptedPayload: jwe },
     });
-    expect(twice.status).toBe(409);
+    expect(twice.status).toBe(200);
+    expect(twice.body).toEqual(delivered.body);
+    const another = await call(relay.url, `/api/v1/capture/requests/${open.id}/deliver`, {
+      token,
+      json: {
+        encryptedPayload: await encryptOtpPayload(key.key, key.fingerprint, {
+          code: '515151',
+          source: 'sms',
+          sender: 'Acme',
+          receivedAt: new Date().toISOString(),
+          requestId: open.id,
+        }),
+      },
+    });
+    expect(another.status).toBe(409);
     const after = await call(relay.url, '/api/v1/capture/requests', { token });
     expect(after.body.requests.map((r: { id: string }) => r.id)).not.toContain(open.id);
   });
