@@ -9,6 +9,7 @@ export interface UnstorableText {
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /**
  * Why one string cannot be stored: PostgreSQL refuses NUL (U+0000) in `text` and `jsonb`,
@@ -19,6 +20,18 @@ export function describeUnstorableString(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain NUL (U+0000) characters';
   if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (it holds a lone UTF-16 surrogate)';
   return undefined;
+}
+
+/**
+ * The same text without what no database can store: NUL removed, lone surrogates replaced by
+ * U+FFFD. For display text that arrives from a third party (a Telegram name, an email
+ * subject), where refusing would lose a message over a character nobody reads.
+ *
+ * @example
+ * toStorableText('Ann\u0000ie'); // → 'Annie'
+ */
+export function toStorableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\uFFFD');
 }
 
 /**

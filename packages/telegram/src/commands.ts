@@ -7,7 +7,7 @@ import {
   type Owner,
   redeemTelegramLinkToken,
 } from '@agent-otp/core';
-import { AppError } from '@agent-otp/shared';
+import { AppError, toStorableText } from '@agent-otp/shared';
 import type { Bot, CommandContext, Context } from 'grammy';
 import { escapeHtml, formatTime, truncate, userText } from './html.js';
 import type { BotLogger } from './logger.js';
@@ -51,7 +51,8 @@ interface CommandDeps {
 function label(tg: Context): string {
   const from = tg.from;
   if (!from) return 'Telegram user';
-  return from.username ? `Telegram @${from.username}` : `Telegram id ${from.id}`;
+  // Stored as the link's audit label: nothing PostgreSQL would refuse.
+  return from.username ? `Telegram @${toStorableText(from.username)}` : `Telegram id ${from.id}`;
 }
 
 async function linkedOwners(deps: CommandDeps, tg: Context, reply: Reply): Promise<Owner[] | undefined> {

@@ -1,4 +1,4 @@
-import { AppError, httpStatusForError } from '@agent-otp/shared';
+import { AppError, httpStatusForError, toStorableText } from '@agent-otp/shared';
 import { type DecisionSubject, decideRequest, getDecisionSubject } from '../approvals/decisions.js';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
@@ -26,7 +26,8 @@ export type TelegramDecisionResult =
  * pressed the button (an owner may link several).
  */
 export function telegramActor(owner: Owner, user: TelegramIdentity): Actor {
-  const account = user.username ? `@${user.username}` : `id ${user.id}`;
+  // The username is third-party text headed for a text column: nothing PostgreSQL would refuse.
+  const account = user.username ? `@${toStorableText(user.username)}` : `id ${user.id}`;
   return { type: 'owner', id: owner.id, label: `${owner.email} (Telegram ${account})`, channel: 'telegram' };
 }
 

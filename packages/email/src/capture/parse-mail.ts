@@ -1,3 +1,4 @@
+import { toStorableText } from '@agent-otp/shared';
 import { simpleParser } from 'mailparser';
 
 /** The readable parts of one message, as the extractor and content patterns need them. */
@@ -16,9 +17,8 @@ export interface ParsedMail {
  */
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
-  return {
-    subject: parsed.subject || undefined,
-    text: parsed.text || undefined,
-    html: typeof parsed.html === 'string' && parsed.html.length > 0 ? parsed.html : undefined,
-  };
+  // A NUL (=00 in quoted-printable, an encoded word) is never part of a code; clean it here so
+  // nothing downstream has to think about text the database could not store.
+  const clean = (text: string | false | undefined) => (text ? toStorableText(text) : undefined);
+  return { subject: clean(parsed.subject), text: clean(parsed.text), html: clean(parsed.html) };
 }

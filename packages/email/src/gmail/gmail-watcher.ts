@@ -1,6 +1,7 @@
 import { Backoff, sleep } from '../backoff.js';
 import { type CaptureOutcome, MailCapture } from '../capture/mail-capture.js';
 import type { MailLogger, MailRef } from '../capture/mail-types.js';
+import { storableMail } from '../capture/storable-mail.js';
 import { watchNewRequests } from '../capture/watch-new-requests.js';
 import type { RelayPort } from '../relay/relay-port.js';
 import type { CursorStore } from '../state/cursor-store.js';
@@ -49,7 +50,7 @@ export class GmailWatcher {
     this.#options = options;
     this.#capture = new MailCapture({
       relay: options.relay,
-      reader: gmailReader(options.api),
+      reader: storableMail(gmailReader(options.api), options.logger),
       lookbackSeconds: options.lookbackSeconds,
       logger: options.logger,
       ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),

@@ -2,6 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { Backoff, sleep } from '../backoff.js';
 import { type CaptureOutcome, MailCapture } from '../capture/mail-capture.js';
 import type { MailLogger, MailRef } from '../capture/mail-types.js';
+import { storableMail } from '../capture/storable-mail.js';
 import { watchNewRequests } from '../capture/watch-new-requests.js';
 import type { RelayPort } from '../relay/relay-port.js';
 import type { CursorStore } from '../state/cursor-store.js';
@@ -63,7 +64,10 @@ export class ImapWatcher {
     this.#account = imapAccount(options.settings);
     this.#capture = new MailCapture({
       relay: options.relay,
-      reader: imapReader(() => this.#client, options.settings.mailbox),
+      reader: storableMail(
+        imapReader(() => this.#client, options.settings.mailbox),
+        options.logger,
+      ),
       lookbackSeconds: options.lookbackSeconds,
       logger: options.logger,
       ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
