@@ -13,5 +13,6 @@ export * from './schemas/permissions.js';
 export * from './schemas/policies.js';
 export * from './schemas/session.js';
 export * from './schemas/telegram-settings.js';
+export * from './sender-glob.js';
 export * from './status.js';
 export * from './unstorable-text.js';

@@ -1,10 +1,10 @@
-import type { ConditionOperator, PolicyAction, PolicyTarget } from '@agent-otp/shared';
+import type { ConditionOperator, PolicyAction, PolicyTarget, SafePattern } from '@agent-otp/shared';
 
 /** One condition, ready to evaluate: a dotted path and its operators (patterns compiled once). */
 export interface CompiledCondition {
   path: string;
   operators: Partial<Record<ConditionOperator, unknown>>;
-  pattern: RegExp | null;
+  pattern: SafePattern | null;
 }
 
 /** A policy ready for the engine, from POLICY_FILE or from the database. */

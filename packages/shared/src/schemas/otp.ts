@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SENDER_GLOB_LIMITS, senderGlobProblem } from '../sender-glob.js';
 import { CAPTURE_SOURCES, DECISION_CHANNELS, OTP_STATUSES, OTP_TTL } from '../status.js';
 import { Timestamp } from './common.js';
 
@@ -14,11 +15,20 @@ export const OtpFilter = z
       .max(2)
       .optional()
       .meta({ description: 'Where the code may come from. Default: both.' }),
-    senderPattern: z.string().trim().min(1).max(200).optional().meta({
-      description:
-        'Case-insensitive glob matched against the parsed sender address (email) or sender id (SMS), e.g. `*@acme.com` or `Acme`.',
-      example: '*@acme.com',
-    }),
+    senderPattern: z
+      .string()
+      .trim()
+      .min(1)
+      .max(SENDER_GLOB_LIMITS.maxLength)
+      .superRefine((pattern, ctx) => {
+        const problem = senderGlobProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: `senderPattern: ${problem}` });
+      })
+      .optional()
+      .meta({
+        description: `Case-insensitive glob matched against the whole parsed sender address (email) or sender id (SMS), e.g. \`*@acme.com\` or \`Acme\`: \`*\` matches any run of characters, \`?\` one character, everything else itself. At most ${SENDER_GLOB_LIMITS.maxStars} \`*\`.`,
+        example: '*@acme.com',
+      }),
     contentPattern: z.string().min(1).max(200).optional().meta({
       description:
         'Case-insensitive text that must appear in the subject or body; `*` matches any run of characters. Not a regular expression.',
