@@ -1,4 +1,4 @@
-import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
+import type { DecisionSubjectResponse as DecisionSubject, HeldMessage } from '@agent-otp/shared';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api, SIGNED_OUT_EVENT } from './api.js';
 
@@ -9,6 +9,8 @@ export interface LiveApprovals {
   pending: DecisionSubject[] | undefined;
   /** Requests that changed while the page was open and no longer wait (newest first). */
   settled: DecisionSubject[];
+  /** Messages held for the owner to assign (requests of several agents tied); undefined until the first event. */
+  held: HeldMessage[] | undefined;
   connection: Connection;
 }
 
@@ -26,6 +28,7 @@ const KEEP_SETTLED = 20;
 export function useLiveApprovals(onRequest?: (subject: DecisionSubject) => void): LiveApprovals {
   const [pending, setPending] = useState<DecisionSubject[] | undefined>();
   const [settled, setSettled] = useState<DecisionSubject[]>([]);
+  const [held, setHeld] = useState<HeldMessage[] | undefined>();
   const [connection, setConnection] = useState<Connection>('connecting');
   const listener = useRef(onRequest);
   listener.current = onRequest;
@@ -42,6 +45,11 @@ export function useLiveApprovals(onRequest?: (subject: DecisionSubject) => void)
           (JSON.parse((event as MessageEvent<string>).data) as { approvals: DecisionSubject[] }).approvals,
         );
         setConnection('live');
+      });
+      source.addEventListener('held', (event) => {
+        setHeld(
+          (JSON.parse((event as MessageEvent<string>).data) as { heldMessages: HeldMessage[] }).heldMessages,
+        );
       });
       source.addEventListener('request', (event) => {
         const subject = JSON.parse((event as MessageEvent<string>).data) as DecisionSubject;
@@ -73,5 +81,5 @@ export function useLiveApprovals(onRequest?: (subject: DecisionSubject) => void)
     };
   }, []);
 
-  return { pending, settled, connection };
+  return { pending, settled, held, connection };
 }

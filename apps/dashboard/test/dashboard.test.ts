@@ -157,6 +157,50 @@ describeWithService('chromium', chromiumInstalled(), 'dashboard in a real browse
     expect(payload.code).toBe('482913');
   });
 
+  it('a message two agents tie for is held: the owner gives it to one (issue 9 item 7)', async () => {
+    await nav(page, 'Approvals').click();
+    await page.getByText('Live', { exact: true }).waitFor();
+    const other = await relay.createAgent({ name: 'travel-assistant' });
+    const keys = await agentKeyPair();
+    const ask = async (token: string) => {
+      const res = await call(relay.url, '/api/v1/otp', {
+        token,
+        json: {
+          reason: 'Tie at Acme',
+          filter: { sources: ['email'], senderPattern: '*@tie.example' },
+          publicKey: keys.publicKey,
+        },
+      });
+      await relay.ownerFetch(`/api/v1/requests/${res.body.id}/approve`, { method: 'POST' });
+      return res.body.id as string;
+    };
+    const mine = await ask(apiKey);
+    const theirs = await ask(other.apiKey);
+    const captured = await relay.ownerFetch('/api/v1/owner/capture', {
+      method: 'POST',
+      body: JSON.stringify({ source: 'email', from: 'codes@tie.example', text: 'Your code is 604211.' }),
+    });
+    const { heldMessageId } = await captured.json();
+    const heldCard = page.locator(`article[data-held-id="${heldMessageId}"]`);
+    await heldCard.waitFor();
+    const text = (await heldCard.textContent()) ?? '';
+    for (const shown of ['codes@tie.example', 'shopping-assistant', 'travel-assistant', '*@tie.example'])
+      expect(text).toContain(shown);
+    expect(text).not.toContain('604211');
+    await screenshotBothWidths(page, 'held-message');
+    await heldCard.getByRole('button', { name: 'Give to travel-assistant' }).click();
+    await eventually(async () => (await heldCard.count()) === 0);
+    const consumed = await call(relay.url, `/api/v1/otp/${theirs}/consume`, {
+      method: 'POST',
+      token: other.apiKey,
+    });
+    expect((await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, theirs)).code).toBe(
+      '604211',
+    );
+    expect((await call(relay.url, `/api/v1/otp/${mine}`, { token: apiKey })).body.status).toBe('approved');
+    await call(relay.url, `/api/v1/otp/${mine}`, { method: 'DELETE', token: apiKey });
+  });
+
   it('Deny: the agent learns it was denied', async () => {
     const request = await agentAsks('Reset the admin password');
     await card(request.id).waitFor();

@@ -122,6 +122,8 @@ export function registerRequestCommands(program: Command): void {
               return `Delivered an encrypted code to ${result.requestId} (${
                 result.status === 'pending_approval' ? 'held until you approve' : 'ready for the agent'
               }).`;
+            if (result.reason === 'held_for_owner')
+              return `Requests of several agents match this message equally well: held as ${result.heldMessageId}; see \`agent-otp held\`.`;
             if (result.reason === 'no_code_found')
               return `Matched ${result.requestId}, but found no code in the message.`;
             return 'No open request matches this message.';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { DecisionCard, decisionLine } from '../components/decision-card.js';
+import { HeldMessageCard } from '../components/held-message-card.js';
 import { Empty, Loading } from '../components/states.js';
 import { type Connection, useLiveApprovals } from '../live-approvals.js';
 import { Link, useTitle } from '../router.js';
@@ -13,7 +14,7 @@ const CONNECTION_TEXT: Record<Connection, string> = {
 /** Home: the pending queue, live; decisions made here or elsewhere move items to "Just decided". */
 export function ApprovalsPage() {
   useTitle('Approvals');
-  const { pending, settled, connection } = useLiveApprovals();
+  const { pending, settled, held, connection } = useLiveApprovals();
   const [announcement, setAnnouncement] = useState('');
 
   return (
@@ -27,6 +28,18 @@ export function ApprovalsPage() {
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
+      {held && held.length > 0 && (
+        <section aria-labelledby="held-title">
+          <h2 id="held-title" className="section-title">
+            Held messages ({held.length})
+          </h2>
+          <div className="card-list">
+            {held.map((message) => (
+              <HeldMessageCard key={message.id} held={message} onDone={setAnnouncement} />
+            ))}
+          </div>
+        </section>
+      )}
       <section aria-labelledby="pending-title">
         <h2 id="pending-title" className="section-title">
           Waiting for you{pending && pending.length > 0 ? ` (${pending.length})` : ''}

@@ -145,7 +145,9 @@ export function RequestsPage() {
                   <td data-label="Decision">
                     {r.decision ? `${r.decision.outcome} by ${r.decision.by} (${r.decision.channel})` : '—'}
                   </td>
-                  <td data-label="Expected sender">{r.expectedSender ?? r.filter.senderPattern ?? 'any'}</td>
+                  <td data-label="Expected sender">
+                    {r.expectedSender ?? r.filter.senderPattern ?? 'any sender'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -3,6 +3,7 @@ import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import type { RequestKind } from '../events/event-bus.js';
+import { describeSenderPattern } from '../matching/sender-specificity.js';
 import { decideOtpRequest } from '../otp/decide-otp-request.js';
 import { getOwnerRequest, listOwnerRequests } from '../otp/list-owner-requests.js';
 import { decidePermissionRequest } from '../permissions/decide-permission-request.js';
@@ -50,7 +51,7 @@ function fromOtpRequest(ownerId: string, r: OwnerOtpRequest): DecisionSubject {
     fields: [
       { label: 'Expected sender', value: r.expectedSender ?? '(any)' },
       { label: 'Sources', value: r.filter.sources.join(', ') },
-      { label: 'Sender pattern', value: r.filter.senderPattern ?? '(any)' },
+      { label: 'Sender pattern', value: describeSenderPattern(r.filter.senderPattern) },
       ...(r.filter.contentPattern ? [{ label: 'Content pattern', value: r.filter.contentPattern }] : []),
       { label: 'Agent key fingerprint', value: r.keyFingerprint },
     ],
