@@ -11,6 +11,14 @@ export function registerServeCommand(program: Command): void {
     .action(async () => {
       const config = cliConfig();
       const server = await startServer(config);
+      // A background promise nobody awaited that fails is logged, not fatal: exiting would
+      // cut off every waiting agent. (An uncaught exception still ends the process: after
+      // one, its state is unknown; a supervisor restarts it.)
+      process.on('unhandledRejection', (reason) => {
+        const err =
+          reason instanceof Error ? { name: reason.name, stack: reason.stack } : { value: String(reason) };
+        server.services.logger.error({ err }, 'unhandled promise rejection');
+      });
       await ensureDefaultOwner(server.services.ctx).catch(() => undefined);
       // Until some owner has a password, the dashboard can only be set up through this link.
       const setup = await issueSetupToken(server.services.ctx);
