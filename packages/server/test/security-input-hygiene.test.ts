@@ -105,6 +105,19 @@ describeEachDialect('input hygiene (issue 9 item 15)', (dialect) => {
     }
   });
 
+  it('answers timestamps PostgreSQL cannot hold (year 0, beyond 9999) with a 4xx or an empty result', async () => {
+    const { token } = await relay.createSource('sms');
+    for (const at of ['0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '0001-01-01T00:00:00.000Z']) {
+      const list = await call(relay.url, `/api/v1/requests?since=${at}`, { token: relay.ownerToken });
+      expect(list.status, `since=${at}: ${JSON.stringify(list.body)}`).toBeLessThan(500);
+      const capture = await call(relay.url, '/api/v1/capture/messages', {
+        token,
+        json: { from: 'Acme', text: 'Your code is 123456', receivedAt: at },
+      });
+      expect(capture.status, `receivedAt=${at}: ${JSON.stringify(capture.body)}`).toBeLessThan(500);
+    }
+  });
+
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
     'answers /docs/assets/%s with a 404, not a 500',
     async (name) => {

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 
 /** A timestamp as the API returns it: ISO 8601 UTC with milliseconds. */
-export const Timestamp = z.iso.datetime({ offset: false }).meta({ example: '2026-11-22T13:05:00.000Z' });
+export const Timestamp = z.iso
+  .datetime({ offset: false })
+  // ISO 8601 has a year 0000; PostgreSQL's timestamptz does not (it answers with an error).
+  .refine((value) => !value.startsWith('0000'), 'year 0000 is out of range: the earliest is 0001')
+  .meta({ example: '2026-11-22T13:05:00.000Z' });
 
 /** The one error shape every endpoint returns. */
 export const ErrorResponse = z
