@@ -1,18 +1,30 @@
 import { findCandidates } from './find-candidates.js';
 import { CONTEXT_MATCHER, KEYWORD_MATCHER } from './lexicon/keyword-index.js';
 import { foldForMatching } from './normalize-text.js';
+import { firstIndexWhereNot } from './positions/sorted-search.js';
 import type { ContextMatch, KeywordMatch, MessageAnalysis } from './score-candidates.js';
 
 // Links and addresses are never typed by hand: a number inside one is not a code.
+// Every alternative scans a run of word characters, dots, pluses and hyphens from each place it
+// may start, so a run is quadratic in its length; runs longer than this are blanked first (no
+// one reads a code out of 257 characters without a space), which bounds the scan per position.
+const MAX_WORD_RUN = 256;
+const LONG_WORD_RUN = new RegExp(`(?<![\\w.+-])[\\w.+-]{${MAX_WORD_RUN + 1},}`, 'g');
 const LINK_OR_ADDRESS =
   /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+\/[^\s<>"')\]]*/gi;
 // Contexts that turn the keyword right next to them into something else ("promo code", "código postal").
 const QUALIFYING: ReadonlySet<string> = new Set(['promo', 'reference', 'postal']);
 const JOIN_BEFORE = /^[\s\-:]{0,2}$/;
 const JOIN_AFTER = /^\s{0,2}(?:(?:de|di|du|des|da|do|of|для|для)\s{1,2})?$/;
+// Longest join either pattern accepts ("  des  " is 7), so farther contexts cannot qualify.
+const MAX_JOIN = 7;
 
 function isQualifiedAway(keyword: KeywordMatch, contexts: ContextMatch[], folded: string): boolean {
-  for (const context of contexts) {
+  // Contexts never overlap each other, so only those between these bounds can touch the keyword.
+  const first = firstIndexWhereNot(contexts, (context) => context.end < keyword.start - MAX_JOIN);
+  for (let index = first; index < contexts.length; index++) {
+    const context = contexts[index] as ContextMatch;
+    if (context.start > keyword.end + MAX_JOIN) break;
     const overlaps = context.start < keyword.end && keyword.start < context.end;
     if (overlaps) {
       const covers = context.start <= keyword.start && context.end >= keyword.end;
@@ -41,7 +53,9 @@ function shouts(text: string): boolean {
  * analyzeMessage('Your promo code: SAVE20').keywords; // [] ("code" here means a promo code)
  */
 export function analyzeMessage(normalized: string): MessageAnalysis {
-  const text = normalized.replace(LINK_OR_ADDRESS, (link) => ' '.repeat(link.length));
+  const text = normalized
+    .replace(LONG_WORD_RUN, (run) => ' '.repeat(run.length))
+    .replace(LINK_OR_ADDRESS, (link) => ' '.repeat(link.length));
   const folded = foldForMatching(text);
   const contexts = CONTEXT_MATCHER.find(folded);
   const keywords = KEYWORD_MATCHER.find(folded).filter(

@@ -1,4 +1,5 @@
 import type { Candidate } from './find-candidates.js';
+import { phoneNumberTest } from './positions/phone-runs.js';
 import type { CodeKind } from './types.js';
 
 /**
@@ -25,7 +26,6 @@ const UNIT_AFTER =
   /^\s?(?:minutes?|mins?\b|hours?\b|hrs?\b|seconds?\b|secs?\b|days?\b|points?\b|pts\b|miles\b|km\b|kg\b|gb\b|mb\b|minutos|minutes|minuten|minuti|minuty|minut\b|минут|хвилин|dakika|دقيقة|دقائق|דקות|دقیقه|मिनट|นาที|phút|menit|minuter|分钟|分鐘|分間|분)/;
 const UNIT_SUFFIX =
   /^\d+(?:[a-z]{1,4}|GB|MB|KB|TB|AM|PM|ST|ND|RD|TH|HZ|KM|KG|MG|ML|MM|CM|PX|FPS|MIN|MINS|HRS|SEC|USD|EUR|GBP|INR|TL|KR)$/;
-const PHONE_RUN_CHARS = /[\d +().-]/;
 // Upper-case words that are labels, not codes.
 const LABEL_WORDS = new Set([
   'CODE',
@@ -106,12 +106,19 @@ function isCompactDate(code: string): boolean {
 
 /**
  * Multiplier from the characters right around the candidate (0 means "cannot be a code").
+ * Pass `isPhoneNumber` (from `phoneNumberTest(text)`) when scoring many candidates of one text:
+ * it is indexed once instead of once per call.
  *
  * @example
  * const text = 'Total: $1234 today';
  * surroundingsScore(text, text.toLowerCase(), { start: 8, end: 12, code: '1234', grouped: false }); // 0.05
  */
-export function surroundingsScore(text: string, lower: string, candidate: Candidate): number {
+export function surroundingsScore(
+  text: string,
+  lower: string,
+  candidate: Candidate,
+  isPhoneNumber: (candidate: Candidate) => boolean = phoneNumberTest(text),
+): number {
   const { start, end } = candidate;
   const before = text[start - 1] ?? '';
   const beforeThat = text[start - 2] ?? '';
@@ -131,17 +138,7 @@ export function surroundingsScore(text: string, lower: string, candidate: Candid
   let score = 1;
   if (UNIT_AFTER.test(lowerAfter)) score *= 0.15;
   if (/#\s?$/.test(text.slice(Math.max(0, start - 2), start))) score *= 0.5;
-  if (looksLikePhoneNumber(text, candidate)) score *= 0.1;
+  // `+1 (555) 123-4567`, `0912 345 678`: the digits around the candidate make a phone number.
+  if (isPhoneNumber(candidate)) score *= 0.1;
   return score;
-}
-
-/** `+1 (555) 123-4567`, `0912 345 678`: the digits around the candidate make a phone number. */
-function looksLikePhoneNumber(text: string, candidate: Candidate): boolean {
-  let from = candidate.start;
-  while (from > 0 && PHONE_RUN_CHARS.test(text[from - 1] ?? '')) from--;
-  let to = candidate.end;
-  while (to < text.length && PHONE_RUN_CHARS.test(text[to] ?? '')) to++;
-  const run = text.slice(from, to).trim();
-  const digits = run.replace(/\D/g, '').length;
-  return digits >= 9 || (run.startsWith('+') && digits >= 7) || /\(\d{1,4}\)\s?\d/.test(run);
 }

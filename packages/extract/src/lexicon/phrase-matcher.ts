@@ -90,12 +90,14 @@ export class PhraseMatcher<Meta> {
     const fits: Array<{ meta: Meta; end: number }> = [];
     if (WORD_CHARACTER.test(folded[start - 1] ?? '') && !this.#hasUnboundedAt(folded, start)) return fits;
     for (const phrase of this.#byFirstCharacter.get(folded[start] ?? '') ?? []) {
+      // Checked first: skipping the letters after a phrase costs as long as the word, and at
+      // every start inside a long word that would add up to quadratic time.
+      if (phrase.boundedStart && WORD_CHARACTER.test(folded[start - 1] ?? '')) continue;
       phrase.pattern.lastIndex = start;
       const match = phrase.pattern.exec(folded);
       if (!match) continue;
       let end = start + match[0].length;
       if (phrase.lettersAfter) while (end < folded.length && LETTER.test(folded[end] ?? '')) end++;
-      if (phrase.boundedStart && WORD_CHARACTER.test(folded[start - 1] ?? '')) continue;
       if (phrase.boundedEnd && WORD_CHARACTER.test(folded[end] ?? '')) continue;
       fits.push({ meta: phrase.meta, end });
     }

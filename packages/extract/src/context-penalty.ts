@@ -1,0 +1,114 @@
+import { CONTEXT_PENALTY, type ContextCategory } from './lexicon/context-phrases.js';
+import type { KeywordMeta } from './lexicon/keyword-index.js';
+import type { PhraseMatch } from './lexicon/phrase-matcher.js';
+import { firstIndexWhereNot } from './positions/sorted-search.js';
+import { isSentenceEnd, type Span, type TextLayout } from './positions/text-layout.js';
+
+type ContextMatch = PhraseMatch<ContextCategory>;
+
+/** What {@link contextPenalty} needs of a message; every list is in text order. */
+export interface PenaltyInputs {
+  text: string;
+  folded: string;
+  keywords: ReadonlyArray<PhraseMatch<KeywordMeta>>;
+  contexts: readonly ContextMatch[];
+  /** The `expired` contexts alone. */
+  expired: readonly ContextMatch[];
+  hasPromo: boolean;
+  layout: TextLayout;
+}
+
+const WINDOW_BEFORE = 40;
+const WINDOW_AFTER = 30;
+// Discount codes are a word and a percentage or amount: SAVE20, WELCOME10, FLASH40.
+const PROMO_SHAPE = /^[A-Z]{3,}\d{1,3}$/;
+const DIGIT = /\d/;
+const LABELS_NEXT_TOKEN = /^\s*(?:[:#]\s*[\p{L}\p{N}]|\d)/u;
+
+/** Where the phrase describing a candidate can start: same sentence, after the nearest keyword. */
+function windowStart(inputs: PenaltyInputs, candidate: Span): number {
+  const { text, keywords } = inputs;
+  let from = Math.max(0, candidate.start - WINDOW_BEFORE);
+  for (let index = candidate.start - 1; index >= from; index--) {
+    // A line ending in ':' labels the next line ("Order number:\n12345").
+    const lineEnd = text[index] === '\n' && !/:\s*$/.test(text.slice(Math.max(0, index - 3), index));
+    if (lineEnd || isSentenceEnd(text, index)) {
+      from = index + 1;
+      break;
+    }
+  }
+  const nearestBefore =
+    keywords[firstIndexWhereNot(keywords, (keyword) => keyword.end <= candidate.start) - 1];
+  return nearestBefore && nearestBefore.end > from ? nearestBefore.end : from;
+}
+
+function windowEnd(inputs: PenaltyInputs, candidate: Span): number {
+  const { text, keywords } = inputs;
+  let to = Math.min(text.length, candidate.end + WINDOW_AFTER);
+  for (let index = candidate.end; index < to; index++) {
+    // A next line starting in lower case continues the sentence ("FLASH40\nat checkout").
+    const lineEnd = text[index] === '\n' && !/^\n?[a-z]/.test(text.slice(index + 1, index + 3));
+    if (lineEnd || isSentenceEnd(text, index)) {
+      to = index;
+      break;
+    }
+  }
+  const nearestAfter = keywords[firstIndexWhereNot(keywords, (keyword) => keyword.start < candidate.end)];
+  return nearestAfter && nearestAfter.start < to ? nearestAfter.start : to;
+}
+
+/** Contexts describing the candidate, in text order: only those inside its bounded window. */
+function describingContexts(inputs: PenaltyInputs, candidate: Span): ContextMatch[] {
+  const { contexts, folded } = inputs;
+  const from = windowStart(inputs, candidate);
+  const to = windowEnd(inputs, candidate);
+  const found: ContextMatch[] = [];
+  // A context describes the nearest number: "card ending 7731 is 903815" is about 7731.
+  for (
+    let index = firstIndexWhereNot(contexts, (context) => context.end <= from);
+    index < contexts.length && (contexts[index]?.end ?? 0) <= candidate.start;
+    index++
+  ) {
+    const context = contexts[index] as ContextMatch;
+    if (context.meta !== 'expired' && !DIGIT.test(folded.slice(context.end, candidate.start)))
+      found.push(context);
+  }
+  // "(Ref: KXBD)" after a code labels the token that follows it, not the code.
+  for (
+    let index = firstIndexWhereNot(contexts, (context) => context.start < candidate.end);
+    index < contexts.length && (contexts[index]?.start ?? to) < to;
+    index++
+  ) {
+    const context = contexts[index] as ContextMatch;
+    if (
+      context.meta !== 'expired' &&
+      !DIGIT.test(folded.slice(candidate.end, context.start)) &&
+      !LABELS_NEXT_TOKEN.test(folded.slice(context.end, context.end + 4))
+    ) {
+      found.push(context);
+    }
+  }
+  // "expired" anywhere in the candidate's sentence voids the code.
+  const sentence = inputs.layout.sentenceAround(candidate);
+  const expired =
+    inputs.expired[firstIndexWhereNot(inputs.expired, (context) => context.start < sentence.from)];
+  if (expired && expired.end <= sentence.to) found.push(expired);
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Multiplier (1 = no penalty) from the contexts describing a candidate: an order number, a
+ * price, a promo code, an expired code. Looks only at the contexts within a bounded window
+ * around the candidate and at the first `expired` of its sentence.
+ *
+ * @example
+ * contextPenalty(inputs, { start: 14, end: 20, code: '123456', grouped: false }); // 1 for "Your code is 123456"
+ */
+export function contextPenalty(inputs: PenaltyInputs, candidate: Span & { code: string }): number {
+  const seen = new Set<ContextCategory>();
+  for (const context of describingContexts(inputs, candidate)) seen.add(context.meta);
+  let penalty = 1;
+  for (const category of seen) penalty *= CONTEXT_PENALTY[category];
+  if (PROMO_SHAPE.test(candidate.code) && inputs.hasPromo) penalty *= 0.3;
+  return penalty;
+}

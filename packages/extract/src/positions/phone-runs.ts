@@ -1,0 +1,52 @@
+import { firstIndexWhereNot } from './sorted-search.js';
+import type { Span } from './text-layout.js';
+
+const PHONE_RUN_CHARACTER = /[\d +().-]/;
+const ASCII_DIGIT = /\d/;
+const WHITESPACE = /\s/;
+const AREA_CODE = /\(\d{1,4}\)\s?\d/g;
+
+/**
+ * Builds the test "do the digits around this span make a phone number?" (`+1 (555) 123-4567`,
+ * `0912 345 678`): nine digits or more in the run of phone characters around it, seven after a
+ * leading `+`, or an area code in brackets. The runs, digit counts and bracketed area codes are
+ * indexed once per text; walking the run again for every candidate was quadratic on a message
+ * that is one long run of digits and spaces.
+ *
+ * @example
+ * const isPhone = phoneNumberTest('Call +1 (555) 123-4567 or use 123456');
+ * isPhone({ start: 18, end: 22 }); // true
+ * isPhone({ start: 30, end: 36 }); // false
+ */
+export function phoneNumberTest(text: string): (span: Span) => boolean {
+  const length = text.length;
+  const runStart = new Int32Array(length + 1);
+  const digits = new Int32Array(length + 1);
+  for (let index = 0; index < length; index++) {
+    const character = text[index] ?? '';
+    runStart[index + 1] = PHONE_RUN_CHARACTER.test(character) ? (runStart[index] ?? 0) : index + 1;
+    digits[index + 1] = (digits[index] ?? 0) + (ASCII_DIGIT.test(character) ? 1 : 0);
+  }
+  const runEnd = new Int32Array(length + 1);
+  const firstVisible = new Int32Array(length + 1);
+  runEnd[length] = length;
+  firstVisible[length] = length;
+  for (let index = length - 1; index >= 0; index--) {
+    const character = text[index] ?? '';
+    runEnd[index] = PHONE_RUN_CHARACTER.test(character) ? (runEnd[index + 1] ?? length) : index;
+    firstVisible[index] = WHITESPACE.test(character) ? (firstVisible[index + 1] ?? length) : index;
+  }
+  const areaCodes = [...text.matchAll(AREA_CODE)].map((match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
+  return (span) => {
+    const from = runStart[span.start] ?? span.start;
+    const to = runEnd[span.end] ?? span.end;
+    const digitCount = (digits[to] ?? 0) - (digits[from] ?? 0);
+    if (digitCount >= 9) return true;
+    if (text[firstVisible[from] ?? from] === '+' && digitCount >= 7) return true;
+    const areaCode = areaCodes[firstIndexWhereNot(areaCodes, (match) => match.start < from)];
+    return areaCode !== undefined && areaCode.end <= to;
+  };
+}
