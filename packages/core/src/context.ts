@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from '@agent-otp/db';
 import type { EventBus } from './events/event-bus.js';
+import type { PasswordHashGate } from './owners/password-hash-gate.js';
 import type { PolicySet } from './policies/policy-types.js';
 
 /** What time it is; tests and the sweeper share one source. */
@@ -29,6 +30,8 @@ export interface CoreContext {
   openRequestsPerAgent?: number;
   /** POLICY_FILE, loaded once at start; database policies are read per request. */
   policies?: PolicySet;
+  /** Bounds concurrent password hashes (sign-in); a process-wide default when absent. */
+  passwordHashGate?: PasswordHashGate;
 }
 
 export function nowIso(ctx: Pick<CoreContext, 'clock'>): string {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { checkEmailEnvironment, emailConfig, emailEnvironment } from './email-config.js';
+import { checkLimitsEnvironment, limitsConfig, limitsEnvironment } from './limits-config.js';
 import { checkTelegramEnvironment, telegramEnvironment } from './telegram-config.js';
 
 const booleanFromEnv = z
@@ -44,8 +45,10 @@ export const ConfigSchema = z
     DASHBOARD_DIR: z.string().min(1).optional(),
     ...emailEnvironment,
     ...telegramEnvironment,
+    ...limitsEnvironment,
   })
   .superRefine(checkEmailEnvironment)
+  .superRefine(checkLimitsEnvironment)
   .superRefine((env, issue) => {
     if (env.AUDIT_KEY && env.AUDIT_KEY_FILE)
       issue.addIssue({
@@ -78,6 +81,7 @@ export const ConfigSchema = z
     audit: { key: env.AUDIT_KEY, keyFile: env.AUDIT_KEY_FILE ? resolve(env.AUDIT_KEY_FILE) : undefined },
     dashboardDir: env.DASHBOARD_DIR ? resolve(env.DASHBOARD_DIR) : undefined,
     email: emailConfig(env),
+    ...limitsConfig(env),
   }));
 
 export type Config = z.infer<typeof ConfigSchema>;

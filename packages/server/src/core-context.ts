@@ -2,6 +2,7 @@ import {
   type CoreContext,
   type EventBus,
   InProcessEventBus,
+  PasswordHashGate,
   type PolicySet,
   systemClock,
 } from '@agent-otp/core';
@@ -56,6 +57,7 @@ export async function openCoreContext(
     clock: systemClock,
     publicUrl: config.publicUrl,
     lookbackSeconds: config.lookbackSeconds,
+    passwordHashGate: new PasswordHashGate(config.passwordHashing),
     openRequestsPerAgent: config.openRequestsPerAgent,
     ...(options.policies ? { policies: options.policies } : {}),
   };

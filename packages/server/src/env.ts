@@ -9,6 +9,7 @@ import type { DecisionChannel } from '@agent-otp/shared';
 import type { TelegramBot } from '@agent-otp/telegram';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Logger } from './logger.js';
+import type { HoldCounter } from './middleware/hold-limits.js';
 import type { RateLimiter } from './middleware/rate-limit.js';
 
 /** Services the HTTP layer needs, built once by the composition root. */
@@ -16,6 +17,8 @@ export interface ServerServices {
   ctx: CoreContext;
   logger: Logger;
   rateLimiter: RateLimiter;
+  /** Long-polls and event streams each credential holds open (MAX_WAITS_PER_CREDENTIAL). */
+  holds: HoldCounter;
   /** Set while shutting down: new requests get 503, long-polls return early. */
   shutdownSignal: AbortSignal;
   /** The dashboard's web side: where its built files are, and whether to trust X-Forwarded-For. */

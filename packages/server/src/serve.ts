@@ -1,7 +1,9 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { limitUnauthenticatedConnections } from './connection-limits.js';
 import { type CreateServicesOptions, createServices, type RunningServices } from './services.js';
 
 export interface RunningServer {
@@ -25,7 +27,22 @@ export async function startServer(
 ): Promise<RunningServer> {
   const services = await createServices(config, options);
   const app = createApp(services);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const limits = config.connections;
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    // Node holds a slow request for 300 s by default. Both timeouts end when the request has
+    // been received, so a long-poll or SSE stream (a GET with no body) is never cut by them.
+    serverOptions: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often Node looks for overdue requests (default 30 s, far coarser than the limits).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+  }) as Server;
+  if (!config.trustProxy) limitUnauthenticatedConnections(server, limits.maxUnauthenticatedPerAddress);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

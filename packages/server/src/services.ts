@@ -7,6 +7,7 @@ import { defaultDashboardDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';
 import { createLogger, type Logger } from './logger.js';
 import { startConfiguredMailConnectors } from './mail-connectors.js';
+import { HoldCounter } from './middleware/hold-limits.js';
 import { RateLimiter } from './middleware/rate-limit.js';
 import { startConfiguredTelegramBot } from './telegram-bot.js';
 
@@ -84,6 +85,7 @@ export async function createServices(
     ctx,
     logger,
     rateLimiter: new RateLimiter(config.rateLimit),
+    holds: new HoldCounter(config.connections.maxWaitsPerCredential),
     shutdownSignal: shutdown.signal,
     web: { dashboardDir: config.dashboardDir ?? defaultDashboardDir(), trustProxy: config.trustProxy },
     telegram,

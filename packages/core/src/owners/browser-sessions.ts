@@ -4,7 +4,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 import { digestsEqual, hashSecret, newSecret } from '../secrets.js';
-import { assertLoginAllowed, recordLoginAttempt } from './login-throttle.js';
+import { releaseLoginAttempt, reserveLoginAttempt, settleLoginAttempt } from './login-throttle.js';
 import type { Owner } from './owners.js';
 import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
 
@@ -59,8 +59,8 @@ export async function createBrowserSession(ctx: CoreContext, owner: Owner): Prom
 }
 
 /**
- * Checks an email and password (rate-limited per email and per IP address) and opens a
- * dashboard session. A wrong email and a wrong password fail alike, in about the same time.
+ * Checks an email and password (rate-limited per (email, address) pair and per address, with
+ * a bounded number of password hashes at once) and opens a dashboard session. A wrong email and a wrong password fail alike, in about the same time.
  *
  * @example
  * const session = await signInWithPassword(ctx, { email, password, ip: '203.0.113.7' });
@@ -70,16 +70,25 @@ export async function signInWithPassword(
   options: { email: string; password: string; ip: string },
 ): Promise<BrowserSession> {
   const email = options.email.trim().toLowerCase();
-  await assertLoginAllowed(ctx, { email, ip: options.ip });
-  const user = await ctx.database.db
-    .selectFrom('users')
-    .select(['id', 'email', 'password_hash'])
-    .where('email', '=', email)
-    .executeTakeFirst();
-  const ok = user?.password_hash
-    ? await verifyPassword(options.password, user.password_hash)
-    : await verifyAgainstDecoy(options.password);
-  await recordLoginAttempt(ctx, { email, ip: options.ip, succeeded: ok });
+  // The slot is taken before scrypt runs, so a burst of guesses cannot all reach it.
+  const attemptId = await reserveLoginAttempt(ctx, { email, ip: options.ip });
+  let ok: boolean;
+  let user: { id: string; email: string; password_hash: string | null } | undefined;
+  try {
+    user = await ctx.database.db
+      .selectFrom('users')
+      .select(['id', 'email', 'password_hash'])
+      .where('email', '=', email)
+      .executeTakeFirst();
+    ok = user?.password_hash
+      ? await verifyPassword(options.password, user.password_hash, ctx.passwordHashGate)
+      : await verifyAgainstDecoy(options.password, ctx.passwordHashGate);
+  } catch (error) {
+    // Never checked (hash budget full, database down): the attempt does not count.
+    await releaseLoginAttempt(ctx, attemptId);
+    throw error;
+  }
+  await settleLoginAttempt(ctx, attemptId, ok);
   if (!ok || !user) throw new AppError('UNAUTHORIZED', 'email or password is wrong');
   return createBrowserSession(ctx, { id: user.id, email: user.email });
 }

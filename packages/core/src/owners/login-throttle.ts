@@ -3,45 +3,73 @@ import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 
 /**
- * Failed sign-ins allowed per window: few per email (guessing one owner's password), more per
- * IP address (several people behind one NAT). Counted in the database, so restarts and
- * extra instances do not reset them.
+ * Failed sign-ins allowed per window: few per (email, address) pair (guessing one owner's
+ * password from one place), more per address (several people behind one NAT). There is
+ * deliberately no limit per email alone: anyone could then lock the owner out by failing
+ * on purpose. Guessing from many addresses at once is bounded instead by the relay-wide
+ * budget of concurrent password hashes (PASSWORD_HASH_CONCURRENCY) and by the password's
+ * strength (12 characters at least). Counted in the database, so restarts and extra
+ * instances do not reset them.
  */
-export const LOGIN_LIMITS = { windowSeconds: 15 * 60, failuresPerEmail: 10, failuresPerIp: 30 } as const;
+export const LOGIN_LIMITS = {
+  windowSeconds: 15 * 60,
+  failuresPerEmailAndAddress: 10,
+  failuresPerAddress: 30,
+} as const;
 
 /** Attempts older than this are deleted as new ones arrive. */
 const KEEP_ATTEMPTS_MS = 24 * 60 * 60 * 1000;
 
-async function failuresSince(ctx: CoreContext, column: 'email' | 'ip', value: string, since: string) {
-  const rows = await ctx.database.db
+async function failuresSince(
+  ctx: CoreContext,
+  where: { email?: string; ip: string },
+  since: string,
+): Promise<Array<{ id: string; created_at: string }>> {
+  let query = ctx.database.db
     .selectFrom('login_attempts')
-    .select('created_at')
-    .where(column, '=', value)
+    .select(['id', 'created_at'])
+    .where('ip', '=', where.ip)
     .where('succeeded', '=', 0)
-    .where('created_at', '>', since)
-    .orderBy('created_at', 'asc')
-    .execute();
-  return rows.map((r) => r.created_at);
+    .where('created_at', '>', since);
+  if (where.email !== undefined) query = query.where('email', '=', where.email);
+  return query.orderBy('created_at', 'asc').execute();
 }
 
 /**
- * Fails with RATE_LIMITED (details.retryAfter in seconds) when this email or this IP address
- * has had too many failed sign-ins in the window. Call before checking the password.
+ * Reserves one sign-in attempt before any password is hashed, so N concurrent guesses
+ * cannot all reach scrypt: the reservation is written first (as a failure until
+ * {@link settleLoginAttempt} says otherwise), then the failures are counted including it.
+ * Every reservation is committed before its own count runs, so whichever concurrent
+ * attempts see themselves within the limit are at most `limit` many, on SQLite and
+ * PostgreSQL alike, without locks. Over the limit the reservation is withdrawn and the
+ * call fails with RATE_LIMITED (`details.retryAfter` in seconds).
  *
  * @example
- * await assertLoginAllowed(ctx, { email, ip });
+ * const attemptId = await reserveLoginAttempt(ctx, { email, ip });
+ * const ok = await verifyPassword(typed, stored);
+ * await settleLoginAttempt(ctx, attemptId, ok);
  */
-export async function assertLoginAllowed(ctx: CoreContext, attempt: { email: string; ip: string }) {
+export async function reserveLoginAttempt(
+  ctx: CoreContext,
+  attempt: { email: string; ip: string },
+): Promise<string> {
+  const id = newId('lga');
+  await ctx.database.db
+    .insertInto('login_attempts')
+    .values({ id, email: attempt.email, ip: attempt.ip, succeeded: 0, created_at: nowIso(ctx) })
+    .execute();
   const now = ctx.clock.now().getTime();
   const since = new Date(now - LOGIN_LIMITS.windowSeconds * 1000).toISOString();
-  for (const [column, value, limit] of [
-    ['email', attempt.email, LOGIN_LIMITS.failuresPerEmail],
-    ['ip', attempt.ip, LOGIN_LIMITS.failuresPerIp],
+  for (const [where, limit] of [
+    [{ email: attempt.email, ip: attempt.ip }, LOGIN_LIMITS.failuresPerEmailAndAddress],
+    [{ ip: attempt.ip }, LOGIN_LIMITS.failuresPerAddress],
   ] as const) {
-    const failures = await failuresSince(ctx, column, value, since);
-    if (failures.length < limit) continue;
-    // The window reopens when the oldest failure that still counts drops out of it.
-    const oldest = failures[failures.length - limit] ?? since;
+    const failures = await failuresSince(ctx, where, since);
+    if (failures.length <= limit) continue;
+    await releaseLoginAttempt(ctx, id);
+    // The window reopens when enough of the other failures have dropped out of it.
+    const others = failures.filter((f) => f.id !== id);
+    const oldest = others[others.length - limit]?.created_at ?? since;
     const retryAfter = Math.max(
       1,
       Math.ceil((Date.parse(oldest) + LOGIN_LIMITS.windowSeconds * 1000 - now) / 1000),
@@ -50,10 +78,45 @@ export async function assertLoginAllowed(ctx: CoreContext, attempt: { email: str
       retryAfter,
     });
   }
+  return id;
 }
 
 /**
- * Records one sign-in attempt (the password itself is never stored) and forgets old ones.
+ * Withdraws a reservation whose password was never checked (the hash budget was full), so
+ * a "busy, retry" answer does not count against the caller.
+ *
+ * @example
+ * await releaseLoginAttempt(ctx, attemptId);
+ */
+export async function releaseLoginAttempt(ctx: CoreContext, attemptId: string): Promise<void> {
+  await ctx.database.db.deleteFrom('login_attempts').where('id', '=', attemptId).execute();
+}
+
+/**
+ * Records how a reserved attempt ended (the password itself is never stored) and forgets
+ * old attempts.
+ *
+ * @example
+ * await settleLoginAttempt(ctx, attemptId, true);
+ */
+export async function settleLoginAttempt(
+  ctx: CoreContext,
+  attemptId: string,
+  succeeded: boolean,
+): Promise<void> {
+  if (succeeded)
+    await ctx.database.db
+      .updateTable('login_attempts')
+      .set({ succeeded: 1 })
+      .where('id', '=', attemptId)
+      .execute();
+  const cutoff = new Date(ctx.clock.now().getTime() - KEEP_ATTEMPTS_MS).toISOString();
+  await ctx.database.db.deleteFrom('login_attempts').where('created_at', '<', cutoff).execute();
+}
+
+/**
+ * Records one finished sign-in attempt without a reservation (imports, tests that set up
+ * history without paying for scrypt).
  *
  * @example
  * await recordLoginAttempt(ctx, { email, ip, succeeded: false });
@@ -62,16 +125,10 @@ export async function recordLoginAttempt(
   ctx: CoreContext,
   attempt: { email: string; ip: string; succeeded: boolean },
 ): Promise<void> {
+  const id = newId('lga');
   await ctx.database.db
     .insertInto('login_attempts')
-    .values({
-      id: newId('lga'),
-      email: attempt.email,
-      ip: attempt.ip,
-      succeeded: attempt.succeeded ? 1 : 0,
-      created_at: nowIso(ctx),
-    })
+    .values({ id, email: attempt.email, ip: attempt.ip, succeeded: 0, created_at: nowIso(ctx) })
     .execute();
-  const cutoff = new Date(ctx.clock.now().getTime() - KEEP_ATTEMPTS_MS).toISOString();
-  await ctx.database.db.deleteFrom('login_attempts').where('created_at', '<', cutoff).execute();
+  await settleLoginAttempt(ctx, id, attempt.succeeded);
 }

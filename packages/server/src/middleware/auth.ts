@@ -8,6 +8,7 @@ import {
 } from '@agent-otp/core';
 import { AppError } from '@agent-otp/shared';
 import type { Context, MiddlewareHandler } from 'hono';
+import { markConnectionAuthenticated } from '../connection-limits.js';
 import type { AppEnv, ServerServices } from '../env.js';
 import { OWNER_TOKEN_CHANNEL } from '../routes/owner/owner-actor.js';
 import { CSRF_HEADER, readSessionCookie } from './session-cookies.js';
@@ -41,6 +42,7 @@ export function agentAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
       throw new AppError('UNAUTHORIZED', 'this endpoint needs an agent API key (ak_…)');
     const agent = await authenticateApiKey(services.ctx, token);
     enforceRateLimit(services, c, agent.keyId);
+    markConnectionAuthenticated(c);
     c.set('agent', agent);
     await next();
   };
@@ -54,6 +56,7 @@ export function sourceAuth(services: ServerServices): MiddlewareHandler<AppEnv> 
       throw new AppError('UNAUTHORIZED', 'this endpoint needs a capture-source token (cs_…)');
     const source = await authenticateSourceToken(services.ctx, token);
     enforceRateLimit(services, c, source.sourceId);
+    markConnectionAuthenticated(c);
     c.set('source', source);
     await next();
   };
@@ -95,6 +98,7 @@ export function ownerAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
     if (c.req.header('authorization') === undefined && readSessionCookie(c) !== undefined) {
       const session = await browserSessionAuth(services, c);
       enforceRateLimit(services, c, session.owner.id);
+      markConnectionAuthenticated(c);
       c.set('owner', session.owner);
       c.set('ownerChannel', 'dashboard');
       c.set('browserSession', session);
@@ -106,6 +110,7 @@ export function ownerAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
       throw new AppError('UNAUTHORIZED', 'this endpoint needs an owner credential');
     const owner = await authenticateOwnerToken(services.ctx, token);
     enforceRateLimit(services, c, owner.id);
+    markConnectionAuthenticated(c);
     c.set('owner', owner);
     c.set('ownerChannel', OWNER_TOKEN_CHANNEL);
     await next();

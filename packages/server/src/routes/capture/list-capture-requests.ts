@@ -2,6 +2,7 @@ import { waitForOpenRequests } from '@agent-otp/core';
 import { CaptureRequestList, WaitQuery } from '@agent-otp/shared';
 import { createRoute } from '@hono/zod-openapi';
 import type { ServerServices } from '../../env.js';
+import { holdsConnection } from '../../middleware/hold-limits.js';
 import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
@@ -19,10 +20,13 @@ export const listCaptureRequestsRoute = createRoute({
 });
 
 export function registerListCaptureRequests(app: Router, services: ServerServices) {
-  app.openapi(listCaptureRequestsRoute, async (c) => {
-    const { wait } = c.req.valid('query');
-    const signal = abortOnDisconnect(c, services.shutdownSignal);
-    const requests = await waitForOpenRequests(services.ctx, c.get('source'), wait ?? 0, signal);
-    return c.json({ requests, serverTime: services.ctx.clock.now().toISOString() }, 200);
-  });
+  app.openapi(
+    { ...listCaptureRequestsRoute, middleware: [holdsConnection(services, 'when-waiting')] },
+    async (c) => {
+      const { wait } = c.req.valid('query');
+      const signal = abortOnDisconnect(c, services.shutdownSignal);
+      const requests = await waitForOpenRequests(services.ctx, c.get('source'), wait ?? 0, signal);
+      return c.json({ requests, serverTime: services.ctx.clock.now().toISOString() }, 200);
+    },
+  );
 }

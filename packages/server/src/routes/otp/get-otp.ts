@@ -2,6 +2,7 @@ import { toApiOtpRequest, waitForOtpChange } from '@agent-otp/core';
 import { OtpRequest, OtpRequestId, WaitQuery } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServerServices } from '../../env.js';
+import { holdsConnection } from '../../middleware/hold-limits.js';
 import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
@@ -22,7 +23,7 @@ export const getOtpRoute = createRoute({
 });
 
 export function registerGetOtp(app: Router, services: ServerServices) {
-  app.openapi(getOtpRoute, async (c) => {
+  app.openapi({ ...getOtpRoute, middleware: [holdsConnection(services, 'when-waiting')] }, async (c) => {
     const { id } = c.req.valid('param');
     const { wait } = c.req.valid('query');
     const signal = abortOnDisconnect(c, services.shutdownSignal);

@@ -3,6 +3,7 @@ import { OtpRequestId, TERMINAL_STATUSES } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { ServerServices } from '../../env.js';
+import { holdsConnection } from '../../middleware/hold-limits.js';
 import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
@@ -25,7 +26,7 @@ export const otpEventsRoute = createRoute({
 const KEEPALIVE_MS = 15_000;
 
 export function registerOtpEvents(app: Router, services: ServerServices) {
-  app.openapi(otpEventsRoute, async (c) => {
+  app.openapi({ ...otpEventsRoute, middleware: [holdsConnection(services, 'always')] }, async (c) => {
     const { id } = c.req.valid('param');
     const scope = { agentId: c.get('agent').agentId };
     // Read before streaming so an unknown or foreign ID is a plain 404, not an empty stream.

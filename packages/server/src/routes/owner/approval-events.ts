@@ -3,6 +3,7 @@ import { DecisionSubjectSchema } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { ServerServices } from '../../env.js';
+import { holdsConnection } from '../../middleware/hold-limits.js';
 import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
@@ -30,7 +31,7 @@ const COALESCE_MS = 25;
 const wire = (subject: DecisionSubject) => DecisionSubjectSchema.parse(subject);
 
 export function registerApprovalEvents(app: Router, services: ServerServices) {
-  app.openapi(approvalEventsRoute, async (c) => {
+  app.openapi({ ...approvalEventsRoute, middleware: [holdsConnection(services, 'always')] }, async (c) => {
     const ownerId = c.get('owner').id;
     const signal = abortOnDisconnect(c, services.shutdownSignal);
     return streamSSE(c, async (stream) => {

@@ -2,6 +2,7 @@ import { cancelPermissionRequest, getPermissionRequest } from '@agent-otp/core';
 import { PermissionRequest, PermissionRequestId, WaitQuery } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ServerServices } from '../../env.js';
+import { holdsConnection } from '../../middleware/hold-limits.js';
 import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
@@ -36,14 +37,17 @@ export const cancelPermissionRoute = createRoute({
 });
 
 export function registerGetPermission(app: Router, services: ServerServices) {
-  app.openapi(getPermissionRoute, async (c) => {
-    const { id } = c.req.valid('param');
-    const { wait } = c.req.valid('query');
-    const signal = abortOnDisconnect(c, services.shutdownSignal);
-    const request = await getPermissionRequest(services.ctx, c.get('agent'), id, wait ?? 0, signal);
-    c.header('Cache-Control', 'no-store');
-    return c.json(request, 200);
-  });
+  app.openapi(
+    { ...getPermissionRoute, middleware: [holdsConnection(services, 'when-waiting')] },
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { wait } = c.req.valid('query');
+      const signal = abortOnDisconnect(c, services.shutdownSignal);
+      const request = await getPermissionRequest(services.ctx, c.get('agent'), id, wait ?? 0, signal);
+      c.header('Cache-Control', 'no-store');
+      return c.json(request, 200);
+    },
+  );
 
   app.openapi(cancelPermissionRoute, async (c) => {
     const { id } = c.req.valid('param');

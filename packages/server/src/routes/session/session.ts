@@ -18,7 +18,7 @@ const routes = {
     tags: ['Dashboard session'],
     summary: 'Sign in with email and password; sets the session and CSRF cookies',
     description:
-      'Failed attempts are limited per email and per IP address; over the limit the answer is 429 with Retry-After.',
+      'Failed attempts are limited per (email, client address) pair and per client address; over the limit the answer is 429 with Retry-After. When the relay is already checking as many passwords as it allows, the answer is 503 with Retry-After.',
     request: { body: { required: true, content: json(SignInBody) } },
     responses: { 200: { description: 'Signed in.', content: json(SessionInfo) }, ...errorResponses() },
   }),
@@ -70,10 +70,9 @@ export function registerSession(app: Router, services: ServerServices) {
       setSessionCookies(c, session, services.ctx.publicUrl, services.ctx.clock.now());
       return c.json({ owner: session.owner, expiresAt: session.expiresAt }, 200);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'RATE_LIMITED') {
-        const { retryAfter } = error.details as { retryAfter: number };
-        c.header('Retry-After', String(retryAfter));
-      }
+      // Over the sign-in limits (429) or the password-hash budget (503): say when to retry.
+      const retryAfter = error instanceof AppError && (error.details as { retryAfter?: unknown })?.retryAfter;
+      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
       throw error;
     }
   });
