@@ -33,7 +33,7 @@ const STATUS_LABELS: Record<string, string> = {
   consumed: 'Code read by the agent',
   denied: 'Denied',
   expired: 'Expired',
-  cancelled: 'Cancelled by the agent',
+  cancelled: 'Cancelled (withdrawn by the agent, or the agent was revoked)',
 };
 
 /** A status in words. */

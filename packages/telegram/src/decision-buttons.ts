@@ -23,7 +23,8 @@ export function describeOutcome(subject: DecisionSubject): string {
     );
   }
   if (subject.status === 'expired') return `This request expired at ${formatTime(subject.expiresAt)}.`;
-  if (subject.status === 'cancelled') return 'The agent cancelled this request.';
+  if (subject.status === 'cancelled')
+    return 'This request was cancelled: withdrawn by the agent, or the agent was revoked.';
   return `This request is ${subject.status}.`;
 }
 

@@ -16,7 +16,7 @@ const STATUS_LINES: Record<string, string> = {
   consumed: '🔓 The agent has read the code; it is gone from the relay.',
   used: '🔓 The agent has used its permission.',
   expired: '⌛ Expired',
-  cancelled: '🚫 Cancelled by the agent.',
+  cancelled: '🚫 Cancelled: withdrawn by the agent, or the agent was revoked.',
 };
 
 const CHANNEL_NAMES: Record<string, string> = {
@@ -56,7 +56,12 @@ function outcomeLines(subject: DecisionSubject): string[] {
         : `⌛ <b>Expired</b> at ${formatTime(subject.expiresAt)} without a decision.`,
     );
   } else if (status) {
-    lines.push(status.startsWith('🚫') ? '🚫 <b>Cancelled</b> by the agent.' : status);
+    // Revoking an agent cancels its open requests too, so the line names both causes.
+    lines.push(
+      status.startsWith('🚫')
+        ? '🚫 <b>Cancelled</b>: withdrawn by the agent, or the agent was revoked.'
+        : status,
+    );
   } else if (!decision) {
     lines.push(`Status: <code>${escapeHtml(subject.status)}</code>`);
   }

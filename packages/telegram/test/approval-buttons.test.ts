@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call } from '../../../test-support/http.js';
+import { agentKeyPair, call } from '../../../test-support/http.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 import { alice, mallory, type RelayWithBot, startRelayWithBot } from './support/relay-with-bot.js';
 
@@ -204,7 +204,7 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     const res = await call(h.relay.url, `/api/v1/otp/${cancelled}`, { method: 'DELETE', token: h.apiKey });
     expect(res.status).toBeLessThan(300);
     const gone = await h.messageWhen(cancelled, (m) => m.reply_markup === undefined);
-    expect(gone.text).toContain('Cancelled by the agent.');
+    expect(gone.text).toContain('Cancelled: withdrawn by the agent, or the agent was revoked.');
     expect(gone.text.startsWith('🚫')).toBe(true);
   });
 
@@ -236,5 +236,21 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     expect(read.text).not.toContain('581234');
     // Edits never notify; only the first message about a request did (it was a send).
     expect(h.fake.calls('sendMessage').filter((c) => String(c.body.text).includes(id))).toHaveLength(1);
+  });
+
+  it('revoking an agent edits the message of its open request and removes the buttons (issue 9 item 8)', async () => {
+    const agent = await h.relay.createAgent({ name: 'revoked-bot' });
+    const created = await call(h.relay.url, '/api/v1/otp', {
+      token: agent.apiKey,
+      json: { reason: 'Sign in', publicKey: (await agentKeyPair()).publicKey },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await h.messageAbout(id);
+    const revoked = await h.relay.ownerFetch(`/api/v1/agents/${agent.id}/revoke`, { method: 'POST' });
+    expect(revoked.status).toBe(200);
+    const edited = await h.messageWhen(id, (m) => m.reply_markup === undefined);
+    expect(edited.text).toContain('the agent was revoked');
+    expect(edited.text.startsWith('🚫')).toBe(true);
   });
 });
