@@ -91,11 +91,19 @@ describeEachDialect('input hygiene (issue 9 item 15)', (dialect) => {
   });
 
   it('refuses a NUL byte in a query string and a path parameter', async () => {
-    const query = await call(relay.url, '/api/v1/audit?cursor=%00', { token: relay.ownerToken });
-    expectFieldRefused(query, 'query.cursor');
+    const query = await call(relay.url, '/api/v1/audit?q=ab%00', { token: relay.ownerToken });
+    expectFieldRefused(query, 'query.q');
     const path = await call(relay.url, '/api/v1/otp/%00', { token: apiKey });
     expect(path.status).toBe(400);
     expect(path.body.error.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('answers an audit cursor beyond any integer column without a 500', async () => {
+    for (const cursor of ['99999999999999999999', '-99999999999999999999', '2147483648', '1e30']) {
+      const res = await call(relay.url, `/api/v1/audit?cursor=${cursor}`, { token: relay.ownerToken });
+      expect(res.status, `cursor=${cursor}: ${JSON.stringify(res.body)}`).toBe(400);
+      expect(res.body.error.message).toContain('query.cursor');
+    }
   });
 
   it('refuses numbers out of range in query parameters', async () => {

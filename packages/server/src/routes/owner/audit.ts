@@ -10,7 +10,17 @@ const listRoute = createRoute({
   tags: ['Owner'],
   summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
   security: ownerSecurity,
-  request: { query: PageQuery.extend({ q: z.string().max(200).optional() }) },
+  request: {
+    query: PageQuery.extend({
+      // A sequence number from a previous page; the column is a 32-bit integer on PostgreSQL.
+      cursor: z
+        .string()
+        .regex(/^\d{1,10}$/, 'cursor must be the nextCursor of a previous page')
+        .refine((value) => Number(value) <= 2_147_483_647, 'cursor must be the nextCursor of a previous page')
+        .optional(),
+      q: z.string().max(200).optional(),
+    }),
+  },
   responses: {
     200: { description: 'One page.', content: { 'application/json': { schema: AuditEventList } } },
     ...errorResponses(),
