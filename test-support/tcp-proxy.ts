@@ -12,6 +12,11 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Resets every open connection and accepts new ones without ever answering: a black hole. */
   stall(): Promise<void>;
+  /**
+   * Open connections stay open but carry nothing more, in either direction (a failover or a
+   * NAT timeout: no reset ever arrives); new connections are forwarded as usual.
+   */
+  freeze(): void;
   /** Forwards again, on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +36,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
   const targetPort = Number(target.port || 5432);
   const sockets = new Set<Socket>();
+  const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let mode: Mode = 'open';
   let port = 0;
 
@@ -47,7 +53,12 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.on('close', () => {
+      pairs.delete(pair);
+      upstream.destroy();
+    });
     upstream.on('close', () => client.destroy());
   };
 
@@ -86,6 +97,15 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       const closed = stopListening();
       resetAll();
       await closed;
+    },
+    freeze() {
+      for (const { client, upstream } of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+      pairs.clear();
     },
     async stall() {
       mode = 'stalled';

@@ -14,6 +14,17 @@ import type { Logger } from './logger.js';
 /** First reconnect delay; it doubles per failed attempt up to {@link RECONNECT_MAX_MS}. */
 const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5000;
+/**
+ * How often the LISTEN connection proves it is alive. A connection cut without a reset (a
+ * failover, a NAT timeout) looks idle forever; without this, other instances' wake-ups
+ * would stop arriving and nobody would notice.
+ */
+const DEFAULT_HEARTBEAT_MS = 15_000;
+
+export interface PostgresEventBusOptions {
+  /** Heartbeat interval of the LISTEN connection; a heartbeat unanswered this long counts as lost. */
+  heartbeatMs?: number;
+}
 
 /**
  * Waits before reconnect `attempt` (0, 1, 2 …): exponential, capped, and spread over the upper
@@ -41,18 +52,26 @@ export class PostgresEventBus implements EventBus {
   private closed = false;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
 
   private constructor(
     private readonly database: DatabaseHandle,
     private readonly logger: Logger,
+    options: PostgresEventBusOptions,
   ) {
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     // Tests isolate themselves per schema; their events must not cross either.
     this.channel = `agent_otp_events${database.postgres?.schema ? `_${database.postgres.schema}` : ''}`;
   }
 
   /** Connects the listener and resolves once LISTEN is in place (start-up fails fast). */
-  static async start(database: DatabaseHandle, logger: Logger): Promise<PostgresEventBus> {
-    const bus = new PostgresEventBus(database, logger);
+  static async start(
+    database: DatabaseHandle,
+    logger: Logger,
+    options: PostgresEventBusOptions = {},
+  ): Promise<PostgresEventBus> {
+    const bus = new PostgresEventBus(database, logger, options);
     await bus.listen();
     return bus;
   }
@@ -84,11 +103,30 @@ export class PostgresEventBus implements EventBus {
       return;
     }
     this.client = client;
+    this.heartbeat = setInterval(() => void this.checkAlive(client), this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** A query that does not come back in time means the connection is gone, reset or not. */
+  private async checkAlive(client: pg.Client): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('heartbeat unanswered')), this.heartbeatMs);
+    });
+    try {
+      await Promise.race([client.query('select 1'), timeout]);
+    } catch (error) {
+      // end() destroys the socket when a query is still outstanding, as the heartbeat is.
+      this.onLost(client, error as Error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private onLost(client: pg.Client, error?: Error): void {
     if (this.closed || this.client !== client) return;
     this.client = undefined;
+    clearInterval(this.heartbeat);
     this.logger.warn(
       { err: { message: error?.message ?? 'connection ended' } },
       'event listener connection lost; reconnecting',
@@ -169,6 +207,7 @@ export class PostgresEventBus implements EventBus {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);

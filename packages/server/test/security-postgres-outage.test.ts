@@ -3,7 +3,11 @@
 // connections or on the LISTEN connection, and a loopback proxy between the relay and the
 // shared cluster that the test cuts (refused) or stalls (black hole) and restores. The
 // cluster itself is never restarted: other suites share it.
-import { connectionName } from '@agent-otp/db';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { type BusEvent, requestTopic } from '@agent-otp/core';
+import { connectionName, openDatabase } from '@agent-otp/db';
+import { createLogger, PostgresEventBus } from '@agent-otp/server';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -229,6 +233,58 @@ describeWithService(
           async () => (await call(relay.url, '/healthz')).status === 200,
         );
       });
+    });
+
+    it('notices a LISTEN connection that went silent (no reset), replaces it, and tells waiters to re-read', async () => {
+      const proxy = await startTcpProxy(postgresUrl);
+      const schema = `t_${randomBytes(6).toString('hex')}`;
+      const database = await openDatabase({
+        databaseUrl: proxy.url,
+        dataDir: tmpdir(),
+        postgresSchema: schema,
+        migrate: false,
+      });
+      const bus = await PostgresEventBus.start(database, createLogger('silent'), { heartbeatMs: 300 });
+      try {
+        const heard: BusEvent[] = [];
+        bus.subscribe(requestTopic('otp_silent'), (event) => heard.push(event));
+        const listenPids = async () => {
+          const result = await admin.query<{ pid: number }>(
+            `select pid from pg_stat_activity where application_name = $1 and query like 'LISTEN %'`,
+            [connectionName('listen', schema)],
+          );
+          return result.rows.map((row) => row.pid);
+        };
+        const before = await listenPids();
+        expect(before).toHaveLength(1);
+
+        proxy.freeze();
+        await until('a resync after the heartbeat goes unanswered', async () =>
+          heard.some((event) => event.type === 'resync'),
+        );
+        // The frozen backend lingers (the server cannot tell either); a new one listens too.
+        expect((await listenPids()).filter((pid) => pid !== before[0])).toHaveLength(1);
+
+        // The new connection hears other instances.
+        const event = {
+          type: 'status',
+          kind: 'otp',
+          requestId: 'otp_silent',
+          ownerId: 'usr_x',
+          agentId: 'agt_x',
+          status: 'approved',
+        };
+        await admin.query('select pg_notify($1, $2)', [
+          `agent_otp_events_${schema}`,
+          JSON.stringify({ origin: 'another-instance', event }),
+        ]);
+        await until('the notification', async () => heard.some((e) => e.type === 'status'));
+      } finally {
+        await bus.close();
+        await proxy.close();
+        await database.close();
+        await admin.query(`drop schema if exists ${schema} cascade`);
+      }
     });
   },
 );
