@@ -262,7 +262,8 @@ export class AgentOTPClient {
    *   waitForApproval: true,
    *   onPendingApproval: (info) => console.log(`Waiting for approval: ${info.approvalUrl}`),
    * });
-   * if (permission.status === 'approved') await client.useToken(permission.id, permission.token);
+   * if (permission.status === 'approved')
+   *   await client.useToken(permission.id, permission.token, { emails: 1, subject: 'Invoice #123' });
    */
   requestPermission(options: RequestPermissionOptions): Promise<PermissionResult> {
     return requestPermission(this.#transport, options);
@@ -293,10 +294,12 @@ export class AgentOTPClient {
 
   /**
    * Spends one use of a permission token; `actionDetails` are checked against the granted
-   * scope and kept in the owner's audit log.
+   * scope and kept in the owner's audit log. Report every field the scope constrains
+   * (`max_emails` → `emails`, `subject_pattern` → `subject`, …): a missing one is a
+   * scope violation.
    *
    * @example
-   * await client.useToken(permission.id, permission.token, { recipient: 'client@example.com', subject: 'Invoice #123' });
+   * await client.useToken(permission.id, permission.token, { emails: 1, recipient: 'client@example.com', subject: 'Invoice #123' });
    */
   useToken(id: string, token: string | undefined, actionDetails?: Record<string, unknown>) {
     return useToken(this.#transport, id, token, actionDetails);
