@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '@agent-otp/db';
+import type { AuditKey, DatabaseHandle } from '@agent-otp/db';
 import type { EventBus } from './events/event-bus.js';
 import type { PasswordHashGate } from './owners/password-hash-gate.js';
 import type { PolicySet } from './policies/policy-types.js';
@@ -22,6 +22,8 @@ export interface CoreContext {
   publicUrl: string;
   /** How long before a request's creation a message may have arrived and still serve it. */
   lookbackSeconds: number;
+  /** Keys the audit chain and signs its checkpoints; never stored in the database. */
+  auditKey: AuditKey;
   /**
    * How many open requests (of each kind) one agent may hold; creating one more answers 429.
    * Bounds what one agent can put in front of capture sources and approvers.

@@ -1,7 +1,17 @@
 export { canonicalJson } from './canonical-json.js';
+export { isDatabaseUnavailable } from './is-database-unavailable.js';
 export { migrateToLatest } from './migrate.js';
-export { type DatabaseHandle, type OpenDatabaseOptions, openDatabase } from './open-database.js';
+export {
+  connectionName,
+  type DatabaseHandle,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type OpenDatabaseOptions,
+  openDatabase,
+} from './open-database.js';
 export * from './repositories/audit.js';
+export * from './repositories/audit-checkpoints.js';
+export * from './repositories/audit-crypto.js';
+export * from './repositories/audit-verify.js';
 export * from './schema.js';
 export { type Tx, withTransaction } from './transaction.js';
 export type { SqlDialect } from './types.js';

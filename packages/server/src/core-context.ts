@@ -6,7 +6,8 @@ import {
   type PolicySet,
   systemClock,
 } from '@agent-otp/core';
-import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
+import { type AuditKey, type DatabaseHandle, openDatabase } from '@agent-otp/db';
+import { openAuditKey } from './audit-key.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { PostgresEventBus } from './postgres-event-bus.js';
@@ -40,9 +41,14 @@ export async function openCoreContext(
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       onNotice: (message) => options.logger.warn(message),
+      onConnectionError: (error) =>
+        options.logger.warn({ err: { message: error.message } }, 'a pooled database connection failed'),
     }));
   let bus: EventBus;
+  let auditKey: AuditKey;
   try {
+    // Before any event can be appended: a wrong key must stop this process, not fork the chain.
+    auditKey = await openAuditKey(config, database, options.logger);
     bus =
       options.crossProcessEvents && database.dialect === 'postgres'
         ? await PostgresEventBus.start(database, options.logger)
@@ -59,6 +65,7 @@ export async function openCoreContext(
     lookbackSeconds: config.lookbackSeconds,
     passwordHashGate: new PasswordHashGate(config.passwordHashing),
     openRequestsPerAgent: config.openRequestsPerAgent,
+    auditKey,
     ...(options.policies ? { policies: options.policies } : {}),
   };
   return {
