@@ -215,6 +215,11 @@ describeWithService(
         );
         expect((await createRequest(relay, apiKey)).status).toBe(201);
         expect(relay.logs.join('\n')).not.toMatch(/"level":(50|60).*unhandled error/);
+        // The expiry sweeper (every 200 ms here) kept going, and said so once, not per sweep.
+        await until('the sweeper to recover', async () =>
+          relay.logs.some((line) => line.includes('expiry sweep working again')),
+        );
+        expect(relay.logs.filter((line) => line.includes('expiry sweep failed'))).toHaveLength(1);
       });
 
       it('answers 503 instead of hanging when new connections are never answered', async () => {
