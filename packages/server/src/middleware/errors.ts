@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@agent-otp/db';
 import { AppError, type ErrorCode, findUnstorableText, httpStatusForError } from '@agent-otp/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -61,6 +62,9 @@ export function validationHook(
   }
 }
 
+/** What a client is told to wait while the database is unreachable or restarting. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 /**
  * The one error handler. Expected outcomes (AppError) keep their message; anything else is
  * logged with the request ID and answered with a generic 500 that echoes nothing.
@@ -85,6 +89,19 @@ export function createErrorHandler(logger: Logger) {
         );
       if (status === 401) return errorResponse(c, 'UNAUTHORIZED', error.message || 'unauthorized');
       if (status === 404) return errorResponse(c, 'NOT_FOUND', 'not found');
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Down or restarting, not broken: a retryable 503, and the driver's message (addresses,
+      // pg internals) stays in the log.
+      logger.warn(
+        {
+          requestId: c.get('requestId'),
+          err: { message: error.message, code: (error as { code?: unknown }).code },
+        },
+        'database unavailable',
+      );
+      c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return errorResponse(c, 'SERVICE_UNAVAILABLE', 'the database is unavailable; retry in a few seconds');
     }
     logger.error(
       { requestId: c.get('requestId'), err: { name: error.name, stack: error.stack } },
