@@ -1,5 +1,5 @@
-/** The kinds of request an owner decides on. */
-export type RequestKind = 'otp' | 'permission';
+/** The kinds of request an owner decides on (`held`: a message the owner assigns to a request). */
+export type RequestKind = 'otp' | 'permission' | 'held';
 
 /** Something that happened to a request, published after its transaction commits. */
 export interface RequestEvent {
@@ -14,6 +14,18 @@ export interface RequestEvent {
   hasPayload?: boolean;
 }
 
+/**
+ * The bus may have missed events (its PostgreSQL LISTEN connection dropped and is back):
+ * sent to every subscriber of every topic, so each re-reads what it waits on instead of
+ * waiting for a wake-up that was lost.
+ */
+export interface ResyncEvent {
+  type: 'resync';
+}
+
+/** What subscribers receive: a request's event, or a {@link ResyncEvent}. */
+export type BusEvent = RequestEvent | ResyncEvent;
+
 export type Unsubscribe = () => void;
 
 /**
@@ -23,8 +35,8 @@ export type Unsubscribe = () => void;
  */
 export interface EventBus {
   publish(event: RequestEvent): void;
-  /** Topics: {@link requestTopic} and {@link ownerTopic}. */
-  subscribe(topic: string, listener: (event: RequestEvent) => void): Unsubscribe;
+  /** Topics: {@link requestTopic} and {@link ownerTopic}. Listeners treat `resync` as a wake-up. */
+  subscribe(topic: string, listener: (event: BusEvent) => void): Unsubscribe;
   close(): Promise<void>;
 }
 
