@@ -1,6 +1,7 @@
 // Issue 9 item 8: revoking an agent left its open requests live, still listed to capture
 // sources and absorbing codes. Revocation now cancels them in the same transaction.
-import { encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
+import { authenticateApiKey, createOtpRequest, createPermissionRequest } from '@agent-otp/core';
+import { AppError, encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentKeyPair, call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
@@ -114,5 +115,31 @@ describeEachDialect('issue 9 item 8: revoking an agent closes what it had open',
     // The bystander's request is untouched.
     const stillOpen = await relay.ownerFetch(`/api/v1/requests/${other}`);
     expect(((await stillOpen.json()) as { status: string }).status).toBe('pending_approval');
+  });
+
+  it('refuses a create that authenticated just before the revocation committed', async () => {
+    const agent = await relay.createAgent({ name: 'racing-revocation' });
+    // The key checked out, then the owner revoked the agent before the insert ran.
+    const authenticated = await authenticateApiKey(relay.ctx, agent.apiKey);
+    expect((await relay.ownerFetch(`/api/v1/agents/${agent.id}/revoke`, { method: 'POST' })).status).toBe(
+      200,
+    );
+    const otp = await createOtpRequest(relay.ctx, authenticated, {
+      reason: 'late',
+      publicKey: keys.publicKey,
+    }).catch((error: unknown) => error);
+    expect(otp).toBeInstanceOf(AppError);
+    expect((otp as AppError).code).toBe('UNAUTHORIZED');
+    const permission = await createPermissionRequest(relay.ctx, authenticated, {
+      action: 'gmail.send',
+      resource: 'email:client@example.com',
+    }).catch((error: unknown) => error);
+    expect((permission as AppError).code).toBe('UNAUTHORIZED');
+    const left = await relay.ctx.database.db
+      .selectFrom('otp_requests')
+      .select('id')
+      .where('agent_id', '=', agent.id)
+      .execute();
+    expect(left).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Tx } from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import { type CoreContext, DEFAULT_OPEN_REQUESTS_PER_AGENT, nowIso } from '../context.js';
+import type { lockLiveAgent } from './lock-live-agent.js';
 
 /** Statuses that hold a place: waiting for the owner, or (OTP) waiting for a code. */
 const PLACE_HOLDING = ['pending_approval', 'approved'] as const;
@@ -8,11 +9,11 @@ const PLACE_HOLDING = ['pending_approval', 'approved'] as const;
 /**
  * Refuses a new request when the agent already holds OPEN_REQUESTS_PER_AGENT open requests
  * of that kind (429 naming the limit, Retry-After when the oldest of them expires). Call it
- * inside the transaction that inserts the request: on PostgreSQL it locks the agent's row
- * first, so concurrent creates of one agent queue up and cannot overshoot the cap; on SQLite
- * the transaction is already exclusive.
+ * inside the transaction that inserts the request, after {@link lockLiveAgent}: that lock
+ * queues one agent's concurrent creates, so they cannot overshoot the cap.
  *
  * @example
+ * await lockLiveAgent(ctx, tx, agent.agentId);
  * await assertOpenRequestCapacity(ctx, tx, { kind: 'otp', agentId: agent.agentId });
  */
 export async function assertOpenRequestCapacity(
@@ -21,8 +22,6 @@ export async function assertOpenRequestCapacity(
   options: { kind: 'otp' | 'permission'; agentId: string },
 ): Promise<void> {
   const limit = ctx.openRequestsPerAgent ?? DEFAULT_OPEN_REQUESTS_PER_AGENT;
-  if (ctx.database.dialect === 'postgres')
-    await tx.selectFrom('agents').select('id').where('id', '=', options.agentId).forUpdate().execute();
   const now = nowIso(ctx);
   const table = options.kind === 'otp' ? 'otp_requests' : 'permission_requests';
   const open = await tx

@@ -12,6 +12,7 @@ import {
 } from '@agent-otp/shared';
 import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
+import { lockLiveAgent } from '../agents/lock-live-agent.js';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
@@ -98,6 +99,7 @@ export async function createOtpRequest(
   const policy = isTest ? null : await applyOtpPolicy(ctx, agent, row);
 
   await withTransaction(ctx.database, async (tx) => {
+    await lockLiveAgent(ctx, tx, agent.agentId);
     await assertOpenRequestCapacity(ctx, tx, { kind: 'otp', agentId: agent.agentId });
     await tx.insertInto('otp_requests').values(row).execute();
     await recordAuditEvent(ctx, tx, {

@@ -3,6 +3,7 @@ import { withTransaction } from '@agent-otp/db';
 import { type CreatePermissionRequestBody, PERMISSION_TTL, type PermissionRequest } from '@agent-otp/shared';
 import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
+import { lockLiveAgent } from '../agents/lock-live-agent.js';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
@@ -90,6 +91,7 @@ export async function createPermissionRequest(
   const agentActor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
 
   await withTransaction(ctx.database, async (tx) => {
+    await lockLiveAgent(ctx, tx, agent.agentId);
     await assertOpenRequestCapacity(ctx, tx, { kind: 'permission', agentId: agent.agentId });
     await tx.insertInto('permission_requests').values(row).execute();
     await recordAuditEvent(ctx, tx, {
