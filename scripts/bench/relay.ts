@@ -19,10 +19,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function setUp(dialect: Dialect) {
-  // The benchmark measures the relay, not its per-key rate limit.
+  // The benchmark measures the relay, not its per-key rate limit nor the per-agent cap on
+  // open requests (the wake-up test holds 1000 open at once).
   const cli = await createCliEnvironment(dialect, {
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '10000',
+    OPEN_REQUESTS_PER_AGENT: '2000',
   });
   const server = await cli.serve();
   const agent = JSON.parse((await cli.run(['agent:create', '--name', 'bench', '--json'])).stdout) as {
