@@ -9,6 +9,11 @@ export const deliverRoute = createRoute({
   path: '/api/v1/capture/requests/{id}/deliver',
   tags: ['Capture'],
   summary: 'Deliver a code encrypted on the capture side (ciphertext only)',
+  description:
+    'The JWE protected header must carry `kid` (the request key fingerprint) and `requestId` (this request); ' +
+    'anything else is 400 and leaves the request open. Works while the request is pending or approved. ' +
+    'Re-posting the same ciphertext answers the same 200; another payload for a request that holds one is 409 CONFLICT. ' +
+    '404/403/400 and 409/410 mean this request no longer wants this code (try the next one); 429/5xx mean try again.',
   security: sourceSecurity,
   request: {
     params: z.object({ id: OtpRequestId }),
