@@ -52,7 +52,7 @@ export interface FuzzRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: string | Uint8Array<ArrayBuffer>;
 }
 
 interface Operation {
@@ -112,7 +112,7 @@ const HOSTILE_VALUES: unknown[] = [
 ];
 
 /** Whole bodies that are not the JSON object any route expects. */
-const RAW_BODIES: Array<string | Uint8Array> = [
+const RAW_BODIES: Array<string | Uint8Array<ArrayBuffer>> = [
   '',
   'null',
   '[]',
@@ -360,7 +360,10 @@ function credentialHeaders(
   }
 }
 
-function mutateBody(base: unknown, options: GenerateOptions): { body: string | Uint8Array; note: string } {
+function mutateBody(
+  base: unknown,
+  options: GenerateOptions,
+): { body: string | Uint8Array<ArrayBuffer>; note: string } {
   const { random } = options;
   const roll = random.next();
   if (roll < 0.2) return { body: random.pick(RAW_BODIES), note: 'raw body' };
@@ -442,7 +445,7 @@ export function generateHostileRequests(options: GenerateOptions): FuzzRequest[]
         const { query, note: queryNote } = queryString(op, options);
         if (queryNote) notes.push(queryNote);
         const headers = credentialHeaders(op, kind, options);
-        let body: string | Uint8Array | undefined;
+        let body: string | Uint8Array<ArrayBuffer> | undefined;
         if (op.bodySchema) {
           const base = plausible(doc, op.bodySchema, random) as Record<string, unknown>;
           if ('publicKey' in base) base.publicKey = publicKey;
