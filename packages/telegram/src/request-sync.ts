@@ -3,6 +3,7 @@ import {
   claimTelegramMessage,
   type DecisionSubject,
   getDecisionSubject,
+  getHeldMessage,
   listTelegramLinks,
   listTelegramMessages,
   markTelegramMessageRendered,
@@ -10,14 +11,25 @@ import {
   releaseTelegramMessage,
   type TelegramMessageRecord,
 } from '@agent-otp/core';
-import type { Api } from 'grammy';
+import type { Api, InlineKeyboard } from 'grammy';
 import { classifyApiError, describeApiError } from './bot-api-errors.js';
 import { decisionKeyboard } from './callback-data.js';
+import { heldKeyboard } from './held-callback-data.js';
 import type { BotLogger } from './logger.js';
 import { type RenderedDecision, renderDecisionMessage } from './render-decision.js';
+import { renderHeldMessage } from './render-held-message.js';
 
 // Telegram shows a preview for the first URL in a message; a reason must not pull one in.
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
+
+/** What a chat message is about: a request, or a message held for the owner to assign. */
+interface Shown {
+  id: string;
+  ownerId: string;
+  pending: boolean;
+  rendered: RenderedDecision;
+  keyboard: InlineKeyboard | undefined;
+}
 
 interface Pending {
   ownerId: string;
@@ -83,16 +95,42 @@ export class RequestSynchroniser {
   private async syncOnce(ownerId: string, requestId: string, announce: boolean): Promise<void> {
     const messages = await listTelegramMessages(this.ctx, requestId);
     if (!announce && messages.length === 0) return;
-    const subject = await getDecisionSubject(this.ctx, ownerId, requestId);
-    if (!subject) return;
-    const rendered = renderDecisionMessage(subject);
-    if (announce && subject.pending) await this.announce(subject, rendered);
+    const shown = await this.load(ownerId, requestId);
+    if (!shown) return;
+    if (announce && shown.pending) await this.announce(shown);
     for (const message of messages) {
-      if (message.renderedHash !== rendered.hash) await this.edit(message, subject, rendered);
+      if (message.renderedHash !== shown.rendered.hash) await this.edit(message, shown);
     }
   }
 
-  private async announce(subject: DecisionSubject, rendered: RenderedDecision): Promise<void> {
+  /** The current text and buttons for a request or a held message (`hld_…`). */
+  private async load(ownerId: string, id: string): Promise<Shown | undefined> {
+    if (id.startsWith('hld_')) {
+      const view = await getHeldMessage(this.ctx, ownerId, id);
+      if (!view) return undefined;
+      const rendered = renderHeldMessage(view);
+      return {
+        id,
+        ownerId,
+        pending: view.status === 'pending',
+        rendered,
+        keyboard: rendered.buttons ? heldKeyboard(view) : undefined,
+      };
+    }
+    const subject: DecisionSubject | undefined = await getDecisionSubject(this.ctx, ownerId, id);
+    if (!subject) return undefined;
+    const rendered = renderDecisionMessage(subject);
+    return {
+      id,
+      ownerId: subject.ownerId,
+      pending: subject.pending,
+      rendered,
+      keyboard: rendered.buttons ? decisionKeyboard(subject.id) : undefined,
+    };
+  }
+
+  private async announce(subject: Shown): Promise<void> {
+    const { rendered } = subject;
     for (const link of await listTelegramLinks(this.ctx, subject.ownerId)) {
       const claim = await claimTelegramMessage(this.ctx, {
         requestId: subject.id,
@@ -104,7 +142,7 @@ export class RequestSynchroniser {
         const sent = await this.api.sendMessage(link.chatId, rendered.html, {
           parse_mode: 'HTML',
           ...NO_PREVIEW,
-          ...(rendered.buttons ? { reply_markup: decisionKeyboard(subject.id) } : {}),
+          ...(subject.keyboard ? { reply_markup: subject.keyboard } : {}),
         });
         await recordSentTelegramMessage(this.ctx, {
           claimId: claim,
@@ -129,11 +167,8 @@ export class RequestSynchroniser {
     }
   }
 
-  private async edit(
-    message: TelegramMessageRecord,
-    subject: DecisionSubject,
-    rendered: RenderedDecision,
-  ): Promise<void> {
+  private async edit(message: TelegramMessageRecord, subject: Shown): Promise<void> {
+    const { rendered } = subject;
     const won = await markTelegramMessageRendered(this.ctx, {
       id: message.id,
       fromHash: message.renderedHash,
@@ -146,7 +181,7 @@ export class RequestSynchroniser {
         parse_mode: 'HTML',
         ...NO_PREVIEW,
         // Omitting reply_markup in an edit removes the keyboard.
-        ...(rendered.buttons ? { reply_markup: decisionKeyboard(subject.id) } : {}),
+        ...(subject.keyboard ? { reply_markup: subject.keyboard } : {}),
       });
     } catch (error) {
       const failure = classifyApiError(error);

@@ -1,6 +1,7 @@
 import {
   ALL_REQUESTS_TOPIC,
   type CoreContext,
+  listHeldMessages,
   listOwnersWithTelegramLinks,
   listPendingDecisions,
   listRequestsWithOpenTelegramMessages,
@@ -10,6 +11,7 @@ import { Bot, type BotError, GrammyError } from 'grammy';
 import { describeApiError, retryOnFloodControl } from './bot-api-errors.js';
 import { BOT_COMMANDS, registerCommands } from './commands.js';
 import { registerDecisionButtons } from './decision-buttons.js';
+import { registerHeldButtons } from './held-buttons.js';
 import { linkAdmin } from './link-admin.js';
 import type { BotLogger } from './logger.js';
 import { RequestSynchroniser } from './request-sync.js';
@@ -64,6 +66,8 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
   bot.api.config.use(retryOnFloodControl(logger));
   const sync = new RequestSynchroniser(ctx, bot.api, logger);
   registerCommands(bot, { ctx, logger, sync });
+  // Held-message buttons first: their callback data is not an approve/deny press.
+  registerHeldButtons(bot, { ctx, logger, sync });
   registerDecisionButtons(bot, { ctx, logger, sync });
   bot.catch((error: BotError) => {
     logger.error(
@@ -110,7 +114,10 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
   async function reconcile(): Promise<void> {
     try {
       for (const ownerId of await listOwnersWithTelegramLinks(ctx))
-        for (const subject of await listPendingDecisions(ctx, ownerId))
+        for (const subject of [
+          ...(await listPendingDecisions(ctx, ownerId)),
+          ...(await listHeldMessages(ctx, ownerId)),
+        ])
           await sync.sync(ownerId, subject.id, { announce: true });
       for (const { ownerId, requestId } of await listRequestsWithOpenTelegramMessages(ctx))
         await sync.sync(ownerId, requestId, { announce: false });
@@ -134,7 +141,8 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
     unsubscribe = ctx.bus.subscribe(ALL_REQUESTS_TOPIC, (event) => {
       // Events may have been missed (the bus reconnected): catch up on everything.
       if (event.type === 'resync') return void reconcile();
-      if (event.type === 'created' && event.status !== 'pending_approval') return;
+      // New requests waiting for approval and new held messages are announced; every change is synced.
+      if (event.type === 'created' && event.status !== 'pending_approval' && event.kind !== 'held') return;
       void sync.sync(event.ownerId, event.requestId, { announce: event.type === 'created' });
     });
     await reconcile();

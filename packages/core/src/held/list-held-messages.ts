@@ -25,6 +25,36 @@ export async function listHeldMessages(ctx: CoreContext, ownerId: string): Promi
     .limit(LIST_LIMIT)
     .execute();
   if (held.length === 0) return [];
+  const byMessage = await loadHeldCandidates(
+    ctx,
+    ownerId,
+    held.map((h) => h.id),
+  );
+  return held.map((h) => ({
+    id: h.id,
+    source: h.source_kind,
+    sender: h.sender,
+    receivedAt: h.received_at,
+    createdAt: h.created_at,
+    expiresAt: h.expires_at,
+    candidates: byMessage.get(h.id) ?? [],
+  }));
+}
+
+/**
+ * The candidate requests of some held messages (only pending ones still have candidates), oldest
+ * request first, keyed by held message.
+ *
+ * @example
+ * const byMessage = await loadHeldCandidates(ctx, ownerId, ['hld_01J…']);
+ */
+export async function loadHeldCandidates(
+  ctx: CoreContext,
+  ownerId: string,
+  heldIds: readonly string[],
+): Promise<Map<string, HeldCandidate[]>> {
+  const byMessage = new Map<string, HeldCandidate[]>();
+  if (heldIds.length === 0) return byMessage;
   const candidates = await ctx.database.db
     .selectFrom('held_message_candidates as c')
     .innerJoin('otp_requests as r', 'r.id', 'c.request_id')
@@ -40,15 +70,10 @@ export async function listHeldMessages(ctx: CoreContext, ownerId: string): Promi
       'a.id as agent_id',
       'a.name as agent_name',
     ])
-    .where(
-      'c.held_message_id',
-      'in',
-      held.map((h) => h.id),
-    )
+    .where('c.held_message_id', 'in', heldIds)
     .where('r.owner_id', '=', ownerId)
     .orderBy('r.created_at', 'asc')
     .execute();
-  const byMessage = new Map<string, HeldCandidate[]>();
   for (const c of candidates) {
     const list = byMessage.get(c.held_message_id) ?? [];
     list.push({
@@ -62,13 +87,5 @@ export async function listHeldMessages(ctx: CoreContext, ownerId: string): Promi
     });
     byMessage.set(c.held_message_id, list);
   }
-  return held.map((h) => ({
-    id: h.id,
-    source: h.source_kind,
-    sender: h.sender,
-    receivedAt: h.received_at,
-    createdAt: h.created_at,
-    expiresAt: h.expires_at,
-    candidates: byMessage.get(h.id) ?? [],
-  }));
+  return byMessage;
 }
