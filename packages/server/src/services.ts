@@ -1,4 +1,9 @@
-import { expireOverduePermissions, expireOverdueRequests, loadPolicyFile } from '@agent-otp/core';
+import {
+  expireOverdueHeldMessages,
+  expireOverduePermissions,
+  expireOverdueRequests,
+  loadPolicyFile,
+} from '@agent-otp/core';
 import type { DatabaseHandle } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
@@ -56,14 +61,23 @@ export async function createServices(
   const shutdown = new AbortController();
 
   let sweeping = false;
+  let sweepFailing = false;
   const sweep = async () => {
     if (sweeping) return;
     sweeping = true;
     try {
-      const expired = (await expireOverdueRequests(ctx)) + (await expireOverduePermissions(ctx));
+      const expired =
+        (await expireOverdueRequests(ctx)) +
+        (await expireOverduePermissions(ctx)) +
+        (await expireOverdueHeldMessages(ctx));
       if (expired > 0) logger.info({ expired }, 'expired overdue requests');
+      if (sweepFailing) logger.info('expiry sweep working again');
+      sweepFailing = false;
     } catch (error) {
-      logger.error({ err: { message: (error as Error).message } }, 'expiry sweep failed');
+      // Runs every second: while the database is down, say so once, not once a second.
+      if (!sweepFailing)
+        logger.error({ err: { message: (error as Error).message } }, 'expiry sweep failed; retrying');
+      sweepFailing = true;
     } finally {
       sweeping = false;
     }

@@ -1,4 +1,10 @@
-import { type DecisionSubject, getDecisionSubject, listPendingDecisions, ownerTopic } from '@agent-otp/core';
+import {
+  type DecisionSubject,
+  getDecisionSubject,
+  listHeldMessages,
+  listPendingDecisions,
+  ownerTopic,
+} from '@agent-otp/core';
 import { DecisionSubjectSchema } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
@@ -15,7 +21,9 @@ export const approvalEventsRoute = createRoute({
   description: [
     'A `pending` event (`{"approvals": DecisionSubject[]}`, the whole queue) on connect and after every change,',
     'and a `request` event (one DecisionSubject) for each request that changed: created, decided through any',
-    'channel (dashboard, Telegram, CLI), delivered, consumed, cancelled or expired. The dashboard uses it.',
+    'channel (dashboard, Telegram, CLI), delivered, consumed, cancelled or expired. A `held` event',
+    '(`{"heldMessages": HeldMessage[]}`) on connect and whenever the messages held for the owner to assign change.',
+    'The dashboard uses it.',
   ].join(' '),
   security: ownerSecurity,
   responses: {
@@ -38,13 +46,15 @@ export function registerApprovalEvents(app: Router, services: ServerServices) {
       const changed = new Set<string>();
       let wake: () => void = () => {};
       const unsubscribe = services.ctx.bus.subscribe(ownerTopic(ownerId), (event) => {
-        changed.add(event.requestId);
+        // A resync (events may have been missed) changes no one request: the queue is re-read.
+        if (event.type !== 'resync') changed.add(event.requestId);
         wake();
       });
       const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
       let expiryTimer: NodeJS.Timeout | undefined;
       try {
         let lastQueue = '';
+        let lastHeld = '';
         // One listener for the stream's life; `wake` always points at the current wait.
         signal.addEventListener('abort', () => wake(), { once: true });
         while (!signal.aborted) {
@@ -63,8 +73,14 @@ export function registerApprovalEvents(app: Router, services: ServerServices) {
             await stream.writeSSE({ event: 'pending', data: queue });
             lastQueue = queue;
           }
+          const held = await listHeldMessages(services.ctx, ownerId);
+          const heldList = JSON.stringify({ heldMessages: held });
+          if (heldList !== lastHeld) {
+            await stream.writeSSE({ event: 'held', data: heldList });
+            lastHeld = heldList;
+          }
           // The sweeper announces expiries; this timer also drops an overdue item if it lags.
-          const soonest = Math.min(...pending.map((p) => Date.parse(p.expiresAt)));
+          const soonest = Math.min(...[...pending, ...held].map((p) => Date.parse(p.expiresAt)));
           clearTimeout(expiryTimer);
           if (Number.isFinite(soonest))
             expiryTimer = setTimeout(
