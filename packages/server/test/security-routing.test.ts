@@ -1,10 +1,10 @@
 // Issue 9 item 7 (a code goes to the most specific request; ties between agents are held for
 // the owner) and item 11, second half (one request's failure never stops a message from
 // reaching the next candidate).
-import { createOwnerToken } from '@agent-otp/core';
+import { createOwnerToken, sealOtpPayload } from '@agent-otp/core';
 import { decryptOtpPayloadFor } from '@agent-otp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentKeyPair, call } from '../../../test-support/http.js';
+import { agentKeyPair, call, eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 
@@ -272,5 +272,133 @@ describeEachDialect('routing by specificity, ambiguous messages held for the own
     expect(captured.body.requestId).toBe(next);
     expect(await consumeCode('next-bot', next)).toBe(sent);
     await cancelAll(['broken-bot', broken]);
+  });
+
+  describe('capture sources that encrypt on their side: POST /api/v1/capture/held', () => {
+    const message = (from: string) => ({ source: 'email' as const, from, receivedAt: new Date() });
+    const seal = (id: string, from: string, sent: string) =>
+      sealOtpPayload({ id, publicKey: keys.publicKey }, message(from), sent);
+
+    it('holds a tie sealed next to the mailbox; the owner assigns it', async () => {
+      const a = await approvedRequest('remote-a', '*@remote.test');
+      const b = await approvedRequest('remote-b', '*@remote.test');
+      const sent = code();
+      const held = await call(relay.url, '/api/v1/capture/held', {
+        token: sourceToken,
+        json: {
+          from: 'Codes <codes@remote.test>',
+          receivedAt: new Date().toISOString(),
+          payloads: [
+            { requestId: a, encryptedPayload: await seal(a, 'codes@remote.test', sent) },
+            { requestId: b, encryptedPayload: await seal(b, 'codes@remote.test', sent) },
+          ],
+        },
+      });
+      expect(held.status).toBe(200);
+      expect(held.body.candidates).toEqual([a, b]);
+      const listed = (await (await relay.ownerFetch('/api/v1/held-messages')).json()).heldMessages;
+      expect(listed.find((m: { id: string }) => m.id === held.body.id).sender).toBe('codes@remote.test');
+      const assigned = await relay.ownerFetch(`/api/v1/held-messages/${held.body.id}/assign`, {
+        method: 'POST',
+        body: JSON.stringify({ requestId: a }),
+      });
+      expect(assigned.status).toBe(200);
+      expect(await consumeCode('remote-a', a)).toBe(sent);
+      await cancelAll(['remote-b', b]);
+    });
+
+    it('refuses a payload sealed for another request, a non-tie, one agent twice, and a foreign request', async () => {
+      const a = await approvedRequest('remote-c', '*@refuse.test');
+      const b = await approvedRequest('remote-d', '*@refuse.test');
+      const exact = await approvedRequest('remote-e', 'codes@refuse.test');
+      const a2 = await approvedRequest('remote-c', '*@refuse.test');
+      const from = 'codes@refuse.test';
+      const hold = async (payloads: { requestId: string; encryptedPayload: string }[]) =>
+        call(relay.url, '/api/v1/capture/held', {
+          token: sourceToken,
+          json: { from, receivedAt: new Date().toISOString(), payloads },
+        });
+      const swapped = await hold([
+        { requestId: a, encryptedPayload: await seal(b, from, '1') },
+        { requestId: b, encryptedPayload: await seal(b, from, '1') },
+      ]);
+      expect(swapped.status).toBe(400);
+      const notTied = await hold([
+        { requestId: a, encryptedPayload: await seal(a, from, '1') },
+        { requestId: exact, encryptedPayload: await seal(exact, from, '1') },
+      ]);
+      expect(notTied.status).toBe(400);
+      expect(notTied.body.error.message).toContain('equally well');
+      const oneAgent = await hold([
+        { requestId: a, encryptedPayload: await seal(a, from, '1') },
+        { requestId: a2, encryptedPayload: await seal(a2, from, '1') },
+      ]);
+      expect(oneAgent.status).toBe(400);
+      const foreign = 'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N';
+      const unknown = await hold([
+        { requestId: a, encryptedPayload: await seal(a, from, '1') },
+        { requestId: foreign, encryptedPayload: await seal(foreign, from, '1') },
+      ]);
+      expect(unknown.status).toBe(404);
+      const rows = await relay.ctx.database.db
+        .selectFrom('held_messages')
+        .selectAll()
+        .where('sender', '=', from)
+        .execute();
+      expect(rows).toEqual([]);
+      await cancelAll(['remote-c', a], ['remote-d', b], ['remote-e', exact], ['remote-c', a2]);
+    });
+  });
+
+  it('a candidate that closed meanwhile is refused with 409; the message stays for another candidate', async () => {
+    const a = await approvedRequest('late-a', '*@late.test');
+    const b = await approvedRequest('late-b', '*@late.test');
+    const sent = code();
+    const captured = await capture('x@late.test', sent);
+    const id = captured.body.heldMessageId as string;
+    await cancelAll(['late-a', a]);
+    const refused = await relay.ownerFetch(`/api/v1/held-messages/${id}/assign`, {
+      method: 'POST',
+      body: JSON.stringify({ requestId: a }),
+    });
+    expect(refused.status).toBe(409);
+    const assigned = await relay.ownerFetch(`/api/v1/held-messages/${id}/assign`, {
+      method: 'POST',
+      body: JSON.stringify({ requestId: b }),
+    });
+    expect(assigned.status).toBe(200);
+    expect(await consumeCode('late-b', b)).toBe(sent);
+  });
+
+  it('expiry erases held ciphertexts (the sweeper)', async () => {
+    const a = await approvedRequest('exp-a', '*@exp.test');
+    const b = await approvedRequest('exp-b', '*@exp.test');
+    const captured = await capture('x@exp.test', code());
+    const id = captured.body.heldMessageId as string;
+    await relay.ctx.database.db
+      .updateTable('held_messages')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await eventually(async () => {
+      const row = await relay.ctx.database.db
+        .selectFrom('held_messages')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.status === 'expired';
+    });
+    const left = await relay.ctx.database.db
+      .selectFrom('held_message_candidates')
+      .selectAll()
+      .where('held_message_id', '=', id)
+      .execute();
+    expect(left).toEqual([]);
+    const late = await relay.ownerFetch(`/api/v1/held-messages/${id}/assign`, {
+      method: 'POST',
+      body: JSON.stringify({ requestId: a }),
+    });
+    expect(late.status).toBe(410);
+    await cancelAll(['exp-a', a], ['exp-b', b]);
   });
 });
