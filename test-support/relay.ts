@@ -97,7 +97,16 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
     SWEEP_INTERVAL_MS: '200',
     ...options.env,
   });
-  const server = await startServer(config, { database, logDestination: sink });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { database, logDestination: sink });
+  } catch (error) {
+    // A relay that refuses to start (a test of start-up checks) must not leak its pool.
+    await database.close();
+    await dropSchema?.();
+    if (!options.shareWith) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const ctx = server.services.ctx;
   const owner = await ensureDefaultOwner(ctx);
   const ownerToken = await createOwnerToken(ctx, owner.id, 3600);
