@@ -49,6 +49,8 @@ describe('senderTier', () => {
     ['*bank*', 'glob'],
     ['bank*', 'glob'],
     ['+1555*', 'glob'],
+    ['codes?@bank.test', 'domain'],
+    ['acme[1]@bank.test', 'exact'],
     ['*', 'glob'],
     [null, 'any'],
     ['', 'any'],

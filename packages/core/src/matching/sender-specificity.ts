@@ -10,10 +10,10 @@
 export const SENDER_TIERS = ['any', 'glob', 'subdomain', 'domain', 'exact'] as const;
 export type SenderTier = (typeof SENDER_TIERS)[number];
 
-/** Characters that make a picomatch pattern match more than one string. */
-const WILDCARD = /[*?[\]{}()!]/;
-/** A domain name with no wildcard: letters, digits, dots, dashes (IDNs arrive lower-cased). */
-const FIXED_DOMAIN = /^[^*?[\]{}()!@\s]+\.[^*?[\]{}()!@\s]+$/;
+/** The only wildcards a sender glob has (`*` any run, `?` one character); everything else is literal. */
+const WILDCARD = /[*?]/;
+/** A domain name with no wildcard and at least one dot. */
+const FIXED_DOMAIN = /^[^*?@\s]+\.[^*?@\s]+$/;
 
 /**
  * The specificity tier of a sender pattern (see {@link SENDER_TIERS}). Content patterns are
