@@ -15,6 +15,10 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
  * Why one string cannot be stored: PostgreSQL refuses NUL (U+0000) in `text` and `jsonb`,
  * and a lone UTF-16 surrogate has no UTF-8 form (the driver would silently turn it into
  * U+FFFD, so what is stored would differ from what was checked).
+ *
+ * @example
+ * describeUnstorableString('a\u0000b'); // → 'must not contain NUL (U+0000) characters'
+ * describeUnstorableString('fine 🙂'); // → undefined
  */
 export function describeUnstorableString(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain NUL (U+0000) characters';
