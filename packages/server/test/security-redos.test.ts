@@ -126,6 +126,22 @@ describeEachDialect('issue 9 item 2: hostile patterns over HTTP', (dialect) => {
     expect(matching.body).toMatchObject({ status: 'approved', policy: { name: 'acme mail' } });
   });
 
+  it("bounds the combined size of one scope's patterns (each use runs them all)", async () => {
+    const big = '^[a-z]{400}$';
+    const fits = await request({ action: 'x.y', resource: 'r', scope: { a_pattern: big, b_pattern: big } });
+    expect(fits.status).toBe(201);
+    const refused = await request({
+      action: 'x.y',
+      resource: 'r',
+      scope: { a_pattern: big, b_pattern: big, c_pattern: big },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('VALIDATION_ERROR');
+    const text = JSON.stringify(refused.body.error);
+    expect(text).toContain('c_pattern');
+    expect(text).toContain(`at most ${SAFE_PATTERN_LIMITS.maxScopeProgramSize} steps together`);
+  });
+
   it('refuses what RE2 cannot express with 400 VALIDATION_ERROR naming the field and construct', async () => {
     const cases: Array<[string, string]> = [
       ['^(?=.*Invoice)', 'lookahead (?=…)'],

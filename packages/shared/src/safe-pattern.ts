@@ -17,6 +17,8 @@ export const SAFE_PATTERN_LIMITS = {
   maxPatternLength: 200,
   /** Largest compiled program, in engine instructions (`[a-z]{100}` is about 100). */
   maxProgramSize: 500,
+  /** Largest combined program of all `<field>_pattern` keys of one scope (each use runs them all). */
+  maxScopeProgramSize: 1000,
   /**
    * Longest text a pattern is run against; longer text never matches (callers fail closed).
    * Every text field of the API is at most 1000 characters, so valid input never reaches it.
@@ -29,6 +31,8 @@ export interface SafePattern {
   test(text: string): boolean;
   /** The pattern as written. */
   pattern(): string;
+  /** Size of the compiled program, in engine instructions: the cost per input character. */
+  programSize(): number;
 }
 
 /** Why a pattern was refused. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compileSafePattern, UnsafePatternError } from '../safe-pattern.js';
+import { compileSafePattern, SAFE_PATTERN_LIMITS, UnsafePatternError } from '../safe-pattern.js';
 import { Timestamp } from './common.js';
 import { Decision } from './otp.js';
 
@@ -50,6 +50,8 @@ export function boundedObject(what: string) {
 }
 
 function checkScopeConstraints(scope: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  // Every use runs every pattern of the scope: their combined size bounds the cost of one use.
+  let programSize = 0;
   for (const [key, value] of Object.entries(scope)) {
     if (key.endsWith('_pattern')) {
       if (typeof value !== 'string') {
@@ -57,7 +59,13 @@ function checkScopeConstraints(scope: Record<string, unknown>, ctx: z.Refinement
         continue;
       }
       try {
-        compileSafePattern(value);
+        programSize += compileSafePattern(value).programSize();
+        if (programSize > SAFE_PATTERN_LIMITS.maxScopeProgramSize)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `${key}: the patterns of one scope may compile to at most ${SAFE_PATTERN_LIMITS.maxScopeProgramSize} steps together`,
+          });
       } catch (error) {
         if (!(error instanceof UnsafePatternError)) throw error;
         ctx.addIssue({ code: 'custom', path: [key], message: `${key}: ${error.message}` });
