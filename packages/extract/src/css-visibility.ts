@@ -71,6 +71,20 @@ export function isInlineStyle(style: string): boolean {
   );
 }
 
+/** CSS without its comments; an unterminated comment runs to the end, as in a browser. */
+function stripComments(css: string): string {
+  // A lazy `/\*[\s\S]*?\*\//g` rescans to the end from every unterminated `/*`: quadratic.
+  let kept = '';
+  let from = 0;
+  for (let open = css.indexOf('/*'); open >= 0; open = css.indexOf('/*', from)) {
+    kept += css.slice(from, open);
+    const close = css.indexOf('*/', open + 2);
+    if (close < 0) return kept;
+    from = close + 2;
+  }
+  return kept + css.slice(from);
+}
+
 /**
  * Class names that top-level rules of a `<style>` block hide (`.preheader { display:none }`).
  * Rules inside `@media` are skipped: they hide things only on some screens.
@@ -80,7 +94,7 @@ export function isInlineStyle(style: string): boolean {
  */
 export function hiddenClassesFromCss(css: string): string[] {
   const hidden: string[] = [];
-  const withoutComments = css.replace(/\/\*[\s\S]*?\*\//g, '');
+  const withoutComments = stripComments(css);
   let depth = 0;
   let selectorStart = 0;
   let bodyStart = 0;

@@ -3,6 +3,7 @@ import { codeKind } from './candidate-shape.js';
 import { guessLanguage } from './guess-language.js';
 import { htmlToVisibleText } from './html-to-visible-text.js';
 import { keywordLanguages } from './lexicon/keyword-index.js';
+import { EXTRACTION_LIMITS } from './limits.js';
 import { normalizeText } from './normalize-text.js';
 import { scoreCandidates } from './score-candidates.js';
 import type { ExtractInput, ExtractResult } from './types.js';
@@ -11,14 +12,12 @@ import { findOriginBoundCode } from './web-otp.js';
 /** Below this confidence `extractOTP` returns `null`: a missed code costs less than a wrong one. */
 export const MIN_CONFIDENCE = 0.5;
 
-// Codes sit near the top of a message; reading further only adds footers and cost.
-const MAX_ANALYSED_CHARACTERS = 20_000;
+const SCANNED = EXTRACTION_LIMITS.scannedCharacters;
 
 function extractFromText(raw: string): ExtractResult | null {
-  const normalized = normalizeText(raw.slice(0, MAX_ANALYSED_CHARACTERS * 2)).slice(
-    0,
-    MAX_ANALYSED_CHARACTERS,
-  );
+  // Codes sit near the top of a message; reading further only adds footers and cost. Twice the
+  // limit is normalised because normalising drops invisible characters (and may grow others).
+  const normalized = normalizeText(raw.slice(0, SCANNED * 2)).slice(0, SCANNED);
   const lower = normalized.toLowerCase();
   const originBound = findOriginBoundCode(normalized);
   const analysis = analyzeMessage(normalized);
@@ -53,7 +52,9 @@ function joinParts(subject: string | undefined, body: string | undefined): strin
 /**
  * Finds the one-time code in an SMS or email, or returns `null` when there is none or the
  * extractor is not sure. Subject and body are read together (many senders put the code in
- * the subject); HTML is reduced to what a reader would see first.
+ * the subject); HTML is reduced to what a reader would see first. Only the top of a message is
+ * read (the first `EXTRACTION_LIMITS.scannedCharacters` of subject and body), and the work is
+ * linear in what is read, so a huge or hostile message costs no more than a long ordinary one.
  *
  * @example
  * extractOTP({ source: 'sms', text: 'G-482913 is your Google verification code.' });
