@@ -97,39 +97,54 @@ describeEachDialect('seed permission example', (dialect) => {
       await relay?.stop();
     });
 
-    it('waits for approval and sends the email; its bare useToken is refused until it reports what its scope limits', async () => {
+    it('waits for approval, sends the email with the token, and spends it', async () => {
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-      const [outcome, approvedId] = await Promise.all([
-        seedExample().catch((error: unknown) => error),
-        ownerApprovesNextPermission(relay),
-      ]);
-      // Issue 9 item 14: a scope rule whose field the use does not report fails closed. The
-      // example's `useToken(id, token)` reports neither `emails` (max_emails) nor `subject`
-      // (subject_pattern), so the relay cannot vouch for the use and refuses it.
-      expect(outcome).toBeInstanceOf(ScopeViolationError);
-      expect((outcome as Error).message).toContain('must report emails');
+      const [permission, approvedId] = await Promise.all([seedExample(), ownerApprovesNextPermission(relay)]);
+      expect(permission).toMatchObject({ id: approvedId, status: 'approved', scope: { max_emails: 1 } });
+      expect(permission.token).toMatch(/^otp_[A-Za-z0-9]{43}$/);
       expect(log).toHaveBeenCalledWith(
         expect.stringMatching(new RegExp(`^Waiting for approval: http.*/approvals/${approvedId}$`)),
       );
-      const token = sent[0]?.otpToken as string;
-      expect(token).toMatch(/^otp_[A-Za-z0-9]{43}$/);
-      expect(sent).toEqual([{ to: 'client@example.com', subject: 'Invoice #123', otpToken: token }]);
+      expect(sent).toEqual([
+        { to: 'client@example.com', subject: 'Invoice #123', otpToken: permission.token },
+      ]);
       const client = new AgentOTPClient({ apiKey: process.env.AGENT_OTP_KEY });
-      expect(await client.verifyToken(approvedId, token)).toMatchObject({
-        valid: true,
-        usesRemaining: 1,
-        scope: { max_emails: 1 },
+      expect(await client.verifyToken(permission.id, permission.token)).toMatchObject({
+        valid: false,
+        reason: 'used',
       });
+      await expect(client.useToken(permission.id, permission.token)).rejects.toMatchObject({
+        code: 'TOKEN_USED',
+        status: 409,
+      });
+      await expect(client.useToken(permission.id, permission.token)).rejects.toBeInstanceOf(
+        PermissionTokenError,
+      );
+    });
+
+    it('a use that reports its details is checked against the scope in full', async () => {
+      const [permission, approvedId] = await Promise.all([
+        new AgentOTPClient({ apiKey: process.env.AGENT_OTP_KEY }).requestPermission({
+          action: 'gmail.send',
+          resource: 'email:client@example.com',
+          scope: { max_emails: 1, subject_pattern: '^Invoice.*' },
+          waitForApproval: true,
+        }),
+        ownerApprovesNextPermission(relay),
+      ]);
+      const client = new AgentOTPClient({ apiKey: process.env.AGENT_OTP_KEY });
+      expect(permission.id).toBe(approvedId);
+      const token = permission.token as string;
+      await expect(client.useToken(approvedId, token, { emails: 1 })).rejects.toBeInstanceOf(
+        ScopeViolationError,
+      );
+      await expect(
+        client.useToken(approvedId, token, { emails: 1, subject: 'Hello' }),
+      ).rejects.toBeInstanceOf(ScopeViolationError);
       expect(await client.useToken(approvedId, token, { emails: 1, subject: 'Invoice #123' })).toMatchObject({
         success: true,
         usesRemaining: 0,
       });
-      expect(await client.verifyToken(approvedId, token)).toMatchObject({ valid: false, reason: 'used' });
-      await expect(client.useToken(approvedId, token)).rejects.toMatchObject({
-        code: 'TOKEN_USED',
-        status: 409,
-      });
-      await expect(client.useToken(approvedId, token)).rejects.toBeInstanceOf(PermissionTokenError);
     });
   });
 

@@ -1,6 +1,8 @@
 // Issue 9 item 14: scope rules applied only to fields the agent reported, so a use that sent
-// `extension` passed a rule on `extensions` (and a use that reported nothing passed every
-// rule). A constraint whose field is absent from the use now fails closed.
+// `extension` passed a rule on `extensions`. A constraint whose field is absent from a report
+// now fails closed. A use that reports nothing at all (the seed's bare `useToken(id, token)`)
+// is a plain spend the audit log marks `scopeChecked: false`, unless the scope demands a
+// report with `require_details`.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
@@ -47,12 +49,11 @@ describeEachDialect('issue 9 item 14: a scope rule on an absent field fails clos
     expect(ok.body).toMatchObject({ success: true, usesRemaining: 0 });
   });
 
-  it('every kind of field rule fails closed when its field is absent, also with no details at all', async () => {
+  it('every kind of field rule fails closed when its field is absent from a report', async () => {
     const scope = { max_uses: 10, max_size: 1024, name_pattern: '^notes/', allowed_extensions: ['.md'] };
     const { id, token } = await approvedToken(scope);
     const complete = { size: 10, name: 'notes/a.md', extensions: ['.md'] };
     const cases: Array<[Record<string, unknown> | undefined, string]> = [
-      [undefined, 'must report size'],
       [{}, 'must report size'],
       [{ ...complete, size: undefined }, 'must report size (scope max_size)'],
       [{ ...complete, name: undefined }, 'must report name (scope name_pattern)'],
@@ -69,6 +70,26 @@ describeEachDialect('issue 9 item 14: a scope rule on an absent field fails clos
     const ok = await use(id, token, complete);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ success: true, usesRemaining: 9 });
+  });
+
+  it('a bare use (no report at all) spends the token and is audited as unchecked', async () => {
+    const { id, token } = await approvedToken({ max_uses: 2, max_size: 1024, name_pattern: '^notes/' });
+    expect((await use(id, token)).body).toMatchObject({ success: true, usesRemaining: 1 });
+    const audit = await relay.ownerFetch(`/api/v1/audit?q=${id}`);
+    const text = JSON.stringify(await audit.json());
+    expect(text).toContain('"scopeChecked":false');
+    // A report, once given, is checked in full.
+    const refused = await use(id, token, { name: 'notes/a.md' });
+    expect(refused.body.error.message).toContain('must report size (scope max_size)');
+  });
+
+  it('require_details refuses a bare use too', async () => {
+    const { id, token } = await approvedToken({ require_details: ['recipient'], max_recipients: 1 });
+    const bare = await use(id, token);
+    expect(bare.status).toBe(403);
+    expect(bare.body.error.code).toBe('SCOPE_VIOLATION');
+    expect(bare.body.error.message).toContain('must report recipient');
+    expect((await use(id, token, { recipient: 'a@b.test', recipients: 1 })).status).toBe(200);
   });
 
   it('scope keys with no mechanical meaning and max_uses ask for nothing', async () => {

@@ -15,7 +15,7 @@ async function auditRefusal(
   actor: Actor,
   row: PermissionRequestRow,
   reason: string,
-  actionDetails: Record<string, unknown>,
+  actionDetails: Record<string, unknown> | undefined,
 ): Promise<void> {
   await withTransaction(ctx.database, (tx) =>
     recordAuditEvent(ctx, tx, {
@@ -23,7 +23,7 @@ async function auditRefusal(
       actor,
       action: 'permission.use_refused',
       targetId: row.id,
-      details: { reason, actionDetails },
+      details: { reason, actionDetails: actionDetails ?? null },
     }),
   );
 }
@@ -33,7 +33,12 @@ async function auditRefusal(
  * uses left and expiry all in its WHERE clause, the decrement in its SET), so of any
  * number of racing uses at most the granted number succeed; the rest get TOKEN_USED.
  * `actionDetails` are checked against the granted scope first and recorded in the audit
- * log with the use (or the refusal).
+ * log with the use (or the refusal). A report is checked in full: a rule whose field it does
+ * not name fails closed. A use that reports nothing at all (the seed's bare
+ * `useToken(id, token)`) is a plain spend, recorded as `scopeChecked: false`: self-reported
+ * details cannot bind an agent that lies, so the check exists to catch a wrong report, and
+ * the owner sees in the audit log which uses were never described. A scope with
+ * `require_details` refuses a bare use too.
  *
  * @example
  * await usePermissionToken(ctx, agent, id, token, { recipient: 'client@example.com', subject: 'Invoice #1' });
@@ -43,7 +48,7 @@ export async function usePermissionToken(
   agent: AuthenticatedAgent,
   id: string,
   token: string,
-  actionDetails: Record<string, unknown> = {},
+  actionDetails?: Record<string, unknown>,
 ): Promise<UseTokenResponse> {
   const actor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
   const scope = { agentId: agent.agentId };
@@ -54,7 +59,13 @@ export async function usePermissionToken(
     if (problem === 'invalid_token') throw new AppError('TOKEN_INVALID', `that is not the token of ${id}`);
     throw permissionConflict(row, 'use the token of');
   }
-  const violation = scopeViolation(grantedScope(row), actionDetails);
+  const scopeChecked = actionDetails !== undefined;
+  const granted = grantedScope(row);
+  // A bare use still honours an explicit `require_details` (owners can demand reports with a
+  // policy's scopeTemplate); only the field rules wait for a report to check.
+  const violation = scopeChecked
+    ? scopeViolation(granted, actionDetails)
+    : scopeViolation({ require_details: granted.require_details }, {});
   if (violation) {
     await auditRefusal(ctx, actor, row, `scope: ${violation}`, actionDetails);
     throw new AppError('SCOPE_VIOLATION', `outside the granted scope: ${violation}`);
@@ -91,7 +102,7 @@ export async function usePermissionToken(
       actor,
       action: 'permission.used',
       targetId: id,
-      details: { actionDetails, usesRemaining: updated.uses_remaining },
+      details: { actionDetails: actionDetails ?? null, scopeChecked, usesRemaining: updated.uses_remaining },
     });
     return updated;
   });
