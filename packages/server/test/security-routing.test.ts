@@ -283,11 +283,12 @@ describeEachDialect('routing by specificity, ambiguous messages held for the own
       const a = await approvedRequest('remote-a', '*@remote.test');
       const b = await approvedRequest('remote-b', '*@remote.test');
       const sent = code();
+      const receivedAt = new Date();
       const held = await call(relay.url, '/api/v1/capture/held', {
         token: sourceToken,
         json: {
           from: 'Codes <codes@remote.test>',
-          receivedAt: new Date().toISOString(),
+          receivedAt: receivedAt.toISOString(),
           payloads: [
             { requestId: a, encryptedPayload: await seal(a, 'codes@remote.test', sent) },
             { requestId: b, encryptedPayload: await seal(b, 'codes@remote.test', sent) },
@@ -296,6 +297,19 @@ describeEachDialect('routing by specificity, ambiguous messages held for the own
       });
       expect(held.status).toBe(200);
       expect(held.body.candidates).toEqual([a, b]);
+      // A retry whose answer was lost gets the same held message back.
+      const again = await call(relay.url, '/api/v1/capture/held', {
+        token: sourceToken,
+        json: {
+          from: 'codes@remote.test',
+          receivedAt: receivedAt.toISOString(),
+          payloads: [
+            { requestId: a, encryptedPayload: await seal(a, 'codes@remote.test', sent) },
+            { requestId: b, encryptedPayload: await seal(b, 'codes@remote.test', sent) },
+          ],
+        },
+      });
+      expect(again.body.id).toBe(held.body.id);
       const listed = (await (await relay.ownerFetch('/api/v1/held-messages')).json()).heldMessages;
       expect(listed.find((m: { id: string }) => m.id === held.body.id).sender).toBe('codes@remote.test');
       const assigned = await relay.ownerFetch(`/api/v1/held-messages/${held.body.id}/assign`, {

@@ -71,6 +71,17 @@ export async function holdMessage(
       'the candidate requests belong to one agent: deliver to its oldest',
     );
 
+  // A source retrying a hold whose answer it lost gets the same held message back, not a second one.
+  const receivedAt = input.receivedAt.toISOString();
+  const repeated = await findRepeatedHold(
+    ctx,
+    source,
+    sender,
+    receivedAt,
+    rows.map((r) => r.id),
+  );
+  if (repeated) return repeated;
+
   const id = newId('hld');
   const now = nowIso(ctx);
   const expiresAt = rows.map((row) => row.expires_at).sort()[0] ?? now;
@@ -83,7 +94,7 @@ export async function holdMessage(
         source_id: source.sourceId,
         source_kind: source.kind,
         sender,
-        received_at: input.receivedAt.toISOString(),
+        received_at: receivedAt,
         created_at: now,
         expires_at: expiresAt,
         status: 'pending',
@@ -118,4 +129,39 @@ export async function holdMessage(
   });
   publishHeldMessageEvent(ctx, row, 'created');
   return { id, expiresAt, candidates: rows.map((r) => r.id) };
+}
+
+/** The pending held message this source already made for the same sender, time and candidates, if any. */
+async function findRepeatedHold(
+  ctx: CoreContext,
+  source: AuthenticatedSource,
+  sender: string,
+  receivedAt: string,
+  requestIds: readonly string[],
+): Promise<{ id: string; expiresAt: string; candidates: string[] } | undefined> {
+  const earlier = await ctx.database.db
+    .selectFrom('held_messages')
+    .select(['id', 'expires_at'])
+    .where('owner_id', '=', source.ownerId)
+    .where('source_id', '=', source.sourceId)
+    .where('sender', '=', sender)
+    .where('received_at', '=', receivedAt)
+    .where('status', '=', 'pending')
+    .execute();
+  const wanted = [...requestIds].sort().join(',');
+  for (const held of earlier) {
+    const candidates = await ctx.database.db
+      .selectFrom('held_message_candidates')
+      .select('request_id')
+      .where('held_message_id', '=', held.id)
+      .execute();
+    if (
+      candidates
+        .map((c) => c.request_id)
+        .sort()
+        .join(',') === wanted
+    )
+      return { id: held.id, expiresAt: held.expires_at, candidates: [...requestIds] };
+  }
+  return undefined;
 }
