@@ -85,10 +85,31 @@ function describeRequest(index: number, request: FuzzRequest): string {
   return `seed=${SEED} #${index} ${request.label}\n    ${request.method} ${request.path.slice(0, 160)} headers=${headers}${body}`;
 }
 
+/**
+ * A message held for the owner: two agents' approved requests tie on it. Undefined when the
+ * relay did not hold it, so the held-message routes are then fuzzed with unknown IDs only.
+ */
+async function holdOneMessage(relay: TestRelay, apiKey: string, sourceToken: string, publicKey: string) {
+  const twin = await relay.createAgent({ name: 'fuzz-twin' });
+  for (const key of [apiKey, twin.apiKey]) {
+    const created = await call(relay.url, '/api/v1/otp', {
+      token: key,
+      json: { reason: 'tie', publicKey, filter: { sources: ['sms'], senderPattern: 'TieCorp' } },
+    });
+    await relay.ownerFetch(`/api/v1/requests/${created.body.id}/approve`, { method: 'POST' });
+  }
+  const captured = await call(relay.url, '/api/v1/capture/messages', {
+    token: sourceToken,
+    json: { from: 'TieCorp', text: 'Your TieCorp code is 482913' },
+  });
+  return captured.body?.heldMessageId as string | undefined;
+}
+
 describeEachDialect('fuzz: hostile requests over every route in /openapi.json', (dialect) => {
   let relay: TestRelay;
   let requests: FuzzRequest[];
   let operationCount = 0;
+  let knownIds = '';
 
   beforeAll(async () => {
     relay = await startTestRelay(dialect);
@@ -109,6 +130,7 @@ describeEachDialect('fuzz: hostile requests over every route in /openapi.json', 
       token: agent.apiKey,
       json: { action: 'gmail.send', resource: 'email:a@example.com', scope: { max_uses: 2 } },
     });
+    const heldMessageId = await holdOneMessage(relay, agent.apiKey, source.token, publicKey);
     const policy = await relay.ownerFetch('/api/v1/policies', {
       method: 'POST',
       body: JSON.stringify({ name: 'fuzz policy', action: 'require_approval', conditions: {} }),
@@ -119,10 +141,14 @@ describeEachDialect('fuzz: hostile requests over every route in /openapi.json', 
       agt: [victim.id],
       src: [victimSource.id],
       pol: [((await policy.json()) as { id: string }).id],
+      hld: heldMessageId ? [heldMessageId] : [],
     };
-    for (const [prefix, list] of Object.entries(ids))
+    for (const [prefix, list] of Object.entries(ids).filter(([, list]) => list.length > 0))
       expect(list[0], `setup created a ${prefix}`).toMatch(new RegExp(`^${prefix}_`));
 
+    knownIds = Object.entries(ids)
+      .map(([prefix, list]) => `${prefix}:${list.length}`)
+      .join(' ');
     const doc = (await call(relay.url, '/openapi.json')).body;
     operationCount = operationsOf(doc).length;
     const generated = generateHostileRequests({
@@ -147,7 +173,7 @@ describeEachDialect('fuzz: hostile requests over every route in /openapi.json', 
 
   it('answers every hostile request with a 2xx/4xx in the error shape (or a 503 SERVICE_UNAVAILABLE), and stays healthy', async () => {
     console.info(
-      `[${dialect}] fuzz seed ${SEED}: ${requests.length} requests over ${operationCount} operations`,
+      `[${dialect}] fuzz seed ${SEED}: ${requests.length} requests over ${operationCount} operations (known IDs ${knownIds})`,
     );
     expect(operationCount).toBeGreaterThanOrEqual(40);
     expect(requests.length).toBeGreaterThan(1500);

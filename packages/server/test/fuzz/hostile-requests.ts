@@ -44,7 +44,7 @@ export interface FuzzCredentials {
 }
 
 /** Real IDs of each prefix, so some requests reach rows that exist. */
-export type KnownIds = Record<'otp' | 'prm' | 'agt' | 'src' | 'pol', string[]>;
+export type KnownIds = Record<'otp' | 'prm' | 'agt' | 'src' | 'pol' | 'hld', string[]>;
 
 export interface FuzzRequest {
   /** Operation, credential and mutations: enough to see what was sent. */
@@ -295,6 +295,7 @@ function idPrefixFor(path: string, random: Random): keyof KnownIds {
   if (path.includes('/agents/')) return 'agt';
   if (path.includes('/sources/')) return 'src';
   if (path.includes('/policies/')) return 'pol';
+  if (path.includes('/held-messages/')) return 'hld';
   if (path.includes('/requests/') || path.includes('/approvals/'))
     return random.pick(['otp', 'prm'] as const);
   return 'otp';
