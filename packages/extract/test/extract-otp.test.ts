@@ -76,12 +76,10 @@ describe('extractOTP result', () => {
     expect(extractOTP({ text: '482913' })).toBeNull();
   });
 
-  it('stays fast and bounded on huge input', () => {
+  it('stays bounded on huge input', () => {
+    // Cost on hostile input is covered by security-linear-time.test.ts, without wall-clock bounds.
     const filler = 'lorem ipsum 1234 dolor '.repeat(100_000);
-    const started = Date.now();
     expect(extractOTP({ text: `Your code is 551204. ${filler}` })?.code).toBe('551204');
     expect(extractOTP({ html: `<p>${filler}</p>` })).toBeNull();
-    // Generous bound: this guards against quadratic blow-ups, not machine speed.
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
