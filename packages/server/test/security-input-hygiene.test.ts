@@ -181,10 +181,17 @@ describe('SQLite file permissions (issue 9 item 15)', () => {
     chmodSync(join(dataDir, 'agent-otp.sqlite'), 0o644);
     writeFileSync(join(dataDir, 'agent-otp.sqlite-wal'), '', { mode: 0o644 });
     chmodSync(join(dataDir, 'agent-otp.sqlite-wal'), 0o644);
-    const handle = await openDatabase({ dataDir });
+    const notices: string[] = [];
+    const handle = await openDatabase({ dataDir, onNotice: (message) => notices.push(message) });
     expect(mode(dataDir).toString(8)).toBe('700');
     expect(mode(join(dataDir, 'agent-otp.sqlite')).toString(8)).toBe('600');
     expect(mode(join(dataDir, 'agent-otp.sqlite-wal')).toString(8)).toBe('600');
+    // Said once, naming what was changed, so the operator knows the old modes were open.
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(join(dataDir, 'agent-otp.sqlite'));
     await handle.close();
+    const again: string[] = [];
+    await (await openDatabase({ dataDir, onNotice: (message) => again.push(message) })).close();
+    expect(again).toEqual([]);
   });
 });
