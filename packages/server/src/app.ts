@@ -171,7 +171,8 @@ export function createApp(services: ServerServices) {
       title: 'Agent OTP',
       version: '1.0.0',
       description:
-        'One verification code or permission at a time for AI agents, approved by their owner, end-to-end encrypted.',
+        'One verification code or permission at a time for AI agents, approved by their owner, end-to-end encrypted. ' +
+        'No text field, query parameter or path parameter accepts NUL (U+0000) or a lone UTF-16 surrogate: such input is a 400 VALIDATION_ERROR naming the field.',
     },
   });
 
