@@ -36,6 +36,9 @@ const CANNOT_TAKE: ReadonlySet<ErrorCode> = new Set([
   'INVALID_PUBLIC_KEY',
 ]);
 
+/** How many candidates one message may skip before the relay stops looking (each costs a database round trip). */
+const MAX_SKIPPED_CANDIDATES = 50;
+
 /** Told when a candidate request could not take a message; ids and error codes only, never content. */
 export type CaptureSkipListener = (skip: { requestId: string; reason: string }) => void;
 
@@ -78,14 +81,16 @@ export async function captureMessage(
     throw new AppError('FORBIDDEN', `a ${source.kind} source cannot capture ${message.source} messages`);
   let remaining = await listOpenRequestsForSource(ctx, source);
   let code: string | null | undefined;
+  let skipped = 0;
   const skip = (requestId: string, reason: string) => {
+    skipped++;
     options.onSkip?.({ requestId, reason });
     remaining = remaining.filter((request) => request.id !== requestId);
   };
-  // Every pass removes at least one request, so this ends.
+  // Every pass removes at least one request or returns; the cap bounds the work one message can cause.
   for (;;) {
     const decision = routeMessage(remaining, message, visibleTextOf);
-    if (decision.kind === 'none')
+    if (decision.kind === 'none' || skipped >= MAX_SKIPPED_CANDIDATES)
       return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
     const first = decision.kind === 'deliver' ? decision.ranked[0] : decision.requests[0];
     if (!first) return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
