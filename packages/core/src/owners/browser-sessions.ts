@@ -4,9 +4,14 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 import { digestsEqual, hashSecret, newSecret } from '../secrets.js';
-import { releaseLoginAttempt, reserveLoginAttempt, settleLoginAttempt } from './login-throttle.js';
+import {
+  releaseLoginAttempt,
+  reserveLoginAttempt,
+  settleLoginAttempt,
+  signedInBefore,
+} from './login-throttle.js';
 import type { Owner } from './owners.js';
-import { verifyAgainstDecoy, verifyPassword } from './passwords.js';
+import { defaultPasswordHashGate, verifyAgainstDecoy, verifyPassword } from './passwords.js';
 
 /** How long a dashboard sign-in lasts; after that the owner signs in again. */
 export const BROWSER_SESSION_TTL_SECONDS = 12 * 60 * 60;
@@ -70,6 +75,10 @@ export async function signInWithPassword(
   options: { email: string; password: string; ip: string },
 ): Promise<BrowserSession> {
   const email = options.email.trim().toLowerCase();
+  const gate = ctx.passwordHashGate ?? defaultPasswordHashGate;
+  // Looked up for every email alike, so timing does not tell which emails have accounts.
+  const priority = await signedInBefore(ctx, { email, ip: options.ip });
+  gate.assertRoom({ priority });
   // The slot is taken before scrypt runs, so a burst of guesses cannot all reach it.
   const attemptId = await reserveLoginAttempt(ctx, { email, ip: options.ip });
   let ok: boolean;
@@ -81,8 +90,8 @@ export async function signInWithPassword(
       .where('email', '=', email)
       .executeTakeFirst();
     ok = user?.password_hash
-      ? await verifyPassword(options.password, user.password_hash, ctx.passwordHashGate)
-      : await verifyAgainstDecoy(options.password, ctx.passwordHashGate);
+      ? await verifyPassword(options.password, user.password_hash, gate, { priority })
+      : await verifyAgainstDecoy(options.password, gate);
   } catch (error) {
     // Never checked (hash budget full, database down): the attempt does not count.
     await releaseLoginAttempt(ctx, attemptId);

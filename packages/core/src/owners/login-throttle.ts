@@ -42,7 +42,8 @@ async function failuresSince(
  * Every reservation is committed before its own count runs, so whichever concurrent
  * attempts see themselves within the limit are at most `limit` many, on SQLite and
  * PostgreSQL alike, without locks. Over the limit the reservation is withdrawn and the
- * call fails with RATE_LIMITED (`details.retryAfter` in seconds).
+ * call fails with RATE_LIMITED (`details.retryAfter` in seconds). A read-only check comes
+ * first, so an address that is already locked out costs no writes.
  *
  * @example
  * const attemptId = await reserveLoginAttempt(ctx, { email, ip });
@@ -53,32 +54,50 @@ export async function reserveLoginAttempt(
   ctx: CoreContext,
   attempt: { email: string; ip: string },
 ): Promise<string> {
+  const now = ctx.clock.now().getTime();
+  const since = new Date(now - LOGIN_LIMITS.windowSeconds * 1000).toISOString();
+  // A locked-out address is refused by reads alone, so a flood from it writes nothing.
+  await assertUnderLimits(ctx, attempt, { since, now, own: undefined });
   const id = newId('lga');
   await ctx.database.db
     .insertInto('login_attempts')
     .values({ id, email: attempt.email, ip: attempt.ip, succeeded: 0, created_at: nowIso(ctx) })
     .execute();
-  const now = ctx.clock.now().getTime();
-  const since = new Date(now - LOGIN_LIMITS.windowSeconds * 1000).toISOString();
+  try {
+    await assertUnderLimits(ctx, attempt, { since, now, own: id });
+  } catch (error) {
+    await releaseLoginAttempt(ctx, id);
+    throw error;
+  }
+  return id;
+}
+
+/**
+ * Fails with RATE_LIMITED when the failures in the window (counting the caller's own
+ * reservation `own`, if made) exceed a limit.
+ */
+async function assertUnderLimits(
+  ctx: CoreContext,
+  attempt: { email: string; ip: string },
+  window: { since: string; now: number; own: string | undefined },
+): Promise<void> {
   for (const [where, limit] of [
     [{ email: attempt.email, ip: attempt.ip }, LOGIN_LIMITS.failuresPerEmailAndAddress],
     [{ ip: attempt.ip }, LOGIN_LIMITS.failuresPerAddress],
   ] as const) {
-    const failures = await failuresSince(ctx, where, since);
-    if (failures.length <= limit) continue;
-    await releaseLoginAttempt(ctx, id);
+    const failures = await failuresSince(ctx, where, window.since);
+    const others = failures.filter((f) => f.id !== window.own);
+    if (others.length < limit) continue;
     // The window reopens when enough of the other failures have dropped out of it.
-    const others = failures.filter((f) => f.id !== id);
-    const oldest = others[others.length - limit]?.created_at ?? since;
+    const oldest = others[others.length - limit]?.created_at ?? window.since;
     const retryAfter = Math.max(
       1,
-      Math.ceil((Date.parse(oldest) + LOGIN_LIMITS.windowSeconds * 1000 - now) / 1000),
+      Math.ceil((Date.parse(oldest) + LOGIN_LIMITS.windowSeconds * 1000 - window.now) / 1000),
     );
     throw new AppError('RATE_LIMITED', `too many failed sign-ins; retry after ${retryAfter} s`, {
       retryAfter,
     });
   }
-  return id;
 }
 
 /**
@@ -112,6 +131,30 @@ export async function settleLoginAttempt(
       .execute();
   const cutoff = new Date(ctx.clock.now().getTime() - KEEP_ATTEMPTS_MS).toISOString();
   await ctx.database.db.deleteFrom('login_attempts').where('created_at', '<', cutoff).execute();
+}
+
+/**
+ * Whether this email has signed in successfully from this address recently (attempts are
+ * kept a day). Such sign-ins jump the password-hash queue, so a flood from elsewhere
+ * does not keep the owner waiting at a place they use. Only a correct password ever
+ * creates that record, so an attacker cannot earn the priority by guessing.
+ *
+ * @example
+ * const priority = await signedInBefore(ctx, { email, ip });
+ */
+export async function signedInBefore(
+  ctx: CoreContext,
+  attempt: { email: string; ip: string },
+): Promise<boolean> {
+  const row = await ctx.database.db
+    .selectFrom('login_attempts')
+    .select('id')
+    .where('email', '=', attempt.email)
+    .where('ip', '=', attempt.ip)
+    .where('succeeded', '=', 1)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**

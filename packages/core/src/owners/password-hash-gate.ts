@@ -37,23 +37,26 @@ export interface PasswordHashStats {
 export class PasswordHashGate {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Sign-ins from an address the owner has signed in from before go first (see signInWithPassword). */
+  private readonly waitingFirst: Array<() => void> = [];
   private readonly counters = { started: 0, maxRunning: 0, refused: 0 };
 
   constructor(readonly limits: PasswordHashLimits = DEFAULT_PASSWORD_HASH_LIMITS) {}
 
-  /** Runs `hash` when a slot is free; throws SERVICE_UNAVAILABLE at once if the queue is full. */
-  async run<T>(hash: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `hash` when a slot is free; throws SERVICE_UNAVAILABLE at once if its queue is
+   * full. `priority` callers have a queue of their own, served first, so a flood from
+   * strangers cannot keep a recognised owner waiting behind it.
+   */
+  async run<T>(hash: () => Promise<T>, options: { priority?: boolean } = {}): Promise<T> {
     if (this.running >= this.limits.concurrency) {
-      if (this.waiting.length >= this.limits.queue) {
+      const queue = options.priority ? this.waitingFirst : this.waiting;
+      if (queue.length >= this.limits.queue) {
         this.counters.refused++;
-        throw new AppError(
-          'SERVICE_UNAVAILABLE',
-          `the relay is busy checking passwords (at most ${this.limits.concurrency} at a time, ${this.limits.queue} waiting); retry after 1 s`,
-          { retryAfter: 1 },
-        );
+        throw this.busy();
       }
       // The slot is handed over by the finishing run, so `running` never overshoots.
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((resolve) => queue.push(resolve));
     } else {
       this.running++;
     }
@@ -62,13 +65,38 @@ export class PasswordHashGate {
     try {
       return await hash();
     } finally {
-      const next = this.waiting.shift();
+      const next = this.waitingFirst.shift() ?? this.waiting.shift();
       if (next) next();
       else this.running--;
     }
   }
 
+  /**
+   * Fails with SERVICE_UNAVAILABLE now when a call in this lane would be refused, so a
+   * sign-in can be turned away before it writes anything. A later {@link run} can still
+   * refuse if the lane fills meanwhile.
+   */
+  assertRoom(options: { priority?: boolean } = {}): void {
+    const queue = options.priority ? this.waitingFirst : this.waiting;
+    if (this.running >= this.limits.concurrency && queue.length >= this.limits.queue) {
+      this.counters.refused++;
+      throw this.busy();
+    }
+  }
+
+  private busy(): AppError {
+    return new AppError(
+      'SERVICE_UNAVAILABLE',
+      `the relay is busy checking passwords (at most ${this.limits.concurrency} at a time, ${this.limits.queue} waiting); retry after 1 s`,
+      { retryAfter: 1 },
+    );
+  }
+
   stats(): PasswordHashStats {
-    return { ...this.counters, running: this.running, queued: this.waiting.length };
+    return {
+      ...this.counters,
+      running: this.running,
+      queued: this.waiting.length + this.waitingFirst.length,
+    };
   }
 }

@@ -17,7 +17,8 @@ const MAX_MEMORY = 64 * 1024 * 1024;
  * Bounds hashing where no gate is passed in (CLI commands); the server passes the one it
  * built from PASSWORD_HASH_CONCURRENCY and PASSWORD_HASH_QUEUE.
  */
-const defaultGate = new PasswordHashGate();
+export const defaultPasswordHashGate = new PasswordHashGate();
+const defaultGate = defaultPasswordHashGate;
 
 function scryptAsync(
   gate: PasswordHashGate,
@@ -25,6 +26,7 @@ function scryptAsync(
   salt: Buffer,
   keyLength: number,
   options: ScryptOptions,
+  priority = false,
 ) {
   return gate.run(
     () =>
@@ -33,6 +35,7 @@ function scryptAsync(
           error ? reject(error) : resolve(key),
         ),
       ),
+    { priority },
   );
 }
 
@@ -66,13 +69,21 @@ export async function verifyPassword(
   password: string,
   stored: string,
   gate: PasswordHashGate = defaultGate,
+  options: { priority?: boolean } = {},
 ): Promise<boolean> {
   const [scheme, logN, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !logN || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
   const params = { N: 2 ** Number(logN), r: Number(r), p: Number(p), maxmem: MAX_MEMORY };
   if (![params.N, params.r, params.p].every(Number.isSafeInteger) || expected.length === 0) return false;
-  const actual = await scryptAsync(gate, password, Buffer.from(salt, 'base64'), expected.length, params);
+  const actual = await scryptAsync(
+    gate,
+    password,
+    Buffer.from(salt, 'base64'),
+    expected.length,
+    params,
+    options.priority,
+  );
   return timingSafeEqual(actual, expected);
 }
 
