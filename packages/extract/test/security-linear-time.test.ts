@@ -62,7 +62,11 @@ describe('extractor on hostile HTML (issue 9 item 1)', () => {
     ['nested tables', `${top}${fill('<table><tr><td>')}`],
     ['nested tables with text in every cell', `${top}${fill('<table><tr><td>x')}`],
     ['nested divs', `${top}${fill('<div>')}`],
-    ['stray closing tags under deep nesting', `${top}${'<div>'.repeat(250)}${fill('</b>')}`],
+    [
+      'stray closing tags under deep nesting',
+      `${top}${'<div>'.repeat(100_000)}${fill('</b>', MEGABYTE / 2)}`,
+    ],
+    ['stray closing tags at the allowed depth', `${top}${'<div>'.repeat(250)}${fill('</b>')}`],
     ['many paragraphs', `${top}${fill('<p>ab</p>')}`],
     ['many one-digit rows', `${top}<table>${fill('<tr><td>1</td></tr>')}</table>`],
     [
@@ -70,7 +74,7 @@ describe('extractor on hostile HTML (issue 9 item 1)', () => {
       `${top}<table>${fill('<tr><td>1</td><td>2</td><td>3</td><td>4</td></tr>')}</table>`,
     ],
     // Styles come first here, so they stay below the HTML limit for the code after them to count.
-    ['unterminated CSS comments', `<style>${fill('/*', 0.9 * MEGABYTE)}</style>${top}`],
+    ['unterminated CSS comments', `<style>${fill('/*a', 0.9 * MEGABYTE)}</style>${top}`],
     ['many hiding style rules', `<style>${fill('.a{display:none}', 0.9 * MEGABYTE)}</style>${top}`],
     ['empty inline elements', `${top}${fill('<b> </b>')}`],
     ['nested forms', `${top}${'<div>'.repeat(200)}${fill('<form>')}`],
