@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentKeyPair, call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
+import { openSse } from '../../../test-support/sse.js';
 
 const TIMEOUTS = { HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '2000' };
 
@@ -94,7 +95,7 @@ describe('slow clients are cut off after the configured timeouts', () => {
     expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
   });
 
-  it('still lets a long-poll outlast the request timeout (its request was complete at once)', async () => {
+  it('still lets a long-poll and an event stream outlast the request timeout (their requests were complete at once)', async () => {
     const { apiKey } = await relay.createAgent();
     const keys = await agentKeyPair();
     const created = await call(relay.url, '/api/v1/otp', {
@@ -106,6 +107,19 @@ describe('slow clients are cut off after the configured timeouts', () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('pending_approval');
     expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+
+    // So does an event stream: still delivering after the request timeout has passed.
+    const stream = await openSse(`${relay.url}/api/v1/otp/${created.body.id}/events`, {
+      authorization: `Bearer ${apiKey}`,
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await call(relay.url, `/api/v1/otp/${created.body.id}`, { method: 'DELETE', token: apiKey });
+      const cancelled = await stream.waitFor((e) => JSON.parse(e.data).status === 'cancelled');
+      expect(cancelled.event).toBe('status');
+    } finally {
+      await stream.close();
+    }
   });
 });
 
@@ -181,13 +195,16 @@ describeEachDialect('concurrent long-polls and SSE streams are capped per creden
   });
 
   it('caps capture-source long-polls and the owner approval stream the same way', async () => {
-    // A source of an owner with no open requests, so its long-polls really wait.
-    const { owner } = await createOwnerAccount(relay.ctx, {
-      email: `quiet-${dialect}@example.com`,
-      password: 'a quiet owner passphrase',
-      channel: 'cli',
-    });
-    const source = await relay.createSource('email', owner.id);
+    // A source of an owner with no open requests, so its long-polls really wait. (The first
+    // account created claims the passwordless default owner, who has requests.)
+    let quiet = relay.owner;
+    for (let i = 0; quiet.id === relay.owner.id; i++)
+      ({ owner: quiet } = await createOwnerAccount(relay.ctx, {
+        email: `quiet-${i}@example.com`,
+        password: 'a quiet owner passphrase',
+        channel: 'cli',
+      }));
+    const source = await relay.createSource('email', quiet.id);
     const controller = new AbortController();
     const held = [
       ...Array.from({ length: MAX }, () =>

@@ -5,6 +5,7 @@ import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 import { digestsEqual, hashSecret, newSecret } from '../secrets.js';
 import {
+  assertLoginAllowed,
   releaseLoginAttempt,
   reserveLoginAttempt,
   settleLoginAttempt,
@@ -78,6 +79,9 @@ export async function signInWithPassword(
   const gate = ctx.passwordHashGate ?? defaultPasswordHashGate;
   // Looked up for every email alike, so timing does not tell which emails have accounts.
   const priority = await signedInBefore(ctx, { email, ip: options.ip });
+  // Cheapest refusals first, both before anything is written: a locked-out address (429),
+  // then a full hash queue (503).
+  await assertLoginAllowed(ctx, { email, ip: options.ip });
   gate.assertRoom({ priority });
   // The slot is taken before scrypt runs, so a burst of guesses cannot all reach it.
   const attemptId = await reserveLoginAttempt(ctx, { email, ip: options.ip });

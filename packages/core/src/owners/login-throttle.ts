@@ -42,8 +42,8 @@ async function failuresSince(
  * Every reservation is committed before its own count runs, so whichever concurrent
  * attempts see themselves within the limit are at most `limit` many, on SQLite and
  * PostgreSQL alike, without locks. Over the limit the reservation is withdrawn and the
- * call fails with RATE_LIMITED (`details.retryAfter` in seconds). A read-only check comes
- * first, so an address that is already locked out costs no writes.
+ * call fails with RATE_LIMITED (`details.retryAfter` in seconds). Call
+ * {@link assertLoginAllowed} first, so an address that is already locked out costs no writes.
  *
  * @example
  * const attemptId = await reserveLoginAttempt(ctx, { email, ip });
@@ -54,10 +54,7 @@ export async function reserveLoginAttempt(
   ctx: CoreContext,
   attempt: { email: string; ip: string },
 ): Promise<string> {
-  const now = ctx.clock.now().getTime();
-  const since = new Date(now - LOGIN_LIMITS.windowSeconds * 1000).toISOString();
-  // A locked-out address is refused by reads alone, so a flood from it writes nothing.
-  await assertUnderLimits(ctx, attempt, { since, now, own: undefined });
+  const { since, now } = loginWindow(ctx);
   const id = newId('lga');
   await ctx.database.db
     .insertInto('login_attempts')
@@ -70,6 +67,27 @@ export async function reserveLoginAttempt(
     throw error;
   }
   return id;
+}
+
+function loginWindow(ctx: CoreContext) {
+  const now = ctx.clock.now().getTime();
+  return { now, since: new Date(now - LOGIN_LIMITS.windowSeconds * 1000).toISOString() };
+}
+
+/**
+ * Fails with RATE_LIMITED (details.retryAfter in seconds) when this email at this address,
+ * or this address, already has too many failed sign-ins in the window. Reads only, so a
+ * locked-out address is refused without writing anything; {@link reserveLoginAttempt}
+ * repeats the check atomically with its reservation.
+ *
+ * @example
+ * await assertLoginAllowed(ctx, { email, ip });
+ */
+export async function assertLoginAllowed(
+  ctx: CoreContext,
+  attempt: { email: string; ip: string },
+): Promise<void> {
+  await assertUnderLimits(ctx, attempt, { ...loginWindow(ctx), own: undefined });
 }
 
 /**
