@@ -20,11 +20,14 @@ function percentile(sorted: number[], p: number): number {
 
 async function setUp(dialect: Dialect) {
   // The benchmark measures the relay, not its per-key rate limit nor the per-agent cap on
-  // open requests (the wake-up test holds 1000 open at once).
+  // open requests (the wake-up test holds 1000 open at once), nor the caps on waits per key
+  // and on fresh connections per address (those 1000 long-polls share one key and loopback).
   const cli = await createCliEnvironment(dialect, {
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '10000',
     OPEN_REQUESTS_PER_AGENT: '2000',
+    MAX_WAITS_PER_CREDENTIAL: '10000',
+    MAX_UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS: '100000',
   });
   const server = await cli.serve();
   const agent = JSON.parse((await cli.run(['agent:create', '--name', 'bench', '--json'])).stdout) as {
