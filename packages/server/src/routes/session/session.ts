@@ -1,5 +1,5 @@
 import { endBrowserSession, signInWithPassword } from '@agent-otp/core';
-import { AppError, SessionInfo, SignInBody } from '@agent-otp/shared';
+import { AppError, ErrorResponse, SessionInfo, SignInBody } from '@agent-otp/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ServerServices } from '../../env.js';
@@ -20,7 +20,14 @@ const routes = {
     description:
       'Failed attempts are limited per (email, client address) pair and per client address; over the limit the answer is 429 with Retry-After. When the relay is already checking as many passwords as it allows, the answer is 503 with Retry-After.',
     request: { body: { required: true, content: json(SignInBody) } },
-    responses: { 200: { description: 'Signed in.', content: json(SessionInfo) }, ...errorResponses() },
+    responses: {
+      200: { description: 'Signed in.', content: json(SessionInfo) },
+      ...errorResponses(),
+      503: {
+        description: 'The relay is checking as many passwords as it allows; see Retry-After.',
+        content: json(ErrorResponse),
+      },
+    },
   }),
   current: createRoute({
     method: 'get',
