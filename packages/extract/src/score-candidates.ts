@@ -47,6 +47,9 @@ const BASE = 0.3;
  */
 export function scoreCandidates(analysis: MessageAnalysis): ScoredCandidate[] {
   const { candidates, text, folded } = analysis;
+  const scored: ScoredCandidate[] = [];
+  // Most messages have no keyword: then no candidate can score, and nothing needs indexing.
+  if (candidates.length === 0 || analysis.keywords.length === 0) return scored;
   const layout = indexTextLayout(text);
   const gap = meaningfulGapCounter(folded);
   const isPhoneNumber = phoneNumberTest(text);
@@ -64,7 +67,6 @@ export function scoreCandidates(analysis: MessageAnalysis): ScoredCandidate[] {
   const contained = containedSpans(candidates);
   const timesSeen = new Map<string, number>();
   for (const { code } of candidates) timesSeen.set(code, (timesSeen.get(code) ?? 0) + 1);
-  const scored: ScoredCandidate[] = [];
   candidates.forEach((candidate, index) => {
     if (contained[index]) return;
     const shape = shapeScore(candidate, analysis.allCaps);

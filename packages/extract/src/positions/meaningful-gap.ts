@@ -1,6 +1,5 @@
 import { CONNECTOR_MATCHER } from '../lexicon/keyword-index.js';
-
-const NOT_MEANINGFUL = /[\s\p{P}\p{S}]/u;
+import { isMeaningful } from './character-classes.js';
 
 /** Characters between two positions that count as distance between a keyword and a code. */
 export type GapCounter = (from: number, to: number) => number;
@@ -20,16 +19,14 @@ export function meaningfulGapCounter(folded: string): GapCounter {
   const counted = new Int32Array(folded.length + 1);
   const connectors = CONNECTOR_MATCHER.find(folded);
   let connector = 0;
-  let index = 0;
-  for (const character of folded) {
+  for (let index = 0; index < folded.length; ) {
     while (connector < connectors.length && (connectors[connector]?.end ?? 0) <= index) connector++;
     const inConnector = (connectors[connector]?.start ?? Number.POSITIVE_INFINITY) <= index;
-    const weight = inConnector || NOT_MEANINGFUL.test(character) ? 0 : 1;
+    const codePoint = folded.codePointAt(index) ?? 0;
     // An astral character is two UTF-16 units; counting both keeps the old `.length` arithmetic.
-    for (let unit = 0; unit < character.length; unit++) {
-      counted[index + 1] = (counted[index] ?? 0) + weight;
-      index++;
-    }
+    const units = codePoint > 0xffff ? 2 : 1;
+    const weight = inConnector || !isMeaningful(String.fromCodePoint(codePoint)) ? 0 : 1;
+    for (const end = index + units; index < end; index++) counted[index + 1] = (counted[index] ?? 0) + weight;
   }
   return (from, to) => (to > from ? (counted[to] ?? 0) - (counted[from] ?? 0) : 0);
 }

@@ -1,10 +1,14 @@
+import { isDigitCode, isWhitespaceCode } from './character-classes.js';
 import { firstIndexWhereNot } from './sorted-search.js';
 import type { Span } from './text-layout.js';
 
-const PHONE_RUN_CHARACTER = /[\d +().-]/;
-const ASCII_DIGIT = /\d/;
-const WHITESPACE = /\s/;
+// `[\d +().-]`: digits, space, plus, brackets, dot, hyphen.
+const PHONE_PUNCTUATION = new Set([32, 43, 40, 41, 46, 45]);
 const AREA_CODE = /\(\d{1,4}\)\s?\d/g;
+
+function isPhoneRunCode(code: number): boolean {
+  return isDigitCode(code) || PHONE_PUNCTUATION.has(code);
+}
 
 /**
  * Builds the test "do the digits around this span make a phone number?" (`+1 (555) 123-4567`,
@@ -23,18 +27,18 @@ export function phoneNumberTest(text: string): (span: Span) => boolean {
   const runStart = new Int32Array(length + 1);
   const digits = new Int32Array(length + 1);
   for (let index = 0; index < length; index++) {
-    const character = text[index] ?? '';
-    runStart[index + 1] = PHONE_RUN_CHARACTER.test(character) ? (runStart[index] ?? 0) : index + 1;
-    digits[index + 1] = (digits[index] ?? 0) + (ASCII_DIGIT.test(character) ? 1 : 0);
+    const code = text.charCodeAt(index);
+    runStart[index + 1] = isPhoneRunCode(code) ? (runStart[index] ?? 0) : index + 1;
+    digits[index + 1] = (digits[index] ?? 0) + (isDigitCode(code) ? 1 : 0);
   }
   const runEnd = new Int32Array(length + 1);
   const firstVisible = new Int32Array(length + 1);
   runEnd[length] = length;
   firstVisible[length] = length;
   for (let index = length - 1; index >= 0; index--) {
-    const character = text[index] ?? '';
-    runEnd[index] = PHONE_RUN_CHARACTER.test(character) ? (runEnd[index + 1] ?? length) : index;
-    firstVisible[index] = WHITESPACE.test(character) ? (firstVisible[index + 1] ?? length) : index;
+    const code = text.charCodeAt(index);
+    runEnd[index] = isPhoneRunCode(code) ? (runEnd[index + 1] ?? length) : index;
+    firstVisible[index] = isWhitespaceCode(code) ? (firstVisible[index + 1] ?? length) : index;
   }
   const areaCodes = [...text.matchAll(AREA_CODE)].map((match) => ({
     start: match.index,

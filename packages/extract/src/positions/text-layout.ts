@@ -1,8 +1,7 @@
+import { isDigitCode, isWhitespaceCode } from './character-classes.js';
 import { firstIndexWhereNot } from './sorted-search.js';
 
-const SENTENCE_END = /[.!?。！？।؟]/;
-const DIGIT = /\d/;
-const WHITESPACE = /\s/;
+const SENTENCE_END = new Set('.!?。！？।؟');
 
 /** A span of the normalised text (a candidate, a keyword, a context). */
 export interface Span {
@@ -19,7 +18,7 @@ export interface Span {
  * isSentenceEnd('Done. 1.5', 7); // false
  */
 export function isSentenceEnd(text: string, index: number): boolean {
-  return SENTENCE_END.test(text[index] ?? '') && !DIGIT.test(text[index + 1] ?? '');
+  return SENTENCE_END.has(text[index] ?? '') && !isDigitCode(text.charCodeAt(index + 1));
 }
 
 /** Sentence and line questions about a span, answered from positions indexed once. */
@@ -45,10 +44,10 @@ export function indexTextLayout(text: string): TextLayout {
   const breaks: number[] = [];
   const spaces = new Int32Array(text.length + 1);
   for (let index = 0; index < text.length; index++) {
-    const character = text[index] ?? '';
-    if (character === '\n') newlines.push(index);
-    if (character === '\n' || isSentenceEnd(text, index)) breaks.push(index);
-    spaces[index + 1] = (spaces[index] ?? 0) + (WHITESPACE.test(character) ? 0 : 1);
+    const code = text.charCodeAt(index);
+    if (code === 10) newlines.push(index);
+    if (code === 10 || isSentenceEnd(text, index)) breaks.push(index);
+    spaces[index + 1] = (spaces[index] ?? 0) + (isWhitespaceCode(code) ? 0 : 1);
   }
   const nonSpaceBetween = (from: number, to: number) => (spaces[to] ?? 0) - (spaces[from] ?? 0);
   return {
