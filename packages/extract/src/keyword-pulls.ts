@@ -38,7 +38,7 @@ function pullOf(keyword: KeywordMatch, gap: number, before: boolean): number {
   return (STRENGTH_WEIGHT[keyword.meta.strength] / (1 + gap / HALF_DISTANCE)) * (before ? 1 : 0.9);
 }
 
-/** The nearest keywords of one list on one side: the two best pulls and any tied with them. */
+/** The nearest keywords of one list on one side: the best pulls and any tied with them. */
 function nearestOnSide(
   keywords: readonly KeywordMatch[],
   candidate: Span,
@@ -54,8 +54,9 @@ function nearestOnSide(
   for (; index >= 0 && index < keywords.length && nearest.length < MAX_TIED; index += step) {
     const keyword = keywords[index] as KeywordMatch;
     const gap = gapOf(keyword);
-    // Farther keywords have a gap at least as large, so a pull at most as strong.
-    if (nearest.length >= 2 && gap > (nearest.at(-1)?.gap ?? 0)) break;
+    // Farther keywords have a gap at least as large, so a pull at most as strong. (Three, not
+    // two: a short gap is measured on its own text, which can differ by a connector at its edge.)
+    if (nearest.length >= 3 && gap > (nearest.at(-1)?.gap ?? 0)) break;
     nearest.push({ keyword, gap });
   }
   return nearest;
