@@ -107,7 +107,8 @@ export class PhraseMatcher<Meta> {
   /** All non-overlapping matches in `folded` (output of `foldForMatching`), left to right. */
   find(folded: string): PhraseMatch<Meta>[] {
     const matches: PhraseMatch<Meta>[] = [];
-    const scanner = new RegExp(this.#scanner);
+    const scanner = this.#scanner;
+    scanner.lastIndex = 0;
     for (let found = scanner.exec(folded); found !== null; found = scanner.exec(folded)) {
       const start = found.index;
       const best = this.phrasesAt(folded, start)[0];

@@ -52,9 +52,19 @@ function countMeaningful(folded: string): Int32Array {
  */
 export function meaningfulGapCounter(folded: string): GapCounter {
   let counted: Int32Array | undefined;
+  // Gaps repeat in repetitive (and in hostile) messages: " is " before every code.
+  const exact = new Map<string, number>();
   return (from, to) => {
     if (to <= from) return 0;
-    if (to - from <= EXACT_SPAN) return exactGap(folded.slice(from, to));
+    if (to - from <= EXACT_SPAN) {
+      const gap = folded.slice(from, to);
+      let count = exact.get(gap);
+      if (count === undefined) {
+        count = exactGap(gap);
+        exact.set(gap, count);
+      }
+      return count;
+    }
     counted ??= countMeaningful(folded);
     return (counted[to] ?? 0) - (counted[from] ?? 0);
   };
