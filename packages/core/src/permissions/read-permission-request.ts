@@ -4,7 +4,7 @@ import { type PermissionRequest, SETTLED_PERMISSION_STATUSES } from '@agent-otp/
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
-import { requestTopic } from '../events/event-bus.js';
+import { waitForChange } from '../events/wait-for-change.js';
 import { newSecret } from '../secrets.js';
 import { readPermission } from './find-permission.js';
 import { toApiPermission } from './permission-row.js';
@@ -61,53 +61,14 @@ export async function getPermissionRequest(
   signal?: AbortSignal,
 ): Promise<PermissionRequest> {
   const scope = { agentId: agent.agentId };
-  let wake: () => void = () => {};
-  let woken!: Promise<void>;
-  const arm = () => {
-    woken = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  };
-  arm();
-  let heardChange = false;
-  // Subscribe before reading, so a decision between the read and the wait is never missed.
-  const unsubscribe = ctx.bus.subscribe(requestTopic(id), (event) => {
-    // A resync only says events may have been missed (the bus reconnected): re-read, and
-    // keep waiting if nothing changed.
-    if (event.type !== 'resync') heardChange = true;
-    wake();
-  });
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  const onAbort = () => wake();
-  try {
-    let row = await readPermission(ctx, id, scope);
-    if (waitSeconds > 0 && !SETTLED_PERMISSION_STATUSES.has(row.status) && !signal?.aborted) {
-      const initialStatus = row.status;
-      const untilExpiry = Date.parse(row.expires_at) - ctx.clock.now().getTime();
-      timer = setTimeout(
-        () => {
-          timedOut = true;
-          wake();
-        },
-        Math.max(0, Math.min(waitSeconds * 1000, untilExpiry + 50)),
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-      for (;;) {
-        await woken;
-        // Re-armed before reading: a wake-up during the read means one more read, not a miss.
-        arm();
-        const changed = heardChange;
-        row = await readPermission(ctx, id, scope);
-        if (changed || timedOut || signal?.aborted || row.status !== initialStatus) break;
-      }
-    }
-    // A client that went away must not take the token with it.
-    if (signal?.aborted) return toApiPermission(ctx, row);
-    return await handOutToken(ctx, agent, row);
-  } finally {
-    unsubscribe();
-    if (timer) clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
+  const row = await waitForChange(
+    ctx,
+    id,
+    waitSeconds,
+    { read: () => readPermission(ctx, id, scope), settled: SETTLED_PERMISSION_STATUSES },
+    signal,
+  );
+  // A client that went away must not take the token with it.
+  if (signal?.aborted) return toApiPermission(ctx, row);
+  return handOutToken(ctx, agent, row);
 }
