@@ -1,4 +1,4 @@
-import { bytesToBase64 } from '@agent-otp/shared';
+import { bytesToBase64, encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field and assert each one.
 export interface CallResult<T = any> {
@@ -56,6 +56,25 @@ export async function agentKeyPair(modulusLength = 2048) {
   );
   const spki = bytesToBase64(await crypto.subtle.exportKey('spki', pair.publicKey));
   return { publicKey: spki, privateKey: pair.privateKey, pair };
+}
+
+/**
+ * A delivery as a capture source makes it: the code sealed to the request's key, the JWE
+ * header naming the request. Tests that attack delivery start from a genuine one.
+ */
+export async function sealCodeFor(
+  keys: { publicKey: string },
+  requestId: string,
+  code = '482913',
+): Promise<string> {
+  const key = await parseAgentPublicKey(keys.publicKey);
+  return encryptOtpPayload(key.key, key.fingerprint, {
+    code,
+    source: 'email',
+    sender: 'noreply@acme.test',
+    receivedAt: new Date().toISOString(),
+    requestId,
+  });
 }
 
 /** Waits until `check` returns a value, polling every 20 ms, failing after `timeoutMs`. */

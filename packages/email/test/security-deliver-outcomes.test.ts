@@ -5,24 +5,12 @@
 // RelayError so the mail is looked at again later).
 import { authenticateApiKey, createOtpRequest } from '@agent-otp/core';
 import { httpRelay, RelayError } from '@agent-otp/email';
-import { encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentKeyPair, call } from '../../../test-support/http.js';
+import { agentKeyPair, call, sealCodeFor } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 
 type Keys = Awaited<ReturnType<typeof agentKeyPair>>;
-
-async function sealFor(keys: Keys, requestId: string, code = '482913'): Promise<string> {
-  const key = await parseAgentPublicKey(keys.publicKey);
-  return encryptOtpPayload(key.key, key.fingerprint, {
-    code,
-    source: 'email',
-    sender: 'noreply@acme.test',
-    receivedAt: new Date().toISOString(),
-    requestId,
-  });
-}
 
 describeEachDialect('issue 9 item 10: the HTTP connector tells gone from retry', (dialect) => {
   let relay: TestRelay;
@@ -51,20 +39,24 @@ describeEachDialect('issue 9 item 10: the HTTP connector tells gone from retry',
     const relayPort = httpRelay({ url: relay.url, token: sourceToken });
     const cancelled = await createRequest();
     await call(relay.url, `/api/v1/otp/${cancelled}`, { method: 'DELETE', token: agent.apiKey });
-    expect(await relayPort.deliver(cancelled, await sealFor(keys, cancelled))).toBe('taken');
+    expect(await relayPort.deliver(cancelled, await sealCodeFor(keys, cancelled))).toBe('taken');
 
     const denied = await createRequest();
     await relay.ownerFetch(`/api/v1/requests/${denied}/deny`, { method: 'POST' });
-    expect(await relayPort.deliver(denied, await sealFor(keys, denied))).toBe('taken');
+    expect(await relayPort.deliver(denied, await sealCodeFor(keys, denied))).toBe('taken');
 
     const holding = await createRequest();
-    expect(await relayPort.deliver(holding, await sealFor(keys, holding, '111111'))).toBe('pending_approval');
-    expect(await relayPort.deliver(holding, await sealFor(keys, holding, '222222'))).toBe('taken');
+    expect(await relayPort.deliver(holding, await sealCodeFor(keys, holding, '111111'))).toBe(
+      'pending_approval',
+    );
+    expect(await relayPort.deliver(holding, await sealCodeFor(keys, holding, '222222'))).toBe('taken');
 
     const smsOnly = await createRequest(['sms']);
-    expect(await relayPort.deliver(smsOnly, await sealFor(keys, smsOnly))).toBe('taken');
+    expect(await relayPort.deliver(smsOnly, await sealCodeFor(keys, smsOnly))).toBe('taken');
 
-    expect(await relayPort.deliver('otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', await sealFor(keys, 'x'))).toBe('taken');
+    expect(await relayPort.deliver('otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N', await sealCodeFor(keys, 'x'))).toBe(
+      'taken',
+    );
   });
 
   it('retries a 429 and then delivers', async () => {
@@ -84,7 +76,7 @@ describeEachDialect('issue 9 item 10: the HTTP connector tells gone from retry',
       expect((await call(limited.url, '/api/v1/capture/requests', { token })).status).toBe(200);
       expect((await call(limited.url, '/api/v1/capture/requests', { token })).status).toBe(429);
       const relayPort = httpRelay({ url: limited.url, token });
-      expect(await relayPort.deliver(id, await sealFor(keys, id))).toBe('pending_approval');
+      expect(await relayPort.deliver(id, await sealCodeFor(keys, id))).toBe('pending_approval');
     } finally {
       await limited.stop();
     }

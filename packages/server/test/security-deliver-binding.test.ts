@@ -3,9 +3,8 @@
 // The relay now checks what it can see: a well-formed compact JWE whose protected header
 // names this request (`requestId`) and its key (`kid`); a byte-identical re-delivery gets
 // the same 200 back.
-import { encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { agentKeyPair, call } from '../../../test-support/http.js';
+import { agentKeyPair, call, sealCodeFor } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 
@@ -35,16 +34,8 @@ describeEachDialect('issue 9 item 12: deliveries are bound to their request', (d
     expect(res.status).toBe(201);
     return res.body as { id: string; keyFingerprint: string };
   };
-  const seal = async (requestId: string, withKeys = keys, code = '482913') => {
-    const key = await parseAgentPublicKey(withKeys.publicKey);
-    return encryptOtpPayload(key.key, key.fingerprint, {
-      code,
-      source: 'email',
-      sender: 'noreply@acme.test',
-      receivedAt: new Date().toISOString(),
-      requestId,
-    });
-  };
+  const seal = (requestId: string, withKeys = keys, code = '482913') =>
+    sealCodeFor(withKeys, requestId, code);
   const deliver = (id: string, encryptedPayload: string) =>
     call(relay.url, `/api/v1/capture/requests/${id}/deliver`, {
       token: source.token,

@@ -3,24 +3,12 @@
 // 409 for "taken" and dropped the code. Delivery now succeeds from either open status, and
 // the connectors tell "this request no longer wants a code" from "try again"
 // (packages/email/test/security-deliver-outcomes.test.ts).
-import { encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { agentKeyPair, call } from '../../../test-support/http.js';
+import { agentKeyPair, call, sealCodeFor } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 
 type Keys = Awaited<ReturnType<typeof agentKeyPair>>;
-
-async function sealFor(keys: Keys, requestId: string, code = '482913'): Promise<string> {
-  const key = await parseAgentPublicKey(keys.publicKey);
-  return encryptOtpPayload(key.key, key.fingerprint, {
-    code,
-    source: 'email',
-    sender: 'noreply@acme.test',
-    receivedAt: new Date().toISOString(),
-    requestId,
-  });
-}
 
 describeEachDialect('issue 9 item 10: approve and deliver racing', (dialect) => {
   let relay: TestRelay;
@@ -49,7 +37,7 @@ describeEachDialect('issue 9 item 10: approve and deliver racing', (dialect) => 
     const failures: string[] = [];
     for (let round = 0; round < 60; round++) {
       const id = await createRequest();
-      const jwe = await sealFor(keys, id);
+      const jwe = await sealCodeFor(keys, id);
       const [approved, delivered] = await Promise.all([
         relay.ownerFetch(`/api/v1/requests/${id}/approve`, { method: 'POST' }),
         call(relay.url, `/api/v1/capture/requests/${id}/deliver`, {
