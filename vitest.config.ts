@@ -8,9 +8,13 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      '@orrisai/agent-otp-contract': source('./packages/contract/src/index.ts'),
       '@agent-otp/shared': source('./packages/shared/src/index.ts'),
       '@agent-otp/extract': source('./packages/extract/src/index.ts'),
       '@agent-otp/db': source('./packages/db/src/index.ts'),
+      '@agent-otp/config': source('./packages/config/src/index.ts'),
+      '@agent-otp/events': source('./packages/events/src/index.ts'),
+      '@agent-otp/jobs': source('./packages/jobs/src/index.ts'),
       '@agent-otp/core': source('./packages/core/src/index.ts'),
       '@agent-otp/server': source('./packages/server/src/index.ts'),
       '@agent-otp/email': source('./packages/email/src/index.ts'),

@@ -13,7 +13,6 @@ export * from './context.js';
 export * from './email-connector/connector-cursor.js';
 export * from './email-connector/email-source.js';
 export * from './events/event-bus.js';
-export * from './events/in-process-event-bus.js';
 export * from './held/act-on-held-as-telegram-user.js';
 export * from './held/assign-held-message.js';
 export * from './held/close-held-message.js';

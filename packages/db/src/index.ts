@@ -1,4 +1,5 @@
 export { canonicalJson } from './canonical-json.js';
+export { checkDatabase, type DatabaseHealth } from './check-database.js';
 export { isDatabaseUnavailable } from './is-database-unavailable.js';
 export { migrateToLatest } from './migrate.js';
 export {

@@ -7,10 +7,10 @@ import {
   systemClock,
 } from '@agent-otp/core';
 import { type AuditKey, type DatabaseHandle, openDatabase } from '@agent-otp/db';
+import { PostgresEventBus } from '@agent-otp/events';
 import { openAuditKey } from './audit-key.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { PostgresEventBus } from './postgres-event-bus.js';
 
 export interface OpenCoreContextOptions {
   logger: Logger;

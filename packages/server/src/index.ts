@@ -5,6 +5,5 @@ export { type OpenCoreContextOptions, openCoreContext } from './core-context.js'
 export type { AppEnv, ServerServices } from './env.js';
 export { createLogger, type Logger } from './logger.js';
 export { RateLimiter } from './middleware/rate-limit.js';
-export { PostgresEventBus } from './postgres-event-bus.js';
 export { type RunningServer, startServer } from './serve.js';
 export { type CreateServicesOptions, createServices, type RunningServices } from './services.js';

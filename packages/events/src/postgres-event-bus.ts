@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { BusEvent, EventBus, RequestEvent, Unsubscribe } from '@agent-otp/core';
-import { InProcessEventBus } from '@agent-otp/core';
 import {
   connectionName,
   type DatabaseHandle,
@@ -9,7 +7,17 @@ import {
 } from '@agent-otp/db';
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { Logger } from './logger.js';
+import type { BusEvent, EventBus, RequestEvent, Unsubscribe } from './event-bus.js';
+import { InProcessEventBus } from './in-process-event-bus.js';
+
+/**
+ * What the bus logs through: the relay's pino logger fits as it is. Declared here so the
+ * events package does not depend on the server that configures logging.
+ */
+export interface BusLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
 
 /** First reconnect delay; it doubles per failed attempt up to {@link RECONNECT_MAX_MS}. */
 const RECONNECT_FIRST_MS = 100;
@@ -43,6 +51,10 @@ function reconnectDelayMs(attempt: number): number {
  * The LISTEN connection can drop (database restart, network, `pg_terminate_backend`). The bus
  * then reconnects with back-off and, once listening again, sends every local subscriber a
  * `resync` event: NOTIFYs sent meanwhile are gone for good, so waiters re-read instead.
+ *
+ * @example
+ * const bus = await PostgresEventBus.start(database, logger);
+ * bus.publish({ type: 'status', kind: 'otp', requestId, ownerId, agentId, status: 'approved' });
  */
 export class PostgresEventBus implements EventBus {
   private readonly local = new InProcessEventBus();
@@ -57,7 +69,7 @@ export class PostgresEventBus implements EventBus {
 
   private constructor(
     private readonly database: DatabaseHandle,
-    private readonly logger: Logger,
+    private readonly logger: BusLogger,
     options: PostgresEventBusOptions,
   ) {
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -68,7 +80,7 @@ export class PostgresEventBus implements EventBus {
   /** Connects the listener and resolves once LISTEN is in place (start-up fails fast). */
   static async start(
     database: DatabaseHandle,
-    logger: Logger,
+    logger: BusLogger,
     options: PostgresEventBusOptions = {},
   ): Promise<PostgresEventBus> {
     const bus = new PostgresEventBus(database, logger, options);
@@ -168,7 +180,7 @@ export class PostgresEventBus implements EventBus {
       const { origin, event } = JSON.parse(payload) as { origin: string; event: RequestEvent };
       if (origin !== this.instanceId) this.local.dispatch(event);
     } catch {
-      this.logger.warn('ignored a malformed event notification');
+      this.logger.warn({}, 'ignored a malformed event notification');
     }
   }
 
