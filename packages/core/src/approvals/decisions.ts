@@ -1,4 +1,4 @@
-import type { OwnerOtpRequest } from '@agent-otp/shared';
+import type { DecisionSubjectResponse, OwnerOtpRequest } from '@agent-otp/shared';
 import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
@@ -10,33 +10,15 @@ import { decidePermissionRequest } from '../permissions/decide-permission-reques
 import { getOwnerPermission, listPendingPermissions } from '../permissions/list-owner-permissions.js';
 import { permissionDecisionSubject } from './permission-subject.js';
 
-/** One labelled line an approver reads before deciding. Values are plain text, never markup. */
-export interface DecisionField {
-  label: string;
-  value: string;
-}
-
 /**
  * A request that needs (or needed) the owner's decision, in a form every approval channel
- * (CLI, Telegram, dashboard) can show without knowing what kind of request it is.
+ * (CLI, Telegram, dashboard) can show without knowing what kind of request it is. Inferred
+ * from the contract's schema, so what core builds is exactly what the API sends.
  */
-export interface DecisionSubject {
-  kind: RequestKind;
-  id: string;
-  ownerId: string;
-  agent: { id: string; name: string };
-  status: string;
-  /** Whether the owner can still decide. */
-  pending: boolean;
-  /** One line: what the agent wants. */
-  title: string;
-  /** The agent's stated reason. */
-  reason: string;
-  fields: DecisionField[];
-  createdAt: string;
-  expiresAt: string;
-  decision: { outcome: 'approved' | 'denied'; by: string; channel: string; at: string } | null;
-}
+export type DecisionSubject = DecisionSubjectResponse;
+
+/** One labelled line an approver reads before deciding. Values are plain text, never markup. */
+export type DecisionField = DecisionSubject['fields'][number];
 
 function fromOtpRequest(ownerId: string, r: OwnerOtpRequest): DecisionSubject {
   return {
