@@ -1,4 +1,4 @@
-import { type ConsumeOtpResponse, OTP_STATUSES, type OtpRequest } from '@agent-otp/shared';
+import { type ConsumeOtpResponse, OTP_STATUSES, type OtpRequest } from '@orrisai/agent-otp-contract';
 import { exportPublicKey, openOTPPayload } from './crypto.js';
 import { readEnvironment } from './environment.js';
 import { AuthenticationError, DecryptionError, OTPCancelledError, ValidationError } from './errors.js';

@@ -7,7 +7,7 @@ import {
   PayloadError,
   PublicKeyError,
   parseAgentPublicKey,
-} from '@agent-otp/shared';
+} from '@orrisai/agent-otp-contract';
 import { DecryptionError, ValidationError } from './errors.js';
 
 const RSA_OAEP_SHA256 = { name: 'RSA-OAEP', hash: 'SHA-256' } as const;

@@ -1,4 +1,4 @@
-import type { ErrorResponse } from '@agent-otp/shared';
+import type { ErrorResponse } from '@orrisai/agent-otp-contract';
 import {
   AgentOTPError,
   type AgentOTPErrorCode,

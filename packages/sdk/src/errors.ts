@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@agent-otp/shared';
+import type { ErrorCode } from '@orrisai/agent-otp-contract';
 
 /**
  * Codes an SDK error can carry: every code the server returns, plus the failures the SDK

@@ -1,11 +1,9 @@
 import {
   type CreatePermissionRequestBody,
-  PERMISSION_STATUSES,
-  type PermissionRequest,
-  type PermissionStatus,
-  type UseTokenResponse,
-  type VerifyTokenResponse,
-} from '@agent-otp/shared';
+  PermissionRequest,
+  UseTokenResponse,
+  VerifyTokenResponse,
+} from '@orrisai/agent-otp-contract';
 import { ValidationError } from './errors.js';
 import { linkSignals } from './signals.js';
 import type { Transport } from './transport.js';
@@ -13,27 +11,21 @@ import type { Transport } from './transport.js';
 /** Longest single long-poll the SDK asks for while waiting for a decision (the relay allows 60 s). */
 const LONG_POLL_CHUNK_SECONDS = 30;
 
-/** What `onPendingApproval` receives when a permission request waits for its owner. */
-export interface PermissionPendingInfo {
-  id: string;
-  approvalUrl: string;
-  expiresAt: string;
-  action: string;
-  resource: string;
-}
+/**
+ * What `onPendingApproval` receives when a permission request waits for its owner: the
+ * relay's own fields, so the two cannot drift.
+ */
+export type PermissionPendingInfo = Pick<
+  PermissionRequest,
+  'id' | 'approvalUrl' | 'expiresAt' | 'action' | 'resource'
+>;
 
-/** Options of {@link AgentOTPClient.requestPermission}. */
-export interface RequestPermissionOptions {
-  /** What the agent wants to do, e.g. `gmail.send`. */
-  action: string;
-  /** What it acts on, e.g. `email:client@example.com`. */
-  resource: string;
-  /** Constraints (`max_uses`, `max_<field>`, `<field>_pattern`, …); a policy may replace them. */
-  scope?: CreatePermissionRequestBody['scope'];
-  /** Why: `reason` is shown to the approver; every key is visible to policies. */
-  context?: CreatePermissionRequestBody['context'];
-  /** Seconds the request waits for a decision and the token lives after approval (30–3600, default 300). */
-  ttl?: number;
+/**
+ * Options of {@link AgentOTPClient.requestPermission}: the body of
+ * `POST /api/v1/permissions/request` (`action`, `resource`, `scope`, `context`, `ttl`, as the
+ * contract declares them) plus what the SDK handles itself.
+ */
+export type RequestPermissionOptions = CreatePermissionRequestBody & {
   /** Wait (long-poll) until the request is decided or expires. */
   waitForApproval?: boolean;
   /** Called once if the request waits for a human. */
@@ -41,43 +33,35 @@ export interface RequestPermissionOptions {
   /** Longest wait in ms; default: until the request expires. On timeout the last status is returned. */
   timeout?: number;
   signal?: AbortSignal;
-}
+};
 
 /**
- * A permission request as the agent sees it. `token` is present only in the one result
- * that received it from the relay (it is never shown again): keep it.
+ * A permission request as the agent sees it (the relay's `PermissionRequest`, without what
+ * the agent itself sent). `token` is present only in the one result that received it from
+ * the relay (it is never shown again): keep it. `scope` is the granted scope once approved
+ * (a policy may have replaced the requested one).
  */
-export interface PermissionResult {
-  id: string;
-  status: PermissionStatus;
-  token?: string;
-  /** The granted scope once approved (a policy may have replaced the requested one). */
-  scope: Record<string, unknown>;
-  expiresAt: string;
-  approvalUrl: string;
-  usesRemaining: number;
-  tokenIssued: boolean;
-  policy: PermissionRequest['policy'];
-  decision: PermissionRequest['decision'];
-}
+export type PermissionResult = Pick<
+  PermissionRequest,
+  | 'id'
+  | 'status'
+  | 'token'
+  | 'scope'
+  | 'expiresAt'
+  | 'approvalUrl'
+  | 'usesRemaining'
+  | 'tokenIssued'
+  | 'policy'
+  | 'decision'
+>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
-
-function isPermissionRequest(body: unknown): body is PermissionRequest {
-  return (
-    isRecord(body) &&
-    typeof body.id === 'string' &&
-    (PERMISSION_STATUSES as readonly unknown[]).includes(body.status) &&
-    typeof body.expiresAt === 'string' &&
-    isRecord(body.scope)
-  );
-}
-
+// The relay's answers are checked against the contract's own schemas, so a body the relay
+// would never send (or a proxy's HTML page) is refused before the SDK reads a field of it.
+const isPermissionRequest = (body: unknown): body is PermissionRequest =>
+  PermissionRequest.safeParse(body).success;
 const isVerifyResponse = (body: unknown): body is VerifyTokenResponse =>
-  isRecord(body) && typeof body.valid === 'boolean' && typeof body.id === 'string';
-const isUseResponse = (body: unknown): body is UseTokenResponse =>
-  isRecord(body) && body.success === true && typeof body.usesRemaining === 'number';
+  VerifyTokenResponse.safeParse(body).success;
+const isUseResponse = (body: unknown): body is UseTokenResponse => UseTokenResponse.safeParse(body).success;
 
 function permissionPath(id: string, suffix = ''): string {
   if (typeof id !== 'string' || id === '') throw new ValidationError('the permission request id is required');

@@ -1,4 +1,4 @@
-import { OTP_STATUSES, type OtpStatus, SETTLED_STATUSES } from '@agent-otp/shared';
+import { OTP_STATUSES, type OtpStatus, SETTLED_STATUSES } from '@orrisai/agent-otp-contract';
 
 /** A request's status: `pending_approval`, `approved`, `otp_received`, `consumed`, `denied`, `expired` or `cancelled`. */
 export type OTPRequestStatus = OtpStatus;

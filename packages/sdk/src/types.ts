@@ -5,7 +5,7 @@ import type {
   OtpFilter,
   OtpPayload,
   OtpRequest,
-} from '@agent-otp/shared';
+} from '@orrisai/agent-otp-contract';
 
 /**
  * An OTP request as the relay reports it (`id`, `status`, `approvalUrl`, `expiresAt`,

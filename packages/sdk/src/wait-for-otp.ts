@@ -1,4 +1,4 @@
-import type { OtpRequest } from '@agent-otp/shared';
+import type { OtpRequest } from '@orrisai/agent-otp-contract';
 import { ValidationError } from './errors.js';
 import { sleep } from './retry.js';
 import { linkSignals } from './signals.js';

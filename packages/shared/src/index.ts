@@ -1,18 +1,13 @@
-export * from './crypto/encoding.js';
-export * from './crypto/otp-payload.js';
-export * from './crypto/public-key.js';
-export * from './errors.js';
-export * from './safe-pattern.js';
+// What an outside client needs (agent API schemas, error codes, statuses, the JWE payload
+// format) lives in the public contract package; the relay's own packages keep importing it
+// from here, together with the schemas only the relay and its dashboard use.
+export * from '@orrisai/agent-otp-contract';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
-export * from './schemas/common.js';
 export * from './schemas/held.js';
-export * from './schemas/otp.js';
 export * from './schemas/owner.js';
-export * from './schemas/permissions.js';
+export * from './schemas/owner-permissions.js';
 export * from './schemas/policies.js';
 export * from './schemas/session.js';
 export * from './schemas/telegram-settings.js';
-export * from './sender-glob.js';
-export * from './status.js';
 export * from './unstorable-text.js';

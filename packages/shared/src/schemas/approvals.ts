@@ -1,6 +1,5 @@
+import { Decision, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { Timestamp } from './common.js';
-import { Decision } from './otp.js';
 
 /** Any request that needs (or needed) the owner's decision, as every approval channel shows it. */
 export const DecisionSubjectSchema = z

@@ -1,6 +1,5 @@
+import { CaptureSourceKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { Timestamp } from './common.js';
-import { CaptureSourceKindSchema } from './otp.js';
 
 /** An open request as a capture source sees it: enough to match and encrypt, nothing more. */
 export const CaptureRequest = z

@@ -1,6 +1,11 @@
+import {
+  CaptureSourceKindSchema,
+  OtpRequestId,
+  OtpStatusSchema,
+  prefixedId,
+  Timestamp,
+} from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { OtpRequestId, prefixedId, Timestamp } from './common.js';
-import { CaptureSourceKindSchema, OtpStatusSchema } from './otp.js';
 
 export const HeldMessageId = prefixedId('hld');
 

@@ -1,6 +1,5 @@
+import { CaptureSourceKindSchema, OtpRequest, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { Timestamp } from './common.js';
-import { CaptureSourceKindSchema, OtpRequest } from './otp.js';
 
 /** A request as its owner sees it: with the agent it came from. */
 export const OwnerOtpRequest = OtpRequest.extend({

@@ -1,7 +1,11 @@
+import {
+  AgentId,
+  compileSafePattern,
+  PermissionScope,
+  Timestamp,
+  UnsafePatternError,
+} from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { compileSafePattern, UnsafePatternError } from '../safe-pattern.js';
-import { AgentId, Timestamp } from './common.js';
-import { PermissionScope } from './permissions.js';
 
 /** What a matching policy decides. */
 export const POLICY_ACTIONS = ['auto_approve', 'require_approval', 'deny'] as const;

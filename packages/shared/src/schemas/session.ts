@@ -1,5 +1,5 @@
+import { Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { Timestamp } from './common.js';
 
 /** Shortest password an owner may choose. */
 export const PASSWORD_MIN_LENGTH = 12;

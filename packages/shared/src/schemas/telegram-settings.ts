@@ -1,5 +1,5 @@
+import { Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { Timestamp } from './common.js';
 
 /** Whether the relay runs a Telegram bot, and which Telegram accounts act for this owner. */
 export const TelegramSettings = z

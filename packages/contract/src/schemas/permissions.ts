@@ -181,12 +181,6 @@ export const PermissionRequest = z
   .meta({ id: 'PermissionRequest' });
 export type PermissionRequest = z.infer<typeof PermissionRequest>;
 
-/** A permission request as its owner sees it: with the agent it came from, never a token. */
-export const OwnerPermissionRequest = PermissionRequest.omit({ token: true })
-  .extend({ agent: z.object({ id: z.string(), name: z.string() }) })
-  .meta({ id: 'OwnerPermissionRequest' });
-export type OwnerPermissionRequest = z.infer<typeof OwnerPermissionRequest>;
-
 const TokenField = z.string().min(1, 'token is required').max(200).meta({ example: 'otp_Xk3…' });
 
 export const VerifyTokenBody = z.strictObject({ token: TokenField }).meta({ id: 'VerifyTokenBody' });
