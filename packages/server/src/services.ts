@@ -1,20 +1,14 @@
-import {
-  expireOverdueHeldMessages,
-  expireOverduePermissions,
-  expireOverdueRequests,
-  loadPolicyFile,
-} from '@agent-otp/core';
+import { loadPolicyFile } from '@agent-otp/core';
 import type { DatabaseHandle } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { openCoreContext } from './core-context.js';
 import { defaultDashboardDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';
+import { type BackgroundJobOptions, backgroundJobs } from './jobs/background-jobs.js';
 import { createLogger, type Logger } from './logger.js';
-import { startConfiguredMailConnectors } from './mail-connectors.js';
 import { HoldCounter } from './middleware/hold-limits.js';
 import { RateLimiter } from './middleware/rate-limit.js';
-import { startConfiguredTelegramBot } from './telegram-bot.js';
 
 export interface RunningServices extends ServerServices {
   config: Config;
@@ -24,21 +18,16 @@ export interface RunningServices extends ServerServices {
   beginShutdown(): void;
 }
 
-export interface CreateServicesOptions {
+export interface CreateServicesOptions extends BackgroundJobOptions {
   logDestination?: DestinationStream;
   /** An already open database (tests); otherwise opened from config. */
   database?: DatabaseHandle;
-  /** Run the expiry sweeper (default true). */
-  sweeper?: boolean;
-  /** How often the Telegram bot catches up on changes made by other processes (default 30 s). */
-  telegramReconcileMs?: number;
-  /** Test and benchmark hooks of the built-in mailbox connector. */
-  mailHooks?: Parameters<typeof startConfiguredMailConnectors>[3];
 }
 
 /**
  * The composition root: opens the database, picks the event bus (in-process for SQLite,
- * LISTEN/NOTIFY for PostgreSQL), starts the expiry sweeper, and builds the core context.
+ * LISTEN/NOTIFY for PostgreSQL), builds the core context, and starts the background jobs
+ * (mail connectors, Telegram bot, expiry sweeper) on one runner.
  *
  * @example
  * const services = await createServices(loadConfig(process.env));
@@ -60,39 +49,14 @@ export async function createServices(
     logger.info({ file: policies.file, policies: policies.policies.length }, 'policies loaded');
   const shutdown = new AbortController();
 
-  let sweeping = false;
-  let sweepFailing = false;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      const expired =
-        (await expireOverdueRequests(ctx)) +
-        (await expireOverduePermissions(ctx)) +
-        (await expireOverdueHeldMessages(ctx));
-      if (expired > 0) logger.info({ expired }, 'expired overdue requests');
-      if (sweepFailing) logger.info('expiry sweep working again');
-      sweepFailing = false;
-    } catch (error) {
-      // Runs every second: while the database is down, say so once, not once a second.
-      if (!sweepFailing)
-        logger.error({ err: { message: (error as Error).message } }, 'expiry sweep failed; retrying');
-      sweepFailing = true;
-    } finally {
-      sweeping = false;
-    }
-  };
-  const mail = await startConfiguredMailConnectors(config, ctx, logger, options.mailHooks).catch(
-    async (error: unknown) => {
-      await closeCore();
-      throw error;
-    },
-  );
-  const sweeper = options.sweeper === false ? undefined : setInterval(sweep, config.sweepIntervalMs);
-  sweeper?.unref();
-  const telegram = startConfiguredTelegramBot(config, ctx, logger, {
-    reconcileIntervalMs: options.telegramReconcileMs,
-  });
+  const jobs = backgroundJobs(config, ctx, logger, options);
+  try {
+    await jobs.runner.start();
+  } catch (error) {
+    await closeCore();
+    throw error;
+  }
+  const telegram = jobs.telegram();
 
   return {
     config,
@@ -106,9 +70,7 @@ export async function createServices(
     beginShutdown: () => shutdown.abort(),
     async close() {
       shutdown.abort();
-      if (sweeper) clearInterval(sweeper);
-      await telegram?.stop();
-      await mail?.stop();
+      await jobs.runner.stop();
       await closeCore();
     },
   };

@@ -7,7 +7,8 @@ import type { Logger } from './logger.js';
  * Starts the Telegram approval bot when `TELEGRAM_BOT_TOKEN` is set: long polling, or
  * webhook mode when `TELEGRAM_WEBHOOK_URL` is set (the secret is `TELEGRAM_WEBHOOK_SECRET`,
  * or derived from the token so every instance agrees). The bot starts in the background;
- * a Telegram outage never holds up or stops the relay.
+ * a Telegram outage never holds up or stops the relay. Its reconcile pass is a recurring job
+ * of whoever hosts it (see `backgroundJobs`).
  *
  * @example
  * const telegram = startConfiguredTelegramBot(config, ctx, logger);
@@ -17,7 +18,6 @@ export function startConfiguredTelegramBot(
   config: Config,
   ctx: CoreContext,
   logger: Logger,
-  options: { reconcileIntervalMs?: number | undefined } = {},
 ): TelegramBot | undefined {
   const { botToken, adminId, apiRoot, webhookUrl, webhookSecret } = config.telegram;
   if (!botToken) return undefined;
@@ -30,8 +30,5 @@ export function startConfiguredTelegramBot(
     webhook: webhookUrl
       ? { url: webhookUrl, secret: webhookSecret ?? deriveWebhookSecret(botToken) }
       : undefined,
-    ...(options.reconcileIntervalMs !== undefined
-      ? { reconcileIntervalMs: options.reconcileIntervalMs }
-      : {}),
   });
 }

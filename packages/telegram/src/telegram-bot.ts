@@ -28,8 +28,6 @@ export interface TelegramBotOptions {
   adminId?: number | undefined;
   /** Webhook mode: Telegram POSTs updates to `url` with `secret`; otherwise long polling. */
   webhook?: { url: string; secret: string } | undefined;
-  /** How often to catch up on changes the event bus did not carry (other processes, restarts). */
-  reconcileIntervalMs?: number;
 }
 
 export interface TelegramBot {
@@ -40,11 +38,17 @@ export interface TelegramBot {
   username(): string | undefined;
   /** The relay's `POST /telegram/webhook` handler. */
   handleWebhook(request: Request): Promise<Response>;
-  /** Stops polling, event handling and reconcile passes; waits for edits in flight. */
+  /**
+   * One catch-up pass over changes the event bus did not carry (other processes, restarts):
+   * every pending decision and held message is announced, every open message brought up to
+   * date. The host runs it as a recurring job; it throws when the pass failed, and does
+   * nothing before the bot is connected.
+   */
+  reconcile(): Promise<void>;
+  /** Stops polling and event handling; waits for edits in flight. */
   stop(): Promise<void>;
 }
 
-const DEFAULT_RECONCILE_MS = 30_000;
 const RETRY_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
@@ -78,7 +82,6 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
 
   const stopping = new AbortController();
   let unsubscribe: Unsubscribe | undefined;
-  let reconcileTimer: NodeJS.Timeout | undefined;
   let initialised = false;
   let polling: Promise<void> | undefined;
 
@@ -112,19 +115,22 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
   }
 
   async function reconcile(): Promise<void> {
-    try {
-      for (const ownerId of await listOwnersWithTelegramLinks(ctx))
-        for (const subject of [
-          ...(await listPendingDecisions(ctx, ownerId)),
-          ...(await listHeldMessages(ctx, ownerId)),
-        ])
-          await sync.sync(ownerId, subject.id, { announce: true });
-      for (const { ownerId, requestId } of await listRequestsWithOpenTelegramMessages(ctx))
-        await sync.sync(ownerId, requestId, { announce: false });
-    } catch (error) {
-      logger.error(describeApiError(error), 'telegram: reconcile pass failed');
-    }
+    if (!initialised || stopping.signal.aborted) return;
+    for (const ownerId of await listOwnersWithTelegramLinks(ctx))
+      for (const subject of [
+        ...(await listPendingDecisions(ctx, ownerId)),
+        ...(await listHeldMessages(ctx, ownerId)),
+      ])
+        await sync.sync(ownerId, subject.id, { announce: true });
+    for (const { ownerId, requestId } of await listRequestsWithOpenTelegramMessages(ctx))
+      await sync.sync(ownerId, requestId, { announce: false });
   }
+
+  /** A pass the bot starts itself (on connect, on a bus resync): its failure is only logged. */
+  const reconcileNow = () =>
+    reconcile().catch((error: unknown) =>
+      logger.error(describeApiError(error), 'telegram: reconcile pass failed'),
+    );
 
   async function run(): Promise<void> {
     if (!(await withRetries('connecting to the Bot API (getMe)', () => bot.init()))) return;
@@ -140,14 +146,12 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
 
     unsubscribe = ctx.bus.subscribe(ALL_REQUESTS_TOPIC, (event) => {
       // Events may have been missed (the bus reconnected): catch up on everything.
-      if (event.type === 'resync') return void reconcile();
+      if (event.type === 'resync') return void reconcileNow();
       // New requests waiting for approval and new held messages are announced; every change is synced.
       if (event.type === 'created' && event.status !== 'pending_approval' && event.kind !== 'held') return;
       void sync.sync(event.ownerId, event.requestId, { announce: event.type === 'created' });
     });
-    await reconcile();
-    reconcileTimer = setInterval(() => void reconcile(), options.reconcileIntervalMs ?? DEFAULT_RECONCILE_MS);
-    reconcileTimer.unref();
+    await reconcileNow();
 
     const webhook = options.webhook;
     if (webhook) {
@@ -196,11 +200,11 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
         });
       return handleWebhookCall(request, { bot, secret: options.webhook.secret, logger });
     },
+    reconcile,
     stop: async () => {
       if (stopping.signal.aborted) return;
       stopping.abort();
       unsubscribe?.();
-      if (reconcileTimer) clearInterval(reconcileTimer);
       if (bot.isRunning()) await bot.stop().catch(() => undefined);
       await polling;
       await sync.stop();

@@ -1,4 +1,5 @@
 import { createTelegramLinkToken } from '@agent-otp/core';
+import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
 import { type Config, createLogger, openCoreContext } from '@agent-otp/server';
 import { describeApiError, fetchBotUsername, launchTelegramBot, telegramDeepLink } from '@agent-otp/telegram';
 import type { Command } from 'commander';
@@ -38,8 +39,13 @@ async function runStandalone(config: Config, token: string): Promise<void> {
     token,
     apiRoot: config.telegram.apiRoot,
     adminId: config.telegram.adminId,
-    reconcileIntervalMs: STANDALONE_RECONCILE_MS,
   });
+  const jobs = new JobRunner(logger.child({ component: 'jobs' }));
+  jobs.add(defineService({ name: 'telegram bot', start: async () => bot }));
+  jobs.add(
+    defineJob({ name: 'telegram reconcile', everyMs: STANDALONE_RECONCILE_MS, run: () => bot.reconcile() }),
+  );
+  await jobs.start();
   process.stderr.write('Agent OTP Telegram bot starting (long polling); Ctrl-C stops it.\n');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -51,7 +57,7 @@ async function runStandalone(config: Config, token: string): Promise<void> {
     // A refused token ends the command with its message instead of idling.
     bot.ready.catch(() => resolve());
   });
-  await bot.stop();
+  await jobs.stop();
   await close();
   await bot.ready.catch((error: unknown) => {
     throw new CliError(`the Telegram bot stopped: ${String(describeApiError(error).description ?? error)}`);

@@ -1,0 +1,71 @@
+import type { CoreContext } from '@agent-otp/core';
+import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
+import type { TelegramBot } from '@agent-otp/telegram';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { startConfiguredMailConnectors } from '../mail-connectors.js';
+import { startConfiguredTelegramBot } from '../telegram-bot.js';
+import { expirySweepJob } from './expiry-sweep-job.js';
+
+/** How often the Telegram bot catches up on changes the event bus did not carry. */
+const DEFAULT_TELEGRAM_RECONCILE_MS = 30_000;
+
+export interface BackgroundJobOptions {
+  /** Run the expiry sweeper (default true). */
+  sweeper?: boolean | undefined;
+  /** How often the Telegram bot catches up on changes made by other processes (default 30 s). */
+  telegramReconcileMs?: number | undefined;
+  /** Test and benchmark hooks of the built-in mailbox connector. */
+  mailHooks?: Parameters<typeof startConfiguredMailConnectors>[3];
+}
+
+export interface BackgroundJobs {
+  runner: JobRunner;
+  /** The Telegram approval bot once the runner started it (its webhook route needs it). */
+  telegram(): TelegramBot | undefined;
+}
+
+/**
+ * The relay's background work on one runner: the mailbox connectors and the Telegram bot
+ * (services, when configured), the Telegram reconcile pass and the expiry sweeper (recurring).
+ * The caller starts and stops the runner.
+ *
+ * @example
+ * const { runner, telegram } = backgroundJobs(config, ctx, logger);
+ * await runner.start();
+ */
+export function backgroundJobs(
+  config: Config,
+  ctx: CoreContext,
+  logger: Logger,
+  options: BackgroundJobOptions = {},
+): BackgroundJobs {
+  const runner = new JobRunner(logger.child({ component: 'jobs' }));
+  runner.add(
+    defineService({
+      name: 'mail connectors',
+      start: () => startConfiguredMailConnectors(config, ctx, logger, options.mailHooks),
+    }),
+  );
+  let telegram: TelegramBot | undefined;
+  if (config.telegram.botToken) {
+    runner.add(
+      defineService({
+        name: 'telegram bot',
+        start: async () => {
+          telegram = startConfiguredTelegramBot(config, ctx, logger);
+          return telegram;
+        },
+      }),
+    );
+    runner.add(
+      defineJob({
+        name: 'telegram reconcile',
+        everyMs: options.telegramReconcileMs ?? DEFAULT_TELEGRAM_RECONCILE_MS,
+        run: async () => telegram?.reconcile(),
+      }),
+    );
+  }
+  if (options.sweeper !== false) runner.add(expirySweepJob(ctx, logger, config.sweepIntervalMs));
+  return { runner, telegram: () => telegram };
+}
