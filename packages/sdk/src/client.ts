@@ -1,4 +1,4 @@
-import { type ConsumeOtpResponse, OTP_STATUSES, type OtpRequest } from '@orrisai/agent-otp-contract';
+import { ConsumeOtpResponse, OtpRequest } from '@orrisai/agent-otp-contract';
 import { exportPublicKey, openOTPPayload } from './crypto.js';
 import { readEnvironment } from './environment.js';
 import { AuthenticationError, DecryptionError, OTPCancelledError, ValidationError } from './errors.js';
@@ -32,23 +32,11 @@ const DEFAULT_MAX_RETRIES = 3;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_WAIT_SECONDS = 60;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null;
-
-function isOtpRequest(body: unknown): body is OtpRequest {
-  return (
-    isRecord(body) &&
-    typeof body.id === 'string' &&
-    (OTP_STATUSES as readonly unknown[]).includes(body.status) &&
-    typeof body.approvalUrl === 'string' &&
-    typeof body.expiresAt === 'string' &&
-    typeof body.keyFingerprint === 'string'
-  );
-}
-
-function isConsumeResponse(body: unknown): body is ConsumeOtpResponse {
-  return isRecord(body) && typeof body.id === 'string' && typeof body.encryptedPayload === 'string';
-}
+// The relay's answers are checked against the contract's own schemas, so a body the relay
+// would never send (or a proxy's HTML page) is refused before the SDK reads a field of it.
+const isOtpRequest = (body: unknown): body is OtpRequest => OtpRequest.safeParse(body).success;
+const isConsumeResponse = (body: unknown): body is ConsumeOtpResponse =>
+  ConsumeOtpResponse.safeParse(body).success;
 
 function isHttpUrl(text: string): boolean {
   try {
