@@ -1,12 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { assertEveryRouteDeclared, plainRoute } from './declare-route.js';
 import type { AppEnv, ServerServices } from './env.js';
-import { agentAuth, ownerAuth, sourceAuth } from './middleware/auth.js';
 import { createErrorHandler, errorResponse } from './middleware/errors.js';
 import { limitBody, refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
-import { CSRF_HEADER, SESSION_COOKIE } from './middleware/session-cookies.js';
 import { createRouter } from './openapi-app.js';
+import { openApiDocument, registerSecuritySchemes } from './openapi-document.js';
 import { registerCaptureMessage } from './routes/capture/capture-message.js';
 import { registerDeliver } from './routes/capture/deliver.js';
 import { registerHoldMessage } from './routes/capture/hold-message.js';
@@ -100,25 +100,8 @@ export function createApp(services: ServerServices) {
     c.header('Cache-Control', 'no-store');
   });
 
-  app.use('/api/v1/otp', agentAuth(services));
-  app.use('/api/v1/otp/*', agentAuth(services));
-  app.use('/api/v1/permissions', agentAuth(services));
-  app.use('/api/v1/permissions/*', agentAuth(services));
-  app.use('/api/v1/capture/*', sourceAuth(services));
-  for (const path of [
-    'requests',
-    'agents',
-    'sources',
-    'audit',
-    'owner',
-    'approvals',
-    'policies',
-    'held-messages',
-  ]) {
-    app.use(`/api/v1/${path}`, ownerAuth(services));
-    app.use(`/api/v1/${path}/*`, ownerAuth(services));
-  }
-
+  // No credential middleware by path: each route declares the credential it takes
+  // (declare-route.ts), and a route registered without a declaration stops start-up below.
   registerCreateOtp(app, services);
   registerGetOtp(app, services);
   registerOtpEvents(app, services);
@@ -146,37 +129,15 @@ export function createApp(services: ServerServices) {
   registerSetup(app, services);
   registerTelegramWebhook(app, services);
   registerHealth(app, services);
-  registerDocs(app);
-
-  for (const [name, description] of [
-    ['agentKey', 'Agent API key: `Authorization: Bearer ak_live_…` or `ak_test_…`'],
-    ['sourceToken', 'Capture-source token: `Authorization: Bearer cs_…`'],
-    ['ownerToken', 'Owner credential: `Authorization: Bearer os_…` (minted by the local CLI)'],
-  ] as const) {
-    app.openAPIRegistry.registerComponent('securitySchemes', name, {
-      type: 'http',
-      scheme: 'bearer',
-      description,
-    });
-  }
-  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
-    type: 'apiKey',
-    in: 'cookie',
-    name: SESSION_COOKIE,
-    description: `Dashboard session (owner routes accept it too); state-changing requests also need the \`${CSRF_HEADER}\` header.`,
-  });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Agent OTP',
-      version: '1.0.0',
-      description:
-        'One verification code or permission at a time for AI agents, approved by their owner, end-to-end encrypted. ' +
-        'No text field, query parameter or path parameter accepts NUL (U+0000) or a lone UTF-16 surrogate: such input is a 400 VALIDATION_ERROR naming the field.',
-    },
-  });
+  registerDocs(app, services);
+  registerSecuritySchemes(app);
+  plainRoute(app, services, { method: 'get', path: '/openapi.json', credential: 'public' }, (c) =>
+    c.json(openApiDocument(app)),
+  );
+  assertEveryRouteDeclared(app);
 
   // The dashboard answers page paths no route claimed, so it can never shadow an API route.
+  // It is public (static files and the app shell; every API call it makes is a declared route).
   const dashboard = dashboardHandler(services);
   app.notFound(
     async (c) =>

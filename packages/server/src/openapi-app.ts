@@ -32,7 +32,3 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
     ]),
   );
 }
-
-export const agentSecurity = [{ agentKey: [] }];
-export const sourceSecurity = [{ sourceToken: [] }];
-export const ownerSecurity = [{ ownerToken: [] }];

@@ -11,7 +11,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { markConnectionAuthenticated } from '../connection-limits.js';
 import type { AppEnv, ServerServices } from '../env.js';
 import { OWNER_TOKEN_CHANNEL } from '../routes/owner/owner-actor.js';
-import { CSRF_HEADER, readSessionCookie } from './session-cookies.js';
+import { CSRF_HEADER, clearSessionCookies, readSessionCookie } from './session-cookies.js';
 
 function bearerToken(c: Context): string {
   const header = c.req.header('authorization');
@@ -113,6 +113,31 @@ export function ownerAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
     markConnectionAuthenticated(c);
     c.set('owner', owner);
     c.set('ownerChannel', OWNER_TOKEN_CHANNEL);
+    await next();
+  };
+}
+
+/**
+ * Dashboard-session routes (who-am-I, sign-out): the session cookie only, never a bearer.
+ * A refused session also gets its cookies cleared, so a dead session does not linger in
+ * the browser.
+ *
+ * @example
+ * app.openapi({ ...currentSessionRoute, middleware: [sessionAuth(services)] }, handler);
+ */
+export function sessionAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let session: AuthenticatedBrowserSession;
+    try {
+      session = await browserSessionAuth(services, c);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHORIZED')
+        clearSessionCookies(c, services.ctx.publicUrl);
+      throw error;
+    }
+    c.set('owner', session.owner);
+    c.set('ownerChannel', 'dashboard');
+    c.set('browserSession', session);
     await next();
   };
 }

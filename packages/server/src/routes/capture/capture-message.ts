@@ -1,16 +1,17 @@
 import { captureMessage, incomingMessage } from '@agent-otp/core';
 import { CaptureMessageBody, CaptureMessageResponse } from '@agent-otp/shared';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-export const captureMessageRoute = createRoute({
+export const captureMessageRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/messages',
+  operationId: 'captureMessage',
   tags: ['Capture'],
   summary:
     'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
-  security: sourceSecurity,
+  credential: 'source',
   request: { body: { required: true, content: { 'application/json': { schema: CaptureMessageBody } } } },
   responses: {
     200: {
@@ -22,7 +23,7 @@ export const captureMessageRoute = createRoute({
 });
 
 export function registerCaptureMessage(app: Router, services: ServerServices) {
-  app.openapi(captureMessageRoute, async (c) => {
+  openapiRoute(app, services, captureMessageRoute, async (c) => {
     const source = c.get('source');
     const body = c.req.valid('json');
     const receivedAt = body.receivedAt ? new Date(body.receivedAt) : services.ctx.clock.now();

@@ -1,12 +1,14 @@
 import { deliverOtpPayload } from '@agent-otp/core';
 import { DeliverBody, DeliverResponse, OtpRequestId } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-export const deliverRoute = createRoute({
+export const deliverRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/requests/{id}/deliver',
+  operationId: 'deliverOtpPayload',
   tags: ['Capture'],
   summary: 'Deliver a code encrypted on the capture side (ciphertext only)',
   description:
@@ -14,7 +16,7 @@ export const deliverRoute = createRoute({
     'anything else is 400 and leaves the request open. Works while the request is pending or approved. ' +
     'Re-posting the same ciphertext answers the same 200; another payload for a request that holds one is 409 CONFLICT. ' +
     '404/403/400 and 409/410 mean this request no longer wants this code (try the next one); 429/5xx mean try again.',
-  security: sourceSecurity,
+  credential: 'source',
   request: {
     params: z.object({ id: OtpRequestId }),
     body: { required: true, content: { 'application/json': { schema: DeliverBody } } },
@@ -29,7 +31,7 @@ export const deliverRoute = createRoute({
 });
 
 export function registerDeliver(app: Router, services: ServerServices) {
-  app.openapi(deliverRoute, async (c) => {
+  openapiRoute(app, services, deliverRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { encryptedPayload } = c.req.valid('json');
     return c.json(await deliverOtpPayload(services.ctx, c.get('source'), id, encryptedPayload), 200);

@@ -1,12 +1,13 @@
 import { holdMessage } from '@agent-otp/core';
 import { HoldMessageBody, HoldMessageResponse } from '@agent-otp/shared';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-export const holdMessageRoute = createRoute({
+export const holdMessageRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/held',
+  operationId: 'holdMessage',
   tags: ['Capture'],
   summary:
     'Hand over a message that requests of several agents matched equally well, for the owner to assign',
@@ -16,7 +17,7 @@ export const holdMessageRoute = createRoute({
     'matches the sender in the same specificity tier, and that each JWE header names its request’s key.',
     'No subject or body is sent or stored.',
   ].join(' '),
-  security: sourceSecurity,
+  credential: 'source',
   request: { body: { required: true, content: { 'application/json': { schema: HoldMessageBody } } } },
   responses: {
     200: {
@@ -28,7 +29,7 @@ export const holdMessageRoute = createRoute({
 });
 
 export function registerHoldMessage(app: Router, services: ServerServices) {
-  app.openapi(holdMessageRoute, async (c) => {
+  openapiRoute(app, services, holdMessageRoute, async (c) => {
     const body = c.req.valid('json');
     const held = await holdMessage(services.ctx, c.get('source'), {
       from: body.from,

@@ -1,17 +1,18 @@
 import { waitForOpenRequests } from '@agent-otp/core';
 import { CaptureRequestList, WaitQuery } from '@agent-otp/shared';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { errorResponses, type Router, sourceSecurity } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
-export const listCaptureRequestsRoute = createRoute({
+export const listCaptureRequestsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/capture/requests',
+  operationId: 'listCaptureRequests',
   tags: ['Capture'],
   summary: 'Open requests this source may serve (filters and public keys); ?wait=N long-polls',
-  security: sourceSecurity,
+  credential: 'source',
   request: { query: WaitQuery },
   responses: {
     200: { description: 'Oldest first.', content: { 'application/json': { schema: CaptureRequestList } } },
@@ -20,7 +21,9 @@ export const listCaptureRequestsRoute = createRoute({
 });
 
 export function registerListCaptureRequests(app: Router, services: ServerServices) {
-  app.openapi(
+  openapiRoute(
+    app,
+    services,
     { ...listCaptureRequestsRoute, middleware: [holdsConnection(services, 'when-waiting')] },
     async (c) => {
       const { wait } = c.req.valid('query');

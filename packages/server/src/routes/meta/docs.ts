@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { plainRoute } from '../../declare-route.js';
+import type { ServerServices } from '../../env.js';
 import type { Router } from '../../openapi-app.js';
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -30,11 +32,14 @@ const ASSETS = new Map<string, string>([
 ]);
 
 /** `/docs`: the OpenAPI reference page, served from the local swagger-ui-dist package (no CDN). */
-export function registerDocs(app: Router) {
-  app.get('/docs', (c) => c.html(PAGE));
-  app.get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
-  app.get('/docs/assets/:file', async (c) => {
-    const file = c.req.param('file');
+export function registerDocs(app: Router, services: ServerServices) {
+  const page = (path: string) => ({ method: 'get', path, credential: 'public' }) as const;
+  plainRoute(app, services, page('/docs'), (c) => c.html(PAGE));
+  plainRoute(app, services, page('/docs/init.js'), (c) =>
+    c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }),
+  );
+  plainRoute(app, services, page('/docs/assets/:file'), async (c) => {
+    const file = c.req.param('file') ?? '';
     const type = ASSETS.get(file);
     if (!type) return c.notFound();
     const body = await readFile(join(swaggerDir, file));

@@ -1,15 +1,17 @@
 import { consumeOtp } from '@agent-otp/core';
 import { ConsumeOtpResponse, OtpRequestId } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-export const consumeOtpRoute = createRoute({
+export const consumeOtpRoute = declareRoute({
   method: 'post',
   path: '/api/v1/otp/{id}/consume',
+  operationId: 'consumeOtp',
   tags: ['OTP'],
   summary: 'Take the encrypted code, once; the relay erases it in the same statement',
-  security: agentSecurity,
+  credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {
     200: {
@@ -21,7 +23,7 @@ export const consumeOtpRoute = createRoute({
 });
 
 export function registerConsumeOtp(app: Router, services: ServerServices) {
-  app.openapi(consumeOtpRoute, async (c) => {
+  openapiRoute(app, services, consumeOtpRoute, async (c) => {
     const { id } = c.req.valid('param');
     c.header('Cache-Control', 'no-store');
     return c.json(await consumeOtp(services.ctx, c.get('agent'), id), 200);

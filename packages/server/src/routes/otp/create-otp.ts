@@ -1,15 +1,16 @@
 import { createOtpRequest } from '@agent-otp/core';
 import { CreateOtpRequestBody, OtpRequest } from '@agent-otp/shared';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-export const createOtpRoute = createRoute({
+export const createOtpRoute = declareRoute({
   method: 'post',
   path: '/api/v1/otp',
+  operationId: 'createOtpRequest',
   tags: ['OTP'],
   summary: 'Request one verification code',
-  security: agentSecurity,
+  credential: 'agent',
   request: { body: { required: true, content: { 'application/json': { schema: CreateOtpRequestBody } } } },
   responses: {
     201: {
@@ -21,7 +22,7 @@ export const createOtpRoute = createRoute({
 });
 
 export function registerCreateOtp(app: Router, services: ServerServices) {
-  app.openapi(createOtpRoute, async (c) => {
+  openapiRoute(app, services, createOtpRoute, async (c) => {
     const request = await createOtpRequest(services.ctx, c.get('agent'), c.req.valid('json'));
     return c.json(request, 201);
   });

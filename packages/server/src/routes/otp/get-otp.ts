@@ -1,17 +1,19 @@
 import { toApiOtpRequest, waitForOtpChange } from '@agent-otp/core';
 import { OtpRequest, OtpRequestId, WaitQuery } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
-export const getOtpRoute = createRoute({
+export const getOtpRoute = declareRoute({
   method: 'get',
   path: '/api/v1/otp/{id}',
+  operationId: 'getOtpRequest',
   tags: ['OTP'],
   summary: 'Read a request’s status; with ?wait=N, long-poll for a change',
-  security: agentSecurity,
+  credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }), query: WaitQuery },
   responses: {
     200: {
@@ -23,17 +25,22 @@ export const getOtpRoute = createRoute({
 });
 
 export function registerGetOtp(app: Router, services: ServerServices) {
-  app.openapi({ ...getOtpRoute, middleware: [holdsConnection(services, 'when-waiting')] }, async (c) => {
-    const { id } = c.req.valid('param');
-    const { wait } = c.req.valid('query');
-    const signal = abortOnDisconnect(c, services.shutdownSignal);
-    const row = await waitForOtpChange(
-      services.ctx,
-      id,
-      { agentId: c.get('agent').agentId },
-      wait ?? 0,
-      signal,
-    );
-    return c.json(toApiOtpRequest(services.ctx, row), 200);
-  });
+  openapiRoute(
+    app,
+    services,
+    { ...getOtpRoute, middleware: [holdsConnection(services, 'when-waiting')] },
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { wait } = c.req.valid('query');
+      const signal = abortOnDisconnect(c, services.shutdownSignal);
+      const row = await waitForOtpChange(
+        services.ctx,
+        id,
+        { agentId: c.get('agent').agentId },
+        wait ?? 0,
+        signal,
+      );
+      return c.json(toApiOtpRequest(services.ctx, row), 200);
+    },
+  );
 }

@@ -1,49 +1,54 @@
 import { createAgent, listAgents, revokeAgent, rotateAgentKey } from '@agent-otp/core';
 import { Agent, AgentId, AgentWithKey, CreateAgentBody } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
 const params = z.object({ id: AgentId });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const routes = {
-  list: createRoute({
+  list: declareRoute({
     method: 'get',
     path: '/api/v1/agents',
+    operationId: 'listAgents',
     tags: ['Owner'],
     summary: 'The owner’s agents and their keys (prefixes only)',
-    security: ownerSecurity,
+    credential: 'owner',
     responses: {
       200: { description: 'Agents.', content: json(z.object({ agents: z.array(Agent) })) },
       ...errorResponses(),
     },
   }),
-  create: createRoute({
+  create: declareRoute({
     method: 'post',
     path: '/api/v1/agents',
+    operationId: 'createAgent',
     tags: ['Owner'],
     summary: 'Create an agent; its API key is in this response only',
-    security: ownerSecurity,
+    credential: 'owner',
     request: { body: { required: true, content: json(CreateAgentBody) } },
     responses: { 201: { description: 'Created.', content: json(AgentWithKey) }, ...errorResponses() },
   }),
-  revoke: createRoute({
+  revoke: declareRoute({
     method: 'post',
     path: '/api/v1/agents/{id}/revoke',
+    operationId: 'revokeAgent',
     tags: ['Owner'],
     summary: 'Revoke an agent and all its keys',
-    security: ownerSecurity,
+    credential: 'owner',
     request: { params },
     responses: { 200: { description: 'Revoked.', content: json(Agent) }, ...errorResponses(404, 409) },
   }),
-  rotate: createRoute({
+  rotate: declareRoute({
     method: 'post',
     path: '/api/v1/agents/{id}/rotate-key',
+    operationId: 'rotateAgentKey',
     tags: ['Owner'],
     summary: 'Issue a new key and revoke the old ones',
-    security: ownerSecurity,
+    credential: 'owner',
     request: { params },
     responses: {
       200: { description: 'The new key, shown once.', content: json(AgentWithKey) },
@@ -53,17 +58,17 @@ const routes = {
 };
 
 export function registerOwnerAgents(app: Router, services: ServerServices) {
-  app.openapi(routes.list, async (c) =>
+  openapiRoute(app, services, routes.list, async (c) =>
     c.json({ agents: await listAgents(services.ctx, c.get('owner').id) }, 200),
   );
-  app.openapi(routes.create, async (c) => {
+  openapiRoute(app, services, routes.create, async (c) => {
     const body = c.req.valid('json');
     return c.json(
       await createAgent(services.ctx, { ...body, ownerId: c.get('owner').id, actor: requestOwnerActor(c) }),
       201,
     );
   });
-  app.openapi(routes.revoke, async (c) => {
+  openapiRoute(app, services, routes.revoke, async (c) => {
     const { id } = c.req.valid('param');
     return c.json(
       await revokeAgent(services.ctx, {
@@ -74,7 +79,7 @@ export function registerOwnerAgents(app: Router, services: ServerServices) {
       200,
     );
   });
-  app.openapi(routes.rotate, async (c) => {
+  openapiRoute(app, services, routes.rotate, async (c) => {
     const { id } = c.req.valid('param');
     return c.json(
       await rotateAgentKey(services.ctx, {

@@ -5,29 +5,32 @@ import {
   listPendingDecisions,
 } from '@agent-otp/core';
 import { AppError, ApprovalRequestId, DecisionSubjectList, DecisionSubjectSchema } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const params = z.object({ id: ApprovalRequestId });
 
-const listRoute = createRoute({
+const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals',
+  operationId: 'listApprovals',
   tags: ['Owner'],
   summary: 'Every request of the owner still waiting for a decision (codes and permissions), oldest first',
-  security: ownerSecurity,
+  credential: 'owner',
   responses: { 200: { description: 'The queue.', content: json(DecisionSubjectList) }, ...errorResponses() },
 });
 
-const getRoute = createRoute({
+const getRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals/{id}',
+  operationId: 'getApproval',
   tags: ['Owner'],
   summary: 'One request of the owner as an approver sees it, decided or not',
-  security: ownerSecurity,
+  credential: 'owner',
   request: { params },
   responses: {
     200: { description: 'The request.', content: json(DecisionSubjectSchema) },
@@ -36,14 +39,15 @@ const getRoute = createRoute({
 });
 
 function decisionRoute(outcome: 'approve' | 'deny') {
-  return createRoute({
+  return declareRoute({
     method: 'post',
     path: `/api/v1/approvals/{id}/${outcome}`,
+    operationId: outcome === 'approve' ? 'approveRequest' : 'denyRequest',
     tags: ['Owner'],
     summary:
       outcome === 'approve' ? 'Approve a pending request of any kind' : 'Deny a pending request of any kind',
     description: 'The first decision wins, whatever the channel; a later one gets 409.',
-    security: ownerSecurity,
+    credential: 'owner',
     request: { params },
     responses: {
       200: { description: 'The request as it now stands.', content: json(DecisionSubjectSchema) },
@@ -52,17 +56,17 @@ function decisionRoute(outcome: 'approve' | 'deny') {
   });
 }
 
-/** DecisionSubject's channel is free text in core; the schema's enum is what core writes. */
+/** Core builds the schema's own type; parsing on the way out keeps anything beyond it off the wire. */
 const asResponse = (subject: DecisionSubject) => DecisionSubjectSchema.parse(subject);
 
 /** `/api/v1/approvals`: the generic approval queue every owner channel shares. */
 export function registerOwnerApprovals(app: Router, services: ServerServices) {
-  app.openapi(listRoute, async (c) => {
+  openapiRoute(app, services, listRoute, async (c) => {
     const subjects = await listPendingDecisions(services.ctx, c.get('owner').id);
     return c.json({ approvals: subjects.map(asResponse) }, 200);
   });
 
-  app.openapi(getRoute, async (c) => {
+  openapiRoute(app, services, getRoute, async (c) => {
     const { id } = c.req.valid('param');
     const subject = await getDecisionSubject(services.ctx, c.get('owner').id, id);
     if (!subject) throw new AppError('NOT_FOUND', `no request ${id}`);
@@ -70,7 +74,7 @@ export function registerOwnerApprovals(app: Router, services: ServerServices) {
   });
 
   for (const outcome of ['approve', 'deny'] as const) {
-    app.openapi(decisionRoute(outcome), async (c) => {
+    openapiRoute(app, services, decisionRoute(outcome), async (c) => {
       const { id } = c.req.valid('param');
       const subject = await decideRequest(services.ctx, {
         id,

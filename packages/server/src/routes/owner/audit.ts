@@ -1,15 +1,17 @@
 import { listAuditEvents, verifyAudit } from '@agent-otp/core';
 import { AuditEventList, AuditVerification, PageQuery } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-const listRoute = createRoute({
+const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/audit',
+  operationId: 'listAuditEvents',
   tags: ['Owner'],
   summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
-  security: ownerSecurity,
+  credential: 'owner',
   request: {
     query: PageQuery.extend({
       // A sequence number from a previous page; the column is a 32-bit integer on PostgreSQL.
@@ -27,12 +29,13 @@ const listRoute = createRoute({
   },
 });
 
-const verifyRoute = createRoute({
+const verifyRoute = declareRoute({
   method: 'post',
   path: '/api/v1/audit/verify',
+  operationId: 'verifyAuditChain',
   tags: ['Owner'],
   summary: 'Check the owner’s audit hash chain and name the first broken row',
-  security: ownerSecurity,
+  credential: 'owner',
   responses: {
     200: { description: 'The verdict.', content: { 'application/json': { schema: AuditVerification } } },
     ...errorResponses(),
@@ -40,12 +43,14 @@ const verifyRoute = createRoute({
 });
 
 export function registerOwnerAudit(app: Router, services: ServerServices) {
-  app.openapi(listRoute, async (c) => {
+  openapiRoute(app, services, listRoute, async (c) => {
     const { limit, cursor, q } = c.req.valid('query');
     return c.json(
       await listAuditEvents(services.ctx, { ownerId: c.get('owner').id, limit, cursor, search: q }),
       200,
     );
   });
-  app.openapi(verifyRoute, async (c) => c.json(await verifyAudit(services.ctx, c.get('owner').id), 200));
+  openapiRoute(app, services, verifyRoute, async (c) =>
+    c.json(await verifyAudit(services.ctx, c.get('owner').id), 200),
+  );
 }

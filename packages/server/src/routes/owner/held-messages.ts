@@ -6,17 +6,19 @@ import {
   HeldMessageId,
   HeldMessageList,
 } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
-const listRoute = createRoute({
+const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/held-messages',
+  operationId: 'listHeldMessages',
   tags: ['Owner'],
   summary: 'Messages held for the owner because requests of several agents matched them equally well',
-  security: ownerSecurity,
+  credential: 'owner',
   responses: {
     200: {
       description: 'Waiting messages, oldest first.',
@@ -26,13 +28,14 @@ const listRoute = createRoute({
   },
 });
 
-const assignRoute = createRoute({
+const assignRoute = declareRoute({
   method: 'post',
   path: '/api/v1/held-messages/{id}/assign',
+  operationId: 'assignHeldMessage',
   tags: ['Owner'],
   summary:
     'Give a held message to one of its candidate requests; the other candidates’ ciphertexts are erased',
-  security: ownerSecurity,
+  credential: 'owner',
   request: {
     params: z.object({ id: HeldMessageId }),
     body: { required: true, content: { 'application/json': { schema: AssignHeldMessageBody } } },
@@ -46,12 +49,13 @@ const assignRoute = createRoute({
   },
 });
 
-const discardRoute = createRoute({
+const discardRoute = declareRoute({
   method: 'post',
   path: '/api/v1/held-messages/{id}/discard',
+  operationId: 'discardHeldMessage',
   tags: ['Owner'],
   summary: 'Throw a held message away; every candidate’s ciphertext is erased',
-  security: ownerSecurity,
+  credential: 'owner',
   request: { params: z.object({ id: HeldMessageId }) },
   responses: {
     200: {
@@ -63,11 +67,11 @@ const discardRoute = createRoute({
 });
 
 export function registerOwnerHeldMessages(app: Router, services: ServerServices) {
-  app.openapi(listRoute, async (c) =>
+  openapiRoute(app, services, listRoute, async (c) =>
     c.json({ heldMessages: await listHeldMessages(services.ctx, c.get('owner').id) }, 200),
   );
 
-  app.openapi(assignRoute, async (c) => {
+  openapiRoute(app, services, assignRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { requestId } = c.req.valid('json');
     const result = await assignHeldMessage(services.ctx, {
@@ -79,7 +83,7 @@ export function registerOwnerHeldMessages(app: Router, services: ServerServices)
     return c.json(result, 200);
   });
 
-  app.openapi(discardRoute, async (c) => {
+  openapiRoute(app, services, discardRoute, async (c) => {
     const { id } = c.req.valid('param');
     const result = await discardHeldMessage(services.ctx, {
       ownerId: c.get('owner').id,

@@ -1,16 +1,17 @@
 import { captureMessage, incomingMessage } from '@agent-otp/core';
 import { CaptureMessageResponse, OwnerCaptureBody } from '@agent-otp/shared';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-const route = createRoute({
+const route = declareRoute({
   method: 'post',
   path: '/api/v1/owner/capture',
+  operationId: 'captureMessageAsOwner',
   tags: ['Owner'],
   summary:
     'Feed one message through the capture path as the owner (the CLI’s `capture`, for demos and tests)',
-  security: ownerSecurity,
+  credential: 'owner',
   request: { body: { required: true, content: { 'application/json': { schema: OwnerCaptureBody } } } },
   responses: {
     200: {
@@ -22,7 +23,7 @@ const route = createRoute({
 });
 
 export function registerOwnerCapture(app: Router, services: ServerServices) {
-  app.openapi(route, async (c) => {
+  openapiRoute(app, services, route, async (c) => {
     const owner = c.get('owner');
     const body = c.req.valid('json');
     const source = {

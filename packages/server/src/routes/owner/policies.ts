@@ -7,17 +7,19 @@ import {
   PolicyList,
   PolicyTestBody,
 } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
-const listRoute = createRoute({
+const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/policies',
+  operationId: 'listPolicies',
   tags: ['Policies'],
   summary: 'Every policy governing the owner’s requests: POLICY_FILE’s, then the database’s',
-  security: ownerSecurity,
+  credential: 'owner',
   responses: {
     200: {
       description: 'The policies, in tie-break order.',
@@ -27,12 +29,13 @@ const listRoute = createRoute({
   },
 });
 
-const createPolicyRoute = createRoute({
+const createPolicyRoute = declareRoute({
   method: 'post',
   path: '/api/v1/policies',
+  operationId: 'createPolicy',
   tags: ['Policies'],
   summary: 'Add a policy (optionally for one agent)',
-  security: ownerSecurity,
+  credential: 'owner',
   request: { body: { required: true, content: { 'application/json': { schema: CreatePolicyBody } } } },
   responses: {
     201: {
@@ -43,12 +46,13 @@ const createPolicyRoute = createRoute({
   },
 });
 
-const removeRoute = createRoute({
+const removeRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/policies/{id}',
+  operationId: 'removePolicy',
   tags: ['Policies'],
   summary: 'Remove a database policy',
-  security: ownerSecurity,
+  credential: 'owner',
   request: { params: z.object({ id: PolicyId }) },
   responses: {
     200: {
@@ -59,12 +63,13 @@ const removeRoute = createRoute({
   },
 });
 
-const testRoute = createRoute({
+const testRoute = declareRoute({
   method: 'post',
   path: '/api/v1/policies/test',
+  operationId: 'testPolicies',
   tags: ['Policies'],
   summary: 'What the engine would decide for a request (nothing is stored)',
-  security: ownerSecurity,
+  credential: 'owner',
   request: { body: { required: true, content: { 'application/json': { schema: PolicyTestBody } } } },
   responses: {
     200: {
@@ -76,11 +81,11 @@ const testRoute = createRoute({
 });
 
 export function registerOwnerPolicies(app: Router, services: ServerServices) {
-  app.openapi(listRoute, async (c) =>
+  openapiRoute(app, services, listRoute, async (c) =>
     c.json({ policies: await listPolicies(services.ctx, c.get('owner').id) }, 200),
   );
 
-  app.openapi(createPolicyRoute, async (c) => {
+  openapiRoute(app, services, createPolicyRoute, async (c) => {
     const { agentId, ...definition } = c.req.valid('json');
     const policy = await createPolicy(services.ctx, {
       ownerId: c.get('owner').id,
@@ -91,13 +96,13 @@ export function registerOwnerPolicies(app: Router, services: ServerServices) {
     return c.json(policy, 201);
   });
 
-  app.openapi(removeRoute, async (c) => {
+  openapiRoute(app, services, removeRoute, async (c) => {
     const { id } = c.req.valid('param');
     await removePolicy(services.ctx, { ownerId: c.get('owner').id, id, actor: requestOwnerActor(c) });
     return c.json({ id, removed: true as const }, 200);
   });
 
-  app.openapi(testRoute, async (c) =>
+  openapiRoute(app, services, testRoute, async (c) =>
     c.json(await testPolicies(services.ctx, c.get('owner').id, c.req.valid('json')), 200),
   );
 }

@@ -9,17 +9,19 @@ import {
   PageQuery,
   Timestamp,
 } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { ownerActor } from './owner-actor.js';
 
-const listRoute = createRoute({
+const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/requests',
+  operationId: 'listOwnerRequests',
   tags: ['Owner'],
   summary: 'The owner’s requests, newest first (status=pending_approval for the approval queue)',
-  security: ownerSecurity,
+  credential: 'owner',
   request: {
     query: PageQuery.extend({
       status: OtpStatusSchema.optional(),
@@ -33,12 +35,13 @@ const listRoute = createRoute({
   },
 });
 
-const getRoute = createRoute({
+const getRoute = declareRoute({
   method: 'get',
   path: '/api/v1/requests/{id}',
+  operationId: 'getOwnerRequest',
   tags: ['Owner'],
   summary: 'One of the owner’s requests',
-  security: ownerSecurity,
+  credential: 'owner',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {
     200: { description: 'The request.', content: { 'application/json': { schema: OwnerOtpRequest } } },
@@ -47,12 +50,13 @@ const getRoute = createRoute({
 });
 
 function decisionRoute(outcome: 'approve' | 'deny') {
-  return createRoute({
+  return declareRoute({
     method: 'post',
     path: `/api/v1/requests/{id}/${outcome}`,
+    operationId: outcome === 'approve' ? 'approveOtpRequest' : 'denyOtpRequest',
     tags: ['Owner'],
     summary: outcome === 'approve' ? 'Approve a pending request' : 'Deny a pending request',
-    security: ownerSecurity,
+    credential: 'owner',
     request: { params: z.object({ id: OtpRequestId }) },
     responses: {
       200: {
@@ -65,12 +69,12 @@ function decisionRoute(outcome: 'approve' | 'deny') {
 }
 
 export function registerOwnerRequests(app: Router, services: ServerServices) {
-  app.openapi(listRoute, async (c) => {
+  openapiRoute(app, services, listRoute, async (c) => {
     const query = c.req.valid('query');
     return c.json(await listOwnerRequests(services.ctx, { ...query, ownerId: c.get('owner').id }), 200);
   });
 
-  app.openapi(getRoute, async (c) => {
+  openapiRoute(app, services, getRoute, async (c) => {
     const { id } = c.req.valid('param');
     const request = await getOwnerRequest(services.ctx, c.get('owner').id, id);
     if (!request) throw new AppError('NOT_FOUND', `no OTP request ${id}`);
@@ -78,7 +82,7 @@ export function registerOwnerRequests(app: Router, services: ServerServices) {
   });
 
   for (const outcome of ['approve', 'deny'] as const) {
-    app.openapi(decisionRoute(outcome), async (c) => {
+    openapiRoute(app, services, decisionRoute(outcome), async (c) => {
       const { id } = c.req.valid('param');
       const owner = c.get('owner');
       await decideOtpRequest(services.ctx, {

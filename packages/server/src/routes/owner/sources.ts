@@ -1,39 +1,43 @@
 import { createCaptureSource, listCaptureSources, revokeCaptureSource } from '@agent-otp/core';
 import { CaptureSource, CreateSourceBody, SourceId, SourceWithToken } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { ownerActor } from './owner-actor.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const routes = {
-  list: createRoute({
+  list: declareRoute({
     method: 'get',
     path: '/api/v1/sources',
+    operationId: 'listCaptureSources',
     tags: ['Owner'],
     summary: 'The owner’s capture sources and when each was last seen',
-    security: ownerSecurity,
+    credential: 'owner',
     responses: {
       200: { description: 'Sources.', content: json(z.object({ sources: z.array(CaptureSource) })) },
       ...errorResponses(),
     },
   }),
-  create: createRoute({
+  create: declareRoute({
     method: 'post',
     path: '/api/v1/sources',
+    operationId: 'createCaptureSource',
     tags: ['Owner'],
     summary: 'Create a capture source; its token is in this response only',
-    security: ownerSecurity,
+    credential: 'owner',
     request: { body: { required: true, content: json(CreateSourceBody) } },
     responses: { 201: { description: 'Created.', content: json(SourceWithToken) }, ...errorResponses() },
   }),
-  revoke: createRoute({
+  revoke: declareRoute({
     method: 'post',
     path: '/api/v1/sources/{id}/revoke',
+    operationId: 'revokeCaptureSource',
     tags: ['Owner'],
     summary: 'Revoke a capture source’s token',
-    security: ownerSecurity,
+    credential: 'owner',
     request: { params: z.object({ id: SourceId }) },
     responses: {
       200: { description: 'Revoked.', content: json(CaptureSource) },
@@ -43,10 +47,10 @@ const routes = {
 };
 
 export function registerOwnerSources(app: Router, services: ServerServices) {
-  app.openapi(routes.list, async (c) =>
+  openapiRoute(app, services, routes.list, async (c) =>
     c.json({ sources: await listCaptureSources(services.ctx, c.get('owner').id) }, 200),
   );
-  app.openapi(routes.create, async (c) => {
+  openapiRoute(app, services, routes.create, async (c) => {
     const owner = c.get('owner');
     const body = c.req.valid('json');
     const created = await createCaptureSource(services.ctx, {
@@ -56,7 +60,7 @@ export function registerOwnerSources(app: Router, services: ServerServices) {
     });
     return c.json(created, 201);
   });
-  app.openapi(routes.revoke, async (c) => {
+  openapiRoute(app, services, routes.revoke, async (c) => {
     const owner = c.get('owner');
     const { id } = c.req.valid('param');
     const revoked = await revokeCaptureSource(services.ctx, {

@@ -1,29 +1,31 @@
 import { createTelegramLinkToken, listTelegramLinks } from '@agent-otp/core';
 import { AppError, TelegramDeepLink, TelegramSettings } from '@agent-otp/shared';
 import { telegramDeepLink } from '@agent-otp/telegram';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
-const statusRoute = createRoute({
+const statusRoute = declareRoute({
   method: 'get',
   path: '/api/v1/owner/telegram',
+  operationId: 'getTelegramSettings',
   tags: ['Owner'],
   summary: 'Whether the Telegram bot runs, and which Telegram accounts are linked to this owner',
-  security: ownerSecurity,
+  credential: 'owner',
   responses: {
     200: { description: 'Telegram settings.', content: { 'application/json': { schema: TelegramSettings } } },
     ...errorResponses(),
   },
 });
 
-const linkRoute = createRoute({
+const linkRoute = declareRoute({
   method: 'post',
   path: '/api/v1/owner/telegram/link',
+  operationId: 'createTelegramLink',
   tags: ['Owner'],
   summary: 'A one-time deep link (15 minutes) that links the Telegram account opening it to this owner',
-  security: ownerSecurity,
+  credential: 'owner',
   responses: {
     201: {
       description: 'The link, shown once.',
@@ -35,7 +37,7 @@ const linkRoute = createRoute({
 
 /** The dashboard's Settings › Telegram: status and a deep link (the CLI's `telegram:link`). */
 export function registerOwnerTelegramSettings(app: Router, services: ServerServices) {
-  app.openapi(statusRoute, async (c) => {
+  openapiRoute(app, services, statusRoute, async (c) => {
     const links = await listTelegramLinks(services.ctx, c.get('owner').id);
     return c.json(
       {
@@ -46,7 +48,7 @@ export function registerOwnerTelegramSettings(app: Router, services: ServerServi
       200,
     );
   });
-  app.openapi(linkRoute, async (c) => {
+  openapiRoute(app, services, linkRoute, async (c) => {
     if (!services.telegram)
       throw new AppError(
         'CONFLICT',

@@ -1,18 +1,20 @@
 import { cancelPermissionRequest, getPermissionRequest } from '@agent-otp/core';
 import { PermissionRequest, PermissionRequestId, WaitQuery } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
-export const getPermissionRoute = createRoute({
+export const getPermissionRoute = declareRoute({
   method: 'get',
   path: '/api/v1/permissions/{id}',
+  operationId: 'getPermissionRequest',
   tags: ['Permissions'],
   summary:
     'Read a permission request; with ?wait=N, long-poll for the decision. The first read after approval carries the token',
-  security: agentSecurity,
+  credential: 'agent',
   request: { params: z.object({ id: PermissionRequestId }), query: WaitQuery },
   responses: {
     200: {
@@ -23,12 +25,13 @@ export const getPermissionRoute = createRoute({
   },
 });
 
-export const cancelPermissionRoute = createRoute({
+export const cancelPermissionRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/permissions/{id}',
+  operationId: 'cancelPermissionRequest',
   tags: ['Permissions'],
   summary: 'Withdraw a request; an approved one loses its token',
-  security: agentSecurity,
+  credential: 'agent',
   request: { params: z.object({ id: PermissionRequestId }) },
   responses: {
     200: { description: 'Cancelled.', content: { 'application/json': { schema: PermissionRequest } } },
@@ -37,7 +40,9 @@ export const cancelPermissionRoute = createRoute({
 });
 
 export function registerGetPermission(app: Router, services: ServerServices) {
-  app.openapi(
+  openapiRoute(
+    app,
+    services,
     { ...getPermissionRoute, middleware: [holdsConnection(services, 'when-waiting')] },
     async (c) => {
       const { id } = c.req.valid('param');
@@ -49,7 +54,7 @@ export function registerGetPermission(app: Router, services: ServerServices) {
     },
   );
 
-  app.openapi(cancelPermissionRoute, async (c) => {
+  openapiRoute(app, services, cancelPermissionRoute, async (c) => {
     const { id } = c.req.valid('param');
     return c.json(await cancelPermissionRequest(services.ctx, c.get('agent'), id), 200);
   });

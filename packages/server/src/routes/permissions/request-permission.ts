@@ -1,15 +1,16 @@
 import { createPermissionRequest } from '@agent-otp/core';
 import { CreatePermissionRequestBody, PermissionRequest } from '@agent-otp/shared';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-export const requestPermissionRoute = createRoute({
+export const requestPermissionRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/request',
+  operationId: 'requestPermission',
   tags: ['Permissions'],
   summary: 'Ask for a one-time permission; the policy engine approves, denies or asks the owner',
-  security: agentSecurity,
+  credential: 'agent',
   request: {
     body: { required: true, content: { 'application/json': { schema: CreatePermissionRequestBody } } },
   },
@@ -24,7 +25,7 @@ export const requestPermissionRoute = createRoute({
 });
 
 export function registerRequestPermission(app: Router, services: ServerServices) {
-  app.openapi(requestPermissionRoute, async (c) => {
+  openapiRoute(app, services, requestPermissionRoute, async (c) => {
     const request = await createPermissionRequest(services.ctx, c.get('agent'), c.req.valid('json'));
     c.header('Cache-Control', 'no-store');
     return c.json(request, 201);

@@ -6,16 +6,18 @@ import {
   VerifyTokenBody,
   VerifyTokenResponse,
 } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
 
-export const verifyTokenRoute = createRoute({
+export const verifyTokenRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/{id}/verify',
+  operationId: 'verifyPermissionToken',
   tags: ['Permissions'],
   summary: 'Check a token without spending it: validity, uses left, scope and expiry',
-  security: agentSecurity,
+  credential: 'agent',
   request: {
     params: z.object({ id: PermissionRequestId }),
     body: { required: true, content: { 'application/json': { schema: VerifyTokenBody } } },
@@ -29,12 +31,13 @@ export const verifyTokenRoute = createRoute({
   },
 });
 
-export const useTokenRoute = createRoute({
+export const useTokenRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/{id}/use',
+  operationId: 'usePermissionToken',
   tags: ['Permissions'],
   summary: 'Spend one use of a token, atomically; actionDetails are checked against the scope and audited',
-  security: agentSecurity,
+  credential: 'agent',
   request: {
     params: z.object({ id: PermissionRequestId }),
     body: { required: true, content: { 'application/json': { schema: UseTokenBody } } },
@@ -49,13 +52,13 @@ export const useTokenRoute = createRoute({
 });
 
 export function registerUsePermission(app: Router, services: ServerServices) {
-  app.openapi(verifyTokenRoute, async (c) => {
+  openapiRoute(app, services, verifyTokenRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { token } = c.req.valid('json');
     return c.json(await verifyPermissionToken(services.ctx, c.get('agent'), id, token), 200);
   });
 
-  app.openapi(useTokenRoute, async (c) => {
+  openapiRoute(app, services, useTokenRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { token, actionDetails } = c.req.valid('json');
     return c.json(await usePermissionToken(services.ctx, c.get('agent'), id, token, actionDetails), 200);

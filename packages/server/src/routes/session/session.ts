@@ -1,20 +1,20 @@
-import { endBrowserSession, signInWithPassword } from '@agent-otp/core';
+import { type AuthenticatedBrowserSession, endBrowserSession, signInWithPassword } from '@agent-otp/core';
 import { AppError, ErrorResponse, SessionInfo, SignInBody } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { z } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { browserSessionAuth } from '../../middleware/auth.js';
 import { clientIp } from '../../middleware/client-ip.js';
 import { clearSessionCookies, setSessionCookies } from '../../middleware/session-cookies.js';
 import { errorResponses, type Router } from '../../openapi-app.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const sessionSecurity = [{ sessionCookie: [] }];
 
 const routes = {
-  signIn: createRoute({
+  signIn: declareRoute({
     method: 'post',
     path: '/api/v1/session',
+    operationId: 'signIn',
+    credential: 'public',
     tags: ['Dashboard session'],
     summary: 'Sign in with email and password; sets the session and CSRF cookies',
     description:
@@ -29,20 +29,22 @@ const routes = {
       },
     },
   }),
-  current: createRoute({
+  current: declareRoute({
     method: 'get',
     path: '/api/v1/session',
+    operationId: 'getSession',
     tags: ['Dashboard session'],
     summary: 'The signed-in owner (401 when not signed in)',
-    security: sessionSecurity,
+    credential: 'session',
     responses: { 200: { description: 'Signed in.', content: json(SessionInfo) }, ...errorResponses() },
   }),
-  signOut: createRoute({
+  signOut: declareRoute({
     method: 'delete',
     path: '/api/v1/session',
+    operationId: 'signOut',
     tags: ['Dashboard session'],
     summary: 'Sign out: the session cookie stops working at once (needs the CSRF header)',
-    security: sessionSecurity,
+    credential: 'session',
     responses: {
       200: { description: 'Signed out.', content: json(z.object({ signedOut: z.literal(true) })) },
       ...errorResponses(403),
@@ -50,24 +52,15 @@ const routes = {
   }),
 };
 
-/** Answers 401s from session checks with cleared cookies, so a dead session does not linger. */
-async function withSession<T>(
-  services: ServerServices,
-  c: Context,
-  fn: (s: Awaited<ReturnType<typeof browserSessionAuth>>) => Promise<T>,
-) {
-  try {
-    return await fn(await browserSessionAuth(services, c));
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'UNAUTHORIZED')
-      clearSessionCookies(c, services.ctx.publicUrl);
-    throw error;
-  }
+/** The session the `session` credential middleware checked; it always set one. */
+function signedInSession(session: AuthenticatedBrowserSession | undefined): AuthenticatedBrowserSession {
+  if (!session) throw new AppError('UNAUTHORIZED', 'not signed in');
+  return session;
 }
 
 /** `/api/v1/session`: the dashboard's sign-in, who-am-I and sign-out. */
 export function registerSession(app: Router, services: ServerServices) {
-  app.openapi(routes.signIn, async (c) => {
+  openapiRoute(app, services, routes.signIn, async (c) => {
     const body = c.req.valid('json');
     try {
       const session = await signInWithPassword(services.ctx, {
@@ -83,16 +76,14 @@ export function registerSession(app: Router, services: ServerServices) {
       throw error;
     }
   });
-  app.openapi(routes.current, (c) =>
-    withSession(services, c, async (session) =>
-      c.json({ owner: session.owner, expiresAt: session.expiresAt }, 200),
-    ),
-  );
-  app.openapi(routes.signOut, (c) =>
-    withSession(services, c, async (session) => {
-      await endBrowserSession(services.ctx, session);
-      clearSessionCookies(c, services.ctx.publicUrl);
-      return c.json({ signedOut: true as const }, 200);
-    }),
-  );
+  // The session middleware (credential 'session') clears the cookies of a refused session.
+  openapiRoute(app, services, routes.current, async (c) => {
+    const session = signedInSession(c.get('browserSession'));
+    return c.json({ owner: session.owner, expiresAt: session.expiresAt }, 200);
+  });
+  openapiRoute(app, services, routes.signOut, async (c) => {
+    await endBrowserSession(services.ctx, signedInSession(c.get('browserSession')));
+    clearSessionCookies(c, services.ctx.publicUrl);
+    return c.json({ signedOut: true as const }, 200);
+  });
 }

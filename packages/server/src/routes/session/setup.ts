@@ -1,13 +1,15 @@
 import { anyOwnerHasPassword, completeSetup, createBrowserSession } from '@agent-otp/core';
 import { SessionInfo, SetupBody, SetupStatus } from '@agent-otp/shared';
-import { createRoute } from '@hono/zod-openapi';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { setSessionCookies } from '../../middleware/session-cookies.js';
 import { errorResponses, type Router } from '../../openapi-app.js';
 
-const statusRoute = createRoute({
+const statusRoute = declareRoute({
   method: 'get',
   path: '/api/v1/setup',
+  operationId: 'getSetupStatus',
+  credential: 'public',
   tags: ['Dashboard session'],
   summary: 'Whether first-run setup is still open (no owner has a password yet)',
   responses: {
@@ -16,9 +18,11 @@ const statusRoute = createRoute({
   },
 });
 
-const completeRoute = createRoute({
+const completeRoute = declareRoute({
   method: 'post',
   path: '/api/v1/setup',
+  operationId: 'completeSetup',
+  credential: 'public',
   tags: ['Dashboard session'],
   summary:
     'First run: spend the one-time setup token printed by `agent-otp serve`, create the owner, sign in',
@@ -36,10 +40,10 @@ const completeRoute = createRoute({
 
 /** `/api/v1/setup`: the first-run setup page's API. */
 export function registerSetup(app: Router, services: ServerServices) {
-  app.openapi(statusRoute, async (c) =>
+  openapiRoute(app, services, statusRoute, async (c) =>
     c.json({ setupRequired: !(await anyOwnerHasPassword(services.ctx)) }, 200),
   );
-  app.openapi(completeRoute, async (c) => {
+  openapiRoute(app, services, completeRoute, async (c) => {
     const { owner } = await completeSetup(services.ctx, c.req.valid('json'));
     const session = await createBrowserSession(services.ctx, owner);
     setSessionCookies(c, session, services.ctx.publicUrl, services.ctx.clock.now());

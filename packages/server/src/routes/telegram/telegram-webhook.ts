@@ -1,4 +1,5 @@
 import { TELEGRAM_WEBHOOK_PATH } from '@agent-otp/telegram';
+import { plainRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { errorResponse } from '../../middleware/errors.js';
 import { limitBody } from '../../middleware/request-guards.js';
@@ -10,10 +11,17 @@ const UPDATE_BODY_LIMIT = 1024 * 1024;
 /**
  * `POST /telegram/webhook`: where Telegram delivers updates in webhook mode. The bot checks
  * the `X-Telegram-Bot-Api-Secret-Token` header in constant time and answers 401 without it.
- * Not part of the OpenAPI document: only Telegram calls it.
+ * Not part of the OpenAPI document: only Telegram calls it. Declared with the provider
+ * credential: the bot (`@agent-otp/telegram`'s `handleWebhookCall`) verifies the secret
+ * before it reads the update.
  */
 export function registerTelegramWebhook(app: Router, services: ServerServices): void {
-  app.post(TELEGRAM_WEBHOOK_PATH, limitBody(UPDATE_BODY_LIMIT), async (c) => {
+  const route = {
+    method: 'post',
+    path: TELEGRAM_WEBHOOK_PATH,
+    credential: { provider: 'telegram' },
+  } as const;
+  plainRoute(app, services, route, limitBody(UPDATE_BODY_LIMIT), async (c) => {
     const bot = services.telegram;
     if (bot?.mode !== 'webhook')
       return errorResponse(c, 'NOT_FOUND', 'the Telegram bot is not running in webhook mode');

@@ -1,0 +1,129 @@
+import { createRoute, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
+import type { Handler, MiddlewareHandler } from 'hono';
+import type { AppEnv, ServerServices } from './env.js';
+import type { Router } from './openapi-app.js';
+import {
+  credentialMiddleware,
+  credentialName,
+  type RouteCredential,
+  securityOf,
+} from './route-credential.js';
+
+/**
+ * An OpenAPI operation as a route file declares it: a stable `operationId` for generated
+ * clients and the credential it takes. `security` is never written by hand: it is derived
+ * from `credential`, so the document and the middleware cannot disagree.
+ */
+export type DeclaredRoute = RouteConfig & {
+  operationId: string;
+  credential: Exclude<RouteCredential, object>;
+  security?: never;
+};
+
+/**
+ * `createRoute` for a declared operation: the compiler insists on `operationId` and
+ * `credential`, and refuses a hand-written `security`.
+ *
+ * @example
+ * export const cancelOtpRoute = declareRoute({ method: 'delete', path: '/api/v1/otp/{id}',
+ *   operationId: 'cancelOtpRequest', credential: 'agent', request, responses });
+ */
+export function declareRoute<P extends string, R extends Omit<DeclaredRoute, 'path'> & { path: P }>(
+  config: R,
+) {
+  return createRoute(config);
+}
+
+/** Every method + path each router registered through a declaration, with its credential. */
+const declarations = new WeakMap<Router, Map<string, RouteCredential>>();
+
+function declare(app: Router, method: string, honoPath: string, credential: RouteCredential): void {
+  const declared = declarations.get(app) ?? new Map<string, RouteCredential>();
+  declarations.set(app, declared);
+  const key = `${method.toUpperCase()} ${honoPath}`;
+  if (declared.has(key)) throw new Error(`route ${key} is declared twice`);
+  declared.set(key, credential);
+}
+
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/**
+ * Registers one OpenAPI operation: the credential middleware its declaration names runs
+ * first (before the route's own middleware and its validators), and the document's
+ * `security` is set from the same declaration.
+ *
+ * @example
+ * openapiRoute(app, services, cancelOtpRoute, async (c) => c.json(await cancel(c.get('agent')), 200));
+ */
+export function openapiRoute<R extends DeclaredRoute>(
+  app: Router,
+  services: ServerServices,
+  route: R,
+  handler: RouteHandler<R, AppEnv>,
+): void {
+  const { credential, middleware, ...operation } = route;
+  if (!credential) throw new Error(`${route.method.toUpperCase()} ${route.path} declares no credential`);
+  if (!route.operationId) throw new Error(`${route.method.toUpperCase()} ${route.path} has no operationId`);
+  declare(app, route.method, route.path.replaceAll(/\/{(.+?)}/g, '/:$1'), credential);
+  const guarded = {
+    ...operation,
+    security: securityOf(credential),
+    middleware: [...credentialMiddleware(services, credential), ...asArray(middleware)],
+  };
+  // The handler was type-checked against R above; the added middleware only sets AppEnv variables.
+  app.openapi(guarded as RouteConfig, handler as never);
+}
+
+/** A route outside the OpenAPI document (the reference page, health, provider webhooks). */
+export interface PlainRoute {
+  method: 'get' | 'post';
+  path: string;
+  credential: RouteCredential;
+}
+
+/**
+ * Registers a route that is not an OpenAPI operation, with the credential it takes.
+ *
+ * @example
+ * plainRoute(app, services, { method: 'get', path: '/healthz', credential: 'public' }, (c) => c.json({ status: 'ok' }));
+ */
+export function plainRoute(
+  app: Router,
+  services: ServerServices,
+  route: PlainRoute,
+  ...handlers: [...MiddlewareHandler<AppEnv>[], Handler<AppEnv>]
+): void {
+  declare(app, route.method, route.path, route.credential);
+  app.on([route.method.toUpperCase()], [route.path], ...credentialMiddleware(services, route.credential), ...handlers);
+}
+
+/**
+ * Refuses to start an app with a route that bypassed the declarations (a bare `app.get`
+ * or `app.openapi`): such a route would be silently public. Middleware registered with
+ * `app.use` (method ALL) is not a route.
+ *
+ * @example
+ * assertEveryRouteDeclared(app); // throws "route GET /x declares no credential …"
+ */
+export function assertEveryRouteDeclared(app: Router): void {
+  const declared = declarations.get(app) ?? new Map<string, RouteCredential>();
+  for (const { method, path } of app.routes) {
+    if (method === 'ALL') continue;
+    if (!declared.has(`${method} ${path}`))
+      throw new Error(
+        `route ${method} ${path} declares no credential: register it with openapiRoute or plainRoute`,
+      );
+  }
+}
+
+/**
+ * Every declared route of an app and its credential, e.g. `GET /healthz → public`.
+ *
+ * @example
+ * declaredRoutes(app).get('POST /api/v1/otp'); // 'agent'
+ */
+export function declaredRoutes(app: Router): ReadonlyMap<string, string> {
+  const declared = declarations.get(app) ?? new Map<string, RouteCredential>();
+  return new Map([...declared].map(([key, credential]) => [key, credentialName(credential)]));
+}
