@@ -1,3 +1,5 @@
+import type { OtpStatus } from '@agent-otp/shared';
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** A timestamp in the reader's locale and time zone. */
@@ -26,7 +28,11 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
   return formatTime(iso);
 }
 
-const STATUS_LABELS: Record<string, string> = {
+/**
+ * Every OTP status in words, in the contract's order. `satisfies` makes a status the
+ * contract adds (or drops) a compile error here instead of a raw word on screen.
+ */
+export const OTP_STATUS_LABELS = {
   pending_approval: 'Waiting for you',
   approved: 'Approved, waiting for the code',
   otp_received: 'Code ready for the agent',
@@ -34,7 +40,12 @@ const STATUS_LABELS: Record<string, string> = {
   denied: 'Denied',
   expired: 'Expired',
   cancelled: 'Cancelled (withdrawn by the agent, or the agent was revoked)',
-};
+} as const satisfies Record<OtpStatus, string>;
+
+/** The OTP statuses, for filters. */
+export const OTP_STATUS_LIST = Object.keys(OTP_STATUS_LABELS) as OtpStatus[];
+
+const STATUS_LABELS: Readonly<Record<string, string>> = OTP_STATUS_LABELS;
 
 /** A status in words. */
 export function statusLabel(status: string): string {

@@ -1,7 +1,15 @@
+import type {
+  CaptureSourceKind,
+  OtpStatus,
+  PermissionStatus,
+  PolicyAction,
+  PolicyTarget,
+} from '@agent-otp/shared';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
- * Table types shared by both dialects. Timestamps are ISO 8601 UTC strings on both
+ * Table types shared by both dialects. Statuses and other closed lists are the contract's
+ * own types, so a status added there reaches the columns without a second list here. Timestamps are ISO 8601 UTC strings on both
  * (PostgreSQL stores `timestamptz`; the pool's type parser hands them back as ISO strings).
  */
 export interface UsersTable {
@@ -45,7 +53,7 @@ export interface ApiKeysTable {
 export interface CaptureSourcesTable {
   id: string;
   owner_id: string;
-  kind: 'sms' | 'email';
+  kind: CaptureSourceKind;
   name: string;
   token_hash: string;
   prefix: string;
@@ -59,7 +67,7 @@ export interface OtpRequestsTable {
   owner_id: string;
   agent_id: string;
   api_key_id: string;
-  status: 'pending_approval' | 'approved' | 'otp_received' | 'consumed' | 'denied' | 'expired' | 'cancelled';
+  status: OtpStatus;
   reason: string;
   expected_sender: string | null;
   /** JSON array of capture source kinds. */
@@ -82,21 +90,12 @@ export interface OtpRequestsTable {
   closed_at: string | null;
 }
 
-/** Statuses of a one-time permission request; `used`, `denied`, `expired`, `cancelled` are terminal. */
-export type PermissionStatusValue =
-  | 'pending_approval'
-  | 'approved'
-  | 'used'
-  | 'denied'
-  | 'expired'
-  | 'cancelled';
-
 export interface PermissionRequestsTable {
   id: string;
   owner_id: string;
   agent_id: string;
   api_key_id: string;
-  status: PermissionStatusValue;
+  status: PermissionStatus;
   action: string;
   resource: string;
   /** JSON object: what the agent asked for. */
@@ -132,11 +131,11 @@ export interface PoliciesTable {
   agent_id: string | null;
   name: string;
   description: string | null;
-  applies_to: 'permission' | 'otp' | 'any';
+  applies_to: PolicyTarget;
   priority: number;
   /** JSON object: dotted path → operator object. */
   conditions: string;
-  action: 'auto_approve' | 'require_approval' | 'deny';
+  action: PolicyAction;
   /** JSON object or NULL. */
   scope_template: string | null;
   enabled: number;
@@ -249,7 +248,7 @@ export interface HeldMessagesTable {
   owner_id: string;
   /** The capture source that saw the message. */
   source_id: string;
-  source_kind: 'sms' | 'email';
+  source_kind: CaptureSourceKind;
   /** The parsed sender address or SMS sender id (what approvers see anyway); never the subject or body. */
   sender: string;
   received_at: string;

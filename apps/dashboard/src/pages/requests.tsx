@@ -1,22 +1,13 @@
-import type { Agent, OtpStatus, OwnerOtpRequest } from '@agent-otp/shared';
+import type { Agent, OwnerOtpRequest } from '@agent-otp/shared';
 import { useState } from 'react';
 import { api } from '../api.js';
 import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
-import { formatTime, statusLabel } from '../format.js';
+import { formatTime, OTP_STATUS_LIST, statusLabel } from '../format.js';
 import { Link, useTitle } from '../router.js';
 import { useResource } from '../use-resource.js';
 
 const PAGE_SIZE = 25;
-const STATUSES: OtpStatus[] = [
-  'pending_approval',
-  'approved',
-  'otp_received',
-  'consumed',
-  'denied',
-  'expired',
-  'cancelled',
-];
 const PERIODS = [
   { value: '', label: 'Any time' },
   { value: '3600', label: 'Last hour' },
@@ -71,7 +62,7 @@ export function RequestsPage() {
             onChange={(e) => change({ status: e.target.value })}
           >
             <option value="">Any status</option>
-            {STATUSES.map((s) => (
+            {OTP_STATUS_LIST.map((s) => (
               <option key={s} value={s}>
                 {statusLabel(s)}
               </option>
