@@ -123,7 +123,7 @@ describeWithService('npm', npmAvailable, 'the packed SDK, installed outside the 
     const sdk = JSON.parse(
       readFileSync(join(project, 'node_modules/@orrisai/agent-otp-sdk/package.json'), 'utf8'),
     ) as { dependencies: Record<string, string> };
-    expect(Object.keys(sdk.dependencies).sort()).toEqual(['@orrisai/agent-otp-contract', 'jose']);
+    expect(Object.keys(sdk.dependencies).sort()).toEqual(['@orrisai/agent-otp-contract']);
     expect(existsSync(join(project, 'node_modules/@agent-otp'))).toBe(false);
     expect(existsSync(join(project, 'node_modules/@orrisai/agent-otp-contract/dist/index.js'))).toBe(true);
   });
