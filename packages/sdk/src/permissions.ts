@@ -14,6 +14,9 @@ const LONG_POLL_CHUNK_SECONDS = 30;
 /**
  * What `onPendingApproval` receives when a permission request waits for its owner: the
  * relay's own fields, so the two cannot drift.
+ *
+ * @example
+ * const onPendingApproval = (info: PermissionPendingInfo) => console.log(`approve ${info.action} at ${info.approvalUrl}`);
  */
 export type PermissionPendingInfo = Pick<
   PermissionRequest,
@@ -24,6 +27,9 @@ export type PermissionPendingInfo = Pick<
  * Options of {@link AgentOTPClient.requestPermission}: the body of
  * `POST /api/v1/permissions/request` (`action`, `resource`, `scope`, `context`, `ttl`, as the
  * contract declares them) plus what the SDK handles itself.
+ *
+ * @example
+ * const options: RequestPermissionOptions = { action: 'gmail.send', resource: 'email:client@example.com', scope: { max_emails: 1 }, waitForApproval: true };
  */
 export type RequestPermissionOptions = CreatePermissionRequestBody & {
   /** Wait (long-poll) until the request is decided or expires. */
@@ -40,6 +46,10 @@ export type RequestPermissionOptions = CreatePermissionRequestBody & {
  * the agent itself sent). `token` is present only in the one result that received it from
  * the relay (it is never shown again): keep it. `scope` is the granted scope once approved
  * (a policy may have replaced the requested one).
+ *
+ * @example
+ * const permission: PermissionResult = await client.requestPermission({ action: 'gmail.send', resource, waitForApproval: true });
+ * if (permission.status === 'approved') await client.useToken(permission.id, permission.token, { recipient });
  */
 export type PermissionResult = Pick<
   PermissionRequest,
