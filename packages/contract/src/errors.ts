@@ -78,18 +78,3 @@ export function httpStatusForError(
     }
   }
 }
-
-/**
- * An expected failure with a code from the closed list. Core functions throw it; the
- * HTTP layer turns it into `{error: {code, message, requestId, details?}}`.
- */
-export class AppError extends Error {
-  override readonly name = 'AppError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}

@@ -2,6 +2,7 @@
 // format) lives in the public contract package; the relay's own packages keep importing it
 // from here, together with the schemas only the relay and its dashboard use.
 export * from '@orrisai/agent-otp-contract';
+export * from './app-error.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
 export * from './schemas/held.js';
