@@ -1,4 +1,11 @@
-import { CaptureSourceKindSchema, OtpRequest, Timestamp } from '@orrisai/agent-otp-contract';
+import {
+  AgentId,
+  CaptureSourceKindSchema,
+  OtpRequest,
+  OtpStatusSchema,
+  PageQuery,
+  Timestamp,
+} from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
 
 /** A request as its owner sees it: with the agent it came from. */
@@ -147,3 +154,47 @@ export const AuditVerification = z
   })
   .meta({ id: 'AuditVerification' });
 export type AuditVerification = z.infer<typeof AuditVerification>;
+
+// The query strings and response wrappers of the owner operations. They live here, not in
+// the server's route files, so the dashboard types each call by the same schema the route
+// validates and documents.
+
+/** `GET /api/v1/requests`: one page of the owner's requests, filtered. */
+export const OwnerRequestsQuery = PageQuery.extend({
+  status: OtpStatusSchema.optional(),
+  agentId: AgentId.optional(),
+  since: Timestamp.optional(),
+});
+export type OwnerRequestsQuery = z.input<typeof OwnerRequestsQuery>;
+
+/** `GET /api/v1/audit`: one page of the owner's audit events; `q` searches action, target and details. */
+export const AuditEventsQuery = PageQuery.extend({
+  // A sequence number from a previous page; the column is a 32-bit integer on PostgreSQL.
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}$/, 'cursor must be the nextCursor of a previous page')
+    .refine((value) => Number(value) <= 2_147_483_647, 'cursor must be the nextCursor of a previous page')
+    .optional(),
+  q: z.string().max(200).optional(),
+});
+export type AuditEventsQuery = z.input<typeof AuditEventsQuery>;
+
+/** `GET /api/v1/agents`. */
+export const AgentList = z.object({ agents: z.array(Agent) }).meta({ id: 'AgentList' });
+export type AgentList = z.infer<typeof AgentList>;
+
+/** `GET /api/v1/sources`. */
+export const CaptureSourceList = z
+  .object({ sources: z.array(CaptureSource) })
+  .meta({ id: 'CaptureSourceList' });
+export type CaptureSourceList = z.infer<typeof CaptureSourceList>;
+
+/** `DELETE /api/v1/policies/{id}`. */
+export const PolicyRemoved = z
+  .object({ id: z.string(), removed: z.literal(true) })
+  .meta({ id: 'PolicyRemoved' });
+export type PolicyRemoved = z.infer<typeof PolicyRemoved>;
+
+/** `DELETE /api/v1/session`. */
+export const SignedOut = z.object({ signedOut: z.literal(true) }).meta({ id: 'SignedOut' });
+export type SignedOut = z.infer<typeof SignedOut>;

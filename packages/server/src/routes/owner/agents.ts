@@ -1,5 +1,5 @@
 import { createAgent, listAgents, revokeAgent, rotateAgentKey } from '@agent-otp/core';
-import { Agent, AgentId, AgentWithKey, CreateAgentBody } from '@agent-otp/shared';
+import { Agent, AgentId, AgentList, AgentWithKey, CreateAgentBody } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
@@ -18,7 +18,7 @@ const routes = {
     summary: 'The owner’s agents and their keys (prefixes only)',
     credential: 'owner',
     responses: {
-      200: { description: 'Agents.', content: json(z.object({ agents: z.array(Agent) })) },
+      200: { description: 'Agents.', content: json(AgentList) },
       ...errorResponses(),
     },
   }),

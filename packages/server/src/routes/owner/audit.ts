@@ -1,6 +1,5 @@
 import { listAuditEvents, verifyAudit } from '@agent-otp/core';
-import { AuditEventList, AuditVerification, PageQuery } from '@agent-otp/shared';
-import { z } from '@hono/zod-openapi';
+import { AuditEventList, AuditEventsQuery, AuditVerification } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { errorResponses, type Router } from '../../openapi-app.js';
@@ -13,15 +12,7 @@ const listRoute = declareRoute({
   summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
   credential: 'owner',
   request: {
-    query: PageQuery.extend({
-      // A sequence number from a previous page; the column is a 32-bit integer on PostgreSQL.
-      cursor: z
-        .string()
-        .regex(/^\d{1,10}$/, 'cursor must be the nextCursor of a previous page')
-        .refine((value) => Number(value) <= 2_147_483_647, 'cursor must be the nextCursor of a previous page')
-        .optional(),
-      q: z.string().max(200).optional(),
-    }),
+    query: AuditEventsQuery,
   },
   responses: {
     200: { description: 'One page.', content: { 'application/json': { schema: AuditEventList } } },

@@ -5,6 +5,7 @@ import {
   PolicyEvaluation,
   PolicyId,
   PolicyList,
+  PolicyRemoved,
   PolicyTestBody,
 } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
@@ -57,7 +58,7 @@ const removeRoute = declareRoute({
   responses: {
     200: {
       description: 'Removed.',
-      content: { 'application/json': { schema: z.object({ id: z.string(), removed: z.literal(true) }) } },
+      content: { 'application/json': { schema: PolicyRemoved } },
     },
     ...errorResponses(404),
   },

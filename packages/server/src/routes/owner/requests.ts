@@ -1,13 +1,10 @@
 import { decideOtpRequest, getOwnerRequest, listOwnerRequests } from '@agent-otp/core';
 import {
-  AgentId,
   AppError,
   OtpRequestId,
-  OtpStatusSchema,
   OwnerOtpRequest,
   OwnerOtpRequestList,
-  PageQuery,
-  Timestamp,
+  OwnerRequestsQuery,
 } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
@@ -23,11 +20,7 @@ const listRoute = declareRoute({
   summary: 'The owner’s requests, newest first (status=pending_approval for the approval queue)',
   credential: 'owner',
   request: {
-    query: PageQuery.extend({
-      status: OtpStatusSchema.optional(),
-      agentId: AgentId.optional(),
-      since: Timestamp.optional(),
-    }),
+    query: OwnerRequestsQuery,
   },
   responses: {
     200: { description: 'One page.', content: { 'application/json': { schema: OwnerOtpRequestList } } },

@@ -1,5 +1,11 @@
 import { createCaptureSource, listCaptureSources, revokeCaptureSource } from '@agent-otp/core';
-import { CaptureSource, CreateSourceBody, SourceId, SourceWithToken } from '@agent-otp/shared';
+import {
+  CaptureSource,
+  CaptureSourceList,
+  CreateSourceBody,
+  SourceId,
+  SourceWithToken,
+} from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
@@ -17,7 +23,7 @@ const routes = {
     summary: 'The owner’s capture sources and when each was last seen',
     credential: 'owner',
     responses: {
-      200: { description: 'Sources.', content: json(z.object({ sources: z.array(CaptureSource) })) },
+      200: { description: 'Sources.', content: json(CaptureSourceList) },
       ...errorResponses(),
     },
   }),

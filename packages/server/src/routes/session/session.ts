@@ -1,6 +1,6 @@
 import { type AuthenticatedBrowserSession, endBrowserSession, signInWithPassword } from '@agent-otp/core';
-import { AppError, ErrorResponse, SessionInfo, SignInBody } from '@agent-otp/shared';
-import { z } from '@hono/zod-openapi';
+import { AppError, ErrorResponse, SessionInfo, SignedOut, SignInBody } from '@agent-otp/shared';
+import type { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { clientIp } from '../../middleware/client-ip.js';
@@ -46,7 +46,7 @@ const routes = {
     summary: 'Sign out: the session cookie stops working at once (needs the CSRF header)',
     credential: 'session',
     responses: {
-      200: { description: 'Signed out.', content: json(z.object({ signedOut: z.literal(true) })) },
+      200: { description: 'Signed out.', content: json(SignedOut) },
       ...errorResponses(403),
     },
   }),
