@@ -95,7 +95,12 @@ export function plainRoute(
   ...handlers: [...MiddlewareHandler<AppEnv>[], Handler<AppEnv>]
 ): void {
   declare(app, route.method, route.path, route.credential);
-  app.on([route.method.toUpperCase()], [route.path], ...credentialMiddleware(services, route.credential), ...handlers);
+  app.on(
+    [route.method.toUpperCase()],
+    [route.path],
+    ...credentialMiddleware(services, route.credential),
+    ...handlers,
+  );
 }
 
 /**

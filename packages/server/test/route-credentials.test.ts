@@ -1,0 +1,223 @@
+// Issue 10, part 2: authorisation is declared on the route and fails closed. This walks
+// /openapi.json and sends every operation no credential and each wrong credential kind;
+// every one must be refused (401, or 403 for a session without its CSRF header) with the
+// error shape, never a 2xx or a 5xx. Public operations are named here, on purpose.
+import { createOwnerAccount } from '@agent-otp/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
+import { describeEachDialect } from '../../../test-support/services.js';
+import { type BrowserCookies, signIn } from '../../../test-support/session.js';
+import { assertEveryRouteDeclared, declareRoute, openapiRoute, plainRoute } from '../src/declare-route.js';
+import { createRouter } from '../src/openapi-app.js';
+
+/** The only operations that take no credential. */
+const PUBLIC_OPERATIONS = ['POST /api/v1/session', 'GET /api/v1/setup', 'POST /api/v1/setup'].sort();
+
+const OWNER = { email: 'walk-owner@example.com', password: 'a long enough walking passphrase' };
+
+type Kind = 'agent' | 'source' | 'owner' | 'session';
+
+interface Operation {
+  key: string;
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  security: Array<Record<string, string[]>> | undefined;
+  hasBody: boolean;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document as JSON, walked by hand.
+type Json = Record<string, any>;
+
+function operationsOf(doc: Json): Operation[] {
+  return Object.entries<Json>(doc.paths).flatMap(([path, methods]) =>
+    Object.entries<Json>(methods).map(([method, op]) => ({
+      key: `${method.toUpperCase()} ${path}`,
+      method: method.toUpperCase(),
+      path,
+      operationId: op.operationId,
+      security: op.security,
+      hasBody: op.requestBody !== undefined,
+    })),
+  );
+}
+
+/** The credential kind an operation's `security` names. */
+function kindOf(op: Operation): Kind | 'public' {
+  const schemes = (op.security ?? []).flatMap((entry) => Object.keys(entry)).sort();
+  const joined = schemes.join(',');
+  if (joined === '') return 'public';
+  if (joined === 'agentKey') return 'agent';
+  if (joined === 'sourceToken') return 'source';
+  if (joined === 'ownerToken,sessionCookie') return 'owner';
+  if (joined === 'sessionCookie') return 'session';
+  throw new Error(`${op.key}: unknown security ${joined}`);
+}
+
+/** A well-formed ID of the prefix the path expects, so only the credential can be wrong. */
+function plausiblePath(path: string): string {
+  const prefix = path.includes('/permissions/')
+    ? 'prm'
+    : path.includes('/agents/')
+      ? 'agt'
+      : path.includes('/sources/')
+        ? 'src'
+        : path.includes('/policies/')
+          ? 'pol'
+          : path.includes('/held-messages/')
+            ? 'hld'
+            : 'otp';
+  return path.replace('{id}', `${prefix}_01JD2W9X3YH4Q7M5RZ8T6KCB2N`);
+}
+
+interface Outcome {
+  status: number;
+  body: { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | undefined;
+}
+
+async function send(relay: TestRelay, op: Operation, headers: Record<string, string>): Promise<Outcome> {
+  const response = await fetch(`${relay.url}${plausiblePath(op.path)}`, {
+    method: op.method,
+    headers: op.hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
+    ...(op.hasBody ? { body: '{}' } : {}),
+    signal: AbortSignal.timeout(20_000),
+  });
+  // An event stream that opened would never end; its status is all that matters.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    return { status: response.status, body: undefined };
+  }
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: undefined };
+  }
+}
+
+describeEachDialect('every operation in /openapi.json takes only the credential it declares', (dialect) => {
+  let relay: TestRelay;
+  let operations: Operation[];
+  let credentials: Record<Kind | 'testAgent', Record<string, string>>;
+  let cookies: BrowserCookies;
+
+  beforeAll(async () => {
+    relay = await startTestRelay(dialect);
+    const agent = await relay.createAgent({ name: 'walk-agent' });
+    const testAgent = await relay.createAgent({ name: 'walk-test-agent', test: true });
+    const source = await relay.createSource('sms');
+    await createOwnerAccount(relay.ctx, { ...OWNER, channel: 'cli' });
+    ({ cookies } = await signIn(relay.url, OWNER.email, OWNER.password));
+    credentials = {
+      agent: { authorization: `Bearer ${agent.apiKey}` },
+      testAgent: { authorization: `Bearer ${testAgent.apiKey}` },
+      source: { authorization: `Bearer ${source.token}` },
+      owner: { authorization: `Bearer ${relay.ownerToken}` },
+      session: { cookie: cookies.cookie, 'x-csrf-token': cookies.csrf },
+    };
+    const doc = await (await fetch(`${relay.url}/openapi.json`)).json();
+    operations = operationsOf(doc);
+  });
+  afterAll(() => relay.stop());
+
+  it('declares an operationId and a security entry on every operation', () => {
+    expect(operations.length).toBeGreaterThan(30);
+    for (const op of operations) {
+      expect(op.operationId, op.key).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(Array.isArray(op.security), `${op.key} has a security entry`).toBe(true);
+    }
+    expect(new Set(operations.map((op) => op.operationId)).size).toBe(operations.length);
+  });
+
+  it('has exactly the public operations listed here, each with security: []', async () => {
+    const open = operations.filter((op) => kindOf(op) === 'public');
+    expect(open.map((op) => op.key).sort()).toEqual(PUBLIC_OPERATIONS);
+    for (const op of open) expect(op.security, op.key).toEqual([]);
+    // Public means public: the setup state answers without any credential.
+    const setup = await send(relay, open.find((op) => op.key === 'GET /api/v1/setup')!, {});
+    expect(setup.status).toBe(200);
+  });
+
+  it('refuses every protected operation without a credential and with each wrong kind', async () => {
+    const garbage = { authorization: 'Bearer zz_not_a_credential_of_any_kind' };
+    let refusals = 0;
+    for (const op of operations) {
+      const kind = kindOf(op);
+      if (kind === 'public') continue;
+      const wrong: Array<[string, Record<string, string>, number]> = [['no credential', {}, 401]];
+      wrong.push(['garbage bearer', garbage, 401]);
+      for (const other of ['agent', 'source', 'owner', 'session'] as const) {
+        if (other === kind || (kind === 'owner' && other === 'session')) continue;
+        wrong.push([`${other} credential`, credentials[other], 401]);
+      }
+      if (kind === 'source' || kind === 'owner' || kind === 'session')
+        wrong.push(['test agent key', credentials.testAgent, 401]);
+      // A session without its CSRF header may read, never change anything: 403, not 401.
+      if ((kind === 'owner' || kind === 'session') && op.method !== 'GET')
+        wrong.push(['session without CSRF', { cookie: cookies.cookie }, 403]);
+      for (const [label, headers, expected] of wrong) {
+        const outcome = await send(relay, op, headers);
+        const what = `${op.key} (${kind}) with ${label}`;
+        expect(outcome.status, what).toBe(expected);
+        expect(typeof outcome.body?.error?.code, what).toBe('string');
+        expect(typeof outcome.body?.error?.message, what).toBe('string');
+        expect(typeof outcome.body?.error?.requestId, what).toBe('string');
+        refusals++;
+      }
+    }
+    expect(refusals).toBeGreaterThan(150);
+  });
+
+  it('lets the declared credential through to the route (never 401 or 403 there, never 5xx)', async () => {
+    // Sign-out last: it ends the session the other session operations use.
+    const ordered = [...operations].sort(
+      (a, b) => Number(a.key === 'DELETE /api/v1/session') - Number(b.key === 'DELETE /api/v1/session'),
+    );
+    for (const op of ordered) {
+      const kind = kindOf(op);
+      if (kind === 'public') continue;
+      const accepted = kind === 'owner' ? [credentials.owner, credentials.session] : [credentials[kind]];
+      for (const headers of accepted) {
+        const outcome = await send(relay, op, headers);
+        const what = `${op.key} (${kind}) with its own credential`;
+        expect([401, 403], what).not.toContain(outcome.status);
+        expect(outcome.status, what).toBeLessThan(500);
+      }
+    }
+  });
+});
+
+describe('a route without a credential declaration does not start', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startTestRelay('sqlite');
+  });
+  afterAll(() => relay.stop());
+
+  it('refuses an app with a bare route', () => {
+    const app = createRouter();
+    plainRoute(app, relay.server.services, { method: 'get', path: '/declared', credential: 'public' }, (c) =>
+      c.text('ok'),
+    );
+    expect(() => assertEveryRouteDeclared(app)).not.toThrow();
+    app.post('/webhooks/new-provider', (c) => c.text('silently public'));
+    expect(() => assertEveryRouteDeclared(app)).toThrow(
+      /POST \/webhooks\/new-provider declares no credential/,
+    );
+  });
+
+  it('refuses an OpenAPI operation whose declaration was removed at run time', () => {
+    const app = createRouter();
+    const route = declareRoute({
+      method: 'get',
+      path: '/api/v1/example',
+      operationId: 'getExample',
+      credential: 'agent',
+      responses: { 200: { description: 'ok' } },
+    });
+    const { credential: _dropped, ...undeclared } = route;
+    expect(() =>
+      openapiRoute(app, relay.server.services, undeclared as typeof route, (c) => c.json({}, 200)),
+    ).toThrow(/declares no credential/);
+  });
+});
