@@ -260,9 +260,11 @@ describe('unauthenticated connections per client address are capped', () => {
   it('does not count connections that carried an authenticated request', async () => {
     const { apiKey } = await relay.createAgent();
     const authed = await Promise.all(Array.from({ length: MAX }, () => rawSocket(relay.url)));
+    // A declared agent route (credentials are checked per route, not per path prefix); the
+    // request is unknown, so 404 after the key checked out.
     for (const client of authed)
       client.socket.write(
-        `GET /api/v1/otp HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer ${apiKey}\r\n\r\n`,
+        `GET /api/v1/otp/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer ${apiKey}\r\n\r\n`,
       );
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const client of authed) expect(client.received()).toMatch(/^HTTP\/1\.1 (200|404|405)/);
