@@ -1,7 +1,9 @@
 import type { OtpRequestRow } from '@agent-otp/db';
 import { type CaptureRequest, OPEN_STATUSES } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
+import { abortAfter } from '../events/abort-after.js';
 import { ownerTopic } from '../events/event-bus.js';
+import { type ChangeFeed, watchChanges } from '../events/watch-changes.js';
 import { rowSources } from '../otp/otp-row.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 
@@ -58,6 +60,25 @@ export async function listOpenRequestsForSource(
 }
 
 /**
+ * What a capture source follows on the bus: its open requests, re-listed when a new OTP
+ * request of its owner appears (or the bus resyncs). Long-polls and connectors use it.
+ *
+ * @example
+ * for await (const { row } of watchChanges(ctx, openRequestsFeed(ctx, source), signal)) …
+ */
+export function openRequestsFeed(
+  ctx: CoreContext,
+  source: Pick<AuthenticatedSource, 'ownerId' | 'kind'>,
+): ChangeFeed<CaptureRequest[]> {
+  return {
+    topic: ownerTopic(source.ownerId),
+    read: () => listOpenRequestsForSource(ctx, source),
+    // Only a new OTP request can give an idle source work.
+    wakesOn: (event) => event.type === 'created' && event.kind === 'otp',
+  };
+}
+
+/**
  * Long-poll for capture sources: returns at once when the source has open requests (or
  * `waitSeconds` is 0), otherwise when a new request of its owner appears or time runs out.
  *
@@ -70,25 +91,14 @@ export async function waitForOpenRequests(
   waitSeconds: number,
   signal?: AbortSignal,
 ): Promise<CaptureRequest[]> {
-  let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => {
-    wake = resolve;
-  });
-  const unsubscribe = ctx.bus.subscribe(ownerTopic(source.ownerId), (event) => {
-    // `resync`: the bus may have missed a creation; list again.
-    if (event.type === 'resync' || (event.type === 'created' && event.kind === 'otp')) wake();
-  });
-  let timer: NodeJS.Timeout | undefined;
+  if (waitSeconds <= 0 || signal?.aborted) return listOpenRequestsForSource(ctx, source);
+  const until = abortAfter(waitSeconds * 1000, signal);
   try {
-    const initial = await listOpenRequestsForSource(ctx, source);
-    if (initial.length > 0 || waitSeconds <= 0 || signal?.aborted) return initial;
-    timer = setTimeout(wake, waitSeconds * 1000);
-    signal?.addEventListener('abort', wake, { once: true });
-    await woken;
-    return await listOpenRequestsForSource(ctx, source);
+    for await (const { row, cause } of watchChanges(ctx, openRequestsFeed(ctx, source), until.signal))
+      if (cause !== 'start' || row.length > 0) return row;
+    // Unreachable: the feed yields until the loop returns.
+    return listOpenRequestsForSource(ctx, source);
   } finally {
-    unsubscribe();
-    if (timer) clearTimeout(timer);
-    signal?.removeEventListener('abort', wake);
+    until.dispose();
   }
 }

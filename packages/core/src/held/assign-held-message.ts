@@ -3,9 +3,12 @@ import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
+import { statusConflict } from '../otp/otp-errors.js';
 import { publishRequestEvent } from '../otp/otp-row.js';
-import { readOtpRequest } from '../otp/read-otp-request.js';
-import { findScopedRequest, statusConflict, transitionRequest } from '../otp/transition.js';
+import { findScopedRequest } from '../requests/find-scoped-request.js';
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { readRequest } from '../requests/read-request.js';
+import { updateRequest } from '../requests/update-request.js';
 import { closeHeldMessage, findOwnerHeldMessage, heldMessageClosed } from './close-held-message.js';
 import { expireHeldMessage } from './expire-held-messages.js';
 import { publishHeldMessageEvent } from './held-message-events.js';
@@ -40,7 +43,7 @@ export async function assignHeldMessage(
   if (!candidate)
     throw new AppError('NOT_FOUND', `OTP request ${requestId} is not a candidate of held message ${id}`);
   const scope = { ownerId };
-  const request = await readOtpRequest(ctx, requestId, scope);
+  const request = await readRequest(ctx, OTP_REQUESTS, requestId, scope);
   const now = nowIso(ctx);
   const result = await withTransaction(ctx.database, async (tx) => {
     const closed = await closeHeldMessage(tx, id, {
@@ -52,22 +55,30 @@ export async function assignHeldMessage(
     if (!closed) throw heldMessageClosed(await findOwnerHeldMessage(tx, ownerId, id));
     const updated =
       request.status === 'approved'
-        ? await transitionRequest(tx, requestId, scope, ['approved'], {
-            status: 'otp_received',
-            encrypted_payload: candidate.encrypted_payload,
-            otp_received_at: now,
-          })
-        : await transitionRequest(
-            tx,
-            requestId,
+        ? await updateRequest(tx, {
+            kind: OTP_REQUESTS,
+            id: requestId,
             scope,
-            ['pending_approval'],
-            { encrypted_payload: candidate.encrypted_payload, otp_received_at: now },
-            { requirePayloadAbsent: true },
-          );
+            from: ['approved'],
+            changes: {
+              status: 'otp_received',
+              encrypted_payload: candidate.encrypted_payload,
+              otp_received_at: now,
+            },
+            now,
+          })
+        : await updateRequest(tx, {
+            kind: OTP_REQUESTS,
+            id: requestId,
+            scope,
+            from: ['pending_approval'],
+            changes: { encrypted_payload: candidate.encrypted_payload, otp_received_at: now },
+            where: { encrypted_payload: null },
+            now,
+          });
     // Throwing rolls the held message back to pending: the owner can still pick another request.
     if (!updated) {
-      const fresh = (await findScopedRequest(tx, requestId, scope)) ?? request;
+      const fresh = (await findScopedRequest(tx, OTP_REQUESTS, requestId, scope)) ?? request;
       if (fresh.encrypted_payload !== null)
         throw new AppError('CONFLICT', `OTP request ${requestId} already holds a code`);
       throw statusConflict(fresh, 'deliver to');

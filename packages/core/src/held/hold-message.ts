@@ -6,9 +6,10 @@ import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 import { senderIdentity, senderMatches } from '../matching/sender.js';
 import { senderTier } from '../matching/sender-specificity.js';
+import { statusConflict } from '../otp/otp-errors.js';
 import { rowSources } from '../otp/otp-row.js';
-import { readOtpRequest } from '../otp/read-otp-request.js';
-import { statusConflict } from '../otp/transition.js';
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { readRequest } from '../requests/read-request.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 import { publishHeldMessageEvent } from './held-message-events.js';
 
@@ -42,7 +43,7 @@ export async function holdMessage(
   const scope = { ownerId: source.ownerId };
   const rows: OtpRequestRow[] = [];
   for (const { requestId, encryptedPayload } of input.payloads) {
-    const row = await readOtpRequest(ctx, requestId, scope);
+    const row = await readRequest(ctx, OTP_REQUESTS, requestId, scope);
     if (!(OPEN_STATUSES as readonly string[]).includes(row.status))
       throw statusConflict(row, 'hold a code for');
     if (row.encrypted_payload !== null)

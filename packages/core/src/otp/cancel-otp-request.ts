@@ -1,11 +1,11 @@
-import { withTransaction } from '@agent-otp/db';
 import type { OtpRequest } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { agentActor } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { publishRequestEvent, toApiOtpRequest } from './otp-row.js';
-import { readOtpRequest } from './read-otp-request.js';
-import { statusConflict, transitionRequest } from './transition.js';
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { readRequest } from '../requests/read-request.js';
+import { transition } from '../requests/transition.js';
+import { toApiOtpRequest } from './otp-row.js';
 
 /**
  * Cancels an agent's own open request and erases any ciphertext it holds.
@@ -19,24 +19,17 @@ export async function cancelOtpRequest(
   id: string,
 ): Promise<OtpRequest> {
   const scope = { agentId: agent.agentId };
-  await readOtpRequest(ctx, id, scope);
+  await readRequest(ctx, OTP_REQUESTS, id, scope);
   const now = nowIso(ctx);
-  const cancelled = await withTransaction(ctx.database, async (tx) => {
-    const updated = await transitionRequest(tx, id, scope, ['pending_approval', 'approved', 'otp_received'], {
-      status: 'cancelled',
-      encrypted_payload: null,
-      closed_at: now,
-    });
-    if (!updated) return undefined;
-    await recordAuditEvent(ctx, tx, {
-      ownerId: updated.owner_id,
-      actor: { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' },
-      action: 'otp.cancelled',
-      targetId: id,
-    });
-    return updated;
+  const cancelled = await transition(ctx, {
+    kind: OTP_REQUESTS,
+    id,
+    scope,
+    from: ['pending_approval', 'approved', 'otp_received'],
+    changes: { status: 'cancelled', encrypted_payload: null, closed_at: now },
+    now,
+    audit: () => ({ actor: agentActor(agent), action: 'cancelled' }),
   });
-  if (!cancelled) throw statusConflict(await readOtpRequest(ctx, id, scope), 'cancel');
-  publishRequestEvent(ctx, cancelled);
+  if (!cancelled) throw OTP_REQUESTS.conflict(await readRequest(ctx, OTP_REQUESTS, id, scope), 'cancel');
   return toApiOtpRequest(ctx, cancelled);
 }

@@ -1,11 +1,10 @@
-import { withTransaction } from '@agent-otp/db';
 import type { ConsumeOtpResponse } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { agentActor } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { publishRequestEvent } from './otp-row.js';
-import { readOtpRequest } from './read-otp-request.js';
-import { statusConflict, transitionRequest } from './transition.js';
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { readRequest } from '../requests/read-request.js';
+import { transition } from '../requests/transition.js';
 
 /**
  * Hands the ciphertext to its agent exactly once. The statement that marks the request
@@ -21,28 +20,20 @@ export async function consumeOtp(
   id: string,
 ): Promise<ConsumeOtpResponse> {
   const scope = { agentId: agent.agentId };
-  const current = await readOtpRequest(ctx, id, scope);
+  const current = await readRequest(ctx, OTP_REQUESTS, id, scope);
   if (current.status !== 'otp_received' || current.encrypted_payload === null)
-    throw statusConflict(current, 'consume');
+    throw OTP_REQUESTS.conflict(current, 'consume');
   const payload = current.encrypted_payload;
   const consumedAt = nowIso(ctx);
-  const consumed = await withTransaction(ctx.database, async (tx) => {
-    const updated = await transitionRequest(tx, id, scope, ['otp_received'], {
-      status: 'consumed',
-      encrypted_payload: null,
-      consumed_at: consumedAt,
-      closed_at: consumedAt,
-    });
-    if (!updated) return undefined;
-    await recordAuditEvent(ctx, tx, {
-      ownerId: updated.owner_id,
-      actor: { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' },
-      action: 'otp.consumed',
-      targetId: id,
-    });
-    return updated;
+  const consumed = await transition(ctx, {
+    kind: OTP_REQUESTS,
+    id,
+    scope,
+    from: ['otp_received'],
+    changes: { status: 'consumed', encrypted_payload: null, consumed_at: consumedAt, closed_at: consumedAt },
+    now: consumedAt,
+    audit: () => ({ actor: agentActor(agent), action: 'consumed' }),
   });
-  if (!consumed) throw statusConflict(await readOtpRequest(ctx, id, scope), 'consume');
-  publishRequestEvent(ctx, consumed);
+  if (!consumed) throw OTP_REQUESTS.conflict(await readRequest(ctx, OTP_REQUESTS, id, scope), 'consume');
   return { id, status: 'consumed', encryptedPayload: payload, consumedAt };
 }

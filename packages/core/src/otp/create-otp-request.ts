@@ -13,7 +13,7 @@ import {
 import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { lockLiveAgent } from '../agents/lock-live-agent.js';
-import type { Actor } from '../audit/actor.js';
+import { type Actor, agentActor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
 import { newId } from '../ids.js';
@@ -47,7 +47,7 @@ export async function createOtpRequest(
   const now = ctx.clock.now();
   const ttl = body.ttl ?? OTP_TTL.default;
   const isTest = agent.environment === 'test';
-  const agentActor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
+  const requester = agentActor(agent);
   const row: OtpRequestRow = {
     id: newId('otp'),
     owner_id: agent.ownerId,
@@ -104,7 +104,7 @@ export async function createOtpRequest(
     await tx.insertInto('otp_requests').values(row).execute();
     await recordAuditEvent(ctx, tx, {
       ownerId: row.owner_id,
-      actor: agentActor,
+      actor: requester,
       action: 'otp.requested',
       targetId: row.id,
       details: {

@@ -1,13 +1,13 @@
 import type { OtpRequestRow } from '@agent-otp/db';
-import { withTransaction } from '@agent-otp/db';
 import { AppError, assertPayloadHeader, OPEN_STATUSES, PayloadError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { readRequest } from '../requests/read-request.js';
+import { transition } from '../requests/transition.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
-import { publishRequestEvent, rowSources } from './otp-row.js';
-import { readOtpRequest } from './read-otp-request.js';
-import { statusConflict, transitionRequest } from './transition.js';
+import { statusConflict } from './otp-errors.js';
+import { rowSources } from './otp-row.js';
 
 type DeliverResult = { id: string; status: 'pending_approval' | 'otp_received' };
 
@@ -47,7 +47,7 @@ export async function deliverOtpPayload(
   encryptedPayload: string,
 ): Promise<DeliverResult> {
   const scope = { ownerId: source.ownerId };
-  const current = await readOtpRequest(ctx, id, scope);
+  const current = await readRequest(ctx, OTP_REQUESTS, id, scope);
   if (!rowSources(current).includes(source.kind))
     throw new AppError('FORBIDDEN', `OTP request ${id} does not accept codes from ${source.kind} sources`);
   try {
@@ -61,46 +61,41 @@ export async function deliverOtpPayload(
   if (current.encrypted_payload !== null) throw deliveryRefusal(current);
   const now = nowIso(ctx);
   const actor: Actor = { type: 'source', id: source.sourceId, label: source.name, channel: 'api' };
-  const delivered = await withTransaction(ctx.database, async (tx) => {
-    const updated = await transitionRequest(
-      tx,
-      id,
-      scope,
-      OPEN_STATUSES,
-      {
-        // Approved: the code is ready. Pending: it is held until the owner decides.
-        status: (eb) =>
-          eb
-            .case()
-            .when('status', '=', 'approved')
-            .then('otp_received' as const)
-            .else('pending_approval' as const)
-            .end(),
-        encrypted_payload: encryptedPayload,
-        otp_received_at: now,
-      },
-      { requirePayloadAbsent: true },
-    );
-    if (!updated) return undefined;
-    await recordAuditEvent(ctx, tx, {
-      ownerId: updated.owner_id,
+  const delivered = await transition(ctx, {
+    kind: OTP_REQUESTS,
+    id,
+    scope,
+    from: OPEN_STATUSES,
+    changes: {
+      // Approved: the code is ready. Pending: it is held until the owner decides.
+      status: (eb) =>
+        eb
+          .case()
+          .when('status', '=', 'approved')
+          .then('otp_received' as const)
+          .else('pending_approval' as const)
+          .end(),
+      encrypted_payload: encryptedPayload,
+      otp_received_at: now,
+    },
+    // A second capture source racing the first must not overwrite a held ciphertext.
+    where: { encrypted_payload: null },
+    now,
+    audit: (updated) => ({
       actor,
-      action: 'otp.code_delivered',
-      targetId: id,
+      action: 'code_delivered',
       details: {
         sourceId: source.sourceId,
         sourceKind: source.kind,
         heldForApproval: updated.status === 'pending_approval',
       },
-    });
-    return updated;
+    }),
   });
   if (!delivered) {
-    const fresh = await readOtpRequest(ctx, id, scope);
+    const fresh = await readRequest(ctx, OTP_REQUESTS, id, scope);
     const raced = sameDeliveryAgain(fresh, encryptedPayload);
     if (raced) return raced;
     throw deliveryRefusal(fresh);
   }
-  publishRequestEvent(ctx, delivered);
   return { id, status: delivered.status as DeliverResult['status'] };
 }

@@ -2,25 +2,9 @@ import type { OtpRequestRow } from '@agent-otp/db';
 import { SETTLED_STATUSES } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { waitForChange } from '../events/wait-for-change.js';
-import { withExpiryApplied } from './expire-requests.js';
-import { findScopedRequest, notFound, type RequestScope } from './transition.js';
-
-/**
- * Reads a request within a scope (an agent sees only its own), applying expiry if due.
- * Someone else's request is NOT_FOUND, indistinguishable from one that does not exist.
- *
- * @example
- * const row = await readOtpRequest(ctx, id, { agentId: agent.agentId });
- */
-export async function readOtpRequest(
-  ctx: CoreContext,
-  id: string,
-  scope: RequestScope,
-): Promise<OtpRequestRow> {
-  const row = await findScopedRequest(ctx.database.db, id, scope);
-  if (!row) throw notFound(id);
-  return withExpiryApplied(ctx, row);
-}
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { readRequest } from '../requests/read-request.js';
+import type { RequestScope } from '../requests/request-kind.js';
 
 /**
  * Long-poll: returns the request at once if it is settled (a code to consume, or an end),
@@ -42,7 +26,7 @@ export function waitForOtpChange(
     id,
     waitSeconds,
     {
-      read: () => readOtpRequest(ctx, id, scope),
+      read: () => readRequest(ctx, OTP_REQUESTS, id, scope),
       settled: SETTLED_STATUSES,
       // A code held while pending changes the row without changing its status.
       same: (initial, current) =>

@@ -1,10 +1,11 @@
-import { withTransaction } from '@agent-otp/db';
 import type { PermissionRequest } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { agentActor } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { readPermission } from './find-permission.js';
-import { permissionConflict, publishPermissionEvent, toApiPermission } from './permission-row.js';
+import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
+import { readRequest } from '../requests/read-request.js';
+import { transition } from '../requests/transition.js';
+import { toApiPermission } from './permission-row.js';
 
 /**
  * The agent withdraws its request. Cancelling an approved request revokes its token and
@@ -19,27 +20,18 @@ export async function cancelPermissionRequest(
   id: string,
 ): Promise<PermissionRequest> {
   const scope = { agentId: agent.agentId };
-  await readPermission(ctx, id, scope);
+  await readRequest(ctx, PERMISSION_REQUESTS, id, scope);
   const now = nowIso(ctx);
-  const cancelled = await withTransaction(ctx.database, async (tx) => {
-    const updated = await tx
-      .updateTable('permission_requests')
-      .set({ status: 'cancelled', closed_at: now })
-      .where('id', '=', id)
-      .where('agent_id', '=', agent.agentId)
-      .where('status', 'in', ['pending_approval', 'approved'])
-      .returningAll()
-      .executeTakeFirst();
-    if (!updated) return undefined;
-    await recordAuditEvent(ctx, tx, {
-      ownerId: updated.owner_id,
-      actor: { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' },
-      action: 'permission.cancelled',
-      targetId: id,
-    });
-    return updated;
+  const cancelled = await transition(ctx, {
+    kind: PERMISSION_REQUESTS,
+    id,
+    scope,
+    from: ['pending_approval', 'approved'],
+    changes: { status: 'cancelled', closed_at: now },
+    now,
+    audit: () => ({ actor: agentActor(agent), action: 'cancelled' }),
   });
-  if (!cancelled) throw permissionConflict(await readPermission(ctx, id, scope), 'cancel');
-  publishPermissionEvent(ctx, cancelled);
+  if (!cancelled)
+    throw PERMISSION_REQUESTS.conflict(await readRequest(ctx, PERMISSION_REQUESTS, id, scope), 'cancel');
   return toApiPermission(ctx, cancelled);
 }

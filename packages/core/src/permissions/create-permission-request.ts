@@ -4,7 +4,7 @@ import { type CreatePermissionRequestBody, PERMISSION_TTL, type PermissionReques
 import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { lockLiveAgent } from '../agents/lock-live-agent.js';
-import type { Actor } from '../audit/actor.js';
+import { agentActor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
 import { newId } from '../ids.js';
@@ -88,7 +88,7 @@ export async function createPermissionRequest(
       closed_at: outcome.decision === 'deny' ? createdAt : null,
     } satisfies Partial<PermissionRequestRow>);
   }
-  const agentActor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
+  const requester = agentActor(agent);
 
   await withTransaction(ctx.database, async (tx) => {
     await lockLiveAgent(ctx, tx, agent.agentId);
@@ -96,7 +96,7 @@ export async function createPermissionRequest(
     await tx.insertInto('permission_requests').values(row).execute();
     await recordAuditEvent(ctx, tx, {
       ownerId: row.owner_id,
-      actor: agentActor,
+      actor: requester,
       action: 'permission.requested',
       targetId: row.id,
       details: {
@@ -122,7 +122,7 @@ export async function createPermissionRequest(
     if (token)
       await recordAuditEvent(ctx, tx, {
         ownerId: row.owner_id,
-        actor: agentActor,
+        actor: requester,
         action: 'permission.token_issued',
         targetId: row.id,
         details: { uses, expiresAt: row.expires_at },

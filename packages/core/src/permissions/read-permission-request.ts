@@ -1,12 +1,13 @@
 import type { PermissionRequestRow } from '@agent-otp/db';
-import { withTransaction } from '@agent-otp/db';
 import { type PermissionRequest, SETTLED_PERMISSION_STATUSES } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
+import { agentActor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import { waitForChange } from '../events/wait-for-change.js';
+import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
+import { readRequest } from '../requests/read-request.js';
+import { transition } from '../requests/transition.js';
 import { newSecret } from '../secrets.js';
-import { readPermission } from './find-permission.js';
 import { toApiPermission } from './permission-row.js';
 
 /**
@@ -21,28 +22,26 @@ async function handOutToken(
 ): Promise<PermissionRequest> {
   if (row.status !== 'approved' || row.token_handed_out === 1) return toApiPermission(ctx, row);
   const token = newSecret('otp');
-  const issued = await withTransaction(ctx.database, async (tx) => {
-    const updated = await tx
-      .updateTable('permission_requests')
-      .set({ token_hash: token.hash, token_handed_out: 1 })
-      .where('id', '=', row.id)
-      .where('agent_id', '=', agent.agentId)
-      .where('status', '=', 'approved')
-      .where('token_handed_out', '=', 0)
-      .returningAll()
-      .executeTakeFirst();
-    if (!updated) return undefined;
-    await recordAuditEvent(ctx, tx, {
-      ownerId: updated.owner_id,
-      actor: { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' },
-      action: 'permission.token_issued',
-      targetId: updated.id,
+  const issued = await transition(ctx, {
+    kind: PERMISSION_REQUESTS,
+    id: row.id,
+    scope: { agentId: agent.agentId },
+    from: ['approved'],
+    changes: { token_hash: token.hash, token_handed_out: 1 },
+    where: { token_handed_out: 0 },
+    // The status does not change: nobody waits on a hand-out.
+    quiet: true,
+    audit: (updated) => ({
+      actor: agentActor(agent),
+      action: 'token_issued',
       details: { uses: updated.uses_remaining, expiresAt: updated.expires_at },
-    });
-    return updated;
+    }),
   });
   if (issued) return toApiPermission(ctx, issued, token.secret);
-  return toApiPermission(ctx, await readPermission(ctx, row.id, { agentId: agent.agentId }));
+  return toApiPermission(
+    ctx,
+    await readRequest(ctx, PERMISSION_REQUESTS, row.id, { agentId: agent.agentId }),
+  );
 }
 
 /**
@@ -65,7 +64,7 @@ export async function getPermissionRequest(
     ctx,
     id,
     waitSeconds,
-    { read: () => readPermission(ctx, id, scope), settled: SETTLED_PERMISSION_STATUSES },
+    { read: () => readRequest(ctx, PERMISSION_REQUESTS, id, scope), settled: SETTLED_PERMISSION_STATUSES },
     signal,
   );
   // A client that went away must not take the token with it.

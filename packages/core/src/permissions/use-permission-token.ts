@@ -2,10 +2,11 @@ import type { PermissionRequestRow } from '@agent-otp/db';
 import { withTransaction } from '@agent-otp/db';
 import { AppError, type UseTokenResponse } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import type { Actor } from '../audit/actor.js';
+import { type Actor, agentActor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { readPermission } from './find-permission.js';
+import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
+import { readRequest } from '../requests/read-request.js';
 import { grantedScope, permissionConflict, publishPermissionEvent } from './permission-row.js';
 import { scopeViolation } from './scope-constraints.js';
 import { tokenMatches, tokenProblem } from './verify-permission-token.js';
@@ -50,9 +51,9 @@ export async function usePermissionToken(
   token: string,
   actionDetails?: Record<string, unknown>,
 ): Promise<UseTokenResponse> {
-  const actor: Actor = { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' };
+  const actor = agentActor(agent);
   const scope = { agentId: agent.agentId };
-  const row = await readPermission(ctx, id, scope);
+  const row = await readRequest(ctx, PERMISSION_REQUESTS, id, scope);
   const problem = tokenProblem(row, token);
   if (problem) {
     await auditRefusal(ctx, actor, row, problem, actionDetails);
@@ -107,7 +108,7 @@ export async function usePermissionToken(
     return updated;
   });
   if (!spent) {
-    const current = await readPermission(ctx, id, scope);
+    const current = await readRequest(ctx, PERMISSION_REQUESTS, id, scope);
     const reason = tokenMatches(current, token)
       ? (tokenProblem(current, token) ?? 'lost a race')
       : 'invalid_token';

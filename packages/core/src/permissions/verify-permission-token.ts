@@ -2,10 +2,12 @@ import type { PermissionRequestRow } from '@agent-otp/db';
 import { withTransaction } from '@agent-otp/db';
 import type { VerifyTokenResponse } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
+import { agentActor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
+import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
+import { readRequest } from '../requests/read-request.js';
 import { digestsEqual, hashSecret } from '../secrets.js';
-import { readPermission } from './find-permission.js';
 import { grantedScope } from './permission-row.js';
 
 type InvalidReason = NonNullable<VerifyTokenResponse['reason']>;
@@ -42,12 +44,12 @@ export async function verifyPermissionToken(
   id: string,
   token: string,
 ): Promise<VerifyTokenResponse> {
-  const row = await readPermission(ctx, id, { agentId: agent.agentId });
+  const row = await readRequest(ctx, PERMISSION_REQUESTS, id, { agentId: agent.agentId });
   const problem = tokenProblem(row, token);
   await withTransaction(ctx.database, (tx) =>
     recordAuditEvent(ctx, tx, {
       ownerId: row.owner_id,
-      actor: { type: 'agent', id: agent.agentId, label: agent.agentName, channel: 'api' },
+      actor: agentActor(agent),
       action: 'permission.verified',
       targetId: id,
       details: problem

@@ -4,7 +4,8 @@ import {
   deliverOtpPayload,
   holdMessage,
   listOpenRequestsForSource,
-  ownerTopic,
+  openRequestsFeed,
+  watchChanges,
 } from '@agent-otp/core';
 import { AppError } from '@agent-otp/shared';
 import { GONE_CODES } from './delivery-verdict.js';
@@ -41,24 +42,10 @@ export function inProcessRelay(ctx: CoreContext, source: AuthenticatedSource): R
     },
     async waitForNewRequests(known, signal) {
       if (signal.aborted) return;
-      let wake: () => void = () => {};
-      const woken = new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      // Subscribe before listing, so a request created in between still wakes us.
-      const unsubscribe = ctx.bus.subscribe(ownerTopic(source.ownerId), (event) => {
-        // `resync`: the bus may have missed a creation; the caller lists again.
-        if (event.type === 'resync' || (event.type === 'created' && event.kind === 'otp')) wake();
-      });
-      signal.addEventListener('abort', wake, { once: true });
-      try {
-        const open = await listOpenRequestsForSource(ctx, source);
-        if (open.some((request) => !known.has(request.id))) return;
-        await woken;
-      } finally {
-        unsubscribe();
-        signal.removeEventListener('abort', wake);
-      }
+      // The first list shows whether something new appeared before the wait began; any
+      // later read means a wake-up, and the caller lists again.
+      for await (const { row, cause } of watchChanges(ctx, openRequestsFeed(ctx, source), signal))
+        if (cause !== 'start' || row.some((request) => !known.has(request.id))) return;
     },
   };
 }

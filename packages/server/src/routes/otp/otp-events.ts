@@ -1,23 +1,26 @@
-import { readOtpRequest, requestTopic, toApiOtpRequest } from '@agent-otp/core';
+import { OTP_REQUESTS, readRequest, requestTopic, toApiOtpRequest, watchChanges } from '@agent-otp/core';
 import { OtpRequestId, TERMINAL_STATUSES } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { agentSecurity, errorResponses, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
+import { eventStreamOf, OtpStatusEvent } from '../event-streams.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
-export const otpEventsRoute = createRoute({
+export const otpEventsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/otp/{id}/events',
+  operationId: 'streamOtpEvents',
   tags: ['OTP'],
   summary: 'Server-Sent Events: one `status` event now and one per change, until the request ends',
-  security: agentSecurity,
+  credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {
     200: {
       description: 'An event stream; each `status` event carries the request as JSON.',
-      content: { 'text/event-stream': { schema: z.string() } },
+      content: eventStreamOf(OtpStatusEvent),
     },
     ...errorResponses(404),
   },
@@ -26,41 +29,39 @@ export const otpEventsRoute = createRoute({
 const KEEPALIVE_MS = 15_000;
 
 export function registerOtpEvents(app: Router, services: ServerServices) {
-  app.openapi({ ...otpEventsRoute, middleware: [holdsConnection(services, 'always')] }, async (c) => {
-    const { id } = c.req.valid('param');
-    const scope = { agentId: c.get('agent').agentId };
-    // Read before streaming so an unknown or foreign ID is a plain 404, not an empty stream.
-    await readOtpRequest(services.ctx, id, scope);
-    const signal = abortOnDisconnect(c, services.shutdownSignal);
-    return streamSSE(c, async (stream) => {
-      let pending = Promise.resolve();
-      let changed: () => void = () => {};
-      const unsubscribe = services.ctx.bus.subscribe(requestTopic(id), () => changed());
-      const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
-      try {
-        let lastSent = '';
-        while (!signal.aborted) {
-          const next = new Promise<void>((resolve) => {
-            changed = resolve;
-            signal.addEventListener('abort', () => resolve(), { once: true });
-          });
-          const row = await readOtpRequest(services.ctx, id, scope);
-          const body = JSON.stringify(toApiOtpRequest(services.ctx, row));
-          if (body !== lastSent) {
-            await stream.writeSSE({ event: 'status', data: body, id: `${row.id}:${row.status}` });
-            lastSent = body;
+  openapiRoute(
+    app,
+    services,
+    { ...otpEventsRoute, middleware: [holdsConnection(services, 'always')] },
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const scope = { agentId: c.get('agent').agentId };
+      // Read before streaming so an unknown or foreign ID is a plain 404, not an empty stream.
+      await readRequest(services.ctx, OTP_REQUESTS, id, scope);
+      const signal = abortOnDisconnect(c, services.shutdownSignal);
+      return streamSSE(c, async (stream) => {
+        const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
+        const feed = {
+          topic: requestTopic(id),
+          read: () => readRequest(services.ctx, OTP_REQUESTS, id, scope),
+          // Expiry is applied on read: the re-read at the deadline reports it.
+          deadline: (row: { expires_at: string }) => row.expires_at,
+        };
+        try {
+          let lastSent = '';
+          for await (const { row } of watchChanges(services.ctx, feed, signal)) {
+            if (signal.aborted) break;
+            const body = JSON.stringify(toApiOtpRequest(services.ctx, row));
+            if (body !== lastSent) {
+              await stream.writeSSE({ event: 'status', data: body, id: `${row.id}:${row.status}` });
+              lastSent = body;
+            }
+            if (TERMINAL_STATUSES.has(row.status)) break;
           }
-          if (TERMINAL_STATUSES.has(row.status)) break;
-          const untilExpiry = Date.parse(row.expires_at) - services.ctx.clock.now().getTime();
-          const expiry = setTimeout(() => changed(), Math.max(0, untilExpiry + 50));
-          pending = next;
-          await pending;
-          clearTimeout(expiry);
+        } finally {
+          clearInterval(keepalive);
         }
-      } finally {
-        clearInterval(keepalive);
-        unsubscribe();
-      }
-    });
-  });
+      });
+    },
+  );
 }

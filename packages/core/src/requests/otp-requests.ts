@@ -1,0 +1,25 @@
+import { notFound, statusConflict } from '../otp/otp-errors.js';
+import { publishRequestEvent } from '../otp/otp-row.js';
+import type { RequestKindConfig } from './request-kind.js';
+
+/**
+ * OTP requests as a kind of request: open while pending, approved or holding a code;
+ * whatever ends them erases the ciphertext.
+ *
+ * @example
+ * await readRequest(ctx, OTP_REQUESTS, id, { agentId });
+ */
+export const OTP_REQUESTS: RequestKindConfig<'otp_requests'> = {
+  kind: 'otp',
+  table: 'otp_requests',
+  noun: 'OTP request',
+  expirable: ['pending_approval', 'approved', 'otp_received'],
+  expiryChanges: { encrypted_payload: null },
+  expiryDetails: (before) => ({
+    previousStatus: before.status,
+    codeErased: before.encrypted_payload !== null,
+  }),
+  publish: publishRequestEvent,
+  conflict: statusConflict,
+  notFound,
+};
