@@ -29,12 +29,14 @@ type Method = 'GET' | 'POST' | 'DELETE';
 
 /**
  * Calls the relay's API (`/api/v1` + path) with the session cookie, and the CSRF header on
- * anything but GET. Resolves with the JSON body; rejects with an {@link ApiError}.
+ * anything but GET. Resolves with the JSON body, untyped: pages call the typed
+ * `operations` (operations.ts), which name each body by its route's schema. Rejects with an
+ * {@link ApiError}.
  *
  * @example
- * const { agents } = await api<{ agents: Agent[] }>('/agents');
+ * const body: unknown = await api('/agents');
  */
-export async function api<T>(path: string, options: { method?: Method; body?: unknown } = {}): Promise<T> {
+export async function api(path: string, options: { method?: Method; body?: unknown } = {}): Promise<unknown> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -71,7 +73,7 @@ export async function api<T>(path: string, options: { method?: Method; body?: un
       window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));
     throw failure;
   }
-  return body as T;
+  return body;
 }
 
 /** A message for people: the relay's own message when it sent one. */

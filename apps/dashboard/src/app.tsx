@@ -1,8 +1,9 @@
 import type { SessionInfo } from '@agent-otp/shared';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, SIGNED_OUT_EVENT } from './api.js';
+import { SIGNED_OUT_EVENT } from './api.js';
 import { Layout } from './components/layout.js';
 import { Loading } from './components/states.js';
+import { operations } from './operations.js';
 import { AgentsPage } from './pages/agents.js';
 import { ApprovalDetailPage } from './pages/approval-detail.js';
 import { ApprovalsPage } from './pages/approvals.js';
@@ -39,7 +40,7 @@ export function App() {
   const [auth, setAuth] = useState<Auth>({ state: 'checking' });
 
   useEffect(() => {
-    api<SessionInfo>('/session').then(
+    operations.getSession().then(
       (session) => setAuth({ state: 'signed-in', session }),
       () => setAuth({ state: 'signed-out' }),
     );
@@ -63,7 +64,7 @@ export function App() {
 
   const signedIn = useCallback((session: SessionInfo) => setAuth({ state: 'signed-in', session }), []);
   const signOut = useCallback(async () => {
-    await api('/session', { method: 'DELETE' }).catch(() => undefined);
+    await operations.signOut().catch(() => undefined);
     setAuth({ state: 'signed-out' });
     navigate('/sign-in');
   }, []);

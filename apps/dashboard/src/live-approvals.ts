@@ -1,6 +1,7 @@
 import type { DecisionSubjectResponse as DecisionSubject, HeldMessage } from '@agent-otp/shared';
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, api, SIGNED_OUT_EVENT } from './api.js';
+import { ApiError, SIGNED_OUT_EVENT } from './api.js';
+import { operations } from './operations.js';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
@@ -61,7 +62,7 @@ export function useLiveApprovals(onRequest?: (subject: DecisionSubject) => void)
         setConnection('reconnecting');
         if (source?.readyState !== EventSource.CLOSED) return; // the browser retries by itself
         // Closed for good (an HTTP error such as 401): find out whether we are still signed in.
-        void api('/session').then(
+        void operations.getSession().then(
           () => {
             if (!stopped) retry = window.setTimeout(connect, RETRY_MS);
           },

@@ -11,7 +11,7 @@ export type Resource<T> =
  * fetches again (keeping the old data on screen meanwhile).
  *
  * @example
- * const [agents, reload] = useResource(() => api<{ agents: Agent[] }>('/agents'), []);
+ * const [agents, reload] = useResource(() => operations.listAgents(), []);
  */
 export function useResource<T>(load: () => Promise<T>, deps: unknown[]): [Resource<T>, () => void] {
   const [resource, setResource] = useState<Resource<T>>({ state: 'loading' });

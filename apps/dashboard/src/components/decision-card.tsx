@@ -1,7 +1,8 @@
 import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
 import { useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
 import { formatTime, statusLabel } from '../format.js';
+import { operations } from '../operations.js';
 import { Link } from '../router.js';
 import { Countdown } from './countdown.js';
 
@@ -36,7 +37,7 @@ export function DecisionCard(props: {
     setBusy(outcome);
     setError(undefined);
     try {
-      const decided = await api<DecisionSubject>(`/approvals/${subject.id}/${outcome}`, { method: 'POST' });
+      const decided = await operations.decideApproval(subject.id, outcome);
       props.onDecided?.(decided);
     } catch (failure) {
       setError(describeError(failure));

@@ -1,7 +1,8 @@
-import type { AssignHeldMessageResponse, HeldMessage } from '@agent-otp/shared';
+import type { HeldMessage } from '@agent-otp/shared';
 import { useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
 import { formatTime, statusLabel } from '../format.js';
+import { operations } from '../operations.js';
 import { Countdown } from './countdown.js';
 
 /**
@@ -29,16 +30,13 @@ export function HeldMessageCard(props: { held: HeldMessage; onDone?: (line: stri
 
   const assign = (requestId: string, agent: string) =>
     act(requestId, async () => {
-      const result = await api<AssignHeldMessageResponse>(`/held-messages/${held.id}/assign`, {
-        method: 'POST',
-        body: { requestId },
-      });
+      const result = await operations.assignHeldMessage(held.id, { requestId });
       return `Gave the message from ${held.sender} to ${agent} (${statusLabel(result.status)}).`;
     });
 
   const discard = () =>
     act('discard', async () => {
-      await api(`/held-messages/${held.id}/discard`, { method: 'POST' });
+      await operations.discardHeldMessage(held.id);
       return `Discarded the message from ${held.sender}.`;
     });
 

@@ -1,7 +1,8 @@
 import type { Agent } from '@agent-otp/shared';
 import { useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
 import { formatAgo, formatTime } from '../format.js';
+import { operations } from '../operations.js';
 
 type Pending = 'rotate' | 'revoke' | undefined;
 
@@ -18,10 +19,10 @@ export function AgentRow(props: { agent: Agent; onChanged: () => void; onNewKey:
     setError(undefined);
     try {
       if (action === 'rotate') {
-        const rotated = await api<{ apiKey: string }>(`/agents/${agent.id}/rotate-key`, { method: 'POST' });
+        const rotated = await operations.rotateAgentKey(agent.id);
         props.onNewKey(rotated.apiKey);
       } else {
-        await api(`/agents/${agent.id}/revoke`, { method: 'POST' });
+        await operations.revokeAgent(agent.id);
       }
       setConfirming(undefined);
       props.onChanged();

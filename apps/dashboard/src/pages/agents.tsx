@@ -1,10 +1,10 @@
-import type { Agent } from '@agent-otp/shared';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
 import { CopyButton } from '../components/copy-button.js';
 import { Pager, pageOf } from '../components/pager.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
+import { operations } from '../operations.js';
 import { useTitle } from '../router.js';
 import { useResource } from '../use-resource.js';
 import { AgentRow } from './agent-row.js';
@@ -37,7 +37,7 @@ if (request.status === 'otp_received') {
 /** Agents: create (key shown once with an SDK snippet), rotate keys, revoke. */
 export function AgentsPage() {
   useTitle('Agents');
-  const [list, reload] = useResource(() => api<{ agents: Agent[] }>('/agents'), []);
+  const [list, reload] = useResource(() => operations.listAgents(), []);
   const [name, setName] = useState('');
   const [test, setTest] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -50,7 +50,7 @@ export function AgentsPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<{ agent: Agent; apiKey: string }>('/agents', { body: { name, test } });
+      const created = await operations.createAgent({ name, test });
       setSecret({ title: `API key for ${created.agent.name}`, apiKey: created.apiKey });
       setName('');
       setTest(false);

@@ -1,9 +1,10 @@
 import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api, describeError } from '../api.js';
+import { ApiError, describeError } from '../api.js';
 import { DecisionCard } from '../components/decision-card.js';
 import { ErrorNotice, Loading } from '../components/states.js';
 import { useLiveApprovals } from '../live-approvals.js';
+import { operations } from '../operations.js';
 import { Link, useTitle } from '../router.js';
 
 /** `/approvals/:id`: the page an `approvalUrl` opens; follows the request live. */
@@ -17,7 +18,7 @@ export function ApprovalDetailPage({ id }: { id: string }) {
   useEffect(() => {
     let current = true;
     setError(undefined);
-    api<DecisionSubject>(`/approvals/${encodeURIComponent(id)}`).then(
+    operations.getApproval(id).then(
       (loaded) => current && setSubject(loaded),
       (failure: unknown) =>
         current &&

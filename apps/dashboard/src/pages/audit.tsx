@@ -1,9 +1,10 @@
-import type { AuditEvent, AuditVerification } from '@agent-otp/shared';
+import type { AuditVerification } from '@agent-otp/shared';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
 import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
 import { formatTime } from '../format.js';
+import { operations } from '../operations.js';
 import { useTitle } from '../router.js';
 import { useResource } from '../use-resource.js';
 
@@ -24,7 +25,7 @@ function VerifyChain() {
     setBusy(true);
     setError(undefined);
     try {
-      setResult(await api<AuditVerification>('/audit/verify', { method: 'POST' }));
+      setResult(await operations.verifyAuditChain());
     } catch (failure) {
       setError(describeError(failure));
     } finally {
@@ -60,10 +61,7 @@ export function AuditPage() {
   const pages = useCursorPages();
   const cursor = pages.cursor;
   const [page, reload] = useResource(() => {
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (query) params.set('q', query);
-    if (cursor) params.set('cursor', cursor);
-    return api<{ events: AuditEvent[]; nextCursor: string | null }>(`/audit?${params}`);
+    return operations.listAuditEvents({ limit: String(PAGE_SIZE), q: query, cursor });
   }, [query, cursor]);
 
   const submit = (event: FormEvent) => {

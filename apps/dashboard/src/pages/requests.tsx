@@ -1,9 +1,8 @@
-import type { Agent, OwnerOtpRequest } from '@agent-otp/shared';
 import { useState } from 'react';
-import { api } from '../api.js';
 import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
 import { formatTime, OTP_STATUS_LIST, statusLabel } from '../format.js';
+import { operations } from '../operations.js';
 import { Link, useTitle } from '../router.js';
 import { useResource } from '../use-resource.js';
 
@@ -22,13 +21,14 @@ interface Filters {
   period: string;
 }
 
-function queryString(filters: Filters, cursor: string | undefined): string {
-  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (filters.status) params.set('status', filters.status);
-  if (filters.agentId) params.set('agentId', filters.agentId);
-  if (filters.period) params.set('since', new Date(Date.now() - Number(filters.period) * 1000).toISOString());
-  if (cursor) params.set('cursor', cursor);
-  return params.toString();
+function requestsQuery(filters: Filters, cursor: string | undefined) {
+  return {
+    limit: String(PAGE_SIZE),
+    status: filters.status,
+    agentId: filters.agentId,
+    since: filters.period ? new Date(Date.now() - Number(filters.period) * 1000).toISOString() : undefined,
+    cursor,
+  };
 }
 
 /** History of every request, filtered by status, agent and time. Codes are never shown: the relay cannot read them. */
@@ -37,12 +37,9 @@ export function RequestsPage() {
   const [filters, setFilters] = useState<Filters>({ status: '', agentId: '', period: '' });
   const pages = useCursorPages();
   const cursor = pages.cursor;
-  const [agents] = useResource(() => api<{ agents: Agent[] }>('/agents'), []);
+  const [agents] = useResource(() => operations.listAgents(), []);
   const [page, reload] = useResource(
-    () =>
-      api<{ requests: OwnerOtpRequest[]; nextCursor: string | null }>(
-        `/requests?${queryString(filters, cursor)}`,
-      ),
+    () => operations.listOwnerRequests(requestsQuery(filters, cursor)),
     [filters, cursor],
   );
   const change = (patch: Partial<Filters>) => {

@@ -1,6 +1,7 @@
 import type { SessionInfo } from '@agent-otp/shared';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
+import { operations } from '../operations.js';
 import { Link, useLocation, useTitle } from '../router.js';
 
 const MIN_PASSWORD = 12;
@@ -24,7 +25,7 @@ export function SetupPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) =
     setBusy(true);
     setError(undefined);
     try {
-      onSignedIn(await api<SessionInfo>('/setup', { body: { token, email, password } }));
+      onSignedIn(await operations.completeSetup({ token, email, password }));
     } catch (failure) {
       setError(describeError(failure));
       setBusy(false);

@@ -1,6 +1,7 @@
-import type { SessionInfo, SetupStatus } from '@agent-otp/shared';
+import type { SessionInfo } from '@agent-otp/shared';
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
+import { operations } from '../operations.js';
 import { useTitle } from '../router.js';
 
 /** Email + password sign-in; says so when the install still needs its first-run setup. */
@@ -13,7 +14,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) 
   const [setupRequired, setSetupRequired] = useState(false);
 
   useEffect(() => {
-    api<SetupStatus>('/setup').then(
+    operations.getSetupStatus().then(
       (status) => setSetupRequired(status.setupRequired),
       () => undefined, // the form still works; the hint is optional
     );
@@ -24,7 +25,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) 
     setBusy(true);
     setError(undefined);
     try {
-      onSignedIn(await api<SessionInfo>('/session', { body: { email, password } }));
+      onSignedIn(await operations.signIn({ email, password }));
     } catch (failure) {
       setError(describeError(failure));
       setBusy(false);

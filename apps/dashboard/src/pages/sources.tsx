@@ -1,10 +1,11 @@
 import type { CaptureSource } from '@agent-otp/shared';
 import { type FormEvent, useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
 import { Pager, pageOf } from '../components/pager.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
 import { formatAgo, formatTime } from '../format.js';
+import { operations } from '../operations.js';
 import { useTitle } from '../router.js';
 import { useResource } from '../use-resource.js';
 
@@ -15,7 +16,7 @@ function SourceRow({ source, onChanged }: { source: CaptureSource; onChanged: ()
   const [error, setError] = useState<string | undefined>();
   const revoke = async () => {
     try {
-      await api(`/sources/${source.id}/revoke`, { method: 'POST' });
+      await operations.revokeCaptureSource(source.id);
       onChanged();
     } catch (failure) {
       setError(describeError(failure));
@@ -74,7 +75,7 @@ function SourceRow({ source, onChanged }: { source: CaptureSource; onChanged: ()
 /** Capture sources: the phone app, email connectors and forwarders that deliver codes. */
 export function SourcesPage() {
   useTitle('Sources');
-  const [list, reload] = useResource(() => api<{ sources: CaptureSource[] }>('/sources'), []);
+  const [list, reload] = useResource(() => operations.listCaptureSources(), []);
   const [kind, setKind] = useState<'sms' | 'email'>('sms');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -87,9 +88,7 @@ export function SourcesPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<{ source: CaptureSource; token: string }>('/sources', {
-        body: { kind, name },
-      });
+      const created = await operations.createCaptureSource({ kind, name });
       setSecret({ name: created.source.name, token: created.token });
       setName('');
       reload();

@@ -1,9 +1,10 @@
-import type { TelegramDeepLink, TelegramSettings as TelegramSettingsResponse } from '@agent-otp/shared';
+import type { TelegramDeepLink } from '@agent-otp/shared';
 import { useState } from 'react';
-import { api, describeError } from '../api.js';
+import { describeError } from '../api.js';
 import { CopyButton } from '../components/copy-button.js';
 import { ErrorNotice, Loading } from '../components/states.js';
 import { formatTime } from '../format.js';
+import { operations } from '../operations.js';
 import { useResource } from '../use-resource.js';
 
 function NotConfigured() {
@@ -23,7 +24,7 @@ function NotConfigured() {
 
 /** Telegram: link an account with a one-time deep link so requests arrive there with ✅/❌ buttons. */
 export function TelegramSettings() {
-  const [settings, reload] = useResource(() => api<TelegramSettingsResponse>('/owner/telegram'), []);
+  const [settings, reload] = useResource(() => operations.getTelegramSettings(), []);
   const [link, setLink] = useState<TelegramDeepLink | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -32,7 +33,7 @@ export function TelegramSettings() {
     setBusy(true);
     setError(undefined);
     try {
-      setLink(await api<TelegramDeepLink>('/owner/telegram/link', { method: 'POST' }));
+      setLink(await operations.createTelegramLink());
     } catch (failure) {
       setError(describeError(failure));
     } finally {
