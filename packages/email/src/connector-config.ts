@@ -1,29 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { ImapSettings } from './imap/imap-settings.js';
+import type { GmailConfig, ImapConfig, ImapSettings } from './mailbox-settings.js';
 
-/** The IMAP settings as `packages/server/src/config.ts` parses them from the environment. */
-export interface ImapConfigInput {
-  host: string;
-  port: number;
-  user: string;
-  password: string | undefined;
-  accessToken: string | undefined;
-  tls: boolean;
-  mailbox: string;
-  caFile: string | undefined;
-  idleRestartSeconds: number;
-}
+/** The IMAP settings as configuration parses them from the environment (one declaration: mailbox-settings.ts). */
+export type ImapConfigInput = ImapConfig;
 
-/** Google's endpoints and the Gmail connector's OAuth client, as config.ts parses them. */
-export interface GmailConfigInput {
-  clientId: string | undefined;
-  clientSecret: string | undefined;
-  refreshToken: string | undefined;
-  pollSeconds: number;
-  apiRoot: string;
-  tokenUrl: string;
-  authUrl: string;
-}
+/** Google's endpoints and the Gmail connector's OAuth client, as configuration parses them. */
+export type GmailConfigInput = GmailConfig;
 
 /** A setting that cannot be used as given; the message names the variable. */
 export class ConnectorConfigError extends Error {

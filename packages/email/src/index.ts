@@ -32,13 +32,22 @@ export {
 } from './gmail/gmail-token-file.js';
 export { type GmailStatus, GmailWatcher } from './gmail/gmail-watcher.js';
 export { GoogleAccessTokens, GoogleAuthError } from './gmail/google-oauth.js';
-export { type ImapSettings, imapAccount, imapFlowOptions } from './imap/imap-settings.js';
+export { imapAccount, imapFlowOptions } from './imap/imap-settings.js';
 export { type ImapStatus, ImapWatcher } from './imap/imap-watcher.js';
+export {
+  type GmailConfig,
+  GmailConfigSchema,
+  type GmailSettings,
+  GmailSettingsSchema,
+  type ImapConfig,
+  ImapConfigSchema,
+  type ImapSettings,
+  ImapSettingsSchema,
+} from './mailbox-settings.js';
 export { type HttpRelayOptions, httpRelay, RelayError } from './relay/http-relay.js';
 export { inProcessRelay } from './relay/in-process-relay.js';
 export type { DeliveryOutcome, RelayPort } from './relay/relay-port.js';
 export {
-  type GmailSettings,
   type RunningConnectors,
   type StartConnectorsOptions,
   startConnectors,

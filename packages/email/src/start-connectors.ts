@@ -3,19 +3,12 @@ import type { MailLogger } from './capture/mail-types.js';
 import { GmailApi } from './gmail/gmail-api.js';
 import { type GmailStatus, GmailWatcher } from './gmail/gmail-watcher.js';
 import { GoogleAccessTokens } from './gmail/google-oauth.js';
-import type { ImapSettings } from './imap/imap-settings.js';
 import { type ImapStatus, ImapWatcher } from './imap/imap-watcher.js';
+import type { GmailSettings, ImapSettings } from './mailbox-settings.js';
 import type { RelayPort } from './relay/relay-port.js';
 import type { CursorStore } from './state/cursor-store.js';
 
-export interface GmailSettings {
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
-  apiRoot: string;
-  tokenUrl: string;
-  pollSeconds: number;
-}
+export type { GmailSettings };
 
 export interface StartConnectorsOptions {
   imap?: ImapSettings | undefined;

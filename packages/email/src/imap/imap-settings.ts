@@ -1,26 +1,7 @@
 import type { ImapFlowOptions } from 'imapflow';
+import type { ImapSettings } from '../mailbox-settings.js';
 
-/** One IMAP mailbox to watch. */
-export interface ImapSettings {
-  host: string;
-  port: number;
-  user: string;
-  /** Password (or app password); or `accessToken` for SASL XOAUTH2. */
-  password?: string | undefined;
-  accessToken?: string | undefined;
-  /** Implicit TLS (IMAPS), certificate verified. `false` = plain IMAP (STARTTLS if offered). */
-  tls: boolean;
-  mailbox: string;
-  /** Extra CA certificate(s), PEM, for a server whose certificate a private CA signed. */
-  caPem?: string | undefined;
-  /** Re-issue IDLE this often (RFC 2177: servers may end an IDLE after 29 minutes). */
-  idleRestartSeconds: number;
-  /**
-   * A connection silent this long gets a NOOP; if that goes unanswered for as long again
-   * the connection counts as dead and is replaced. Default 90 s.
-   */
-  socketTimeoutSeconds?: number | undefined;
-}
+export type { ImapSettings } from '../mailbox-settings.js';
 
 /** Names the account in cursor stores (hashed there) and never in logs. */
 export function imapAccount(settings: ImapSettings): string {
