@@ -1,21 +1,25 @@
 import {
+  type ChangeFeed,
   type DecisionSubject,
   getDecisionSubject,
   listHeldMessages,
   listPendingDecisions,
   ownerTopic,
+  watchChanges,
 } from '@agent-otp/core';
-import { DecisionSubjectSchema } from '@agent-otp/shared';
-import { createRoute, z } from '@hono/zod-openapi';
+import { DecisionSubjectSchema, type HeldMessage } from '@agent-otp/shared';
 import { streamSSE } from 'hono/streaming';
+import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { errorResponses, ownerSecurity, type Router } from '../../openapi-app.js';
+import { errorResponses, type Router } from '../../openapi-app.js';
+import { ApprovalStreamEvent, eventStreamOf } from '../event-streams.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
-export const approvalEventsRoute = createRoute({
+export const approvalEventsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals/events',
+  operationId: 'streamApprovalEvents',
   tags: ['Owner'],
   summary: 'Server-Sent Events: the owner’s approval queue, live',
   description: [
@@ -25,9 +29,9 @@ export const approvalEventsRoute = createRoute({
     '(`{"heldMessages": HeldMessage[]}`) on connect and whenever the messages held for the owner to assign change.',
     'The dashboard uses it.',
   ].join(' '),
-  security: ownerSecurity,
+  credential: 'owner',
   responses: {
-    200: { description: 'An event stream.', content: { 'text/event-stream': { schema: z.string() } } },
+    200: { description: 'An event stream.', content: eventStreamOf(ApprovalStreamEvent) },
     ...errorResponses(),
   },
 });
@@ -38,63 +42,72 @@ const COALESCE_MS = 25;
 
 const wire = (subject: DecisionSubject) => DecisionSubjectSchema.parse(subject);
 
+/** One read of what the owner's dashboard shows: the requests that changed, the queue, the held messages. */
+interface OwnerQueue {
+  subjects: DecisionSubject[];
+  pending: DecisionSubject[];
+  held: HeldMessage[];
+}
+
 export function registerApprovalEvents(app: Router, services: ServerServices) {
-  app.openapi({ ...approvalEventsRoute, middleware: [holdsConnection(services, 'always')] }, async (c) => {
-    const ownerId = c.get('owner').id;
-    const signal = abortOnDisconnect(c, services.shutdownSignal);
-    return streamSSE(c, async (stream) => {
-      const changed = new Set<string>();
-      let wake: () => void = () => {};
-      const unsubscribe = services.ctx.bus.subscribe(ownerTopic(ownerId), (event) => {
-        // A resync (events may have been missed) changes no one request: the queue is re-read.
-        if (event.type !== 'resync') changed.add(event.requestId);
-        wake();
-      });
-      const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
-      let expiryTimer: NodeJS.Timeout | undefined;
-      try {
-        let lastQueue = '';
-        let lastHeld = '';
-        // One listener for the stream's life; `wake` always points at the current wait.
-        signal.addEventListener('abort', () => wake(), { once: true });
-        while (!signal.aborted) {
-          const next = new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          const ids = [...changed];
-          changed.clear();
-          for (const id of ids) {
-            const subject = await getDecisionSubject(services.ctx, ownerId, id);
-            if (subject) await stream.writeSSE({ event: 'request', data: JSON.stringify(wire(subject)) });
+  openapiRoute(
+    app,
+    services,
+    { ...approvalEventsRoute, middleware: [holdsConnection(services, 'always')] },
+    async (c) => {
+      const ownerId = c.get('owner').id;
+      const signal = abortOnDisconnect(c, services.shutdownSignal);
+      return streamSSE(c, async (stream) => {
+        const changed = new Set<string>();
+        const feed: ChangeFeed<OwnerQueue> = {
+          topic: ownerTopic(ownerId),
+          // Every event names a request to send again; a resync changes no one request and
+          // re-reads the queue only.
+          wakesOn: (event) => {
+            changed.add(event.requestId);
+            return true;
+          },
+          read: async () => {
+            const ids = [...changed];
+            changed.clear();
+            const subjects: DecisionSubject[] = [];
+            for (const id of ids) {
+              const subject = await getDecisionSubject(services.ctx, ownerId, id);
+              if (subject) subjects.push(subject);
+            }
+            const pending = await listPendingDecisions(services.ctx, ownerId);
+            return { subjects, pending, held: await listHeldMessages(services.ctx, ownerId) };
+          },
+          // The sweeper announces expiries; this deadline also drops an overdue item if it lags.
+          deadline: ({ pending, held }) => {
+            const soonest = Math.min(...[...pending, ...held].map((p) => Date.parse(p.expiresAt)));
+            return Number.isFinite(soonest) ? new Date(soonest).toISOString() : undefined;
+          },
+          settleMs: COALESCE_MS,
+        };
+        const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
+        try {
+          let lastQueue = '';
+          let lastHeld = '';
+          for await (const { row } of watchChanges(services.ctx, feed, signal)) {
+            if (signal.aborted) break;
+            for (const subject of row.subjects)
+              await stream.writeSSE({ event: 'request', data: JSON.stringify(wire(subject)) });
+            const queue = JSON.stringify({ approvals: row.pending.map(wire) });
+            if (queue !== lastQueue) {
+              await stream.writeSSE({ event: 'pending', data: queue });
+              lastQueue = queue;
+            }
+            const heldList = JSON.stringify({ heldMessages: row.held });
+            if (heldList !== lastHeld) {
+              await stream.writeSSE({ event: 'held', data: heldList });
+              lastHeld = heldList;
+            }
           }
-          const pending = await listPendingDecisions(services.ctx, ownerId);
-          const queue = JSON.stringify({ approvals: pending.map(wire) });
-          if (queue !== lastQueue) {
-            await stream.writeSSE({ event: 'pending', data: queue });
-            lastQueue = queue;
-          }
-          const held = await listHeldMessages(services.ctx, ownerId);
-          const heldList = JSON.stringify({ heldMessages: held });
-          if (heldList !== lastHeld) {
-            await stream.writeSSE({ event: 'held', data: heldList });
-            lastHeld = heldList;
-          }
-          // The sweeper announces expiries; this timer also drops an overdue item if it lags.
-          const soonest = Math.min(...[...pending, ...held].map((p) => Date.parse(p.expiresAt)));
-          clearTimeout(expiryTimer);
-          if (Number.isFinite(soonest))
-            expiryTimer = setTimeout(
-              () => wake(),
-              Math.max(0, soonest - services.ctx.clock.now().getTime() + 50),
-            );
-          if (changed.size === 0) await next;
-          await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
+        } finally {
+          clearInterval(keepalive);
         }
-      } finally {
-        clearTimeout(expiryTimer);
-        clearInterval(keepalive);
-        unsubscribe();
-      }
-    });
-  });
+      });
+    },
+  );
 }
