@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 import { type BrowserCookies, signIn } from '../../../test-support/session.js';
-import { assertEveryRouteDeclared, declareRoute, openapiRoute, plainRoute } from '../src/declare-route.js';
+import { createApp } from '../src/app.js';
+import {
+  assertEveryRouteDeclared,
+  declaredRoutes,
+  declareRoute,
+  openapiRoute,
+  plainRoute,
+} from '../src/declare-route.js';
 import { createRouter } from '../src/openapi-app.js';
 
 /** The only operations that take no credential. */
@@ -193,6 +200,20 @@ describe('a route without a credential declaration does not start', () => {
     relay = await startTestRelay('sqlite');
   });
   afterAll(() => relay.stop());
+
+  it('declares the routes outside the document as well: public pages and the Telegram webhook', () => {
+    const outside = [...declaredRoutes(createApp(relay.server.services))].filter(
+      ([key]) => !key.includes(' /api/'),
+    );
+    expect(Object.fromEntries(outside)).toEqual({
+      'GET /healthz': 'public',
+      'GET /docs': 'public',
+      'GET /docs/init.js': 'public',
+      'GET /docs/assets/:file': 'public',
+      'GET /openapi.json': 'public',
+      'POST /telegram/webhook': 'provider:telegram',
+    });
+  });
 
   it('refuses an app with a bare route', () => {
     const app = createRouter();
