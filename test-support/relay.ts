@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { loadConfig } from '@agent-otp/config';
 import {
   type CoreContext,
   createAgent,
@@ -13,7 +14,7 @@ import {
   SYSTEM_ACTOR,
 } from '@agent-otp/core';
 import { type DatabaseHandle, openDatabase } from '@agent-otp/db';
-import { loadConfig, type RunningServer, startServer } from '@agent-otp/server';
+import { type RunningServer, startServer } from '@agent-otp/server';
 import pg from 'pg';
 import { postgresUrl } from './postgres.js';
 import type { Dialect } from './services.js';

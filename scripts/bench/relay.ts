@@ -4,9 +4,11 @@
  * PostgreSQL, and the wake-up latency from a delivery to a waiting agent's response with
  * 1,000 agents long-polling at once.
  */
+
+import { loadConfig } from '@agent-otp/config';
 import { createOwnerToken, ensureDefaultOwner, InProcessEventBus, systemClock } from '@agent-otp/core';
 import { openDatabase } from '@agent-otp/db';
-import { createLogger, loadConfig, openAuditKey } from '@agent-otp/server';
+import { createLogger, openAuditKey } from '@agent-otp/server';
 import { decryptOtpPayloadFor, encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
 import { createCliEnvironment } from '../../test-support/cli.js';
 import { agentKeyPair, call } from '../../test-support/http.js';

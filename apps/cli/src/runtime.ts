@@ -1,3 +1,4 @@
+import { type Config, loadEnvironmentConfig } from '@agent-otp/config';
 import {
   type Actor,
   type CoreContext,
@@ -5,7 +6,7 @@ import {
   findOwnerByEmail,
   type Owner,
 } from '@agent-otp/core';
-import { type Config, createLogger, loadConfig, openCoreContext } from '@agent-otp/server';
+import { createLogger, openCoreContext } from '@agent-otp/server';
 import { AppError } from '@agent-otp/shared';
 
 /**
@@ -13,8 +14,7 @@ import { AppError } from '@agent-otp/shared';
  * are command-line flags named after variables (`--imap-host` for IMAP_HOST); they win.
  */
 export function cliConfig(overrides: Record<string, string | undefined> = {}): Config {
-  const flags = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
-  return loadConfig({ ...process.env, ...flags });
+  return loadEnvironmentConfig(overrides);
 }
 
 /**

@@ -1,10 +1,10 @@
+import type { Config } from '@agent-otp/config';
 import { type CoreContext, createOwnerToken, type Owner } from '@agent-otp/core';
-import type { Config } from '@agent-otp/server';
 import { CliError } from './runtime.js';
 
 /** Where the running server is: --url, AGENT_OTP_URL, or localhost on PORT. */
 export function serverUrl(config: Config, flag?: string): string {
-  const url = flag ?? process.env.AGENT_OTP_URL ?? `http://localhost:${config.port}`;
+  const url = flag ?? config.cli.serverUrl ?? `http://localhost:${config.port}`;
   try {
     return new URL(url).toString().replace(/\/+$/, '');
   } catch {

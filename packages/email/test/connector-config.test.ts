@@ -1,4 +1,4 @@
-import { loadConfig } from '@agent-otp/server';
+import { loadConfig } from '@agent-otp/config';
 import { describe, expect, it } from 'vitest';
 import { startTestRelay } from '../../../test-support/relay.js';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Config, ConfigError } from '@agent-otp/config';
 import {
   type AuditKey,
   auditKeyFrom,
@@ -8,7 +9,6 @@ import {
   readAuditManifest,
   sealAuditLog,
 } from '@agent-otp/db';
-import { type Config, ConfigError } from './config.js';
 import type { Logger } from './logger.js';
 
 const MIN_KEY_LENGTH = 32;

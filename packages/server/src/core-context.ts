@@ -1,3 +1,4 @@
+import type { Config } from '@agent-otp/config';
 import {
   type CoreContext,
   type EventBus,
@@ -9,7 +10,6 @@ import {
 import { type AuditKey, type DatabaseHandle, openDatabase } from '@agent-otp/db';
 import { PostgresEventBus } from '@agent-otp/events';
 import { openAuditKey } from './audit-key.js';
-import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
 export interface OpenCoreContextOptions {

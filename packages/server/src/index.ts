@@ -1,6 +1,5 @@
 export { type App, createApp } from './app.js';
 export { openAuditKey } from './audit-key.js';
-export { type Config, ConfigError, loadConfig } from './config.js';
 export { type OpenCoreContextOptions, openCoreContext } from './core-context.js';
 export type { AppEnv, ServerServices } from './env.js';
 export { createLogger, type Logger } from './logger.js';

@@ -1,10 +1,10 @@
+import type { Config } from '@agent-otp/config';
 import type { CoreContext } from '@agent-otp/core';
 import {
   type BuiltInConnectorOptions,
   type RunningConnectors,
   startBuiltInConnectors,
 } from '@agent-otp/email';
-import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Config } from '@agent-otp/config';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import type { Config } from './config.js';
 import { limitUnauthenticatedConnections } from './connection-limits.js';
 import { type CreateServicesOptions, createServices, type RunningServices } from './services.js';
 

@@ -1,7 +1,7 @@
+import type { Config } from '@agent-otp/config';
 import { loadPolicyFile } from '@agent-otp/core';
 import type { DatabaseHandle } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
-import type { Config } from './config.js';
 import { openCoreContext } from './core-context.js';
 import { defaultDashboardDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';

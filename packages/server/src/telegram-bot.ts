@@ -1,6 +1,6 @@
+import type { Config } from '@agent-otp/config';
 import type { CoreContext } from '@agent-otp/core';
 import { deriveWebhookSecret, launchTelegramBot, type TelegramBot } from '@agent-otp/telegram';
-import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
 /**

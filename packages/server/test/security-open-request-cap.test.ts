@@ -112,7 +112,7 @@ describeEachDialect('issue 9 item 9: the per-agent cap on open requests', (diale
   });
 
   it('refuses a bad OPEN_REQUESTS_PER_AGENT at start-up', async () => {
-    const { loadConfig } = await import('@agent-otp/server');
+    const { loadConfig } = await import('@agent-otp/config');
     expect(() => loadConfig({ OPEN_REQUESTS_PER_AGENT: '0' })).toThrow(/OPEN_REQUESTS_PER_AGENT/);
   });
 });

@@ -1,5 +1,6 @@
+import type { Config } from '@agent-otp/config';
 import { type GmailSettings, RelayError, readGmailToken, runEmailWatch } from '@agent-otp/email';
-import { type Config, createLogger } from '@agent-otp/server';
+import { createLogger } from '@agent-otp/server';
 import type { Command } from 'commander';
 import { CliError, cliConfig } from '../runtime.js';
 import { serverUrl } from '../server-client.js';

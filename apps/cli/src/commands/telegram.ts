@@ -1,6 +1,7 @@
+import type { Config } from '@agent-otp/config';
 import { createTelegramLinkToken } from '@agent-otp/core';
 import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
-import { type Config, createLogger, openCoreContext } from '@agent-otp/server';
+import { createLogger, openCoreContext } from '@agent-otp/server';
 import { describeApiError, fetchBotUsername, launchTelegramBot, telegramDeepLink } from '@agent-otp/telegram';
 import type { Command } from 'commander';
 import { CliError, cliActor, cliConfig, output, resolveOwner, withCore } from '../runtime.js';

@@ -1,7 +1,7 @@
+import type { Config } from '@agent-otp/config';
 import type { CoreContext } from '@agent-otp/core';
 import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
 import type { TelegramBot } from '@agent-otp/telegram';
-import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
 import { startConfiguredTelegramBot } from '../telegram-bot.js';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-// Connection and sign-in limits, kept beside config.ts (which spreads them into the one
-// ConfigSchema) so the shared file grows by a few lines. Parsed once. docs/api.md
-// ("Limits") describes each one.
+// The HTTP server's connection and sign-in limits. Spread into the one schema; parsed once.
+// docs/api.md ("Limits") describes each one.
 
 const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 
-// The Telegram bot's extra settings and cross-checks, kept beside config.ts (which spreads
-// them into the one ConfigSchema) so the shared file grows by a few lines. Parsed once.
+// The Telegram approval bot's settings and cross-checks. Spread into the one schema; used by
+// `agent-otp serve` and the standalone `agent-otp telegram`.
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
-/** Environment variables of the Telegram bot beyond those config.ts already lists. */
+/** Environment variables of the Telegram bot. */
 export const telegramEnvironment = {
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_ADMIN_ID: z.coerce.number().int().positive().optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z.url().optional(),
   /** Telegram's own alphabet and length for `secret_token`; derived from the bot token when unset. */
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
@@ -14,12 +18,7 @@ export const telegramEnvironment = {
     .optional(),
 };
 
-interface TelegramEnvironment {
-  TELEGRAM_BOT_TOKEN?: string | undefined;
-  TELEGRAM_ADMIN_ID?: number | undefined;
-  TELEGRAM_WEBHOOK_URL?: string | undefined;
-  TELEGRAM_WEBHOOK_SECRET?: string | undefined;
-}
+type TelegramEnvironment = z.output<z.ZodObject<typeof telegramEnvironment>>;
 
 /**
  * Settings that only make sense together: the admin id, webhook URL and secret need a bot
@@ -44,4 +43,22 @@ export function checkTelegramEnvironment(env: TelegramEnvironment, ctx: z.Refine
   }
   if (env.TELEGRAM_WEBHOOK_SECRET && !env.TELEGRAM_WEBHOOK_URL)
     problem('TELEGRAM_WEBHOOK_SECRET', 'is set but TELEGRAM_WEBHOOK_URL is not');
+}
+
+/**
+ * The parsed Telegram settings.
+ *
+ * @example
+ * const { telegram } = telegramConfig(env);
+ */
+export function telegramConfig(env: TelegramEnvironment) {
+  return {
+    telegram: {
+      botToken: env.TELEGRAM_BOT_TOKEN,
+      adminId: env.TELEGRAM_ADMIN_ID,
+      apiRoot: env.TELEGRAM_API_ROOT,
+      webhookUrl: env.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
+import { booleanFromEnv } from './env-types.js';
 
-// The mailbox connector's settings, kept beside config.ts (which spreads them into the one
-// ConfigSchema) so the shared file only grows by three lines. Still parsed exactly once.
+// The mailbox connectors' settings (in `serve` and in the standalone `email:watch`). Spread
+// into the one schema; still parsed exactly once.
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const flag = booleanFromEnv;
 
 /** The environment variables of the IMAP and Gmail connectors. */
 export const emailEnvironment = {
@@ -78,6 +77,12 @@ export interface GmailConfig {
   authUrl: string;
 }
 
+/**
+ * The parsed mailbox connector settings.
+ *
+ * @example
+ * const { imap, gmail } = emailConfig(env);
+ */
 export function emailConfig(env: EmailEnvironment): {
   imap: ImapConfig | undefined;
   gmail: GmailConfig;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { cliEnvironment, cliSettings } from './fragments/cli.js';
+import { checkCoreEnvironment, coreConfig, coreEnvironment } from './fragments/core.js';
+import { checkEmailEnvironment, emailConfig, emailEnvironment } from './fragments/email.js';
+import { checkLimitsEnvironment, limitsConfig, limitsEnvironment } from './fragments/limits.js';
+import { serverConfig, serverEnvironment } from './fragments/server.js';
+import { checkTelegramEnvironment, telegramConfig, telegramEnvironment } from './fragments/telegram.js';
+
+/**
+ * Every setting of every process (the server, the CLI, the standalone connectors), composed
+ * from one fragment per package: its variables, its cross-checks, its parsed shape. A bad
+ * value stops start-up with a message naming the variable. Nothing else in the code base
+ * reads `process.env` (a lint rule holds that line).
+ */
+export const ConfigSchema = z
+  .object({
+    ...coreEnvironment,
+    ...serverEnvironment,
+    ...limitsEnvironment,
+    ...emailEnvironment,
+    ...telegramEnvironment,
+    ...cliEnvironment,
+  })
+  .superRefine(checkCoreEnvironment)
+  .superRefine(checkEmailEnvironment)
+  .superRefine(checkLimitsEnvironment)
+  .superRefine(checkTelegramEnvironment)
+  .transform((env) => ({
+    ...coreConfig(env),
+    ...serverConfig(env),
+    ...limitsConfig(env),
+    email: emailConfig(env),
+    ...telegramConfig(env),
+    ...cliSettings(env),
+  }));
+
+export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+// The `agent-otp` command's own settings. Spread into the one schema.
+
+/** Environment variables of the CLI. */
+export const cliEnvironment = {
+  /** Where commands that go through the server find it (default http://localhost:PORT). */
+  AGENT_OTP_URL: z.string().min(1).optional(),
+};
+
+type CliEnvironment = z.output<z.ZodObject<typeof cliEnvironment>>;
+
+/**
+ * The parsed CLI settings. The URL is checked where it is used, so `--url` and the variable
+ * get the same message.
+ *
+ * @example
+ * const { cli } = cliSettings(env);
+ */
+export function cliSettings(env: CliEnvironment) {
+  return { cli: { serverUrl: env.AGENT_OTP_URL } };
+}

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { booleanFromEnv, port } from './env-types.js';
+
+// The HTTP server's own settings (its connection limits are in limits.ts). Spread into the
+// one schema.
+
+/** Environment variables of the HTTP server. */
+export const serverEnvironment = {
+  PORT: port.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(120),
+  TRUST_PROXY: booleanFromEnv.default(false),
+  /** The built dashboard (default: apps/dashboard/dist of this install). */
+  DASHBOARD_DIR: z.string().min(1).optional(),
+};
+
+type ServerEnvironment = z.output<z.ZodObject<typeof serverEnvironment>>;
+
+/**
+ * The parsed server settings.
+ *
+ * @example
+ * const { port, publicUrl } = serverConfig(env);
+ */
+export function serverConfig(env: ServerEnvironment) {
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST },
+    trustProxy: env.TRUST_PROXY,
+    dashboardDir: env.DASHBOARD_DIR ? resolve(env.DASHBOARD_DIR) : undefined,
+  };
+}
