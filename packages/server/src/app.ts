@@ -4,7 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { assertEveryRouteDeclared, plainRoute } from './declare-route.js';
 import type { AppEnv, ServerServices } from './env.js';
 import { createErrorHandler, errorResponse } from './middleware/errors.js';
-import { limitBody, refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
+import { refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
 import { createRouter } from './openapi-app.js';
 import { openApiDocument, registerSecuritySchemes } from './openapi-document.js';
 import { registerCaptureMessage } from './routes/capture/capture-message.js';
@@ -35,10 +35,6 @@ import { registerUsePermission } from './routes/permissions/use-permission.js';
 import { registerSession } from './routes/session/session.js';
 import { registerSetup } from './routes/session/setup.js';
 import { registerTelegramWebhook } from './routes/telegram/telegram-webhook.js';
-
-const API_BODY_LIMIT = 64 * 1024;
-/** Plaintext forwarders may post a whole HTML email. */
-const CAPTURE_MESSAGE_BODY_LIMIT = 2 * 1024 * 1024;
 
 /** A structured access log line per request: never bodies, headers or query strings. */
 function accessLog(services: ServerServices): MiddlewareHandler<AppEnv> {
@@ -89,12 +85,7 @@ export function createApp(services: ServerServices) {
   );
   app.use('/api/*', refuseWhileShuttingDown(services.shutdownSignal));
   app.use('/api/*', requireJsonBody);
-  app.use('/api/*', (c, next) =>
-    limitBody(c.req.path === '/api/v1/capture/messages' ? CAPTURE_MESSAGE_BODY_LIMIT : API_BODY_LIMIT)(
-      c,
-      next,
-    ),
-  );
+  // Body limits are declared per route (declare-route.ts: 64 KiB unless the route says more).
   app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');

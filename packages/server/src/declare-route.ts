@@ -1,6 +1,7 @@
 import { createRoute, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { Handler, MiddlewareHandler } from 'hono';
 import type { AppEnv, ServerServices } from './env.js';
+import { limitBody } from './middleware/request-guards.js';
 import type { Router } from './openapi-app.js';
 import {
   credentialMiddleware,
@@ -18,7 +19,12 @@ export type DeclaredRoute = RouteConfig & {
   operationId: string;
   credential: Exclude<RouteCredential, object>;
   security?: never;
+  /** The largest body the route reads, refused with 413 before it is read (default 64 KiB). */
+  maxBodyBytes?: number;
 };
+
+/** JSON requests are small; a route that takes more says so in its declaration. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /**
  * `createRoute` for a declared operation: the compiler insists on `operationId` and
@@ -49,9 +55,9 @@ const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
- * Registers one OpenAPI operation: the credential middleware its declaration names runs
- * first (before the route's own middleware and its validators), and the document's
- * `security` is set from the same declaration.
+ * Registers one OpenAPI operation: its body limit and then the credential middleware its
+ * declaration names run first (before the route's own middleware and its validators), and
+ * the document's `security` is set from the same declaration.
  *
  * @example
  * openapiRoute(app, services, cancelOtpRoute, async (c) => c.json(await cancel(c.get('agent')), 200));
@@ -62,14 +68,19 @@ export function openapiRoute<R extends DeclaredRoute>(
   route: R,
   handler: RouteHandler<R, AppEnv>,
 ): void {
-  const { credential, middleware, ...operation } = route;
+  const { credential, middleware, maxBodyBytes, ...operation } = route;
   if (!credential) throw new Error(`${route.method.toUpperCase()} ${route.path} declares no credential`);
   if (!route.operationId) throw new Error(`${route.method.toUpperCase()} ${route.path} has no operationId`);
   declare(app, route.method, route.path.replaceAll(/\/{(.+?)}/g, '/:$1'), credential);
   const guarded = {
     ...operation,
     security: securityOf(credential),
-    middleware: [...credentialMiddleware(services, credential), ...asArray(middleware)],
+    // The size limit first, as before any credential check: an oversized body is 413 for anyone.
+    middleware: [
+      limitBody(maxBodyBytes ?? DEFAULT_BODY_LIMIT),
+      ...credentialMiddleware(services, credential),
+      ...asArray(middleware),
+    ],
   };
   // The handler was type-checked against R above; the added middleware only sets AppEnv variables.
   app.openapi(guarded as RouteConfig, handler as never);

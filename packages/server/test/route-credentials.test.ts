@@ -4,6 +4,7 @@
 // error shape, never a 2xx or a 5xx. Public operations are named here, on purpose.
 import { createOwnerAccount } from '@agent-otp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 import { type BrowserCookies, signIn } from '../../../test-support/session.js';
@@ -213,6 +214,24 @@ describe('a route without a credential declaration does not start', () => {
       'GET /openapi.json': 'public',
       'POST /telegram/webhook': 'provider:telegram',
     });
+  });
+
+  it('takes each body limit from the declaration: 2 MiB for a captured message, 64 KiB elsewhere', async () => {
+    const source = await relay.createSource('email');
+    const agent = await relay.createAgent({ name: 'limits' });
+    const html = `<p>${'x'.repeat(1_000_000)}</p>`;
+    const captured = await call(relay.url, '/api/v1/capture/messages', {
+      token: source.token,
+      json: { from: 'news@example.com', html },
+    });
+    expect(captured.status).toBe(200);
+    expect(captured.body.matched).toBe(false);
+    const created = await call(relay.url, '/api/v1/otp', {
+      token: agent.apiKey,
+      json: { reason: 'r', publicKey: 'x', padding: 'x'.repeat(200_000) },
+    });
+    expect(created.status).toBe(413);
+    expect(created.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('refuses an app with a bare route', () => {

@@ -12,6 +12,8 @@ export const captureMessageRoute = declareRoute({
   summary:
     'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
   credential: 'source',
+  // Plaintext forwarders may post a whole HTML email.
+  maxBodyBytes: 2 * 1024 * 1024,
   request: { body: { required: true, content: { 'application/json': { schema: CaptureMessageBody } } } },
   responses: {
     200: {
