@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GmailConfig, ImapConfig, ImapSettings } from './mailbox-settings.js';
+import type { GmailConfig, ImapConfig, ImapSettings } from '@agent-otp/shared';
 
 /** The IMAP settings as configuration parses them from the environment (one declaration: mailbox-settings.ts). */
 export type ImapConfigInput = ImapConfig;

@@ -1,3 +1,5 @@
+// Declared in the shared schemas (configuration imports them too); re-exported for the connectors' callers.
+export type { GmailSettings, ImapSettings } from '@agent-otp/shared';
 export { Backoff, sleep } from './backoff.js';
 export { type BuiltInConnectorOptions, startBuiltInConnectors } from './built-in-connectors.js';
 export {
@@ -34,16 +36,6 @@ export { type GmailStatus, GmailWatcher } from './gmail/gmail-watcher.js';
 export { GoogleAccessTokens, GoogleAuthError } from './gmail/google-oauth.js';
 export { imapAccount, imapFlowOptions } from './imap/imap-settings.js';
 export { type ImapStatus, ImapWatcher } from './imap/imap-watcher.js';
-export {
-  type GmailConfig,
-  GmailConfigSchema,
-  type GmailSettings,
-  GmailSettingsSchema,
-  type ImapConfig,
-  ImapConfigSchema,
-  type ImapSettings,
-  ImapSettingsSchema,
-} from './mailbox-settings.js';
 export { type HttpRelayOptions, httpRelay, RelayError } from './relay/http-relay.js';
 export { inProcessRelay } from './relay/in-process-relay.js';
 export type { DeliveryOutcome, RelayPort } from './relay/relay-port.js';

@@ -1,10 +1,10 @@
+import type { GmailSettings, ImapSettings } from '@agent-otp/shared';
 import type { CaptureOutcome } from './capture/mail-capture.js';
 import type { MailLogger } from './capture/mail-types.js';
 import { GmailApi } from './gmail/gmail-api.js';
 import { type GmailStatus, GmailWatcher } from './gmail/gmail-watcher.js';
 import { GoogleAccessTokens } from './gmail/google-oauth.js';
 import { type ImapStatus, ImapWatcher } from './imap/imap-watcher.js';
-import type { GmailSettings, ImapSettings } from './mailbox-settings.js';
 import type { RelayPort } from './relay/relay-port.js';
 import type { CursorStore } from './state/cursor-store.js';
 

@@ -6,6 +6,7 @@ export * from './app-error.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
 export * from './schemas/held.js';
+export * from './schemas/mailbox-settings.js';
 export * from './schemas/owner.js';
 export * from './schemas/owner-permissions.js';
 export * from './schemas/policies.js';

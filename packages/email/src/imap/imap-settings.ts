@@ -1,7 +1,5 @@
+import type { ImapSettings } from '@agent-otp/shared';
 import type { ImapFlowOptions } from 'imapflow';
-import type { ImapSettings } from '../mailbox-settings.js';
-
-export type { ImapSettings } from '../mailbox-settings.js';
 
 /** Names the account in cursor stores (hashed there) and never in logs. */
 export function imapAccount(settings: ImapSettings): string {

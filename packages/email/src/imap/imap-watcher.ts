@@ -1,3 +1,4 @@
+import type { ImapSettings } from '@agent-otp/shared';
 import { ImapFlow } from 'imapflow';
 import { Backoff, sleep } from '../backoff.js';
 import { type CaptureOutcome, MailCapture } from '../capture/mail-capture.js';
@@ -7,7 +8,7 @@ import { watchNewRequests } from '../capture/watch-new-requests.js';
 import type { RelayPort } from '../relay/relay-port.js';
 import type { CursorStore } from '../state/cursor-store.js';
 import { imapReader, listArrivals } from './imap-reader.js';
-import { type ImapSettings, imapAccount, imapFlowOptions } from './imap-settings.js';
+import { imapAccount, imapFlowOptions } from './imap-settings.js';
 
 /** What the watcher is doing, for logs, tests and benchmarks. Error texts name no secret. */
 export type ImapStatus =

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
-// The mailbox connectors' settings, declared once. Configuration (IMAP_* and GMAIL_*
-// variables) produces the `…Config` shapes; the watchers take the `…Settings` shapes, which
-// are the same fields after start-up has read the CA file or the stored refresh token.
+// The mailbox connectors' settings, declared once, here where both the configuration module
+// and the email package can import them. Configuration (IMAP_* and GMAIL_* variables)
+// produces the `…Config` shapes; the watchers take the `…Settings` shapes, which are the same
+// fields after start-up has read the CA file or the stored refresh token.
 
 const ImapConnection = z.object({
   host: z.string().min(1),
