@@ -1,5 +1,11 @@
-import type { DecisionSubjectResponse as DecisionSubject, HeldMessage } from '@agent-otp/shared';
+import type {
+  DecisionSubjectResponse as DecisionSubject,
+  DecisionSubjectList,
+  HeldMessage,
+  HeldMessageList,
+} from '@agent-otp/shared';
 import { useEffect, useRef, useState } from 'react';
+import type { z } from 'zod';
 import { ApiError, SIGNED_OUT_EVENT } from './api.js';
 import { operations } from './operations.js';
 
@@ -43,14 +49,14 @@ export function useLiveApprovals(onRequest?: (subject: DecisionSubject) => void)
       source.addEventListener('open', () => setConnection('live'));
       source.addEventListener('pending', (event) => {
         setPending(
-          (JSON.parse((event as MessageEvent<string>).data) as { approvals: DecisionSubject[] }).approvals,
+          // The stream's events carry the same schemas as GET /approvals and GET /held-messages.
+          (JSON.parse((event as MessageEvent<string>).data) as z.output<typeof DecisionSubjectList>)
+            .approvals,
         );
         setConnection('live');
       });
       source.addEventListener('held', (event) => {
-        setHeld(
-          (JSON.parse((event as MessageEvent<string>).data) as { heldMessages: HeldMessage[] }).heldMessages,
-        );
+        setHeld((JSON.parse((event as MessageEvent<string>).data) as HeldMessageList).heldMessages);
       });
       source.addEventListener('request', (event) => {
         const subject = JSON.parse((event as MessageEvent<string>).data) as DecisionSubject;
