@@ -63,6 +63,8 @@ export * from './policies/parse-policy-yaml.js';
 export * from './policies/policy-store.js';
 export * from './policies/policy-types.js';
 export * from './policies/test-policies.js';
+export * from './requests/cancel-request.js';
+export * from './requests/decision-of.js';
 export * from './requests/expire-request.js';
 export * from './requests/find-scoped-request.js';
 export * from './requests/otp-requests.js';

@@ -1,12 +1,41 @@
-import type { OtpRequestRow, PermissionRequestRow, Tx } from '@agent-otp/db';
+import type { Database, OtpRequestRow, PermissionRequestRow, Tx } from '@agent-otp/db';
+import type { UpdateObject } from 'kysely';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
+import type { RequestKindConfig, RequestRows, RequestTable } from '../requests/request-kind.js';
 
-/** OTP statuses a revoked agent's request can be in and still matter: it may yet get a code. */
-const LIVE_OTP_STATUSES = ['pending_approval', 'approved', 'otp_received'] as const;
-/** Permission statuses still waiting for a decision or holding a usable token. */
-const LIVE_PERMISSION_STATUSES = ['pending_approval', 'approved'] as const;
+type CancelOptions = { agentId: string; ownerId: string; actor: Actor; now: string; reason: string };
+
+/** Closes every open request of one kind of the agent, in one statement, one audit row each. */
+async function cancelOpenRequestsOf<T extends RequestTable>(
+  ctx: CoreContext,
+  tx: Tx,
+  kind: RequestKindConfig<T>,
+  options: CancelOptions,
+): Promise<RequestRows[T][]> {
+  // Kysely cannot follow a generic table name: built against one table, shared columns only.
+  const changes = { ...kind.closeChanges, status: 'cancelled', closed_at: options.now };
+  const rows = (await tx
+    .updateTable(kind.table as 'otp_requests')
+    .set(changes as UpdateObject<Database, 'otp_requests'>)
+    .where('agent_id', '=', options.agentId)
+    .where('owner_id', '=', options.ownerId)
+    .where('status', 'in', kind.open as never[])
+    .returningAll()
+    .execute()) as RequestRows[T][];
+  for (const row of rows)
+    await recordAuditEvent(ctx, tx, {
+      ownerId: options.ownerId,
+      actor: options.actor,
+      action: `${kind.kind}.cancelled`,
+      targetId: row.id,
+      details: { reason: options.reason },
+    });
+  return rows;
+}
 
 /**
  * Cancels every request of an agent that could still do something: OTP requests stop being
@@ -21,40 +50,10 @@ const LIVE_PERMISSION_STATUSES = ['pending_approval', 'approved'] as const;
 export async function cancelAgentRequests(
   ctx: CoreContext,
   tx: Tx,
-  options: { agentId: string; ownerId: string; actor: Actor; now: string; reason: string },
+  options: CancelOptions,
 ): Promise<{ otp: OtpRequestRow[]; permissions: PermissionRequestRow[] }> {
-  const otp = await tx
-    .updateTable('otp_requests')
-    .set({ status: 'cancelled', encrypted_payload: null, closed_at: options.now })
-    .where('agent_id', '=', options.agentId)
-    .where('owner_id', '=', options.ownerId)
-    .where('status', 'in', LIVE_OTP_STATUSES)
-    .returningAll()
-    .execute();
-  const permissions = await tx
-    .updateTable('permission_requests')
-    .set({ status: 'cancelled', closed_at: options.now })
-    .where('agent_id', '=', options.agentId)
-    .where('owner_id', '=', options.ownerId)
-    .where('status', 'in', LIVE_PERMISSION_STATUSES)
-    .returningAll()
-    .execute();
-  const details = { reason: options.reason };
-  for (const row of otp)
-    await recordAuditEvent(ctx, tx, {
-      ownerId: options.ownerId,
-      actor: options.actor,
-      action: 'otp.cancelled',
-      targetId: row.id,
-      details,
-    });
-  for (const row of permissions)
-    await recordAuditEvent(ctx, tx, {
-      ownerId: options.ownerId,
-      actor: options.actor,
-      action: 'permission.cancelled',
-      targetId: row.id,
-      details,
-    });
-  return { otp, permissions };
+  return {
+    otp: await cancelOpenRequestsOf(ctx, tx, OTP_REQUESTS, options),
+    permissions: await cancelOpenRequestsOf(ctx, tx, PERMISSION_REQUESTS, options),
+  };
 }

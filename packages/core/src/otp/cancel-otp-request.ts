@@ -1,10 +1,8 @@
 import type { OtpRequest } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import { agentActor } from '../audit/actor.js';
-import { type CoreContext, nowIso } from '../context.js';
+import type { CoreContext } from '../context.js';
+import { cancelRequest } from '../requests/cancel-request.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
-import { readRequest } from '../requests/read-request.js';
-import { transition } from '../requests/transition.js';
 import { toApiOtpRequest } from './otp-row.js';
 
 /**
@@ -18,18 +16,5 @@ export async function cancelOtpRequest(
   agent: AuthenticatedAgent,
   id: string,
 ): Promise<OtpRequest> {
-  const scope = { agentId: agent.agentId };
-  await readRequest(ctx, OTP_REQUESTS, id, scope);
-  const now = nowIso(ctx);
-  const cancelled = await transition(ctx, {
-    kind: OTP_REQUESTS,
-    id,
-    scope,
-    from: ['pending_approval', 'approved', 'otp_received'],
-    changes: { status: 'cancelled', encrypted_payload: null, closed_at: now },
-    now,
-    audit: () => ({ actor: agentActor(agent), action: 'cancelled' }),
-  });
-  if (!cancelled) throw OTP_REQUESTS.conflict(await readRequest(ctx, OTP_REQUESTS, id, scope), 'cancel');
-  return toApiOtpRequest(ctx, cancelled);
+  return toApiOtpRequest(ctx, await cancelRequest(ctx, OTP_REQUESTS, agent, id));
 }

@@ -1,7 +1,8 @@
 import type { OtpRequestRow } from '@agent-otp/db';
-import type { CaptureSourceKind, DecisionChannel, OtpRequest } from '@agent-otp/shared';
+import type { CaptureSourceKind, OtpRequest } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
+import { decisionOf } from '../requests/decision-of.js';
 
 export function rowSources(row: Pick<OtpRequestRow, 'sources'>): CaptureSourceKind[] {
   return JSON.parse(row.sources) as CaptureSourceKind[];
@@ -31,15 +32,7 @@ export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpReq
     isTest: row.is_test === 1,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
-    decision:
-      row.decision && row.decided_by && row.decided_at
-        ? {
-            outcome: row.decision,
-            by: row.decided_by,
-            channel: (row.decision_channel ?? 'system') as DecisionChannel,
-            at: row.decided_at,
-          }
-        : null,
+    decision: decisionOf(row),
     otpReceivedAt: row.otp_received_at,
     consumedAt: row.consumed_at,
   };

@@ -1,10 +1,11 @@
 import type { PermissionRequestRow } from '@agent-otp/db';
-import { AppError, type DecisionChannel, type PermissionRequest } from '@agent-otp/shared';
+import { AppError, type PermissionRequest } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
 import { approvalUrl } from '../otp/otp-row.js';
 import type { PolicyOutcome } from '../policies/policy-types.js';
+import { decisionOf } from '../requests/decision-of.js';
 
 export const parseJsonObject = (text: string | null): Record<string, unknown> =>
   text === null ? {} : (JSON.parse(text) as Record<string, unknown>);
@@ -41,15 +42,7 @@ export function toApiPermission(
     usesRemaining: row.status === 'approved' ? row.uses_remaining : 0,
     approvalUrl: approvalUrl(ctx, row.id),
     policy: row.policy_id && row.policy_name ? { id: row.policy_id, name: row.policy_name } : null,
-    decision:
-      row.decision && row.decided_by && row.decided_at
-        ? {
-            outcome: row.decision,
-            by: row.decided_by,
-            channel: (row.decision_channel ?? 'system') as DecisionChannel,
-            at: row.decided_at,
-          }
-        : null,
+    decision: decisionOf(row),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   };

@@ -23,8 +23,8 @@ export async function expireRequest<T extends RequestTable>(
     kind,
     id: row.id,
     scope: { any: true },
-    from: kind.expirable,
-    changes: { ...kind.expiryChanges, status: 'expired', closed_at: now },
+    from: kind.open,
+    changes: { ...kind.closeChanges, status: 'expired', closed_at: now },
     deadline: 'overdue',
     now,
     audit: () => ({ actor: SYSTEM_ACTOR, action: 'expired', details: kind.expiryDetails(row) }),
@@ -48,7 +48,7 @@ export async function expireOverdueRequestsOf<T extends RequestTable>(
     const overdue = (await ctx.database.db
       .selectFrom(kind.table as 'otp_requests')
       .selectAll()
-      .where('status', 'in', kind.expirable as never[])
+      .where('status', 'in', kind.open as never[])
       .where('expires_at', '<=', nowIso(ctx))
       .orderBy('expires_at', 'asc')
       .limit(batchSize)

@@ -13,8 +13,8 @@ export const OTP_REQUESTS: RequestKindConfig<'otp_requests'> = {
   kind: 'otp',
   table: 'otp_requests',
   noun: 'OTP request',
-  expirable: ['pending_approval', 'approved', 'otp_received'],
-  expiryChanges: { encrypted_payload: null },
+  open: ['pending_approval', 'approved', 'otp_received'],
+  closeChanges: { encrypted_payload: null },
   expiryDetails: (before) => ({
     previousStatus: before.status,
     codeErased: before.encrypted_payload !== null,

@@ -16,8 +16,8 @@ export const PERMISSION_REQUESTS: RequestKindConfig<'permission_requests'> = {
   kind: 'permission',
   table: 'permission_requests',
   noun: 'permission request',
-  expirable: ['pending_approval', 'approved'],
-  expiryChanges: {},
+  open: ['pending_approval', 'approved'],
+  closeChanges: {},
   expiryDetails: (before) => ({
     previousStatus: before.status,
     usesLeft: before.status === 'approved' ? before.uses_remaining : 0,

@@ -19,7 +19,7 @@ export async function readRequest<T extends RequestTable>(
 ): Promise<RequestRows[T]> {
   const row = await findScopedRequest(ctx.database.db, kind, id, scope);
   if (!row) throw kind.notFound(id);
-  if (!kind.expirable.includes(row.status) || row.expires_at > nowIso(ctx)) return row;
+  if (!kind.open.includes(row.status) || row.expires_at > nowIso(ctx)) return row;
   const expired = await expireRequest(ctx, kind, row);
   return expired ?? (await findScopedRequest(ctx.database.db, kind, id, scope)) ?? row;
 }

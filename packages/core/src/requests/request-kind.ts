@@ -29,10 +29,10 @@ export interface RequestKindConfig<T extends RequestTable> {
   table: T;
   /** How errors name it: "OTP request", "permission request". */
   noun: string;
-  /** Statuses the sweeper (and a late read) moves to `expired`. */
-  expirable: readonly string[];
-  /** What expiry sets besides `status` and `closed_at` (OTP: erase the ciphertext). */
-  expiryChanges: UpdateObject<Database, T>;
+  /** Statuses in which a request can still do something: what expiry, cancel and revocation close. */
+  open: readonly string[];
+  /** What closing a request sets besides `status` and `closed_at` (OTP: erase the ciphertext). */
+  closeChanges: UpdateObject<Database, T>;
   /** What the `*.expired` audit record says about the row before it expired. */
   expiryDetails(before: RequestRows[T]): Record<string, unknown>;
   /** Tells waiters about the row's new state; called only after the change committed. */
