@@ -67,6 +67,7 @@ export * from './requests/cancel-request.js';
 export * from './requests/decision-of.js';
 export * from './requests/expire-request.js';
 export * from './requests/find-scoped-request.js';
+export * from './requests/insert-request.js';
 export * from './requests/otp-requests.js';
 export * from './requests/permission-requests.js';
 export * from './requests/read-request.js';

@@ -5,7 +5,7 @@ import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
-import { publishRequestEvent } from '../otp/otp-row.js';
+import { publishOtpEvent } from '../otp/otp-row.js';
 import { publishPermissionEvent } from '../permissions/permission-row.js';
 import { newSecret } from '../secrets.js';
 import { cancelAgentRequests } from './cancel-agent-requests.js';
@@ -161,7 +161,7 @@ export async function revokeAgent(
     const keys = await tx.selectFrom('api_keys').selectAll().where('agent_id', '=', agent.id).execute();
     return { agent: toApiAgent({ ...agent, revoked_at: now }, keys), closed };
   });
-  for (const row of closed.otp) publishRequestEvent(ctx, row);
+  for (const row of closed.otp) publishOtpEvent(ctx, row);
   for (const row of closed.permissions) publishPermissionEvent(ctx, row);
   return agent;
 }

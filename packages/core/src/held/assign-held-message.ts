@@ -3,8 +3,8 @@ import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { statusConflict } from '../otp/otp-errors.js';
-import { publishRequestEvent } from '../otp/otp-row.js';
+import { otpConflict } from '../otp/otp-errors.js';
+import { publishOtpEvent } from '../otp/otp-row.js';
 import { findScopedRequest } from '../requests/find-scoped-request.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
@@ -81,7 +81,7 @@ export async function assignHeldMessage(
       const fresh = (await findScopedRequest(tx, OTP_REQUESTS, requestId, scope)) ?? request;
       if (fresh.encrypted_payload !== null)
         throw new AppError('CONFLICT', `OTP request ${requestId} already holds a code`);
-      throw statusConflict(fresh, 'deliver to');
+      throw otpConflict(fresh, 'deliver to');
     }
     await recordAuditEvent(ctx, tx, {
       ownerId,
@@ -104,7 +104,7 @@ export async function assignHeldMessage(
     });
     return { closed, updated };
   });
-  publishRequestEvent(ctx, result.updated);
+  publishOtpEvent(ctx, result.updated);
   publishHeldMessageEvent(ctx, result.closed);
   return { id, requestId, status: result.updated.status as 'pending_approval' | 'otp_received' };
 }

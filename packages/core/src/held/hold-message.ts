@@ -6,7 +6,7 @@ import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 import { senderIdentity, senderMatches } from '../matching/sender.js';
 import { senderTier } from '../matching/sender-specificity.js';
-import { statusConflict } from '../otp/otp-errors.js';
+import { otpConflict } from '../otp/otp-errors.js';
 import { rowSources } from '../otp/otp-row.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
@@ -44,8 +44,7 @@ export async function holdMessage(
   const rows: OtpRequestRow[] = [];
   for (const { requestId, encryptedPayload } of input.payloads) {
     const row = await readRequest(ctx, OTP_REQUESTS, requestId, scope);
-    if (!(OPEN_STATUSES as readonly string[]).includes(row.status))
-      throw statusConflict(row, 'hold a code for');
+    if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) throw otpConflict(row, 'hold a code for');
     if (row.encrypted_payload !== null)
       throw new AppError('CONFLICT', `OTP request ${requestId} already holds a code`);
     if (!rowSources(row).includes(source.kind))

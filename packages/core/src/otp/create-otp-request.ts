@@ -1,5 +1,4 @@
 import type { OtpRequestRow } from '@agent-otp/db';
-import { withTransaction } from '@agent-otp/db';
 import {
   AppError,
   CAPTURE_SOURCES,
@@ -10,16 +9,15 @@ import {
   PublicKeyError,
   parseAgentPublicKey,
 } from '@agent-otp/shared';
-import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import { lockLiveAgent } from '../agents/lock-live-agent.js';
 import { type Actor, agentActor } from '../audit/actor.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
 import { newId } from '../ids.js';
+import { insertRequest } from '../requests/insert-request.js';
+import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { randomNumericCode } from '../secrets.js';
 import { applyOtpPolicy, policyAuditDetails } from './apply-otp-policy.js';
-import { publishRequestEvent, toApiOtpRequest } from './otp-row.js';
+import { toApiOtpRequest } from './otp-row.js';
 
 /** Who decides test-key requests: nobody, they approve themselves. */
 const TEST_KEY_ACTOR: Actor = { type: 'system', id: null, label: 'test-key', channel: 'system' };
@@ -98,15 +96,10 @@ export async function createOtpRequest(
   // Test keys keep their behaviour (no real code is ever at stake); live keys meet the policies.
   const policy = isTest ? null : await applyOtpPolicy(ctx, agent, row);
 
-  await withTransaction(ctx.database, async (tx) => {
-    await lockLiveAgent(ctx, tx, agent.agentId);
-    await assertOpenRequestCapacity(ctx, tx, { kind: 'otp', agentId: agent.agentId });
-    await tx.insertInto('otp_requests').values(row).execute();
-    await recordAuditEvent(ctx, tx, {
-      ownerId: row.owner_id,
+  await insertRequest(ctx, OTP_REQUESTS, row, [
+    {
       actor: requester,
-      action: 'otp.requested',
-      targetId: row.id,
+      action: 'requested',
       details: {
         reason: row.reason,
         expectedSender: row.expected_sender,
@@ -117,33 +110,26 @@ export async function createOtpRequest(
         test: isTest,
         ...policyAuditDetails(policy),
       },
-    });
-    if (policy?.decider) {
-      await recordAuditEvent(ctx, tx, {
-        ownerId: row.owner_id,
-        actor: policy.decider,
-        action: row.status === 'approved' ? 'otp.approved' : 'otp.denied',
-        targetId: row.id,
-        details: { policyId: policy.decider.id },
-      });
-    }
-    if (isTest) {
-      await recordAuditEvent(ctx, tx, {
-        ownerId: row.owner_id,
-        actor: TEST_KEY_ACTOR,
-        action: 'otp.approved',
-        targetId: row.id,
-        details: { reason: 'test key: approved automatically' },
-      });
-      await recordAuditEvent(ctx, tx, {
-        ownerId: row.owner_id,
-        actor: TEST_KEY_ACTOR,
-        action: 'otp.code_delivered',
-        targetId: row.id,
-        details: { synthetic: true },
-      });
-    }
-  });
-  publishRequestEvent(ctx, row, 'created');
+    },
+    ...(policy?.decider
+      ? [
+          {
+            actor: policy.decider,
+            action: row.status === 'approved' ? 'approved' : 'denied',
+            details: { policyId: policy.decider.id },
+          },
+        ]
+      : []),
+    ...(isTest
+      ? [
+          {
+            actor: TEST_KEY_ACTOR,
+            action: 'approved',
+            details: { reason: 'test key: approved automatically' },
+          },
+          { actor: TEST_KEY_ACTOR, action: 'code_delivered', details: { synthetic: true } },
+        ]
+      : []),
+  ]);
   return toApiOtpRequest(ctx, row);
 }

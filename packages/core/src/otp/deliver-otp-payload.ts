@@ -6,7 +6,7 @@ import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
 import { transition } from '../requests/transition.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
-import { statusConflict } from './otp-errors.js';
+import { otpConflict } from './otp-errors.js';
 import { rowSources } from './otp-row.js';
 
 type DeliverResult = { id: string; status: 'pending_approval' | 'otp_received' };
@@ -26,7 +26,7 @@ function sameDeliveryAgain(row: OtpRequestRow, encryptedPayload: string): Delive
 function deliveryRefusal(row: OtpRequestRow): AppError {
   if (row.encrypted_payload !== null || row.status === 'otp_received')
     return new AppError('CONFLICT', `OTP request ${row.id} already holds a code`);
-  return statusConflict(row, 'deliver to');
+  return otpConflict(row, 'deliver to');
 }
 
 /**

@@ -2,12 +2,12 @@ import type { OtpRequestRow } from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 
 /** The error for an OTP request that is not there, or not the caller's. */
-export function notFound(id: string): AppError {
+export function otpNotFound(id: string): AppError {
   return new AppError('NOT_FOUND', `no OTP request ${id}`);
 }
 
 /** The error for acting on a request whose status no longer allows it. */
-export function statusConflict(row: Pick<OtpRequestRow, 'id' | 'status'>, action: string): AppError {
+export function otpConflict(row: Pick<OtpRequestRow, 'id' | 'status'>, action: string): AppError {
   switch (row.status) {
     case 'consumed':
       return new AppError('OTP_ALREADY_CONSUMED', `OTP request ${row.id} was already consumed`);

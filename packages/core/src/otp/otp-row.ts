@@ -39,11 +39,7 @@ export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpReq
 }
 
 /** Tells every waiter about a request's new state; call only after the change committed. */
-export function publishRequestEvent(
-  ctx: CoreContext,
-  row: OtpRequestRow,
-  type: RequestEvent['type'] = 'status',
-) {
+export function publishOtpEvent(ctx: CoreContext, row: OtpRequestRow, type: RequestEvent['type'] = 'status') {
   ctx.bus.publish({
     type,
     kind: 'otp',

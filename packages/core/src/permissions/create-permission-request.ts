@@ -1,16 +1,14 @@
 import type { PermissionRequestRow } from '@agent-otp/db';
-import { withTransaction } from '@agent-otp/db';
 import { type CreatePermissionRequestBody, PERMISSION_TTL, type PermissionRequest } from '@agent-otp/shared';
-import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
-import { lockLiveAgent } from '../agents/lock-live-agent.js';
 import { agentActor } from '../audit/actor.js';
-import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
 import { newId } from '../ids.js';
 import { evaluatePolicies } from '../policies/evaluate-policies.js';
+import { insertRequest } from '../requests/insert-request.js';
+import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
 import { newSecret } from '../secrets.js';
-import { policyActor, publishPermissionEvent, toApiPermission } from './permission-row.js';
+import { policyActor, toApiPermission } from './permission-row.js';
 
 /** How many uses a scope grants: `max_uses`, otherwise one. */
 export function usesGrantedBy(scope: Record<string, unknown>): number {
@@ -90,15 +88,10 @@ export async function createPermissionRequest(
   }
   const requester = agentActor(agent);
 
-  await withTransaction(ctx.database, async (tx) => {
-    await lockLiveAgent(ctx, tx, agent.agentId);
-    await assertOpenRequestCapacity(ctx, tx, { kind: 'permission', agentId: agent.agentId });
-    await tx.insertInto('permission_requests').values(row).execute();
-    await recordAuditEvent(ctx, tx, {
-      ownerId: row.owner_id,
+  await insertRequest(ctx, PERMISSION_REQUESTS, row, [
+    {
       actor: requester,
-      action: 'permission.requested',
-      targetId: row.id,
+      action: 'requested',
       details: {
         action: row.action,
         resource: row.resource,
@@ -110,24 +103,19 @@ export async function createPermissionRequest(
         explanation: outcome.explanation,
         ...(outcome.failed.length ? { failedPolicies: outcome.failed } : {}),
       },
-    });
-    if (decider)
-      await recordAuditEvent(ctx, tx, {
-        ownerId: row.owner_id,
-        actor: decider,
-        action: row.status === 'approved' ? 'permission.approved' : 'permission.denied',
-        targetId: row.id,
-        details: { policyId: outcome.policy?.id, grantedScope: outcome.scope, uses },
-      });
-    if (token)
-      await recordAuditEvent(ctx, tx, {
-        ownerId: row.owner_id,
-        actor: requester,
-        action: 'permission.token_issued',
-        targetId: row.id,
-        details: { uses, expiresAt: row.expires_at },
-      });
-  });
-  publishPermissionEvent(ctx, row, 'created');
+    },
+    ...(decider
+      ? [
+          {
+            actor: decider,
+            action: row.status === 'approved' ? 'approved' : 'denied',
+            details: { policyId: outcome.policy?.id, grantedScope: outcome.scope, uses },
+          },
+        ]
+      : []),
+    ...(token
+      ? [{ actor: requester, action: 'token_issued', details: { uses, expiresAt: row.expires_at } }]
+      : []),
+  ]);
   return toApiPermission(ctx, row, token?.secret);
 }

@@ -1,5 +1,5 @@
-import { notFound, statusConflict } from '../otp/otp-errors.js';
-import { publishRequestEvent } from '../otp/otp-row.js';
+import { otpConflict, otpNotFound } from '../otp/otp-errors.js';
+import { publishOtpEvent } from '../otp/otp-row.js';
 import type { RequestKindConfig } from './request-kind.js';
 
 /**
@@ -12,14 +12,13 @@ import type { RequestKindConfig } from './request-kind.js';
 export const OTP_REQUESTS: RequestKindConfig<'otp_requests'> = {
   kind: 'otp',
   table: 'otp_requests',
-  noun: 'OTP request',
   open: ['pending_approval', 'approved', 'otp_received'],
   closeChanges: { encrypted_payload: null },
   expiryDetails: (before) => ({
     previousStatus: before.status,
     codeErased: before.encrypted_payload !== null,
   }),
-  publish: publishRequestEvent,
-  conflict: statusConflict,
-  notFound,
+  publish: publishOtpEvent,
+  conflict: otpConflict,
+  notFound: otpNotFound,
 };

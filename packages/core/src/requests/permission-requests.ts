@@ -15,7 +15,6 @@ import type { RequestKindConfig } from './request-kind.js';
 export const PERMISSION_REQUESTS: RequestKindConfig<'permission_requests'> = {
   kind: 'permission',
   table: 'permission_requests',
-  noun: 'permission request',
   open: ['pending_approval', 'approved'],
   closeChanges: {},
   expiryDetails: (before) => ({

@@ -27,8 +27,6 @@ export interface RequestKindConfig<T extends RequestTable> {
   /** The event bus kind and the audit action prefix (`otp.cancelled`, `permission.expired`). */
   kind: 'otp' | 'permission';
   table: T;
-  /** How errors name it: "OTP request", "permission request". */
-  noun: string;
   /** Statuses in which a request can still do something: what expiry, cancel and revocation close. */
   open: readonly string[];
   /** What closing a request sets besides `status` and `closed_at` (OTP: erase the ciphertext). */
