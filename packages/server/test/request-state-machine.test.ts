@@ -45,6 +45,11 @@ describeEachDialect('one request state machine', (dialect) => {
     return created.body.id;
   }
 
+  /** Moves a request's deadline into the past without expiring it, as if the sweeper lagged. */
+  async function makeOverdue(table: 'otp_requests' | 'permission_requests', id: string): Promise<void> {
+    await relay.ctx.database.db.updateTable(table).set({ expires_at: PAST }).where('id', '=', id).execute();
+  }
+
   async function auditActions(targetId: string): Promise<string[]> {
     const rows = await relay.ctx.database.db
       .selectFrom('audit_events')
@@ -56,11 +61,7 @@ describeEachDialect('one request state machine', (dialect) => {
 
   it('refuses to approve an OTP request past its deadline, even before anything expired it', async () => {
     const id = await createOtp();
-    await relay.ctx.database.db
-      .updateTable('otp_requests')
-      .set({ expires_at: PAST })
-      .where('id', '=', id)
-      .execute();
+    await makeOverdue('otp_requests', id);
     const approved = await transition(relay.ctx, {
       kind: OTP_REQUESTS,
       id,
@@ -115,16 +116,8 @@ describeEachDialect('one request state machine', (dialect) => {
   it('expires overdue requests of every kind in one sweep, with one audit row each', async () => {
     const otp = await createOtp();
     const permission = await createPermission();
-    await relay.ctx.database.db
-      .updateTable('otp_requests')
-      .set({ expires_at: PAST })
-      .where('id', '=', otp)
-      .execute();
-    await relay.ctx.database.db
-      .updateTable('permission_requests')
-      .set({ expires_at: PAST })
-      .where('id', '=', permission)
-      .execute();
+    await makeOverdue('otp_requests', otp);
+    await makeOverdue('permission_requests', permission);
     // The relay's own sweeper may get there first; either way each row expires exactly once.
     await sweepExpired(relay.ctx);
     expect((await readRequest(relay.ctx, OTP_REQUESTS, otp, { any: true })).status).toBe('expired');
