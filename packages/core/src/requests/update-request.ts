@@ -44,11 +44,10 @@ export async function updateRequest<T extends RequestTable>(
   const deadline = update.deadline ?? 'live';
   if (deadline === 'live') query = query.where('expires_at', '>', update.now);
   if (deadline === 'overdue') query = query.where('expires_at', '<=', update.now);
+  // Columns one kind has and the other lacks: referenced by name, checked by the type above.
+  const { ref } = tx.dynamic;
   for (const [column, value] of Object.entries(update.where ?? {}))
-    query =
-      value === null
-        ? query.where(column as 'encrypted_payload', 'is', null)
-        : query.where(column as 'is_test', '=', value as number);
+    query = value === null ? query.where(ref(column), 'is', null) : query.where(ref(column), '=', value);
   if ('agentId' in update.scope) query = query.where('agent_id', '=', update.scope.agentId);
   if ('ownerId' in update.scope) query = query.where('owner_id', '=', update.scope.ownerId);
   return (await query.returningAll().executeTakeFirst()) as RequestRows[T] | undefined;
