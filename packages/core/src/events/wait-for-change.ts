@@ -15,10 +15,11 @@ export interface ChangeWatch<Row extends { status: string; expires_at: string }>
 
 /**
  * The one long-poll, on {@link watchChanges}: returns the row at once when it is settled,
- * `waitSeconds` is 0 or the caller already went away; otherwise when an event names the
- * request, the row changes, it expires, `waitSeconds` pass or `signal` aborts. A bus
- * `resync` (the event connection came back) only triggers a re-read: the waiter keeps
- * waiting if nothing changed.
+ * `waitSeconds` is 0 or the caller already went away; otherwise when the row changes, it
+ * expires, `waitSeconds` pass or `signal` aborts. An event naming the request, or a bus
+ * `resync` (the event connection came back), only triggers a re-read: the waiter keeps
+ * waiting if the row did not change. (With several instances, the NOTIFY of a request's own
+ * `created` can reach a waiter on another instance after it started waiting.)
  *
  * @example
  * const row = await waitForChange(ctx, id, 30, { read: () => readRequest(ctx, OTP_REQUESTS, id, scope), settled }, signal);
@@ -39,7 +40,7 @@ export async function waitForChange<Row extends { status: string; expires_at: st
       if (initial === undefined) {
         if (waitSeconds <= 0 || watch.settled.has(row.status) || signal?.aborted) return row;
         initial = row;
-      } else if (cause !== 'resync' || !same(initial, row)) return row;
+      } else if ((cause !== 'event' && cause !== 'resync') || !same(initial, row)) return row;
     }
     // Unreachable: the feed yields until the loop returns.
     return watch.read();
