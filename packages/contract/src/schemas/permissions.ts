@@ -98,7 +98,8 @@ function checkScopeConstraints(scope: Record<string, unknown>, ctx: z.Refinement
  * What a permission allows. Keys with a mechanical meaning are checked on every `use`
  * (`max_uses`, `max_<field>`, `<field>_pattern`, `allowed_<field>`, `require_details`); every
  * other key is shown to the approver and returned by `verify` for the protected operation.
- * A rule whose field a use does not report fails closed.
+ * A use that reports details is checked in full (a rule whose field it does not report fails
+ * closed); a use with no details at all is an audited plain spend unless `require_details`.
  */
 export const PermissionScope = boundedObject('scope')
   .superRefine(checkScopeConstraints)
@@ -106,7 +107,7 @@ export const PermissionScope = boundedObject('scope')
     id: 'PermissionScope',
     example: { max_emails: 1, subject_pattern: '^Invoice.*' },
     description:
-      'Constraints of the permission. Enforced on use: `max_uses` (how many uses, default 1), `max_<field>` (numeric actionDetails.<field> ≤ value, or list length ≤ value), `<field>_pattern` (actionDetails.<field> must match the regex, RE2 syntax), `allowed_<field>` (actionDetails.<field> must be one of the list), `require_details` (fields actionDetails must contain). A rule whose field the use does not report fails closed (403 SCOPE_VIOLATION).',
+      'Constraints of the permission. Enforced on use: `max_uses` (how many uses, default 1), `max_<field>` (numeric actionDetails.<field> ≤ value, or list length ≤ value), `<field>_pattern` (actionDetails.<field> must match the regex, RE2 syntax), `allowed_<field>` (actionDetails.<field> must be one of the list), `require_details` (fields actionDetails must contain). A use that reports actionDetails is checked in full: a rule whose field it does not report fails closed (403 SCOPE_VIOLATION). A use with no actionDetails at all is a plain spend, audited as scopeChecked: false, unless the scope has require_details.',
   });
 export type PermissionScope = z.infer<typeof PermissionScope>;
 
