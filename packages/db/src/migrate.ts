@@ -43,10 +43,31 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect, sch
     // Kysely looks its bookkeeping tables up in `public` unless told; isolated schemas must say so.
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  for (let attempt = 1; ; attempt += 1) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return;
     const failed = results?.find((r) => r.status === 'Error');
+    if (!failed && attempt < 4 && anotherSchemaVanished(error, schema)) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
   }
+}
+
+/**
+ * Before it runs anything, Kysely's migrator introspects the tables of every schema, and its
+ * query calls `pg_get_serial_sequence` by name: a schema, table or column that someone else
+ * drops during that scan (several relays or test runs on one database) fails it with 3F000,
+ * 42P01 or 42703 naming the vanished object. Nothing has been changed yet at that point
+ * (no migration reported an error), so the run is simply repeated.
+ */
+const VANISHED_DURING_INTROSPECTION = new Set(['3F000', '42P01', '42703']);
+
+function anotherSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string' || !VANISHED_DURING_INTROSPECTION.has(code)) return false;
+  if (code !== '3F000' || ownSchema === undefined) return true;
+  return typeof message === 'string' && !message.includes(`"${ownSchema}"`);
 }
