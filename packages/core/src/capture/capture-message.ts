@@ -8,7 +8,7 @@ import {
 } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { holdMessage } from '../held/hold-message.js';
-import { type IncomingMessage, routeMessage } from '../matching/match-message.js';
+import { type IncomingMessage, routeMessage, textOnce } from '../matching/match-message.js';
 import { deliverOtpPayload } from '../otp/deliver-otp-payload.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 import { listOpenRequestsForSource } from './list-open-requests.js';
@@ -80,6 +80,7 @@ export async function captureMessage(
   if (message.source !== source.kind)
     throw new AppError('FORBIDDEN', `a ${source.kind} source cannot capture ${message.source} messages`);
   let remaining = await listOpenRequestsForSource(ctx, source);
+  const textOf = textOnce(visibleTextOf);
   let code: string | null | undefined;
   let skipped = 0;
   const skip = (requestId: string, reason: string) => {
@@ -89,7 +90,7 @@ export async function captureMessage(
   };
   // Every pass removes at least one request or returns; the cap bounds the work one message can cause.
   for (;;) {
-    const decision = routeMessage(remaining, message, visibleTextOf);
+    const decision = routeMessage(remaining, message, textOf);
     if (decision.kind === 'none' || skipped >= MAX_SKIPPED_CANDIDATES)
       return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
     const first = decision.kind === 'deliver' ? decision.ranked[0] : decision.requests[0];

@@ -60,12 +60,36 @@ export function requestMatchesMessage(
   textOf: TextOf,
 ): boolean {
   const identity = senderIdentity(message.source, message.from);
-  if (identity === null) return false;
+  return identity !== null && matchesParsedMessage(request, message, identity, textOf);
+}
+
+/** {@link requestMatchesMessage} with the sender already parsed (once per message, not per request). */
+function matchesParsedMessage(
+  request: MatchableRequest,
+  message: IncomingMessage,
+  identity: string,
+  textOf: TextOf,
+): boolean {
   const receivedAt = message.receivedAt.toISOString();
   if (!request.sources.includes(message.source)) return false;
   if (receivedAt < request.notBefore || receivedAt > request.expiresAt) return false;
   if (!senderMatches(request.senderPattern, identity)) return false;
   return !request.contentPattern || contentMatches(request.contentPattern, textOf(message));
+}
+
+/**
+ * `textOf` computed at most once: a capture path that routes one message several times
+ * (after a candidate could not take it) reads its HTML once.
+ *
+ * @example
+ * const textOf = textOnce(visibleTextOf);
+ */
+export function textOnce(textOf: TextOf): TextOf {
+  let text: string | undefined;
+  return (message) => {
+    text ??= textOf(message);
+    return text;
+  };
 }
 
 /**
@@ -84,13 +108,11 @@ export function routeMessage<R extends MatchableRequest>(
   message: IncomingMessage,
   textOf: TextOf,
 ): RoutingDecision<R> {
-  let content: string | undefined;
-  const cachedText: TextOf = (m) => {
-    content ??= textOf(m);
-    return content;
-  };
+  const identity = senderIdentity(message.source, message.from);
+  if (identity === null) return { kind: 'none' };
+  const cachedText = textOnce(textOf);
   const matching = requests
-    .filter((request) => requestMatchesMessage(request, message, cachedText))
+    .filter((request) => matchesParsedMessage(request, message, identity, cachedText))
     .map((request) => ({ request, rank: senderTierRank(senderTier(request.senderPattern)) }))
     .sort((a, b) => b.rank - a.rank || byAge(a.request, b.request));
   const best = matching[0];

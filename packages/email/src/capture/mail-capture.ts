@@ -4,6 +4,7 @@ import {
   requestMatchesMessage,
   routeMessage,
   sealOtpPayload,
+  textOnce,
   visibleTextOf,
 } from '@agent-otp/core';
 import { extractOTP } from '@agent-otp/extract';
@@ -149,6 +150,7 @@ export class MailCapture {
     const body = await parseMail(raw);
     const message: IncomingMessage = { ...headerView, ...body, subject: body.subject ?? headers.subject };
     let code: string | null | undefined;
+    const textOf = textOnce(visibleTextOf);
     let remaining = candidates;
     // Closes a request for the rest of the batch: it got the code, closed, or cannot take one.
     const drop = (id: string) => {
@@ -158,7 +160,7 @@ export class MailCapture {
     };
     // Every pass drops at least one request or returns, so this ends.
     for (;;) {
-      const decision = routeMessage(remaining, message, visibleTextOf);
+      const decision = routeMessage(remaining, message, textOf);
       if (decision.kind === 'none') return this.#unserved(ref, headers.receivedAt);
       const first = decision.kind === 'deliver' ? decision.ranked[0] : decision.requests[0];
       if (!first) return this.#unserved(ref, headers.receivedAt);
