@@ -8,3 +8,4 @@ export * from './schemas/otp.js';
 export * from './schemas/permissions.js';
 export * from './sender-glob.js';
 export * from './status.js';
+export * from './webhooks/index.js';
