@@ -14,5 +14,6 @@ export * from './repositories/audit-checkpoints.js';
 export * from './repositories/audit-crypto.js';
 export * from './repositories/audit-verify.js';
 export * from './schema.js';
+export { createSecretBox, type SecretBox, SecretBoxError } from './secret-box.js';
 export { type Tx, withTransaction } from './transaction.js';
 export type { SqlDialect } from './types.js';
