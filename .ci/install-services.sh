@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the integration tests run against: dovecot (a real
 # IMAP server for the email connector), chromium (browser tests) and openssl (per-run
-# certificates). Idempotent and quiet; one line per thing it does.
+# certificates) and Python 3 with cryptography, httpx and pytest (the Python SDK's suite).
+# Idempotent and quiet; one line per thing it does.
 # The tests start their own dovecot instances on free ports, so the system service must
 # stay stopped: port 143/993 is never needed.
 set -euo pipefail
@@ -15,9 +16,13 @@ missing=()
 if ! dpkg -s dovecot-imapd >/dev/null 2>&1; then missing+=(dovecot-imapd); fi
 if ! command -v chromium >/dev/null 2>&1 && ! dpkg -s chromium >/dev/null 2>&1; then missing+=(chromium); fi
 if ! command -v openssl >/dev/null 2>&1; then missing+=(openssl); fi
+# /usr/bin/python3 explicitly: a pyenv shim on PATH may hide Debian's modules.
+if ! /usr/bin/python3 -c 'import cryptography, httpx, pytest' >/dev/null 2>&1; then
+  missing+=(python3 python3-cryptography python3-httpx python3-pytest)
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-services: dovecot-imapd, chromium and openssl already installed"
+  echo "install-services: dovecot-imapd, chromium, openssl and the Python SDK modules already installed"
 else
   echo "install-services: apt-get update"
   $SUDO apt-get update -qq >/dev/null
