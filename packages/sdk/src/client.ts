@@ -19,7 +19,7 @@ import type {
   RequestOTPOptions,
   WaitForOTPOptions,
 } from './types.js';
-import { pendingApprovalInfo, waitForSettled } from './wait-for-otp.js';
+import { DEFAULT_WAIT_TIMEOUT_MS, pendingApprovalInfo, waitForSettled } from './wait-for-otp.js';
 
 /**
  * Where the client looks when neither `baseUrl` nor `AGENT_OTP_URL` is set.
@@ -146,6 +146,8 @@ export class AgentOTPClient {
       );
     assertTimeout(timeout);
     signal?.throwIfAborted();
+    // A create that is part of a wait may sit out a rate limit inside the wait's timeout.
+    const deadline = waitForOTP ? Date.now() + (timeout ?? DEFAULT_WAIT_TIMEOUT_MS) : undefined;
     const keyText =
       typeof publicKey === 'object' && publicKey !== null && 'algorithm' in publicKey && 'usages' in publicKey
         ? await exportPublicKey(publicKey as CryptoKey)
@@ -154,6 +156,7 @@ export class AgentOTPClient {
       policy: 'at-most-once',
       body: { ...body, publicKey: keyText },
       signal,
+      deadline,
       accept: isOtpRequest,
     });
     if (waitForOTP)
@@ -171,16 +174,8 @@ export class AgentOTPClient {
    * const { status } = await client.getOTPStatus(request.id);
    * const changed = await client.getOTPStatus(request.id, { wait: 30 });
    */
-  async getOTPStatus(id: string, options: GetOTPStatusOptions = {}): Promise<OTPRequest> {
-    const wait = options.wait ?? 0;
-    if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_SECONDS)
-      throw new ValidationError(`wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
-    return this.#transport.send('GET', otpPath(id, wait > 0 ? `?wait=${wait}` : ''), {
-      policy: 'idempotent',
-      signal: options.signal,
-      waitSeconds: wait,
-      accept: isOtpRequest,
-    });
+  getOTPStatus(id: string, options: GetOTPStatusOptions = {}): Promise<OTPRequest> {
+    return this.#readStatus(id, options.wait ?? 0, options.signal, undefined);
   }
 
   /**
@@ -293,7 +288,25 @@ export class AgentOTPClient {
     return useToken(this.#transport, id, token, actionDetails);
   }
 
+  async #readStatus(
+    id: string,
+    wait: number,
+    signal: AbortSignal | undefined,
+    deadline: number | undefined,
+  ): Promise<OTPRequest> {
+    if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_SECONDS)
+      throw new ValidationError(`wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS}`);
+    return this.#transport.send('GET', otpPath(id, wait > 0 ? `?wait=${wait}` : ''), {
+      policy: 'idempotent',
+      signal,
+      waitSeconds: wait,
+      deadline,
+      accept: isOtpRequest,
+    });
+  }
+
   #statusFetcher(id: string) {
-    return (wait: number, signal: AbortSignal | undefined) => this.getOTPStatus(id, { wait, signal });
+    return (wait: number, signal: AbortSignal | undefined, deadline: number) =>
+      this.#readStatus(id, wait, signal, deadline);
   }
 }

@@ -110,6 +110,7 @@ export async function getPermission(
   id: string,
   wait = 0,
   signal?: AbortSignal,
+  deadline?: number,
 ): Promise<PermissionResult> {
   if (!Number.isInteger(wait) || wait < 0 || wait > 60)
     throw new ValidationError('wait must be a whole number of seconds from 0 to 60');
@@ -117,6 +118,7 @@ export async function getPermission(
     policy: 'idempotent',
     signal,
     waitSeconds: wait,
+    deadline,
     accept: isPermissionRequest,
   });
   return toResult(request);
@@ -128,6 +130,7 @@ async function waitForDecision(
   options: RequestPermissionOptions,
 ): Promise<PermissionResult> {
   const timeout = options.timeout ?? Math.max(0, Date.parse(created.expiresAt) - Date.now() + 1000);
+  const deadlineAt = Date.now() + timeout;
   const deadline = linkSignals([options.signal], timeout);
   let last = created;
   try {
@@ -135,7 +138,7 @@ async function waitForDecision(
       const remaining = Math.ceil((Date.parse(last.expiresAt) - Date.now()) / 1000);
       const wait = Math.max(1, Math.min(LONG_POLL_CHUNK_SECONDS, remaining + 1));
       try {
-        last = await getPermission(transport, last.id, wait, deadline.signal);
+        last = await getPermission(transport, last.id, wait, deadline.signal, deadlineAt);
       } catch (error) {
         options.signal?.throwIfAborted();
         if (deadline.signal.aborted) return last;
@@ -164,11 +167,14 @@ export async function requestPermission(
   if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0))
     throw new ValidationError('timeout must be a number of milliseconds ≥ 0');
   signal?.throwIfAborted();
+  // A create that is part of a wait with a timeout may sit out a rate limit inside it.
+  const deadline = waitForApproval && timeout !== undefined ? Date.now() + timeout : undefined;
   const created = toResult(
     await transport.send('POST', '/api/v1/permissions/request', {
       policy: 'at-most-once',
       body,
       signal,
+      deadline,
       accept: isPermissionRequest,
     }),
   );

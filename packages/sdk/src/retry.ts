@@ -25,8 +25,6 @@ const NOT_SENT_CODES = new Set([
   'ConnectionRefused',
 ]);
 
-/** Longest `Retry-After` the SDK waits out by itself; longer ones surface as RateLimitError. */
-export const MAX_RETRY_AFTER_MS = 60_000;
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 8_000;
 
@@ -69,6 +67,18 @@ export function backoffDelay(attempt: number, retryAfterSeconds?: number, random
   if (retryAfterSeconds !== undefined) return Math.max(0, retryAfterSeconds * 1000);
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * Whether waiting `delayMs` before the next attempt still leaves the caller inside its time
+ * budget. A `Retry-After` that ends past the budget is not waited out: sitting out a minute
+ * for a call that must answer in thirty seconds only delays the same failure.
+ *
+ * @example
+ * fitsBudget(60_000, Date.now() + 30_000); // false
+ */
+export function fitsBudget(delayMs: number, budgetEnd: number, now = Date.now()): boolean {
+  return now + delayMs <= budgetEnd;
 }
 
 /**

@@ -3,7 +3,7 @@ import { type AgentOTPError, NetworkError, RateLimitError, ServerError } from '.
 import {
   backoffDelay,
   failedBeforeSending,
-  MAX_RETRY_AFTER_MS,
+  fitsBudget,
   type RetryPolicy,
   shouldRetryStatus,
   sleep,
@@ -27,6 +27,12 @@ export interface SendOptions<T> {
   signal?: AbortSignal | undefined;
   /** Seconds the server was asked to hold the request (long-poll); extends the attempt timeout. */
   waitSeconds?: number;
+  /**
+   * When (epoch ms) the caller's time budget ends, e.g. the deadline of a wait. A
+   * `Retry-After` that would end past it is not waited out: the error is thrown at once.
+   * Default: `timeoutMs` after the call starts.
+   */
+  deadline?: number | undefined;
   /** Checks the success body has the expected shape. */
   accept: (body: unknown) => body is T;
 }
@@ -59,13 +65,16 @@ export class Transport {
   }
 
   async send<T>(method: string, path: string, options: SendOptions<T>): Promise<T> {
+    const budgetEnd = options.deadline ?? Date.now() + this.#config.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attemptOnce(method, path, options);
       if ('value' in result) return result.value;
       const { error, retryable, retryAfter } = result;
       if (!retryable || attempt >= this.#config.maxRetries) throw error;
       const delay = backoffDelay(attempt, retryAfter);
-      if (delay > MAX_RETRY_AFTER_MS) throw error;
+      // Only the server's own pause is held against the budget; backoff pauses are short,
+      // and a wait's signal already ends them at its deadline.
+      if (retryAfter !== undefined && !fitsBudget(delay, budgetEnd)) throw error;
       await sleep(delay, options.signal);
     }
   }

@@ -13,8 +13,15 @@ export const DEFAULT_WAIT_TIMEOUT_MS = 120_000;
 const EARLY_RETURN_MS = 50;
 const EARLY_RETURN_PAUSE_MS = 250;
 
-/** Reads the request's status, holding the call up to `waitSeconds` on the server. */
-export type FetchStatus = (waitSeconds: number, signal: AbortSignal | undefined) => Promise<OtpRequest>;
+/**
+ * Reads the request's status, holding the call up to `waitSeconds` on the server; `deadline`
+ * (epoch ms) is the wait's end, past which a `Retry-After` is not waited out.
+ */
+export type FetchStatus = (
+  waitSeconds: number,
+  signal: AbortSignal | undefined,
+  deadline: number,
+) => Promise<OtpRequest>;
 
 /**
  * The fields `onPendingApproval` receives.
@@ -60,7 +67,7 @@ export async function waitForSettled(
 
   try {
     // The first read ignores the deadline: whatever the timeout, there is a status to return.
-    let last = initial ?? (await fetchStatus(0, userSignal));
+    let last = initial ?? (await fetchStatus(0, userSignal, deadline));
     for (;;) {
       await notify(last);
       if (isSettledStatus(last.status)) return last;
@@ -70,7 +77,7 @@ export async function waitForSettled(
       const started = Date.now();
       let next: OtpRequest;
       try {
-        next = await fetchStatus(waitSeconds, chunkSignal.signal);
+        next = await fetchStatus(waitSeconds, chunkSignal.signal, deadline);
       } catch (error) {
         userSignal?.throwIfAborted();
         if (deadlineSignal.signal.aborted) return last;
