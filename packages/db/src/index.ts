@@ -13,6 +13,8 @@ export * from './repositories/audit.js';
 export * from './repositories/audit-checkpoints.js';
 export * from './repositories/audit-crypto.js';
 export * from './repositories/audit-verify.js';
+export * from './repositories/email-connector-state.js';
+export * from './repositories/telegram-messages.js';
 export * from './schema.js';
 export { createSecretBox, type SecretBox, SecretBoxError } from './secret-box.js';
 export { type Tx, withTransaction } from './transaction.js';

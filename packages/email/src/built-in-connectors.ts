@@ -5,7 +5,7 @@ import { readGmailToken } from './gmail/gmail-token-file.js';
 import { inProcessRelay } from './relay/in-process-relay.js';
 import type { RelayPort } from './relay/relay-port.js';
 import { type RunningConnectors, type StartConnectorsOptions, startConnectors } from './start-connectors.js';
-import { databaseCursorStore } from './state/cursor-store.js';
+import { databaseCursorStore } from './state/database-cursor-store.js';
 
 export interface BuiltInConnectorOptions {
   imap: ImapConfigInput | undefined;

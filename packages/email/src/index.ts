@@ -44,10 +44,6 @@ export {
   type StartConnectorsOptions,
   startConnectors,
 } from './start-connectors.js';
-export {
-  type ConnectorCursor,
-  type CursorStore,
-  databaseCursorStore,
-  memoryCursorStore,
-} from './state/cursor-store.js';
+export { type ConnectorCursor, type CursorStore, memoryCursorStore } from './state/cursor-store.js';
+export { databaseCursorStore } from './state/database-cursor-store.js';
 export { fileCursorStore } from './state/file-cursor-store.js';

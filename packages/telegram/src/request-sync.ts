@@ -1,15 +1,9 @@
 import {
   type CoreContext,
-  claimTelegramMessage,
   type DecisionSubject,
   getDecisionSubject,
   getHeldMessage,
   listTelegramLinks,
-  listTelegramMessages,
-  markTelegramMessageRendered,
-  recordSentTelegramMessage,
-  releaseTelegramMessage,
-  type TelegramMessageRecord,
 } from '@agent-otp/core';
 import type { Api, InlineKeyboard } from 'grammy';
 import { classifyApiError, describeApiError } from './bot-api-errors.js';
@@ -18,6 +12,7 @@ import { heldKeyboard } from './held-callback-data.js';
 import type { BotLogger } from './logger.js';
 import { type RenderedDecision, renderDecisionMessage } from './render-decision.js';
 import { renderHeldMessage } from './render-held-message.js';
+import type { TelegramMessageRecord, TelegramMessageStore } from './state/telegram-message-store.js';
 
 // Telegram shows a preview for the first URL in a message; a reason must not pull one in.
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
@@ -53,6 +48,7 @@ export class RequestSynchroniser {
     private readonly ctx: CoreContext,
     private readonly api: Api,
     private readonly logger: BotLogger,
+    private readonly messages: TelegramMessageStore,
   ) {}
 
   /**
@@ -93,7 +89,7 @@ export class RequestSynchroniser {
   }
 
   private async syncOnce(ownerId: string, requestId: string, announce: boolean): Promise<void> {
-    const messages = await listTelegramMessages(this.ctx, requestId);
+    const messages = await this.messages.list(requestId);
     if (!announce && messages.length === 0) return;
     const shown = await this.load(ownerId, requestId);
     if (!shown) return;
@@ -132,7 +128,7 @@ export class RequestSynchroniser {
   private async announce(subject: Shown): Promise<void> {
     const { rendered } = subject;
     for (const link of await listTelegramLinks(this.ctx, subject.ownerId)) {
-      const claim = await claimTelegramMessage(this.ctx, {
+      const claim = await this.messages.claim({
         requestId: subject.id,
         ownerId: subject.ownerId,
         chatId: link.chatId,
@@ -144,7 +140,7 @@ export class RequestSynchroniser {
           ...NO_PREVIEW,
           ...(subject.keyboard ? { reply_markup: subject.keyboard } : {}),
         });
-        await recordSentTelegramMessage(this.ctx, {
+        await this.messages.recordSent({
           claimId: claim,
           messageId: sent.message_id,
           renderedHash: rendered.hash,
@@ -158,7 +154,7 @@ export class RequestSynchroniser {
         const failure = classifyApiError(error);
         // A blocked or vanished chat keeps its claim: retrying would fail the same way until
         // the user writes to the bot again. Anything else may work on the next pass.
-        if (failure !== 'blocked' && failure !== 'gone') await releaseTelegramMessage(this.ctx, claim);
+        if (failure !== 'blocked' && failure !== 'gone') await this.messages.release(claim);
         this.logger.warn(
           { requestId: subject.id, chatId: link.chatId, failure, ...describeApiError(error) },
           'telegram: could not send an approval request',
@@ -169,7 +165,7 @@ export class RequestSynchroniser {
 
   private async edit(message: TelegramMessageRecord, subject: Shown): Promise<void> {
     const { rendered } = subject;
-    const won = await markTelegramMessageRendered(this.ctx, {
+    const won = await this.messages.markRendered({
       id: message.id,
       fromHash: message.renderedHash,
       toHash: rendered.hash,
@@ -187,10 +183,10 @@ export class RequestSynchroniser {
       const failure = classifyApiError(error);
       if (failure === 'not_modified') return;
       if (failure === 'gone') {
-        await releaseTelegramMessage(this.ctx, message.id);
+        await this.messages.release(message.id);
       } else if (failure === 'transient') {
         // Put the old state back so the next pass tries again.
-        await markTelegramMessageRendered(this.ctx, {
+        await this.messages.markRendered({
           id: message.id,
           fromHash: rendered.hash,
           toHash: message.renderedHash ?? '',

@@ -4,7 +4,6 @@ import {
   listHeldMessages,
   listOwnersWithTelegramLinks,
   listPendingDecisions,
-  listRequestsWithOpenTelegramMessages,
   type Unsubscribe,
 } from '@agent-otp/core';
 import { Bot, type BotError, GrammyError } from 'grammy';
@@ -15,6 +14,8 @@ import { registerHeldButtons } from './held-buttons.js';
 import { linkAdmin } from './link-admin.js';
 import type { BotLogger } from './logger.js';
 import { RequestSynchroniser } from './request-sync.js';
+import { databaseTelegramMessageStore } from './state/database-message-store.js';
+import type { TelegramMessageStore } from './state/telegram-message-store.js';
 import { handleWebhookCall } from './webhook.js';
 
 export interface TelegramBotOptions {
@@ -28,6 +29,8 @@ export interface TelegramBotOptions {
   adminId?: number | undefined;
   /** Webhook mode: Telegram POSTs updates to `url` with `secret`; otherwise long polling. */
   webhook?: { url: string; secret: string } | undefined;
+  /** Where sent messages are remembered; the relay's database unless given. */
+  messages?: TelegramMessageStore | undefined;
 }
 
 export interface TelegramBot {
@@ -68,7 +71,8 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
   const { ctx, logger } = options;
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
   bot.api.config.use(retryOnFloodControl(logger));
-  const sync = new RequestSynchroniser(ctx, bot.api, logger);
+  const messages = options.messages ?? databaseTelegramMessageStore(ctx);
+  const sync = new RequestSynchroniser(ctx, bot.api, logger, messages);
   registerCommands(bot, { ctx, logger, sync });
   // Held-message buttons first: their callback data is not an approve/deny press.
   registerHeldButtons(bot, { ctx, logger, sync });
@@ -122,7 +126,7 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
         ...(await listHeldMessages(ctx, ownerId)),
       ])
         await sync.sync(ownerId, subject.id, { announce: true });
-    for (const { ownerId, requestId } of await listRequestsWithOpenTelegramMessages(ctx))
+    for (const { ownerId, requestId } of await messages.listWithOpenButtons())
       await sync.sync(ownerId, requestId, { announce: false });
   }
 

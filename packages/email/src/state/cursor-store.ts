@@ -1,30 +1,13 @@
-import {
-  type ConnectorCursor,
-  type CoreContext,
-  readConnectorCursor,
-  saveConnectorCursor,
-} from '@agent-otp/core';
-
-export type { ConnectorCursor };
+/**
+ * Where a mailbox connector stopped reading, so a restart resumes instead of re-reading the
+ * mailbox: IMAP's UIDVALIDITY + last UID, or Gmail's last history id.
+ */
+export type ConnectorCursor = Record<string, string | number>;
 
 /** Where a connector remembers how far it read (UIDVALIDITY + UID, or a Gmail history id). */
 export interface CursorStore {
   load(account: string): Promise<ConnectorCursor | undefined>;
   save(account: string, cursor: ConnectorCursor): Promise<void>;
-}
-
-/**
- * The database-backed store of the connector inside `agent-otp serve` (table
- * `email_connector_state`, accounts keyed by hash).
- *
- * @example
- * const store = databaseCursorStore(ctx, 'imap');
- */
-export function databaseCursorStore(ctx: CoreContext, kind: 'imap' | 'gmail'): CursorStore {
-  return {
-    load: (account) => readConnectorCursor(ctx, account),
-    save: (account, cursor) => saveConnectorCursor(ctx, account, kind, cursor),
-  };
 }
 
 /** A store that remembers nothing past the process (look-back still covers a restart). */

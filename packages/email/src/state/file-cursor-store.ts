@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { accountKey } from './account-key.js';
 import type { ConnectorCursor, CursorStore } from './cursor-store.js';
 
 type CursorFile = Record<string, ConnectorCursor>;
-
-const accountKey = (account: string) => createHash('sha256').update(account).digest('hex');
 
 async function readCursorFile(path: string): Promise<CursorFile> {
   let text: string;
