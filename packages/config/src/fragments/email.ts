@@ -1,8 +1,10 @@
+import type { GmailConfig, ImapConfig } from '@agent-otp/shared';
 import { z } from 'zod';
 import { booleanFromEnv } from './env-types.js';
 
 // The mailbox connectors' settings (in `serve` and in the standalone `email:watch`). Spread
-// into the one schema; still parsed exactly once.
+// into the one schema; still parsed exactly once. The parsed shapes (`ImapConfig`,
+// `GmailConfig`) are declared once, in shared's mailbox-settings, beside the owner's own.
 
 const flag = booleanFromEnv;
 
@@ -50,31 +52,6 @@ export function checkEmailEnvironment(env: EmailEnvironment, ctx: z.RefinementCt
     problem('GMAIL_CLIENT_SECRET', 'is required with GMAIL_CLIENT_ID (the desktop client’s secret)');
   if (!env.GMAIL_CLIENT_ID && env.GMAIL_REFRESH_TOKEN)
     problem('GMAIL_REFRESH_TOKEN', 'is set but GMAIL_CLIENT_ID is not');
-}
-
-/** The IMAP connector's settings (present only when IMAP_HOST is set). */
-export interface ImapConfig {
-  host: string;
-  port: number;
-  user: string;
-  password: string | undefined;
-  accessToken: string | undefined;
-  tls: boolean;
-  mailbox: string;
-  caFile: string | undefined;
-  idleRestartSeconds: number;
-}
-
-/** Google's endpoints (overridable for tests) and the Gmail connector's credentials. */
-export interface GmailConfig {
-  clientId: string | undefined;
-  clientSecret: string | undefined;
-  /** From GMAIL_REFRESH_TOKEN; otherwise the file `email:gmail-auth` stored in DATA_DIR. */
-  refreshToken: string | undefined;
-  pollSeconds: number;
-  apiRoot: string;
-  tokenUrl: string;
-  authUrl: string;
 }
 
 /**
