@@ -253,7 +253,7 @@ describeWithService('chromium', chromiumInstalled(), 'dashboard in a real browse
   it('creates a capture source whose token is shown once', async () => {
     await nav(page, 'Sources').click();
     await page.getByText('No capture sources yet.').waitFor();
-    await page.getByLabel('Kind').selectOption('email');
+    await page.getByLabel('Email forwarder').check();
     await page.getByLabel('Name').fill('Work mailbox forwarder');
     await page.getByRole('button', { name: 'Create source' }).click();
     expect(await page.getByTestId('secret-value').textContent()).toMatch(/^cs_/);

@@ -1,7 +1,11 @@
 import { useState } from 'react';
 
-/** Copies `text` to the clipboard and says so; falls back to selecting it for Ctrl+C. */
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+/**
+ * Copies `text` to the clipboard and says so; falls back to selecting it for Ctrl+C.
+ * `describedBy` names what it copies where several sit side by side.
+ */
+export function CopyButton(props: { text: string; label?: string; describedBy?: string }) {
+  const { text, label = 'Copy' } = props;
   const [done, setDone] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
@@ -13,7 +17,13 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     window.setTimeout(() => setDone('idle'), 2500);
   };
   return (
-    <button type="button" className="button secondary small" onClick={copy} aria-live="polite">
+    <button
+      type="button"
+      className="button secondary small"
+      onClick={copy}
+      aria-live="polite"
+      aria-describedby={props.describedBy}
+    >
       {done === 'copied' ? 'Copied' : done === 'failed' ? 'Select and press Ctrl+C' : label}
     </button>
   );

@@ -1,36 +1,32 @@
 import type { Agent } from '@agent-otp/shared';
-import { useState } from 'react';
-import { describeError } from '../api.js';
+import { type ConfirmAction, ConfirmActions } from '../components/confirm-actions.js';
 import { formatAgo, formatTime } from '../format.js';
 import { operations } from '../operations.js';
-
-type Pending = 'rotate' | 'revoke' | undefined;
 
 /** One agent with its keys; rotate and revoke ask for a second click to confirm. */
 export function AgentRow(props: { agent: Agent; onChanged: () => void; onNewKey: (apiKey: string) => void }) {
   const { agent } = props;
-  const [confirming, setConfirming] = useState<Pending>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
   const activeKeys = agent.keys.filter((k) => !k.revokedAt);
+  const actions: readonly ConfirmAction<'rotate' | 'revoke'>[] = [
+    {
+      action: 'rotate',
+      label: 'Rotate key',
+      confirmLabel: 'Confirm rotate',
+      warning: 'The current key stops working at once.',
+    },
+    {
+      action: 'revoke',
+      label: 'Revoke',
+      confirmLabel: 'Confirm revoke',
+      warning: `Revoke ${agent.name}? Its keys stop working and it cannot be undone.`,
+      danger: true,
+    },
+  ];
 
   const run = async (action: 'rotate' | 'revoke') => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      if (action === 'rotate') {
-        const rotated = await operations.rotateAgentKey(agent.id);
-        props.onNewKey(rotated.apiKey);
-      } else {
-        await operations.revokeAgent(agent.id);
-      }
-      setConfirming(undefined);
-      props.onChanged();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    if (action === 'rotate') props.onNewKey((await operations.rotateAgentKey(agent.id)).apiKey);
+    else await operations.revokeAgent(agent.id);
+    props.onChanged();
   };
 
   return (
@@ -57,48 +53,7 @@ export function AgentRow(props: { agent: Agent; onChanged: () => void; onNewKey:
           <dd>{formatAgo(activeKeys[0]?.lastUsedAt)}</dd>
         </div>
       </dl>
-      {error && (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      )}
-      {!agent.revokedAt && (
-        <div className="actions">
-          {confirming ? (
-            <>
-              <span className="confirm-text">
-                {confirming === 'rotate'
-                  ? 'The current key stops working at once.'
-                  : `Revoke ${agent.name}? Its keys stop working and it cannot be undone.`}
-              </span>
-              <button type="button" className="button deny" disabled={busy} onClick={() => run(confirming)}>
-                {confirming === 'rotate' ? 'Confirm rotate' : 'Confirm revoke'}
-              </button>
-              <button
-                type="button"
-                className="button secondary"
-                disabled={busy}
-                onClick={() => setConfirming(undefined)}
-              >
-                Cancel
-              </button>
-            </>
-          ) : (
-            <>
-              <button type="button" className="button secondary" onClick={() => setConfirming('rotate')}>
-                Rotate key
-              </button>
-              <button
-                type="button"
-                className="button secondary danger"
-                onClick={() => setConfirming('revoke')}
-              >
-                Revoke
-              </button>
-            </>
-          )}
-        </div>
-      )}
+      {!agent.revokedAt && <ConfirmActions actions={actions} run={run} />}
     </li>
   );
 }

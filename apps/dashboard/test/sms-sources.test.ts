@@ -1,0 +1,182 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { createOwnerAccount } from '@agent-otp/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
+import { chromiumInstalled, describeWithService } from '../../../test-support/services.js';
+import { buildDashboard, DESKTOP, launchChromium, screenshotBothWidths } from './support/browser.js';
+
+const OWNER = { email: 'owner@example.com', password: 'a long enough passphrase' };
+
+/** A loopback port nobody holds now, so PUBLIC_URL (and with it the webhook URL) can name it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/**
+ * What SMS Gateway for Android posts for `sms:received` (its documented envelope), signed as
+ * the app signs: X-Signature = hex HMAC-SHA256(signing key, raw body + X-Timestamp).
+ */
+function smsGatewayDelivery(signingKey: string, message: string) {
+  const body = JSON.stringify({
+    deviceId: 'ffffffffceb0b1db0000018e937c815b',
+    event: 'sms:received',
+    id: randomBytes(10).toString('base64url'),
+    payload: {
+      messageId: randomBytes(6).toString('hex'),
+      message,
+      phoneNumber: '+15555550100',
+      simNumber: 1,
+      receivedAt: new Date().toISOString(),
+    },
+    webhookId: 'agent-otp',
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', signingKey)
+    .update(body + timestamp)
+    .digest('hex');
+  return { body, timestamp, signature };
+}
+
+const post = (url: string, delivery: ReturnType<typeof smsGatewayDelivery>) =>
+  fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-timestamp': delivery.timestamp,
+      'x-signature': delivery.signature,
+    },
+    body: delivery.body,
+  });
+
+// One browser flow on SQLite; the provider webhooks themselves are tested on both dialects.
+describeWithService(
+  'chromium',
+  chromiumInstalled(),
+  'connecting a phone on the Sources page (issue 12)',
+  () => {
+    let relay: TestRelay;
+    let build: { dir: string; remove(): void };
+    let browser: Browser;
+    let page: Page;
+    let signingSecret = '';
+    let token = '';
+
+    beforeAll(async () => {
+      build = await buildDashboard();
+      const port = await freePort();
+      relay = await startTestRelay('sqlite', {
+        env: { DASHBOARD_DIR: build.dir, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
+      });
+      await createOwnerAccount(relay.ctx, { ...OWNER, channel: 'cli' });
+      browser = await launchChromium();
+      const context = await browser.newContext({ viewport: DESKTOP });
+      context.setDefaultTimeout(10_000);
+      page = await context.newPage();
+      await page.goto(`${relay.url}/sign-in`);
+      await page.getByLabel('Email').fill(OWNER.email);
+      await page.getByLabel('Password').fill(OWNER.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+    }, 180_000);
+    afterAll(async () => {
+      await browser?.close();
+      await relay?.stop();
+      build?.remove();
+    });
+
+    const sourceCard = () => page.locator('li[data-source-id]').filter({ hasText: 'Pixel 8' });
+
+    it('creates an SMS Gateway source, and a signed sms:received turns the test check green', async () => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sources' }).click();
+      await page.getByRole('heading', { name: 'Connect a phone or SMS number' }).waitFor();
+      expect(await page.getByLabel('SMS Gateway for Android (recommended)').isChecked()).toBe(true);
+      await page.getByLabel('Name').fill('Pixel 8');
+      await page.getByRole('button', { name: 'Create source' }).click();
+
+      const webhookUrl = (await page.getByTestId('webhook-url').first().textContent()) ?? '';
+      signingSecret = (await page.getByTestId('signing-secret').first().textContent()) ?? '';
+      token = (await page.getByTestId('secret-value').textContent()) ?? '';
+      const sourceId = (await sourceCard().getAttribute('data-source-id')) ?? '';
+      expect(webhookUrl).toBe(`${relay.url}/api/v1/sms/sms-gateway/${sourceId}`);
+      expect(signingSecret.length).toBeGreaterThanOrEqual(16);
+      expect(token).toMatch(/^cs_/);
+      await page.getByText('Waiting for a message').waitFor();
+
+      // A wrong key is refused, and the page says why while it keeps waiting.
+      const forged = await post(webhookUrl, smsGatewayDelivery('not the signing key', 'Your code is 111111'));
+      expect(forged.status).toBe(401);
+      await page.getByText(/The relay refused a delivery: .*signature/i).waitFor();
+
+      const signed = await post(webhookUrl, smsGatewayDelivery(signingSecret, 'Your Acme code is 482913'));
+      expect(signed.ok).toBe(true);
+      await page
+        .locator('.test-check.ok')
+        .getByText(/Received: the first message arrived/)
+        .waitFor();
+      await screenshotBothWidths(page, 'sources-sms-gateway-setup');
+    });
+
+    it('after a reload the list shows the source’s figures and no secret', async () => {
+      await page.reload();
+      await sourceCard().waitFor();
+      const html = await page.content();
+      expect(html).not.toContain(signingSecret);
+      expect(html).not.toContain(token);
+      const text = (await sourceCard().textContent()) ?? '';
+      for (const shown of ['SMS Gateway for Android', 'Messages received', 'Last error', 'signature'])
+        expect(text).toContain(shown);
+      expect(text).toMatch(/Messages received1, last just now/);
+      await screenshotBothWidths(page, 'sources-list');
+    });
+
+    it('rotate shows a new signing secret once; the old one is refused', async () => {
+      await sourceCard().getByRole('button', { name: 'Rotate secret' }).click();
+      await sourceCard().getByRole('button', { name: 'Confirm rotate' }).click();
+      await page.getByRole('heading', { name: 'New token for Pixel 8' }).waitFor();
+      const rotated = (await page.getByTestId('signing-secret').first().textContent()) ?? '';
+      expect(rotated).not.toBe(signingSecret);
+      const webhookUrl = (await page.getByTestId('webhook-url').first().textContent()) ?? '';
+      expect((await post(webhookUrl, smsGatewayDelivery(signingSecret, 'Your code is 222222'))).status).toBe(
+        401,
+      );
+      expect((await post(webhookUrl, smsGatewayDelivery(rotated, 'Your code is 333333'))).ok).toBe(true);
+      await page.locator('.test-check.ok').waitFor();
+      await page.getByRole('button', { name: 'I have stored it' }).click();
+      await sourceCard().getByRole('button', { name: 'Revoke' }).click();
+      await sourceCard().getByRole('button', { name: 'Confirm revoke' }).click();
+      await sourceCard()
+        .getByText(/^Revoked /)
+        .waitFor();
+    });
+
+    it('a Twilio number asks for the Auth Token and shows the URL to paste in the console', async () => {
+      await page.getByLabel('Twilio number').check();
+      await page.getByLabel('Name').fill('Support line');
+      await page.getByRole('button', { name: 'Create source' }).click();
+      // The browser refuses the form without the token: nothing is created.
+      expect(await page.getByTestId('secret-value').count()).toBe(0);
+      await page.getByLabel('Twilio Auth Token').fill('not a token!');
+      await page.getByRole('button', { name: 'Create source' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/twilioAuthToken/)
+        .waitFor();
+      await page.getByLabel('Twilio Auth Token').fill(randomBytes(16).toString('hex'));
+      await page.getByRole('button', { name: 'Create source' }).click();
+      await page.getByRole('heading', { name: 'Connect Support line' }).waitFor();
+      expect(await page.getByTestId('webhook-url').first().textContent()).toMatch(
+        new RegExp(`^${relay.url}/api/v1/sms/twilio/`),
+      );
+      await page.getByText('Under Messaging Configuration', { exact: false }).waitFor();
+    });
+  },
+);
