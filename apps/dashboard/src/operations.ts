@@ -8,11 +8,11 @@ import type {
   AuditEventsQuery,
   AuditVerification,
   CaptureSource,
-  CaptureSourceList,
   CreateAgentBody,
   CreateSourceBody,
   DecisionSubjectSchema,
   DiscardHeldMessageResponse,
+  OwnerCaptureSourceList,
   OwnerOtpRequestList,
   OwnerRequestsQuery,
   SessionInfo,
@@ -68,11 +68,14 @@ export const operations = {
   revokeAgent: (id: string) =>
     api(`/agents/${segment(id)}/revoke`, { method: 'POST' }) as Answer<typeof Agent>,
 
-  listCaptureSources: () => api('/sources') as Answer<typeof CaptureSourceList>,
+  listCaptureSources: () => api('/sources') as Answer<typeof OwnerCaptureSourceList>,
   createCaptureSource: (body: z.input<typeof CreateSourceBody>) =>
     api('/sources', { body }) as Answer<typeof SourceWithToken>,
   revokeCaptureSource: (id: string) =>
     api(`/sources/${segment(id)}/revoke`, { method: 'POST' }) as Answer<typeof CaptureSource>,
+  getCaptureSource: (id: string) => api(`/sources/${segment(id)}`) as Answer<typeof CaptureSource>,
+  rotateCaptureSource: (id: string) =>
+    api(`/sources/${segment(id)}/rotate`, { method: 'POST' }) as Answer<typeof SourceWithToken>,
 
   listOwnerRequests: (query: Query<typeof OwnerRequestsQuery>) =>
     api(withQuery('/requests', query)) as Answer<typeof OwnerOtpRequestList>,

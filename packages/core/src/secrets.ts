@@ -32,6 +32,14 @@ export function newSecret(kind: SecretKind): { secret: string; hash: string; pre
   return { secret, hash: hashSecret(secret), prefix: displayPrefix(secret) };
 }
 
+/**
+ * A shared HMAC key for a phone app or forwarder (32 base62 characters ≈ 190 bits): short
+ * enough to type on a phone, never stored in plaintext (see sources/source-signing-secret.ts).
+ */
+export function newSigningKey(): string {
+  return randomBase62(32);
+}
+
 /** SHA-256 hex of a secret, as stored. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

@@ -9,12 +9,19 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from './open-database.js';
+export * from './repositories/agent-webhook-secrets.js';
 export * from './repositories/audit.js';
 export * from './repositories/audit-checkpoints.js';
 export * from './repositories/audit-crypto.js';
 export * from './repositories/audit-verify.js';
+export * from './repositories/capture-sources.js';
 export * from './repositories/email-connector-state.js';
+export * from './repositories/otp-request-lists.js';
+export * from './repositories/permission-request-lists.js';
+export * from './repositories/request-records.js';
+export * from './repositories/requests.js';
 export * from './repositories/telegram-messages.js';
+export * from './repositories/webhook-outbox.js';
 export * from './schema.js';
 export { createSecretBox, type SecretBox, SecretBoxError } from './secret-box.js';
 export { type Tx, withTransaction } from './transaction.js';

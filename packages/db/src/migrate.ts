@@ -6,6 +6,8 @@ import * as dashboardAuth from './migrations/0004-dashboard-auth.js';
 import * as emailConnector from './migrations/0005-email-connector.js';
 import * as auditCheckpoints from './migrations/0006-audit-checkpoints.js';
 import * as heldMessages from './migrations/0007-held-messages.js';
+import * as webhooks from './migrations/0008-webhooks.js';
+import * as smsProviders from './migrations/0009-sms-providers.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -17,6 +19,8 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0005-email-connector': emailConnector,
   '0006-audit-checkpoints': auditCheckpoints,
   '0007-held-messages': heldMessages,
+  '0008-webhooks': webhooks,
+  '0009-sms-providers': smsProviders,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

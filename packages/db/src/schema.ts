@@ -36,6 +36,8 @@ export interface AgentsTable {
   name: string;
   created_at: string;
   revoked_at: string | null;
+  /** The webhook signing secret sealed by the secret box (`agents:<id>`); NULL before it had one. */
+  webhook_secret_sealed: string | null;
 }
 
 export interface ApiKeysTable {
@@ -60,6 +62,17 @@ export interface CaptureSourcesTable {
   created_at: string;
   last_seen_at: string | null;
   revoked_at: string | null;
+  /** SMS sources: 'sms-gateway' | 'twilio' | 'telnyx' | 'generic'; null for email. */
+  provider: string | null;
+  /** The key its signatures are checked with, sealed in the secret box (never plaintext). */
+  sealed_signing_secret: string | null;
+  /** Telnyx: the account's base64 Ed25519 public key (not secret). */
+  telnyx_public_key: string | null;
+  messages_received: Generated<number>;
+  last_message_at: string | null;
+  /** Why the last message was refused or missed; never message content. */
+  last_error: string | null;
+  last_error_at: string | null;
 }
 
 export interface OtpRequestsTable {
@@ -88,6 +101,8 @@ export interface OtpRequestsTable {
   otp_received_at: string | null;
   consumed_at: string | null;
   closed_at: string | null;
+  /** Where status changes are POSTed, signed (issue 11); NULL: the agent polls. */
+  webhook_url: string | null;
 }
 
 export interface PermissionRequestsTable {
@@ -122,6 +137,8 @@ export interface PermissionRequestsTable {
   expires_at: string;
   last_used_at: string | null;
   closed_at: string | null;
+  /** Where status changes are POSTed, signed (issue 11); NULL: the agent polls. */
+  webhook_url: string | null;
 }
 
 export interface PoliciesTable {
@@ -268,6 +285,30 @@ export interface HeldMessageCandidatesTable {
   encrypted_payload: string;
 }
 
+/** One webhook event and its delivery state; the body is the signed JSON, never the code. */
+export interface WebhookOutboxTable {
+  /** `evt_…`, also the body's `id` and the `x-otp-event-id` header. */
+  id: string;
+  owner_id: string;
+  agent_id: string;
+  request_id: string;
+  kind: 'otp' | 'permission';
+  /** `<kind>.<status>`. */
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  url: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** The instance holding the attempt in flight, until `claimed_until`. */
+  claimed_by: string | null;
+  claimed_until: string | null;
+  delivered_at: string | null;
+  last_error: string | null;
+  last_http_status: number | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -288,6 +329,7 @@ export interface Database {
   email_connector_state: EmailConnectorStateTable;
   held_messages: HeldMessagesTable;
   held_message_candidates: HeldMessageCandidatesTable;
+  webhook_outbox: WebhookOutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -304,4 +346,5 @@ export type SessionRow = Selectable<SessionsTable>;
 export type TelegramLinkRow = Selectable<TelegramLinksTable>;
 export type TelegramMessageRow = Selectable<TelegramMessagesTable>;
 export type HeldMessageRow = Selectable<HeldMessagesTable>;
+export type WebhookOutboxRow = Selectable<WebhookOutboxTable>;
 export type { Generated };

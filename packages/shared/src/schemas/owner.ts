@@ -58,33 +58,15 @@ export const CreateAgentBody = z
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 
 export const AgentWithKey = z
-  .object({ agent: Agent, apiKey: z.string().meta({ description: 'Shown once; store it now.' }) })
-  .meta({ id: 'AgentWithKey' });
-
-export const CaptureSource = z
   .object({
-    id: z.string(),
-    kind: CaptureSourceKindSchema,
-    name: z.string(),
-    prefix: z.string(),
-    createdAt: Timestamp,
-    lastSeenAt: Timestamp.nullable(),
-    revokedAt: Timestamp.nullable(),
+    agent: Agent,
+    apiKey: z.string().meta({ description: 'Shown once; store it now.' }),
+    webhookSecret: z.string().optional().meta({
+      description:
+        'The agent’s webhook signing secret (`whsec_…`), on creation only: shown once; store it now.',
+    }),
   })
-  .meta({ id: 'CaptureSource' });
-export type CaptureSource = z.infer<typeof CaptureSource>;
-
-export const CreateSourceBody = z
-  .strictObject({
-    kind: CaptureSourceKindSchema,
-    name: z.string().trim().min(1, 'name is required').max(100),
-  })
-  .meta({ id: 'CreateCaptureSource' });
-export type CreateSourceBody = z.infer<typeof CreateSourceBody>;
-
-export const SourceWithToken = z
-  .object({ source: CaptureSource, token: z.string().meta({ description: 'Shown once; store it now.' }) })
-  .meta({ id: 'CaptureSourceWithToken' });
+  .meta({ id: 'AgentWithKey' });
 
 /** Body of the owner's capture endpoint (the CLI's `capture` command). */
 export const OwnerCaptureBody = z
@@ -182,12 +164,6 @@ export type AuditEventsQuery = z.input<typeof AuditEventsQuery>;
 /** `GET /api/v1/agents`. */
 export const AgentList = z.object({ agents: z.array(Agent) }).meta({ id: 'AgentList' });
 export type AgentList = z.infer<typeof AgentList>;
-
-/** `GET /api/v1/sources`. */
-export const CaptureSourceList = z
-  .object({ sources: z.array(CaptureSource) })
-  .meta({ id: 'CaptureSourceList' });
-export type CaptureSourceList = z.infer<typeof CaptureSourceList>;
 
 /** `DELETE /api/v1/policies/{id}`. */
 export const PolicyRemoved = z

@@ -1,8 +1,14 @@
-import { createCaptureSource, listCaptureSources, revokeCaptureSource } from '@agent-otp/core';
+import {
+  createCaptureSource,
+  getCaptureSource,
+  listCaptureSources,
+  revokeCaptureSource,
+  rotateCaptureSource,
+} from '@agent-otp/core';
 import {
   CaptureSource,
-  CaptureSourceList,
   CreateSourceBody,
+  OwnerCaptureSourceList,
   SourceId,
   SourceWithToken,
 } from '@agent-otp/shared';
@@ -23,7 +29,7 @@ const routes = {
     summary: 'The owner’s capture sources and when each was last seen',
     credential: 'owner',
     responses: {
-      200: { description: 'Sources.', content: json(CaptureSourceList) },
+      200: { description: 'Sources.', content: json(OwnerCaptureSourceList) },
       ...errorResponses(),
     },
   }),
@@ -36,6 +42,35 @@ const routes = {
     credential: 'owner',
     request: { body: { required: true, content: json(CreateSourceBody) } },
     responses: { 201: { description: 'Created.', content: json(SourceWithToken) }, ...errorResponses() },
+  }),
+  get: declareRoute({
+    method: 'get',
+    path: '/api/v1/sources/{id}',
+    operationId: 'getCaptureSource',
+    tags: ['Owner'],
+    summary: 'One capture source: last seen, messages received, last error',
+    credential: 'owner',
+    request: { params: z.object({ id: SourceId }) },
+    responses: {
+      200: { description: 'The source.', content: json(CaptureSource) },
+      ...errorResponses(404),
+    },
+  }),
+  rotate: declareRoute({
+    method: 'post',
+    path: '/api/v1/sources/{id}/rotate',
+    operationId: 'rotateCaptureSource',
+    tags: ['Owner'],
+    summary: 'Issue a new token (and signing key, where the relay issued one); shown in this response only',
+    credential: 'owner',
+    request: { params: z.object({ id: SourceId }) },
+    responses: {
+      200: {
+        description: 'Rotated; the old token and key stop working now.',
+        content: json(SourceWithToken),
+      },
+      ...errorResponses(404, 409),
+    },
   }),
   revoke: declareRoute({
     method: 'post',
@@ -65,6 +100,18 @@ export function registerOwnerSources(app: Router, services: ServerServices) {
       actor: ownerActor(owner, c.get('ownerChannel')),
     });
     return c.json(created, 201);
+  });
+  openapiRoute(app, services, routes.get, async (c) =>
+    c.json(await getCaptureSource(services.ctx, c.get('owner').id, c.req.valid('param').id), 200),
+  );
+  openapiRoute(app, services, routes.rotate, async (c) => {
+    const owner = c.get('owner');
+    const rotated = await rotateCaptureSource(services.ctx, {
+      ownerId: owner.id,
+      sourceId: c.req.valid('param').id,
+      actor: ownerActor(owner, c.get('ownerChannel')),
+    });
+    return c.json(rotated, 200);
   });
   openapiRoute(app, services, routes.revoke, async (c) => {
     const owner = c.get('owner');
