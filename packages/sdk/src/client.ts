@@ -3,6 +3,7 @@ import { exportPublicKey, openOTPPayload } from './crypto.js';
 import { readEnvironment } from './environment.js';
 import { AuthenticationError, DecryptionError, OTPCancelledError, ValidationError } from './errors.js';
 import {
+  cancelPermission,
   getPermission,
   type PermissionResult,
   type RequestPermissionOptions,
@@ -138,12 +139,7 @@ export class AgentOTPClient {
    * });
    */
   async requestOTP(options: RequestOTPOptions): Promise<OTPRequest> {
-    const { waitForOTP, timeout, webhookUrl, onPendingApproval, signal, publicKey, ...body } = options;
-    if (webhookUrl !== undefined)
-      throw new ValidationError(
-        'webhookUrl: webhooks are not supported by this Agent OTP server version; use waitForOTP: true or client.waitForOTP(id) instead',
-        { code: 'WEBHOOKS_UNSUPPORTED' },
-      );
+    const { waitForOTP, timeout, onPendingApproval, signal, publicKey, ...body } = options;
     assertTimeout(timeout);
     signal?.throwIfAborted();
     // A create that is part of a wait may sit out a rate limit inside the wait's timeout.
@@ -263,6 +259,18 @@ export class AgentOTPClient {
     options: { wait?: number; signal?: AbortSignal } = {},
   ): Promise<PermissionResult> {
     return getPermission(this.#transport, id, options.wait ?? 0, options.signal);
+  }
+
+  /**
+   * Withdraws a permission request (`DELETE /api/v1/permissions/:id`): a pending one is never
+   * decided, an approved one loses its token and every use left. Cancelling an already
+   * cancelled request succeeds; a denied, expired or spent one throws.
+   *
+   * @example
+   * await client.cancelPermission(permission.id);
+   */
+  cancelPermission(id: string): Promise<void> {
+    return cancelPermission(this.#transport, id);
   }
 
   /**

@@ -14,7 +14,7 @@ export type AgentOTPErrorCode =
   | 'TIMEOUT'
   | 'DECRYPTION_FAILED'
   | 'INVALID_RESPONSE'
-  | 'WEBHOOKS_UNSUPPORTED';
+  | 'WEBHOOK_SIGNATURE_INVALID';
 
 /**
  * What every SDK error may carry besides its message.
@@ -258,5 +258,36 @@ export class ScopeViolationError extends AgentOTPError {
   override name = 'ScopeViolationError';
   protected override defaultCode(): AgentOTPErrorCode {
     return 'SCOPE_VIOLATION';
+  }
+}
+
+/**
+ * Why a webhook delivery was refused: a header is missing, the timestamp is not a whole
+ * number of seconds within the tolerance, no `v1=` entry matches, or the signed body is not
+ * an Agent OTP event.
+ *
+ * @example
+ * const reason: WebhookSignatureFailure = 'stale_timestamp';
+ */
+export type WebhookSignatureFailure = 'missing_header' | 'malformed' | 'stale_timestamp' | 'bad_signature';
+
+/**
+ * A webhook delivery failed verification (`code` is `WEBHOOK_SIGNATURE_INVALID`); `reason`
+ * says which check refused it. Answer such a delivery with a 4xx and do not act on it.
+ *
+ * @example
+ * if (error instanceof WebhookSignatureError) res.writeHead(400).end(error.reason);
+ */
+export class WebhookSignatureError extends AgentOTPError {
+  override name = 'WebhookSignatureError';
+  readonly reason: WebhookSignatureFailure;
+
+  constructor(message: string, options: AgentOTPErrorOptions & { reason: WebhookSignatureFailure }) {
+    super(message, options);
+    this.reason = options.reason;
+  }
+
+  protected override defaultCode(): AgentOTPErrorCode {
+    return 'WEBHOOK_SIGNATURE_INVALID';
   }
 }

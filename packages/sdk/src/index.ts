@@ -1,7 +1,8 @@
 /**
- * `@orrisai/agent-otp-sdk`: request one verification code from an Agent OTP relay, wait for
- * the owner's approval and the code, and decrypt it locally. WebCrypto and fetch only, so
- * it runs on Node 20+, Bun, Deno and in browsers.
+ * `@orrisai/agent-otp-sdk`: request one verification code or permission from an Agent OTP
+ * relay, wait for the owner's approval, and decrypt the code locally. The client uses
+ * WebCrypto and fetch only; `verifyWebhookSignature`, for the server that receives webhooks,
+ * uses `node:crypto` (Node, Bun, Deno).
  *
  * @example
  * import { AgentOTPClient, generateKeyPair, exportPublicKey } from '@orrisai/agent-otp-sdk';
@@ -10,6 +11,8 @@
  * const request = await client.requestOTP({ reason: 'Sign up', publicKey: await exportPublicKey(publicKey), waitForOTP: true });
  * if (request.status === 'otp_received') console.log((await client.consumeOTP(request.id, privateKey)).code);
  */
+
+export type { WebhookEvent } from '@orrisai/agent-otp-contract';
 export { AgentOTPClient, DEFAULT_BASE_URL } from './client.js';
 export {
   type DecryptOTPPayloadOptions,
@@ -40,6 +43,8 @@ export {
   ScopeViolationError,
   ServerError,
   ValidationError,
+  WebhookSignatureError,
+  type WebhookSignatureFailure,
 } from './errors.js';
 export type { PermissionPendingInfo, PermissionResult, RequestPermissionOptions } from './permissions.js';
 export { isSettledStatus, OTPRequestStatus } from './status.js';
@@ -57,3 +62,9 @@ export type {
   RequestOTPOptions,
   WaitForOTPOptions,
 } from './types.js';
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  type VerifyWebhookSignatureOptions,
+  verifyWebhookSignature,
+  type WebhookHeaders,
+} from './webhooks.js';

@@ -4,7 +4,7 @@ import {
   UseTokenResponse,
   VerifyTokenResponse,
 } from '@orrisai/agent-otp-contract';
-import { ValidationError } from './errors.js';
+import { OTPCancelledError, ValidationError } from './errors.js';
 import { linkSignals } from './signals.js';
 import type { Transport } from './transport.js';
 
@@ -25,8 +25,10 @@ export type PermissionPendingInfo = Pick<
 
 /**
  * Options of {@link AgentOTPClient.requestPermission}: the body of
- * `POST /api/v1/permissions/request` (`action`, `resource`, `scope`, `context`, `ttl`, as the
- * contract declares them) plus what the SDK handles itself.
+ * `POST /api/v1/permissions/request` (`action`, `resource`, `scope`, `context`, `ttl`,
+ * `webhookUrl`, as the contract declares them) plus what the SDK handles itself.
+ * `webhookUrl` (https) receives a signed event when the request is approved, denied or
+ * expires; check each delivery with `verifyWebhookSignature`.
  *
  * @example
  * const options: RequestPermissionOptions = { action: 'gmail.send', resource: 'email:client@example.com', scope: { max_emails: 1 }, waitForApproval: true };
@@ -227,4 +229,21 @@ export function useToken(
     body: actionDetails === undefined ? { token } : { token, actionDetails },
     accept: isUseResponse,
   });
+}
+
+/**
+ * Withdraws a permission request: a pending one is never decided, an approved one loses its
+ * token and every use left. Cancelling a request that is already cancelled succeeds (a
+ * retried cancel may find its own first attempt done); a denied, expired or spent one throws.
+ *
+ * @example
+ * await cancelPermission(transport, permission.id);
+ */
+export async function cancelPermission(transport: Transport, id: string): Promise<void> {
+  try {
+    await transport.send('DELETE', permissionPath(id), { policy: 'idempotent', accept: isPermissionRequest });
+  } catch (error) {
+    if (error instanceof OTPCancelledError) return;
+    throw error;
+  }
 }

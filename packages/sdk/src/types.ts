@@ -77,7 +77,10 @@ export interface WaitForOTPOptions {
 }
 
 /**
- * Options of `requestOTP`: the API body plus options the SDK handles itself.
+ * Options of `requestOTP`: the API body (`reason`, `expectedSender`, `filter`, `ttl`,
+ * `webhookUrl`, as the contract declares them) plus options the SDK handles itself.
+ * `webhookUrl` (https) receives a signed event on every status change the agent acts on;
+ * check each delivery with `verifyWebhookSignature`.
  *
  * @example
  * const options: RequestOTPOptions = { reason: 'Sign up at Acme', publicKey, waitForOTP: true, timeout: 120_000 };
@@ -91,11 +94,6 @@ export type RequestOTPOptions = Omit<CreateOtpRequestBody, 'filter' | 'publicKey
   publicKey: CreateOtpRequestBody['publicKey'] | CryptoKey;
   /** Wait (long-poll) until the code arrives or the request ends. Default false. */
   waitForOTP?: boolean | undefined;
-  /**
-   * Not supported by this relay version: passing it throws a {@link ValidationError}
-   * rather than silently never calling your endpoint. Use `waitForOTP` or `waitForOTP(id)`.
-   */
-  webhookUrl?: string | undefined;
 } & WaitForOTPOptions;
 
 /**
