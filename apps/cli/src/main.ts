@@ -5,6 +5,7 @@ import { registerEmailWatchCommand } from './commands/email-watch.js';
 import { registerExtractCommand } from './commands/extract.js';
 import { registerGmailAuthCommand } from './commands/gmail-auth.js';
 import { registerHeldCommands } from './commands/held.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policies.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -30,6 +31,7 @@ registerExtractCommand(program);
 registerEmailWatchCommand(program);
 registerGmailAuthCommand(program);
 registerTelegramCommands(program);
+registerMcpCommand(program);
 
 try {
   await program.parseAsync(process.argv);
