@@ -63,7 +63,11 @@ export function ConnectSourceForm({
               name="channel"
               value={option.id}
               checked={option.id === channelId}
-              onChange={() => setChannelId(option.id)}
+              onChange={() => {
+                setChannelId(option.id);
+                // One provider's key is never sent as another's.
+                setCredential('');
+              }}
               aria-describedby={`channel-${option.id}-hint`}
             />
             <label htmlFor={`channel-${option.id}`}>{option.label}</label>
