@@ -29,11 +29,13 @@ import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
 import { registerOwnerSources } from './routes/owner/sources.js';
 import { registerOwnerTelegramSettings } from './routes/owner/telegram-settings.js';
+import { registerOwnerWebhooks } from './routes/owner/webhooks.js';
 import { registerGetPermission } from './routes/permissions/get-permission.js';
 import { registerRequestPermission } from './routes/permissions/request-permission.js';
 import { registerUsePermission } from './routes/permissions/use-permission.js';
 import { registerSession } from './routes/session/session.js';
 import { registerSetup } from './routes/session/setup.js';
+import { registerSmsWebhooks } from './routes/sms/sms-webhooks.js';
 import { registerTelegramWebhook } from './routes/telegram/telegram-webhook.js';
 
 /** A structured access log line per request: never bodies, headers or query strings. */
@@ -116,9 +118,11 @@ export function createApp(services: ServerServices) {
   registerApprovalEvents(app, services);
   registerOwnerApprovals(app, services);
   registerOwnerTelegramSettings(app, services);
+  registerOwnerWebhooks(app, services);
   registerSession(app, services);
   registerSetup(app, services);
   registerTelegramWebhook(app, services);
+  registerSmsWebhooks(app, services);
   registerHealth(app, services);
   registerDocs(app, services);
   registerSecuritySchemes(app);

@@ -91,6 +91,8 @@ export interface PlainRoute {
   method: 'get' | 'post';
   path: string;
   credential: RouteCredential;
+  /** Refused with 413 before the credential check reads it (provider signatures cover the raw body). */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -109,6 +111,7 @@ export function plainRoute(
   app.on(
     [route.method.toUpperCase()],
     [route.path],
+    ...(route.maxBodyBytes === undefined ? [] : [limitBody(route.maxBodyBytes)]),
     ...credentialMiddleware(services, route.credential),
     ...handlers,
   );

@@ -4,7 +4,9 @@ import type {
   AuthenticatedSource,
   CoreContext,
   Owner,
+  SmsInbox,
 } from '@agent-otp/core';
+import type { CaptureSourceRow } from '@agent-otp/db';
 import type { DecisionChannel } from '@agent-otp/shared';
 import type { TelegramBot } from '@agent-otp/telegram';
 import type { RequestIdVariables } from 'hono/request-id';
@@ -25,6 +27,8 @@ export interface ServerServices {
   web: { dashboardDir: string; trustProxy: boolean };
   /** The Telegram approval bot, when TELEGRAM_BOT_TOKEN is set (its webhook route needs it). */
   telegram?: TelegramBot | undefined;
+  /** Where verified SMS webhooks hand their messages (capture once, look-back buffer). */
+  sms: SmsInbox;
 }
 
 export interface AppEnv {
@@ -36,5 +40,8 @@ export interface AppEnv {
     ownerChannel: DecisionChannel;
     /** Set when the owner signed in through the dashboard. */
     browserSession?: AuthenticatedBrowserSession;
+    /** SMS webhooks: the source whose signature scheme verified this request, and the raw body it signed. */
+    smsSource: CaptureSourceRow;
+    smsBody: string;
   };
 }

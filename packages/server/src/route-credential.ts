@@ -1,14 +1,18 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, ServerServices } from './env.js';
 import { agentAuth, ownerAuth, sessionAuth, sourceAuth } from './middleware/auth.js';
+import { SMS_SCHEMES, type SmsScheme, smsSignatureAuth } from './middleware/sms-signature-auth.js';
 
 /**
- * A provider that calls the relay with its own signature scheme. Its route's handler hands
- * the raw request to that provider's package, which verifies the signature first (Telegram:
- * the `X-Telegram-Bot-Api-Secret-Token` header, compared in constant time) and answers 401
- * without it; such routes are not in `/openapi.json` because only the provider calls them.
+ * A provider that calls the relay with its own signature scheme; such routes are not in
+ * `/openapi.json` because only the provider calls them.
+ * - `telegram`: the route hands the raw request to the bot, which checks the
+ *   `X-Telegram-Bot-Api-Secret-Token` header in constant time and answers 401 without it.
+ * - the SMS schemes (`sms-gateway`, `twilio`, `telnyx`, `sms-forwarder`): the credential
+ *   middleware checks the source's signature over the raw body before the handler runs
+ *   (see middleware/sms-signature-auth.ts), and answers 401 naming the scheme without it.
  */
-export type ProviderName = 'telegram';
+export type ProviderName = 'telegram' | SmsScheme;
 
 /**
  * The credential a route takes, declared on the route itself:
@@ -56,8 +60,8 @@ export function securityOf(credential: Exclude<RouteCredential, object>): Securi
 /**
  * The middleware that checks a route's declared credential, run before the route's own
  * middleware and its validators, so a request without the credential is refused (401/403)
- * before anything about its input is read. Public and provider routes get none: public
- * ones take no credential, provider ones are verified by the provider's package.
+ * before anything about its input is read. Public routes get none; Telegram's is verified
+ * by the bot; the SMS schemes get their signature check.
  *
  * @example
  * const guards = credentialMiddleware(services, 'agent'); // [agentAuth(services)]
@@ -66,7 +70,13 @@ export function credentialMiddleware(
   services: ServerServices,
   credential: RouteCredential,
 ): MiddlewareHandler<AppEnv>[] {
-  if (typeof credential === 'object') return [];
+  if (typeof credential === 'object') {
+    if (credential.provider === 'telegram') return [];
+    // Fail closed: a provider name without a verifier stops start-up instead of opening a route.
+    if (!SMS_SCHEMES.includes(credential.provider))
+      throw new Error(`no verifier for provider credential ${String(credential.provider)}`);
+    return [smsSignatureAuth(services, credential.provider)];
+  }
   switch (credential) {
     case 'agent':
       return [agentAuth(services)];

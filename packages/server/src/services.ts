@@ -1,5 +1,5 @@
 import type { Config } from '@agent-otp/config';
-import { loadPolicyFile } from '@agent-otp/core';
+import { loadPolicyFile, SmsInbox } from '@agent-otp/core';
 import type { DatabaseHandle } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
 import { openCoreContext } from './core-context.js';
@@ -57,6 +57,12 @@ export async function createServices(
     throw error;
   }
   const telegram = jobs.telegram();
+  const sms = new SmsInbox(ctx, {
+    onSkip: (skip) => logger.warn(skip, 'sms: a request could not take the code; trying the next'),
+    onError: (error) =>
+      logger.warn({ err: { message: (error as Error).message } }, 'sms: a held message could not be offered'),
+  });
+  sms.start();
 
   return {
     config,
@@ -67,9 +73,11 @@ export async function createServices(
     shutdownSignal: shutdown.signal,
     web: { dashboardDir: config.dashboardDir ?? defaultDashboardDir(), trustProxy: config.trustProxy },
     telegram,
+    sms,
     beginShutdown: () => shutdown.abort(),
     async close() {
       shutdown.abort();
+      sms.stop();
       await jobs.runner.stop();
       await closeCore();
     },
