@@ -5,6 +5,7 @@ import {
   VerifyTokenResponse,
 } from '@orrisai/agent-otp-contract';
 import { OTPCancelledError, ValidationError } from './errors.js';
+import { backoffDelay, isTransientFailure, sleep } from './retry.js';
 import { linkSignals } from './signals.js';
 import type { Transport } from './transport.js';
 
@@ -135,16 +136,29 @@ async function waitForDecision(
   const deadlineAt = Date.now() + timeout;
   const deadline = linkSignals([options.signal], timeout);
   let last = created;
+  let outageReads = 0;
   try {
     while (last.status === 'pending_approval') {
       const remaining = Math.ceil((Date.parse(last.expiresAt) - Date.now()) / 1000);
       const wait = Math.max(1, Math.min(LONG_POLL_CHUNK_SECONDS, remaining + 1));
       try {
         last = await getPermission(transport, last.id, wait, deadline.signal, deadlineAt);
+        outageReads = 0;
       } catch (error) {
         options.signal?.throwIfAborted();
         if (deadline.signal.aborted) return last;
-        throw error;
+        if (!isTransientFailure(error)) throw error;
+        // The relay is restarting or unreachable: keep trying, with backoff, until the deadline.
+        try {
+          await sleep(
+            Math.min(backoffDelay(outageReads++), Math.max(0, deadlineAt - Date.now())),
+            deadline.signal,
+          );
+        } catch (pauseEnded) {
+          options.signal?.throwIfAborted();
+          if (deadline.signal.aborted) return last;
+          throw pauseEnded;
+        }
       }
     }
     return last;

@@ -1,3 +1,5 @@
+import { NetworkError, ServerError } from './errors.js';
+
 /**
  * When to try a request again.
  *
@@ -67,6 +69,19 @@ export function backoffDelay(attempt: number, retryAfterSeconds?: number, random
   if (retryAfterSeconds !== undefined) return Math.max(0, retryAfterSeconds * 1000);
   const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * Whether a failed status read during a wait may be a passing outage (the relay restarting,
+ * a dropped connection, a 5xx) that the wait should outlast until its own deadline, after
+ * the transport's retries for that one read ran out. A relay that answers with something
+ * else than the API, a refusal or a rate limit that does not fit the wait is not waited out.
+ *
+ * @example
+ * isTransientFailure(new NetworkError('could not reach http://localhost:8787: ECONNREFUSED')); // true
+ */
+export function isTransientFailure(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof ServerError && error.code !== 'INVALID_RESPONSE');
 }
 
 /**

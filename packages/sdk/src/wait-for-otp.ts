@@ -1,6 +1,6 @@
 import type { OtpRequest } from '@orrisai/agent-otp-contract';
 import { ValidationError } from './errors.js';
-import { sleep } from './retry.js';
+import { backoffDelay, isTransientFailure, sleep } from './retry.js';
 import { linkSignals } from './signals.js';
 import { isSettledStatus } from './status.js';
 import type { PendingApprovalInfo, WaitForOTPOptions } from './types.js';
@@ -59,6 +59,7 @@ export async function waitForSettled(
   const deadlineSignal = linkSignals([], timeout);
   const chunkSignal = linkSignals([userSignal, deadlineSignal.signal]);
   let notified = false;
+  let outageReads = 0;
   const notify = async (request: OtpRequest) => {
     if (notified || request.status !== 'pending_approval' || !options.onPendingApproval) return;
     notified = true;
@@ -78,10 +79,23 @@ export async function waitForSettled(
       let next: OtpRequest;
       try {
         next = await fetchStatus(waitSeconds, chunkSignal.signal, deadline);
+        outageReads = 0;
       } catch (error) {
         userSignal?.throwIfAborted();
         if (deadlineSignal.signal.aborted) return last;
-        throw error;
+        if (!isTransientFailure(error)) throw error;
+        // The relay is restarting or unreachable: keep trying, with backoff, until the deadline.
+        try {
+          await sleep(
+            Math.min(backoffDelay(outageReads++), Math.max(0, deadline - Date.now())),
+            chunkSignal.signal,
+          );
+        } catch (pauseEnded) {
+          userSignal?.throwIfAborted();
+          if (deadlineSignal.signal.aborted) return last;
+          throw pauseEnded;
+        }
+        continue;
       }
       if (
         next.status === last.status &&
