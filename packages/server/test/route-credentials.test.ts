@@ -234,6 +234,61 @@ describe('a route without a credential declaration does not start', () => {
     expect(created.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('declares each SMS webhook with its signature scheme and refuses it without that signature', async () => {
+    const declared = declaredRoutes(createApp(relay.server.services));
+    const sms = Object.fromEntries([...declared].filter(([key]) => key.includes('/api/v1/sms/')));
+    expect(sms).toEqual({
+      'POST /api/v1/sms/sms-gateway/:sourceId': 'provider:sms-gateway',
+      'POST /api/v1/sms/twilio/:sourceId': 'provider:twilio',
+      'POST /api/v1/sms/telnyx/:sourceId': 'provider:telnyx',
+      'POST /api/v1/sms/generic/:sourceId': 'provider:sms-forwarder',
+      'GET /api/v1/sms/generic/:sourceId': 'provider:sms-forwarder',
+    });
+    const created = await relay.ownerFetch('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'sms', name: 'walk-gateway', provider: 'sms-gateway' }),
+    });
+    const gateway = (await created.json()) as { source: { id: string }; token: string };
+    const body = JSON.stringify({ event: 'sms:received', id: 'e1', payload: { message: 'x', sender: '1' } });
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      [`/api/v1/sms/sms-gateway/${gateway.source.id}`, {}, /X-Signature/],
+      // A source token is not a signature, and one scheme's source is unknown on another's route.
+      [
+        `/api/v1/sms/sms-gateway/${gateway.source.id}`,
+        { authorization: `Bearer ${gateway.token}` },
+        /X-Signature/,
+      ],
+      [`/api/v1/sms/twilio/${gateway.source.id}`, { 'x-twilio-signature': 'AAAA' }, /X-Twilio-Signature/],
+      [`/api/v1/sms/telnyx/${gateway.source.id}`, {}, /telnyx-signature-ed25519/],
+      [
+        `/api/v1/sms/generic/${gateway.source.id}`,
+        { authorization: `Bearer ${gateway.token}` },
+        /source token/,
+      ],
+      ['/api/v1/sms/sms-gateway/src_01JD2W9X3YH4Q7M5RZ8T6KCB2N', {}, /X-Signature/],
+    ];
+    for (const [path, headers, scheme] of cases) {
+      const outcome = await call(relay.url, path, {
+        raw: body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+      expect(outcome.status, path).toBe(401);
+      expect(outcome.body.error.message, path).toMatch(scheme);
+    }
+  });
+
+  it('refuses to register a provider credential it has no verifier for', () => {
+    const app = createRouter();
+    expect(() =>
+      plainRoute(
+        app,
+        relay.server.services,
+        { method: 'post', path: '/webhooks/other', credential: { provider: 'vonage' as 'twilio' } },
+        (c) => c.text('never'),
+      ),
+    ).toThrow(/no verifier for provider credential vonage/);
+  });
+
   it('refuses an app with a bare route', () => {
     const app = createRouter();
     plainRoute(app, relay.server.services, { method: 'get', path: '/declared', credential: 'public' }, (c) =>
