@@ -1,0 +1,107 @@
+// Runs the Python SDK's pytest suite (packages/python/tests) against live relays, once per
+// dialect: a relay started in this process (owner API for approvals), a second one allowing
+// one request a minute (rate limits), and one served by the `agent-otp` command in another
+// process so the CLI can approve while Python waits.
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type CliEnvironment, createCliEnvironment } from '../../../test-support/cli.js';
+import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
+import { describeEachDialect, describeWithService } from '../../../test-support/services.js';
+
+const PYTHON = '/usr/bin/python3';
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const PACKAGE = fileURLToPath(new URL('../', import.meta.url));
+const PYTEST_TIMEOUT_MS = 240_000;
+
+function pythonReady(): boolean {
+  const probe = spawnSync(PYTHON, ['-c', 'import cryptography, httpx, pytest'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+/** Runs pytest with the relays' coordinates; resolves with its exit code and output. */
+function runPytest(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    // AGENT_OTP_PYTEST_ARGS (e.g. "-k seed -x") narrows the run while working on one test.
+    const extra = process.env.AGENT_OTP_PYTEST_ARGS?.split(' ').filter(Boolean) ?? [];
+    const args = ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs', 'tests', ...extra];
+    const child = spawn(PYTHON, args, {
+      cwd: PACKAGE,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        PYTHONPATH: `${PACKAGE}src`,
+        PYTHONDONTWRITEBYTECODE: '1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), PYTEST_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(), 'Python SDK', () => {
+  describeEachDialect('the pytest suite against a live relay', (dialect) => {
+    let relay: TestRelay;
+    let limited: TestRelay;
+    let cli: CliEnvironment;
+    let served: Awaited<ReturnType<CliEnvironment['serve']>>;
+    let env: Record<string, string>;
+
+    beforeAll(async () => {
+      relay = await startTestRelay(dialect);
+      limited = await startTestRelay(dialect, { env: { RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '1' } });
+      cli = await createCliEnvironment(dialect);
+      served = await cli.serve();
+      const agent = async (...flags: string[]) => {
+        const created = await cli.run(['agent:create', '--name', 'python', ...flags, '--json']);
+        expect(created.code, created.stderr).toBe(0);
+        return (JSON.parse(created.stdout) as { apiKey: string }).apiKey;
+      };
+      env = {
+        AGENT_OTP_TEST_REPO: REPO,
+        AGENT_OTP_TEST_RELAY: JSON.stringify({
+          url: relay.url,
+          ownerToken: relay.ownerToken,
+          liveKey: (await relay.createAgent({ name: 'python-live' })).apiKey,
+          testKey: (await relay.createAgent({ name: 'python-test', test: true })).apiKey,
+          limitedUrl: limited.url,
+          limitedKey: (await limited.createAgent({ name: 'python-limited' })).apiKey,
+        }),
+        AGENT_OTP_TEST_CLI: JSON.stringify({
+          url: served.url,
+          liveKey: await agent(),
+          testKey: await agent('--test'),
+          node: process.execPath,
+          cli: fileURLToPath(new URL('../../../apps/cli/bin/agent-otp.js', import.meta.url)),
+          env: { ...cli.env, AGENT_OTP_URL: served.url },
+        }),
+      };
+    }, 90_000);
+
+    afterAll(async () => {
+      await served?.stop();
+      await cli?.cleanup();
+      await limited?.stop();
+      await relay?.stop();
+    });
+
+    it(
+      'passes on every call, error class, key format and webhook vector',
+      async () => {
+        const { code, output } = await runPytest(env);
+        expect(code, output).toBe(0);
+        expect(output).toMatch(/\d+ passed/);
+        expect(output).not.toMatch(/\bskipped\b/);
+      },
+      PYTEST_TIMEOUT_MS + 10_000,
+    );
+  });
+});
