@@ -12,6 +12,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerSourceCommands } from './commands/sources.js';
 import { registerTelegramCommands } from './commands/telegram.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { describeError } from './runtime.js';
 
 const program = new Command('agent-otp')
@@ -21,6 +22,7 @@ const program = new Command('agent-otp')
 
 registerServeCommand(program);
 registerAgentCommands(program);
+registerWebhookCommands(program);
 registerSourceCommands(program);
 registerUserCommands(program);
 registerRequestCommands(program);

@@ -5,6 +5,7 @@ import { checkEmailEnvironment, emailConfig, emailEnvironment } from './fragment
 import { checkLimitsEnvironment, limitsConfig, limitsEnvironment } from './fragments/limits.js';
 import { serverConfig, serverEnvironment } from './fragments/server.js';
 import { checkTelegramEnvironment, telegramConfig, telegramEnvironment } from './fragments/telegram.js';
+import { checkWebhooksEnvironment, webhooksConfig, webhooksEnvironment } from './fragments/webhooks.js';
 
 /**
  * Every setting of every process (the server, the CLI, the standalone connectors), composed
@@ -19,18 +20,21 @@ export const ConfigSchema = z
     ...limitsEnvironment,
     ...emailEnvironment,
     ...telegramEnvironment,
+    ...webhooksEnvironment,
     ...cliEnvironment,
   })
   .superRefine(checkCoreEnvironment)
   .superRefine(checkEmailEnvironment)
   .superRefine(checkLimitsEnvironment)
   .superRefine(checkTelegramEnvironment)
+  .superRefine(checkWebhooksEnvironment)
   .transform((env) => ({
     ...coreConfig(env),
     ...serverConfig(env),
     ...limitsConfig(env),
     email: emailConfig(env),
     ...telegramConfig(env),
+    ...webhooksConfig(env),
     ...cliSettings(env),
   }));
 

@@ -6,6 +6,7 @@ export * from './safe-pattern.js';
 export * from './schemas/common.js';
 export * from './schemas/otp.js';
 export * from './schemas/permissions.js';
+export * from './schemas/webhook-url.js';
 export * from './sender-glob.js';
 export * from './status.js';
 export * from './webhooks/index.js';

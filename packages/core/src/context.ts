@@ -2,6 +2,7 @@ import type { AuditKey, DatabaseHandle } from '@agent-otp/db';
 import type { EventBus } from './events/event-bus.js';
 import type { PasswordHashGate } from './owners/password-hash-gate.js';
 import type { PolicySet } from './policies/policy-types.js';
+import type { WebhookAddressPolicy } from './webhooks/webhook-address-policy.js';
 
 /** What time it is; tests and the sweeper share one source. */
 export interface Clock {
@@ -34,6 +35,8 @@ export interface CoreContext {
   policies?: PolicySet;
   /** Bounds concurrent password hashes (sign-in); a process-wide default when absent. */
   passwordHashGate?: PasswordHashGate;
+  /** Which webhook URLs requests may name (WEBHOOK_ALLOW_*); HTTPS to public hosts only when absent. */
+  webhooks?: WebhookAddressPolicy;
 }
 
 export function nowIso(ctx: Pick<CoreContext, 'clock'>): string {

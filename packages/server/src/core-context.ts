@@ -65,6 +65,7 @@ export async function openCoreContext(
     lookbackSeconds: config.lookbackSeconds,
     passwordHashGate: new PasswordHashGate(config.passwordHashing),
     openRequestsPerAgent: config.openRequestsPerAgent,
+    webhooks: { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate },
     auditKey,
     ...(options.policies ? { policies: options.policies } : {}),
   };

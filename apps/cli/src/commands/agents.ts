@@ -7,25 +7,26 @@ import { CliError, cliActor, output, resolveOwner, withCore } from '../runtime.j
 export function registerAgentCommands(program: Command): void {
   program
     .command('agent:create')
-    .description('create an agent and print its API key (shown once)')
+    .description('create an agent and print its API key and webhook signing secret (shown once)')
     .requiredOption('--name <name>', 'agent name, shown to the approver')
     .option('--test', 'issue a test key: requests approve themselves and get a synthetic code')
     .option('--user <email>', 'owner of the agent (default: the only owner)')
-    .option('--json', 'print {"id", "apiKey"} as JSON')
+    .option('--json', 'print {"id", "apiKey", "webhookSecret"} as JSON')
     .action(async (options: { name: string; test?: boolean; user?: string; json?: boolean }) => {
       const parsed = CreateAgentBody.safeParse({ name: options.name, test: options.test ?? false });
       if (!parsed.success) throw new CliError(`--name: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const { agent, apiKey } = await createAgent(ctx, {
+        const { agent, apiKey, webhookSecret } = await createAgent(ctx, {
           ownerId: owner.id,
           ...parsed.data,
           actor: cliActor(owner),
         });
-        output(options.json, { id: agent.id, apiKey }, () =>
+        output(options.json, { id: agent.id, apiKey, webhookSecret }, () =>
           [
             `Created agent ${agent.name} (${agent.id}) for ${owner.email}.`,
             `API key (shown once, store it now): ${apiKey}`,
+            `Webhook signing secret (shown once, store it now): ${webhookSecret}`,
           ].join('\n'),
         );
       });

@@ -8,6 +8,7 @@ import { newId } from '../ids.js';
 import { publishOtpEvent } from '../otp/otp-row.js';
 import { publishPermissionEvent } from '../permissions/permission-row.js';
 import { newSecret } from '../secrets.js';
+import { issueAgentWebhookSecret } from '../webhooks/agent-webhook-secret.js';
 import { cancelAgentRequests } from './cancel-agent-requests.js';
 
 function toApiAgent(agent: AgentRow, keys: ApiKeyRow[]): Agent {
@@ -45,7 +46,8 @@ async function insertKey(ctx: CoreContext, tx: Tx, agent: AgentRow, environment:
 }
 
 /**
- * Creates an agent with one API key; the key is returned once and only its hash is kept.
+ * Creates an agent with one API key and a webhook signing secret; both are returned once:
+ * only the key's hash and the secret sealed by the secret box are kept.
  *
  * @example
  * const { agent, apiKey } = await createAgent(ctx, { ownerId, name: 'my-assistant', test: false, actor });
@@ -53,7 +55,7 @@ async function insertKey(ctx: CoreContext, tx: Tx, agent: AgentRow, environment:
 export async function createAgent(
   ctx: CoreContext,
   options: { ownerId: string; name: string; test?: boolean | undefined; actor: Actor },
-): Promise<{ agent: Agent; apiKey: string }> {
+): Promise<{ agent: Agent; apiKey: string; webhookSecret: string }> {
   return withTransaction(ctx.database, async (tx) => {
     const agent: AgentRow = {
       id: newId('agt'),
@@ -61,17 +63,26 @@ export async function createAgent(
       name: options.name,
       created_at: nowIso(ctx),
       revoked_at: null,
+      webhook_secret_sealed: null,
     };
     await tx.insertInto('agents').values(agent).execute();
     const { key, secret } = await insertKey(ctx, tx, agent, options.test ? 'test' : 'live');
+    const webhookSecret = await issueAgentWebhookSecret(ctx, tx, { agentId: agent.id, ownerId: agent.owner_id });
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
       actor: options.actor,
       action: 'agent.created',
       targetId: agent.id,
-      details: { name: agent.name, keyId: key.id, keyPrefix: key.prefix, environment: key.environment },
+      details: {
+        name: agent.name,
+        keyId: key.id,
+        keyPrefix: key.prefix,
+        environment: key.environment,
+        webhookSecretIssued: true,
+      },
     });
-    return { agent: toApiAgent(agent, [key]), apiKey: secret };
+    // Just inserted in this transaction, so the agent is there and live.
+    return { agent: toApiAgent(agent, [key]), apiKey: secret, webhookSecret: webhookSecret as string };
   });
 }
 

@@ -6,6 +6,11 @@ import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
 import { startConfiguredTelegramBot } from '../telegram-bot.js';
 import { expirySweepJob } from './expiry-sweep-job.js';
+import {
+  WEBHOOK_DELIVERY_JOB,
+  wakeWebhookDeliveryOnEvents,
+  webhookDeliveryJob,
+} from './webhook-delivery-job.js';
 
 /** How often the Telegram bot catches up on changes the event bus did not carry. */
 const DEFAULT_TELEGRAM_RECONCILE_MS = 30_000;
@@ -27,7 +32,8 @@ export interface BackgroundJobs {
 
 /**
  * The relay's background work on one runner: the mailbox connectors and the Telegram bot
- * (services, when configured), the Telegram reconcile pass and the expiry sweeper (recurring).
+ * (services, when configured), the Telegram reconcile pass, the expiry sweeper and webhook
+ * delivery (recurring).
  * The caller starts and stops the runner.
  *
  * @example
@@ -67,5 +73,21 @@ export function backgroundJobs(
     );
   }
   if (options.sweeper !== false) runner.add(expirySweepJob(ctx, logger, config.sweepIntervalMs));
+  runner.add(webhookDeliveryJob(config, ctx, logger));
+  runner.add(
+    defineService({
+      name: 'webhook wake-up',
+      start: async () => {
+        const unsubscribe = wakeWebhookDeliveryOnEvents(ctx, () => {
+          // Before the runner scheduled the job (start-up) there is nothing to wake: its
+          // first poll finds the event.
+          try {
+            runner.trigger(WEBHOOK_DELIVERY_JOB);
+          } catch {}
+        });
+        return { stop: async () => unsubscribe() };
+      },
+    }),
+  );
   return { runner, telegram: () => telegram };
 }
