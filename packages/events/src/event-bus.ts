@@ -1,10 +1,12 @@
-/** The kinds of request an owner decides on (`held`: a message the owner assigns to a request). */
-export type RequestKind = 'otp' | 'permission' | 'held';
+import type { RequestKind } from '@agent-otp/db';
+
+/** What an event is about: a request of either kind, or a held message (`held`) the owner assigns to a request. */
+export type RequestEventKind = RequestKind | 'held';
 
 /** Something that happened to a request, published after its transaction commits. */
 export interface RequestEvent {
   type: 'created' | 'status';
-  kind: RequestKind;
+  kind: RequestEventKind;
   requestId: string;
   ownerId: string;
   agentId: string;

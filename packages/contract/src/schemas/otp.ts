@@ -2,16 +2,17 @@ import { z } from 'zod';
 import { SENDER_GLOB_LIMITS, senderGlobProblem } from '../sender-glob.js';
 import { CAPTURE_SOURCES, DECISION_CHANNELS, OTP_STATUSES, OTP_TTL } from '../status.js';
 import { Timestamp } from './common.js';
+import { WebhookUrl } from './webhook-url.js';
 
 export const CaptureSourceKindSchema = z.enum(CAPTURE_SOURCES);
+/** The capture sources a request accepts. */
+export const CaptureSourceList = z.array(CaptureSourceKindSchema);
 export const OtpStatusSchema = z.enum(OTP_STATUSES).meta({ id: 'OtpStatus' });
 
 /** Which messages may serve a request. */
 export const OtpFilter = z
   .strictObject({
-    sources: z
-      .array(CaptureSourceKindSchema)
-      .min(1, 'sources must name at least one of sms, email')
+    sources: CaptureSourceList.min(1, 'sources must name at least one of sms, email')
       .max(2)
       .optional()
       .meta({ description: 'Where the code may come from. Default: both.' }),
@@ -67,6 +68,7 @@ export const CreateOtpRequestBody = z
       .max(OTP_TTL.max, `ttl must be at most ${OTP_TTL.max} seconds`)
       .optional()
       .meta({ description: 'Seconds until the request expires. Default 300.' }),
+    webhookUrl: WebhookUrl.optional(),
   })
   .meta({ id: 'CreateOtpRequest' });
 export type CreateOtpRequestBody = z.infer<typeof CreateOtpRequestBody>;
@@ -89,7 +91,7 @@ export const OtpRequest = z
     reason: z.string(),
     expectedSender: z.string().nullable(),
     filter: z.object({
-      sources: z.array(CaptureSourceKindSchema),
+      sources: CaptureSourceList,
       senderPattern: z.string().nullable(),
       contentPattern: z.string().nullable(),
     }),

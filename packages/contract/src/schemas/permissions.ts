@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { compileSafePattern, SAFE_PATTERN_LIMITS, UnsafePatternError } from '../safe-pattern.js';
-import { Timestamp } from './common.js';
+import { JsonObject, Timestamp } from './common.js';
 import { Decision } from './otp.js';
+import { WebhookUrl } from './webhook-url.js';
 
 /**
  * Statuses of a permission request. `approved` means a token exists (or will be handed out
@@ -146,6 +147,7 @@ export const CreatePermissionRequestBody = z
         description:
           'Seconds the request waits for a decision, and the token lives after approval. Default 300.',
       }),
+    webhookUrl: WebhookUrl.optional(),
   })
   .meta({ id: 'CreatePermissionRequest' });
 export type CreatePermissionRequestBody = z.infer<typeof CreatePermissionRequestBody>;
@@ -157,11 +159,9 @@ export const PermissionRequest = z
     status: PermissionStatusSchema,
     action: z.string(),
     resource: z.string(),
-    scope: z
-      .record(z.string(), z.unknown())
-      .meta({ description: 'The granted scope once approved; until then the requested one.' }),
-    requestedScope: z.record(z.string(), z.unknown()),
-    context: z.record(z.string(), z.unknown()),
+    scope: JsonObject.meta({ description: 'The granted scope once approved; until then the requested one.' }),
+    requestedScope: JsonObject,
+    context: JsonObject,
     token: z.string().optional().meta({
       description:
         'The `otp_…` token: present in exactly one response (the first read after approval), never again.',
@@ -205,7 +205,7 @@ export const VerifyTokenResponse = z
     status: PermissionStatusSchema,
     action: z.string(),
     resource: z.string(),
-    scope: z.record(z.string(), z.unknown()),
+    scope: JsonObject,
     usesRemaining: z.number().int(),
     expiresAt: Timestamp,
   })

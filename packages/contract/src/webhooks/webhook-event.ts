@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { type RequestKind, RequestKindSchema } from '../schemas/common.js';
 
 /** The statuses an agent hears about by webhook, per kind of request: the ones it acts on. */
 export const WEBHOOK_EVENT_STATUSES = {
   otp: ['approved', 'otp_received', 'denied', 'expired', 'cancelled'],
   permission: ['approved', 'denied', 'expired'],
-} as const;
+} as const satisfies Record<RequestKind, readonly string[]>;
 
 export type WebhookRequestKind = keyof typeof WEBHOOK_EVENT_STATUSES;
 
@@ -27,7 +28,7 @@ export const WebhookEvent = z
       .string()
       .min(1)
       .meta({ description: '`<kind>.<status>`, e.g. `otp.otp_received`.', example: 'otp.otp_received' }),
-    kind: z.enum(['otp', 'permission']),
+    kind: RequestKindSchema,
     request_id: z.string().min(1),
     status: z.enum(ALL_EVENT_STATUSES).meta({ description: 'The request’s new status.' }),
     agent_id: z.string().min(1),

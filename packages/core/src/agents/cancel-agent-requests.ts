@@ -1,11 +1,18 @@
-import type { Database, OtpRequestRow, PermissionRequestRow, Tx } from '@agent-otp/db';
-import type { UpdateObject } from 'kysely';
+import {
+  type OtpRequestRecord,
+  type PermissionRequestRecord,
+  type RequestRecords,
+  type RequestTable,
+  type Tx,
+  updateAgentRequestRecords,
+} from '@agent-otp/db';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
-import type { RequestKindConfig, RequestRows, RequestTable } from '../requests/request-kind.js';
+import type { RequestKindConfig } from '../requests/request-kind.js';
+import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
 
 type CancelOptions = { agentId: string; ownerId: string; actor: Actor; now: string; reason: string };
 
@@ -15,18 +22,14 @@ async function cancelOpenRequestsOf<T extends RequestTable>(
   tx: Tx,
   kind: RequestKindConfig<T>,
   options: CancelOptions,
-): Promise<RequestRows[T][]> {
-  // Kysely cannot follow a generic table name: built against one table, shared columns only.
-  const changes = { ...kind.closeChanges, status: 'cancelled', closed_at: options.now };
-  const rows = (await tx
-    .updateTable(kind.table as 'otp_requests')
-    .set(changes as UpdateObject<Database, 'otp_requests'>)
-    .where('agent_id', '=', options.agentId)
-    .where('owner_id', '=', options.ownerId)
-    .where('status', 'in', kind.open as never[])
-    .returningAll()
-    .execute()) as RequestRows[T][];
-  for (const row of rows)
+): Promise<RequestRecords[T][]> {
+  const rows = await updateAgentRequestRecords(tx, kind.table, {
+    agentId: options.agentId,
+    ownerId: options.ownerId,
+    from: kind.open,
+    changes: { ...kind.closeChanges, status: 'cancelled', closed_at: options.now },
+  });
+  for (const row of rows) {
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
       actor: options.actor,
@@ -34,6 +37,8 @@ async function cancelOpenRequestsOf<T extends RequestTable>(
       targetId: row.id,
       details: { reason: options.reason },
     });
+    await queueWebhookEvent(tx, kind.kind, row, options.now);
+  }
   return rows;
 }
 
@@ -51,7 +56,7 @@ export async function cancelAgentRequests(
   ctx: CoreContext,
   tx: Tx,
   options: CancelOptions,
-): Promise<{ otp: OtpRequestRow[]; permissions: PermissionRequestRow[] }> {
+): Promise<{ otp: OtpRequestRecord[]; permissions: PermissionRequestRecord[] }> {
   return {
     otp: await cancelOpenRequestsOf(ctx, tx, OTP_REQUESTS, options),
     permissions: await cancelOpenRequestsOf(ctx, tx, PERMISSION_REQUESTS, options),

@@ -1,8 +1,7 @@
-import type { DecisionSubjectResponse, OwnerOtpRequest } from '@agent-otp/shared';
+import type { DecisionSubjectResponse, OwnerOtpRequest, RequestKind } from '@agent-otp/shared';
 import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
-import type { RequestKind } from '../events/event-bus.js';
 import { describeSenderPattern } from '../matching/sender-specificity.js';
 import { decideOtpRequest } from '../otp/decide-otp-request.js';
 import { getOwnerRequest, listOwnerRequests } from '../otp/list-owner-requests.js';

@@ -1,18 +1,17 @@
-import type { OtpRequestRow } from '@agent-otp/db';
+import { listCapturableOtpRequestRecords, type OtpRequestRecord } from '@agent-otp/db';
 import { type CaptureRequest, OPEN_STATUSES } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { abortAfter } from '../events/abort-after.js';
 import { ownerTopic } from '../events/event-bus.js';
 import { type ChangeFeed, watchChanges } from '../events/watch-changes.js';
-import { rowSources } from '../otp/otp-row.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 
-function toCaptureRequest(ctx: CoreContext, row: OtpRequestRow): CaptureRequest {
+function toCaptureRequest(ctx: CoreContext, row: OtpRequestRecord): CaptureRequest {
   return {
     id: row.id,
     agentId: row.agent_id,
     status: row.status as CaptureRequest['status'],
-    sources: rowSources(row),
+    sources: row.sources,
     senderPattern: row.sender_pattern,
     contentPattern: row.content_pattern,
     expectedSender: row.expected_sender,
@@ -22,14 +21,6 @@ function toCaptureRequest(ctx: CoreContext, row: OtpRequestRow): CaptureRequest 
     notBefore: new Date(Date.parse(row.created_at) - ctx.lookbackSeconds * 1000).toISOString(),
     expiresAt: row.expires_at,
   };
-}
-
-/**
- * The SQL pattern that finds a kind in the `sources` column: it holds the canonical JSON
- * array written on create (`["sms","email"]`), whose members are quoted enum names.
- */
-function sourceKindPattern(kind: AuthenticatedSource['kind']): string {
-  return `%${JSON.stringify(kind)}%`;
 }
 
 /**
@@ -45,18 +36,13 @@ export async function listOpenRequestsForSource(
   ctx: CoreContext,
   source: Pick<AuthenticatedSource, 'ownerId' | 'kind'>,
 ): Promise<CaptureRequest[]> {
-  const rows = await ctx.database.db
-    .selectFrom('otp_requests')
-    .selectAll()
-    .where('owner_id', '=', source.ownerId)
-    .where('status', 'in', OPEN_STATUSES)
-    .where('encrypted_payload', 'is', null)
-    .where('expires_at', '>', nowIso(ctx))
-    .where('sources', 'like', sourceKindPattern(source.kind))
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .execute();
-  return rows.filter((row) => rowSources(row).includes(source.kind)).map((row) => toCaptureRequest(ctx, row));
+  const records = await listCapturableOtpRequestRecords(ctx.database.db, {
+    ownerId: source.ownerId,
+    sourceKind: source.kind,
+    statuses: OPEN_STATUSES,
+    now: nowIso(ctx),
+  });
+  return records.map((record) => toCaptureRequest(ctx, record));
 }
 
 /**

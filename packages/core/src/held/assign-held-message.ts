@@ -1,14 +1,13 @@
-import { withTransaction } from '@agent-otp/db';
+import { findRequestRecord, updateRequestRecord, withTransaction } from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { otpConflict } from '../otp/otp-errors.js';
 import { publishOtpEvent } from '../otp/otp-row.js';
-import { findScopedRequest } from '../requests/find-scoped-request.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
-import { updateRequest } from '../requests/update-request.js';
+import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
 import { closeHeldMessage, findOwnerHeldMessage, heldMessageClosed } from './close-held-message.js';
 import { expireHeldMessage } from './expire-held-messages.js';
 import { publishHeldMessageEvent } from './held-message-events.js';
@@ -55,8 +54,8 @@ export async function assignHeldMessage(
     if (!closed) throw heldMessageClosed(await findOwnerHeldMessage(tx, ownerId, id));
     const updated =
       request.status === 'approved'
-        ? await updateRequest(tx, {
-            kind: OTP_REQUESTS,
+        ? await updateRequestRecord(tx, {
+            table: 'otp_requests',
             id: requestId,
             scope,
             from: ['approved'],
@@ -67,8 +66,8 @@ export async function assignHeldMessage(
             },
             now,
           })
-        : await updateRequest(tx, {
-            kind: OTP_REQUESTS,
+        : await updateRequestRecord(tx, {
+            table: 'otp_requests',
             id: requestId,
             scope,
             from: ['pending_approval'],
@@ -78,7 +77,7 @@ export async function assignHeldMessage(
           });
     // Throwing rolls the held message back to pending: the owner can still pick another request.
     if (!updated) {
-      const fresh = (await findScopedRequest(tx, OTP_REQUESTS, requestId, scope)) ?? request;
+      const fresh = (await findRequestRecord(tx, 'otp_requests', requestId, scope)) ?? request;
       if (fresh.encrypted_payload !== null)
         throw new AppError('CONFLICT', `OTP request ${requestId} already holds a code`);
       throw otpConflict(fresh, 'deliver to');
@@ -102,6 +101,7 @@ export async function assignHeldMessage(
       targetId: id,
       details: { requestId },
     });
+    if (updated.status === 'otp_received') await queueWebhookEvent(tx, 'otp', updated, now);
     return { closed, updated };
   });
   publishOtpEvent(ctx, result.updated);

@@ -1,4 +1,4 @@
-import { type OtpRequestRow, withTransaction } from '@agent-otp/db';
+import { type OtpRequestRecord, withTransaction } from '@agent-otp/db';
 
 import { AppError, assertPayloadHeader, OPEN_STATUSES, PayloadError } from '@agent-otp/shared';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -7,7 +7,6 @@ import { newId } from '../ids.js';
 import { senderIdentity, senderMatches } from '../matching/sender.js';
 import { senderTier } from '../matching/sender-specificity.js';
 import { otpConflict } from '../otp/otp-errors.js';
-import { rowSources } from '../otp/otp-row.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
@@ -41,13 +40,13 @@ export async function holdMessage(
   if (input.payloads.length < 2)
     throw new AppError('VALIDATION_ERROR', 'a held message needs at least two candidate requests');
   const scope = { ownerId: source.ownerId };
-  const rows: OtpRequestRow[] = [];
+  const rows: OtpRequestRecord[] = [];
   for (const { requestId, encryptedPayload } of input.payloads) {
     const row = await readRequest(ctx, OTP_REQUESTS, requestId, scope);
     if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) throw otpConflict(row, 'hold a code for');
     if (row.encrypted_payload !== null)
       throw new AppError('CONFLICT', `OTP request ${requestId} already holds a code`);
-    if (!rowSources(row).includes(source.kind))
+    if (!row.sources.includes(source.kind))
       throw new AppError(
         'FORBIDDEN',
         `OTP request ${requestId} does not accept codes from ${source.kind} sources`,

@@ -1,10 +1,9 @@
-import type { OtpRequestRow } from '@agent-otp/db';
+import type { OtpRequestRecord } from '@agent-otp/db';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import { evaluatePolicies } from '../policies/evaluate-policies.js';
 import type { PolicyInput, PolicyOutcome } from '../policies/policy-types.js';
-import { rowSources } from './otp-row.js';
 
 /** What the policy engine did to a new OTP request. */
 export interface OtpPolicyResult {
@@ -20,7 +19,10 @@ export interface OtpPolicyResult {
  */
 export function otpPolicyInput(
   agent: Pick<AuthenticatedAgent, 'agentId' | 'agentName' | 'ownerId'>,
-  row: Pick<OtpRequestRow, 'reason' | 'expected_sender' | 'sources' | 'sender_pattern' | 'content_pattern'>,
+  row: Pick<
+    OtpRequestRecord,
+    'reason' | 'expected_sender' | 'sources' | 'sender_pattern' | 'content_pattern'
+  >,
 ): PolicyInput {
   return {
     kind: 'otp',
@@ -31,7 +33,7 @@ export function otpPolicyInput(
     context: { reason: row.reason },
     agent: { id: agent.agentId, name: agent.agentName },
     otp: {
-      sources: rowSources(row),
+      sources: row.sources,
       senderPattern: row.sender_pattern,
       expectedSender: row.expected_sender,
       contentPattern: row.content_pattern,
@@ -50,7 +52,7 @@ export function otpPolicyInput(
 export async function applyOtpPolicy(
   ctx: CoreContext,
   agent: AuthenticatedAgent,
-  row: OtpRequestRow,
+  row: OtpRequestRecord,
 ): Promise<OtpPolicyResult> {
   const outcome = await evaluatePolicies(ctx, otpPolicyInput(agent, row));
   if (!outcome.policy || outcome.decision === 'require_approval') return { outcome, decider: null };
@@ -68,7 +70,7 @@ export async function applyOtpPolicy(
     decision_channel: decider.channel,
     decided_at: row.created_at,
     closed_at: approved ? null : row.created_at,
-  } satisfies Partial<OtpRequestRow>);
+  } satisfies Partial<OtpRequestRecord>);
   return { outcome, decider };
 }
 

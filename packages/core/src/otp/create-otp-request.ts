@@ -1,4 +1,4 @@
-import type { OtpRequestRow } from '@agent-otp/db';
+import type { OtpRequestRecord } from '@agent-otp/db';
 import {
   AppError,
   CAPTURE_SOURCES,
@@ -16,6 +16,7 @@ import { newId } from '../ids.js';
 import { insertRequest } from '../requests/insert-request.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { randomNumericCode } from '../secrets.js';
+import { acceptWebhookUrl } from '../webhooks/accept-webhook-url.js';
 import { applyOtpPolicy, policyAuditDetails } from './apply-otp-policy.js';
 import { toApiOtpRequest } from './otp-row.js';
 
@@ -42,11 +43,12 @@ export async function createOtpRequest(
     if (error instanceof PublicKeyError) throw new AppError('INVALID_PUBLIC_KEY', error.message);
     throw error;
   }
+  const webhookUrl = await acceptWebhookUrl(ctx, agent.agentId, body.webhookUrl);
   const now = ctx.clock.now();
   const ttl = body.ttl ?? OTP_TTL.default;
   const isTest = agent.environment === 'test';
   const requester = agentActor(agent);
-  const row: OtpRequestRow = {
+  const row: OtpRequestRecord = {
     id: newId('otp'),
     owner_id: agent.ownerId,
     agent_id: agent.agentId,
@@ -54,7 +56,7 @@ export async function createOtpRequest(
     status: 'pending_approval',
     reason: body.reason,
     expected_sender: body.expectedSender ?? null,
-    sources: JSON.stringify(body.filter?.sources ? [...new Set(body.filter.sources)] : [...CAPTURE_SOURCES]),
+    sources: body.filter?.sources ? [...new Set(body.filter.sources)] : [...CAPTURE_SOURCES],
     sender_pattern: body.filter?.senderPattern ?? null,
     content_pattern: body.filter?.contentPattern ?? null,
     public_key: key.spki,
@@ -70,11 +72,11 @@ export async function createOtpRequest(
     otp_received_at: null,
     consumed_at: null,
     closed_at: null,
+    webhook_url: webhookUrl,
   };
 
   if (isTest) {
-    const sources = JSON.parse(row.sources) as Array<(typeof CAPTURE_SOURCES)[number]>;
-    const source = sources[0] ?? 'email';
+    const source = row.sources[0] ?? 'email';
     row.encrypted_payload = await encryptOtpPayload(key.key, key.fingerprint, {
       code: randomNumericCode(6),
       source,
@@ -90,7 +92,7 @@ export async function createOtpRequest(
       decision_channel: TEST_KEY_ACTOR.channel,
       decided_at: row.created_at,
       otp_received_at: row.created_at,
-    } satisfies Partial<OtpRequestRow>);
+    } satisfies Partial<OtpRequestRecord>);
   }
 
   // Test keys keep their behaviour (no real code is ever at stake); live keys meet the policies.
@@ -103,7 +105,7 @@ export async function createOtpRequest(
       details: {
         reason: row.reason,
         expectedSender: row.expected_sender,
-        sources: JSON.parse(row.sources),
+        sources: row.sources,
         senderPattern: row.sender_pattern,
         keyFingerprint: row.key_fingerprint,
         expiresAt: row.expires_at,

@@ -1,9 +1,9 @@
+import type { RequestScope } from '@agent-otp/db';
 import type { OtpRequest } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
-import type { RequestScope } from '../requests/request-kind.js';
 import { transition } from '../requests/transition.js';
 import { toApiOtpRequest } from './otp-row.js';
 

@@ -1,4 +1,4 @@
-import type { OtpRequestRow } from '@agent-otp/db';
+import type { OtpRequestRecord } from '@agent-otp/db';
 import { AppError, assertPayloadHeader, OPEN_STATUSES, PayloadError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
@@ -7,7 +7,6 @@ import { readRequest } from '../requests/read-request.js';
 import { transition } from '../requests/transition.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 import { otpConflict } from './otp-errors.js';
-import { rowSources } from './otp-row.js';
 
 type DeliverResult = { id: string; status: 'pending_approval' | 'otp_received' };
 
@@ -16,14 +15,14 @@ type DeliverResult = { id: string; status: 'pending_approval' | 'otp_received' }
  * first answer was lost on the way back): the same success, not a conflict. Only the maker
  * of an RSA-OAEP JWE can post it byte for byte, since sources never read payloads back.
  */
-function sameDeliveryAgain(row: OtpRequestRow, encryptedPayload: string): DeliverResult | undefined {
+function sameDeliveryAgain(row: OtpRequestRecord, encryptedPayload: string): DeliverResult | undefined {
   if (row.encrypted_payload !== encryptedPayload) return undefined;
   if (row.status !== 'pending_approval' && row.status !== 'otp_received') return undefined;
   return { id: row.id, status: row.status };
 }
 
 /** Why a request refused a code: gone (closed, or holding another code) or not this source's. */
-function deliveryRefusal(row: OtpRequestRow): AppError {
+function deliveryRefusal(row: OtpRequestRecord): AppError {
   if (row.encrypted_payload !== null || row.status === 'otp_received')
     return new AppError('CONFLICT', `OTP request ${row.id} already holds a code`);
   return otpConflict(row, 'deliver to');
@@ -48,7 +47,7 @@ export async function deliverOtpPayload(
 ): Promise<DeliverResult> {
   const scope = { ownerId: source.ownerId };
   const current = await readRequest(ctx, OTP_REQUESTS, id, scope);
-  if (!rowSources(current).includes(source.kind))
+  if (!current.sources.includes(source.kind))
     throw new AppError('FORBIDDEN', `OTP request ${id} does not accept codes from ${source.kind} sources`);
   try {
     assertPayloadHeader(encryptedPayload, current.key_fingerprint, current.id);

@@ -1,4 +1,4 @@
-import type { OtpRequestRow } from '@agent-otp/db';
+import type { OtpRequestRecord } from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 
 /** The error for an OTP request that is not there, or not the caller's. */
@@ -7,7 +7,7 @@ export function otpNotFound(id: string): AppError {
 }
 
 /** The error for acting on a request whose status no longer allows it. */
-export function otpConflict(row: Pick<OtpRequestRow, 'id' | 'status'>, action: string): AppError {
+export function otpConflict(row: Pick<OtpRequestRecord, 'id' | 'status'>, action: string): AppError {
   switch (row.status) {
     case 'consumed':
       return new AppError('OTP_ALREADY_CONSUMED', `OTP request ${row.id} was already consumed`);

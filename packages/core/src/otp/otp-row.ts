@@ -1,12 +1,8 @@
-import type { OtpRequestRow } from '@agent-otp/db';
-import type { CaptureSourceKind, OtpRequest } from '@agent-otp/shared';
+import type { OtpRequestRecord } from '@agent-otp/db';
+import type { OtpRequest } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
 import { decisionOf } from '../requests/decision-of.js';
-
-export function rowSources(row: Pick<OtpRequestRow, 'sources'>): CaptureSourceKind[] {
-  return JSON.parse(row.sources) as CaptureSourceKind[];
-}
 
 export function approvalUrl(ctx: Pick<CoreContext, 'publicUrl'>, id: string): string {
   return `${ctx.publicUrl.replace(/\/+$/, '')}/approvals/${id}`;
@@ -16,14 +12,14 @@ export function approvalUrl(ctx: Pick<CoreContext, 'publicUrl'>, id: string): st
  * A request row as the API shows it. The ciphertext never leaves through this shape: only
  * consume hands it out.
  */
-export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpRequestRow): OtpRequest {
+export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpRequestRecord): OtpRequest {
   return {
     id: row.id,
     status: row.status,
     reason: row.reason,
     expectedSender: row.expected_sender,
     filter: {
-      sources: rowSources(row),
+      sources: row.sources,
       senderPattern: row.sender_pattern,
       contentPattern: row.content_pattern,
     },
@@ -39,7 +35,11 @@ export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpReq
 }
 
 /** Tells every waiter about a request's new state; call only after the change committed. */
-export function publishOtpEvent(ctx: CoreContext, row: OtpRequestRow, type: RequestEvent['type'] = 'status') {
+export function publishOtpEvent(
+  ctx: CoreContext,
+  row: Pick<OtpRequestRecord, 'id' | 'owner_id' | 'agent_id' | 'status' | 'encrypted_payload'>,
+  type: RequestEvent['type'] = 'status',
+) {
   ctx.bus.publish({
     type,
     kind: 'otp',

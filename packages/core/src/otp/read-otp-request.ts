@@ -1,10 +1,9 @@
-import type { OtpRequestRow } from '@agent-otp/db';
+import type { OtpRequestRecord, RequestScope } from '@agent-otp/db';
 import { SETTLED_STATUSES } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { waitForChange } from '../events/wait-for-change.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
-import type { RequestScope } from '../requests/request-kind.js';
 
 /**
  * Long-poll: returns the request at once if it is settled (a code to consume, or an end),
@@ -20,7 +19,7 @@ export function waitForOtpChange(
   scope: RequestScope,
   waitSeconds: number,
   signal?: AbortSignal,
-): Promise<OtpRequestRow> {
+): Promise<OtpRequestRecord> {
   return waitForChange(
     ctx,
     id,

@@ -1,4 +1,4 @@
-import type { PermissionRequestRow } from '@agent-otp/db';
+import type { PermissionRequestRecord } from '@agent-otp/db';
 import { type CreatePermissionRequestBody, PERMISSION_TTL, type PermissionRequest } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { agentActor } from '../audit/actor.js';
@@ -8,6 +8,7 @@ import { evaluatePolicies } from '../policies/evaluate-policies.js';
 import { insertRequest } from '../requests/insert-request.js';
 import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
 import { newSecret } from '../secrets.js';
+import { acceptWebhookUrl } from '../webhooks/accept-webhook-url.js';
 import { policyActor, toApiPermission } from './permission-row.js';
 
 /** How many uses a scope grants: `max_uses`, otherwise one. */
@@ -34,6 +35,7 @@ export async function createPermissionRequest(
   const requestedScope = body.scope ?? {};
   const context = body.context ?? {};
   const ttl = body.ttl ?? PERMISSION_TTL.default;
+  const webhookUrl = await acceptWebhookUrl(ctx, agent.agentId, body.webhookUrl);
   const outcome = await evaluatePolicies(ctx, {
     kind: 'permission',
     ownerId: agent.ownerId,
@@ -47,7 +49,7 @@ export async function createPermissionRequest(
   const createdAt = now.toISOString();
   const uses = usesGrantedBy(outcome.scope);
   const token = outcome.decision === 'auto_approve' ? newSecret('otp') : null;
-  const row: PermissionRequestRow = {
+  const row: PermissionRequestRecord = {
     id: newId('prm'),
     owner_id: agent.ownerId,
     agent_id: agent.agentId,
@@ -55,9 +57,9 @@ export async function createPermissionRequest(
     status: 'pending_approval',
     action: body.action,
     resource: body.resource,
-    requested_scope: JSON.stringify(requestedScope),
-    granted_scope: JSON.stringify(outcome.scope),
-    context: JSON.stringify(context),
+    requested_scope: requestedScope,
+    granted_scope: outcome.scope,
+    context,
     ttl_seconds: ttl,
     policy_id: outcome.policy?.id ?? null,
     policy_name: outcome.policy?.name ?? null,
@@ -73,6 +75,7 @@ export async function createPermissionRequest(
     expires_at: new Date(now.getTime() + ttl * 1000).toISOString(),
     last_used_at: null,
     closed_at: null,
+    webhook_url: webhookUrl,
   };
   const decider =
     outcome.policy && outcome.decision !== 'require_approval' ? policyActor(outcome.policy) : null;
@@ -84,7 +87,7 @@ export async function createPermissionRequest(
       decision_channel: decider.channel,
       decided_at: createdAt,
       closed_at: outcome.decision === 'deny' ? createdAt : null,
-    } satisfies Partial<PermissionRequestRow>);
+    } satisfies Partial<PermissionRequestRecord>);
   }
   const requester = agentActor(agent);
 

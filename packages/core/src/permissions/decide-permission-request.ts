@@ -1,4 +1,4 @@
-import type { PermissionRequestRow } from '@agent-otp/db';
+import type { PermissionRequestRecord } from '@agent-otp/db';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
@@ -17,7 +17,7 @@ import { grantedScope } from './permission-row.js';
 export async function decidePermissionRequest(
   ctx: CoreContext,
   options: { id: string; ownerId: string; outcome: 'approved' | 'denied'; actor: Actor },
-): Promise<PermissionRequestRow> {
+): Promise<PermissionRequestRecord> {
   const scope = { ownerId: options.ownerId };
   const current = await readRequest(ctx, PERMISSION_REQUESTS, options.id, scope);
   if (current.status !== 'pending_approval') throw PERMISSION_REQUESTS.conflict(current, 'decide on');

@@ -1,22 +1,15 @@
+import {
+  findOwnerPermissionRequestRecord,
+  listPendingPermissionRequestRecords,
+  type PermissionRequestWithAgent,
+} from '@agent-otp/db';
 import type { OwnerPermissionRequest } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { toApiPermission } from './permission-row.js';
 
-function ownerQuery(ctx: CoreContext, ownerId: string) {
-  return ctx.database.db
-    .selectFrom('permission_requests')
-    .innerJoin('agents', 'agents.id', 'permission_requests.agent_id')
-    .selectAll('permission_requests')
-    .select(['agents.name as agent_name'])
-    .where('permission_requests.owner_id', '=', ownerId);
-}
-
-function toOwnerPermission(
-  ctx: CoreContext,
-  row: Parameters<typeof toApiPermission>[1] & { agent_name: string },
-): OwnerPermissionRequest {
-  const { agent_name, ...request } = row;
-  return { ...toApiPermission(ctx, request), agent: { id: row.agent_id, name: agent_name } };
+function toOwnerPermission(ctx: CoreContext, record: PermissionRequestWithAgent): OwnerPermissionRequest {
+  const { agent_name, ...request } = record;
+  return { ...toApiPermission(ctx, request), agent: { id: record.agent_id, name: agent_name } };
 }
 
 /**
@@ -30,8 +23,8 @@ export async function getOwnerPermission(
   ownerId: string,
   id: string,
 ): Promise<OwnerPermissionRequest | undefined> {
-  const row = await ownerQuery(ctx, ownerId).where('permission_requests.id', '=', id).executeTakeFirst();
-  return row ? toOwnerPermission(ctx, row) : undefined;
+  const record = await findOwnerPermissionRequestRecord(ctx.database.db, ownerId, id);
+  return record ? toOwnerPermission(ctx, record) : undefined;
 }
 
 /**
@@ -45,11 +38,10 @@ export async function listPendingPermissions(
   ownerId: string,
   limit = 200,
 ): Promise<OwnerPermissionRequest[]> {
-  const rows = await ownerQuery(ctx, ownerId)
-    .where('permission_requests.status', '=', 'pending_approval')
-    .where('permission_requests.expires_at', '>', nowIso(ctx))
-    .orderBy('permission_requests.id', 'asc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => toOwnerPermission(ctx, row));
+  const records = await listPendingPermissionRequestRecords(ctx.database.db, {
+    ownerId,
+    now: nowIso(ctx),
+    limit,
+  });
+  return records.map((record) => toOwnerPermission(ctx, record));
 }

@@ -1,5 +1,5 @@
-import type { PermissionRequestRow } from '@agent-otp/db';
-import { AppError, type PermissionRequest } from '@agent-otp/shared';
+import type { PermissionRequestRecord } from '@agent-otp/db';
+import { AppError, type JsonObject, type PermissionRequest } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
@@ -7,12 +7,11 @@ import { approvalUrl } from '../otp/otp-row.js';
 import type { PolicyOutcome } from '../policies/policy-types.js';
 import { decisionOf } from '../requests/decision-of.js';
 
-export const parseJsonObject = (text: string | null): Record<string, unknown> =>
-  text === null ? {} : (JSON.parse(text) as Record<string, unknown>);
-
 /** The scope a request grants (or will grant once approved). */
-export function grantedScope(row: Pick<PermissionRequestRow, 'granted_scope' | 'requested_scope'>) {
-  return parseJsonObject(row.granted_scope ?? row.requested_scope);
+export function grantedScope(
+  row: Pick<PermissionRequestRecord, 'granted_scope' | 'requested_scope'>,
+): JsonObject {
+  return row.granted_scope ?? row.requested_scope;
 }
 
 /** The audit actor for a policy that decided. */
@@ -26,7 +25,7 @@ export function policyActor(policy: NonNullable<PolicyOutcome['policy']>): Actor
  */
 export function toApiPermission(
   ctx: Pick<CoreContext, 'publicUrl'>,
-  row: PermissionRequestRow,
+  row: PermissionRequestRecord,
   token?: string,
 ): PermissionRequest {
   return {
@@ -35,8 +34,8 @@ export function toApiPermission(
     action: row.action,
     resource: row.resource,
     scope: grantedScope(row),
-    requestedScope: parseJsonObject(row.requested_scope),
-    context: parseJsonObject(row.context),
+    requestedScope: row.requested_scope,
+    context: row.context,
     ...(token === undefined ? {} : { token }),
     tokenIssued: row.token_handed_out === 1,
     usesRemaining: row.status === 'approved' ? row.uses_remaining : 0,
@@ -51,7 +50,7 @@ export function toApiPermission(
 /** Tells every waiter about a permission request's new state; only after the change committed. */
 export function publishPermissionEvent(
   ctx: CoreContext,
-  row: PermissionRequestRow,
+  row: Pick<PermissionRequestRecord, 'id' | 'owner_id' | 'agent_id' | 'status'>,
   type: RequestEvent['type'] = 'status',
 ): void {
   ctx.bus.publish({
@@ -70,7 +69,7 @@ export function permissionNotFound(id: string): AppError {
 
 /** The error for acting on a permission request whose status no longer allows it. */
 export function permissionConflict(
-  row: Pick<PermissionRequestRow, 'id' | 'status'>,
+  row: Pick<PermissionRequestRecord, 'id' | 'status'>,
   action: string,
 ): AppError {
   switch (row.status) {

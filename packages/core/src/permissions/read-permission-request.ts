@@ -1,4 +1,4 @@
-import type { PermissionRequestRow } from '@agent-otp/db';
+import type { PermissionRequestRecord } from '@agent-otp/db';
 import { type PermissionRequest, SETTLED_PERMISSION_STATUSES } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { agentActor } from '../audit/actor.js';
@@ -18,7 +18,7 @@ import { toApiPermission } from './permission-row.js';
 async function handOutToken(
   ctx: CoreContext,
   agent: AuthenticatedAgent,
-  row: PermissionRequestRow,
+  row: PermissionRequestRecord,
 ): Promise<PermissionRequest> {
   if (row.status !== 'approved' || row.token_handed_out === 1) return toApiPermission(ctx, row);
   const token = newSecret('otp');

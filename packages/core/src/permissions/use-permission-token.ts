@@ -1,5 +1,4 @@
-import type { PermissionRequestRow } from '@agent-otp/db';
-import { withTransaction } from '@agent-otp/db';
+import { type PermissionRequestRecord, withTransaction } from '@agent-otp/db';
 import { AppError, type UseTokenResponse } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { type Actor, agentActor } from '../audit/actor.js';
@@ -7,14 +6,15 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
 import { readRequest } from '../requests/read-request.js';
-import { grantedScope, permissionConflict, publishPermissionEvent } from './permission-row.js';
+import { transition } from '../requests/transition.js';
+import { grantedScope, permissionConflict } from './permission-row.js';
 import { scopeViolation } from './scope-constraints.js';
 import { tokenMatches, tokenProblem } from './verify-permission-token.js';
 
 async function auditRefusal(
   ctx: CoreContext,
   actor: Actor,
-  row: PermissionRequestRow,
+  row: PermissionRequestRecord,
   reason: string,
   actionDetails: Record<string, unknown> | undefined,
 ): Promise<void> {
@@ -30,9 +30,10 @@ async function auditRefusal(
 }
 
 /**
- * Spends one use of a token. The spend is one conditional UPDATE (token hash, status,
- * uses left and expiry all in its WHERE clause, the decrement in its SET), so of any
- * number of racing uses at most the granted number succeed; the rest get TOKEN_USED.
+ * Spends one use of a token. The spend is one transition (token hash, status, uses left
+ * and expiry all in its WHERE clause, the decrement in its SET; the last use closes the
+ * request), so of any number of racing uses at most the granted number succeed; the rest
+ * get TOKEN_USED.
  * `actionDetails` are checked against the granted scope first and recorded in the audit
  * log with the use (or the refusal). A report is checked in full: a rule whose field it does
  * not name fails closed. A use that reports nothing at all (the seed's bare
@@ -72,40 +73,30 @@ export async function usePermissionToken(
     throw new AppError('SCOPE_VIOLATION', `outside the granted scope: ${violation}`);
   }
   const now = nowIso(ctx);
-  const spent = await withTransaction(ctx.database, async (tx) => {
-    const updated = await tx
-      .updateTable('permission_requests')
-      .set((eb) => ({
-        uses_remaining: eb('uses_remaining', '-', 1),
-        status: eb
+  const spent = await transition(ctx, {
+    kind: PERMISSION_REQUESTS,
+    id,
+    scope,
+    from: ['approved'],
+    changes: {
+      uses_remaining: (eb) => eb('uses_remaining', '-', 1),
+      status: (eb) =>
+        eb
           .case()
           .when('uses_remaining', '<=', 1)
           .then('used' as const)
           .else('approved' as const)
           .end(),
-        last_used_at: now,
-      }))
-      .where('id', '=', id)
-      .where('agent_id', '=', agent.agentId)
-      .where('token_hash', '=', row.token_hash)
-      .where('status', '=', 'approved')
-      .where('uses_remaining', '>', 0)
-      .where('expires_at', '>', now)
-      .returningAll()
-      .executeTakeFirst();
-    if (!updated) return undefined;
-    // The last use closes the request (a separate statement: a CASE of text in a timestamptz
-    // column would need a dialect-specific cast, and the row is already ours in this transaction).
-    if (updated.status === 'used')
-      await tx.updateTable('permission_requests').set({ closed_at: now }).where('id', '=', id).execute();
-    await recordAuditEvent(ctx, tx, {
-      ownerId: updated.owner_id,
+      last_used_at: now,
+    },
+    // The token matched (tokenProblem above), so its hash is set: the spend is bound to it.
+    where: { token_hash: row.token_hash, uses_remaining: { above: 0 } },
+    now,
+    audit: (updated) => ({
       actor,
-      action: 'permission.used',
-      targetId: id,
+      action: 'used',
       details: { actionDetails: actionDetails ?? null, scopeChecked, usesRemaining: updated.uses_remaining },
-    });
-    return updated;
+    }),
   });
   if (!spent) {
     const current = await readRequest(ctx, PERMISSION_REQUESTS, id, scope);
@@ -117,6 +108,5 @@ export async function usePermissionToken(
       ? new AppError('TOKEN_USED', `the token of ${id} has no uses left`)
       : permissionConflict(current, 'use the token of');
   }
-  publishPermissionEvent(ctx, spent);
   return { id, success: true, status: spent.status, usesRemaining: spent.uses_remaining, usedAt: now };
 }

@@ -1,4 +1,4 @@
-import type { PermissionRequestRow } from '@agent-otp/db';
+import type { PermissionRequestRecord } from '@agent-otp/db';
 import { withTransaction } from '@agent-otp/db';
 import type { VerifyTokenResponse } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
@@ -13,12 +13,12 @@ import { grantedScope } from './permission-row.js';
 type InvalidReason = NonNullable<VerifyTokenResponse['reason']>;
 
 /** Whether `token` is this request's token (constant-time on the hashes). */
-export function tokenMatches(row: Pick<PermissionRequestRow, 'token_hash'>, token: string): boolean {
+export function tokenMatches(row: Pick<PermissionRequestRecord, 'token_hash'>, token: string): boolean {
   return row.token_hash !== null && digestsEqual(hashSecret(token), row.token_hash);
 }
 
 /** Why a token cannot be used right now, or null if it can. */
-export function tokenProblem(row: PermissionRequestRow, token: string): InvalidReason | null {
+export function tokenProblem(row: PermissionRequestRecord, token: string): InvalidReason | null {
   if (!tokenMatches(row, token)) return 'invalid_token';
   switch (row.status) {
     case 'approved':

@@ -1,8 +1,9 @@
+import type { RequestRecords, RequestTable } from '@agent-otp/db';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { agentActor } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { readRequest } from './read-request.js';
-import type { RequestKindConfig, RequestRows, RequestTable } from './request-kind.js';
+import type { RequestKindConfig } from './request-kind.js';
 import { transition } from './transition.js';
 
 /**
@@ -18,7 +19,7 @@ export async function cancelRequest<T extends RequestTable>(
   kind: RequestKindConfig<T>,
   agent: AuthenticatedAgent,
   id: string,
-): Promise<RequestRows[T]> {
+): Promise<RequestRecords[T]> {
   const scope = { agentId: agent.agentId };
   await readRequest(ctx, kind, id, scope);
   const now = nowIso(ctx);

@@ -1,6 +1,7 @@
+import { listOverdueRequestRecords, type RequestRecords, type RequestTable } from '@agent-otp/db';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
-import type { RequestKindConfig, RequestRows, RequestTable } from './request-kind.js';
+import type { RequestKindConfig } from './request-kind.js';
 import { transition } from './transition.js';
 
 /**
@@ -15,8 +16,8 @@ import { transition } from './transition.js';
 export async function expireRequest<T extends RequestTable>(
   ctx: CoreContext,
   kind: RequestKindConfig<T>,
-  row: RequestRows[T],
-): Promise<RequestRows[T] | undefined> {
+  row: RequestRecords[T],
+): Promise<RequestRecords[T] | undefined> {
   const now = nowIso(ctx);
   if (row.expires_at > now) return undefined;
   return transition(ctx, {
@@ -45,14 +46,11 @@ export async function expireOverdueRequestsOf<T extends RequestTable>(
 ): Promise<number> {
   let total = 0;
   for (;;) {
-    const overdue = (await ctx.database.db
-      .selectFrom(kind.table as 'otp_requests')
-      .selectAll()
-      .where('status', 'in', kind.open as never[])
-      .where('expires_at', '<=', nowIso(ctx))
-      .orderBy('expires_at', 'asc')
-      .limit(batchSize)
-      .execute()) as RequestRows[T][];
+    const overdue = await listOverdueRequestRecords(ctx.database.db, kind.table, {
+      statuses: kind.open,
+      now: nowIso(ctx),
+      limit: batchSize,
+    });
     for (const row of overdue) if (await expireRequest(ctx, kind, row)) total++;
     if (overdue.length < batchSize) return total;
   }

@@ -1,9 +1,10 @@
-import { type OtpRequestRow, withTransaction } from '@agent-otp/db';
+import { insertRequestRecord, type RequestRecords, type RequestTable, withTransaction } from '@agent-otp/db';
 import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacity.js';
 import { lockLiveAgent } from '../agents/lock-live-agent.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
-import type { RequestKindConfig, RequestRows, RequestTable } from './request-kind.js';
+import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
+import type { RequestKindConfig } from './request-kind.js';
 import type { TransitionAudit } from './transition.js';
 
 /**
@@ -18,17 +19,13 @@ import type { TransitionAudit } from './transition.js';
 export async function insertRequest<T extends RequestTable>(
   ctx: CoreContext,
   kind: RequestKindConfig<T>,
-  row: RequestRows[T],
+  row: RequestRecords[T],
   audit: readonly TransitionAudit[],
 ): Promise<void> {
   await withTransaction(ctx.database, async (tx) => {
     await lockLiveAgent(ctx, tx, row.agent_id);
     await assertOpenRequestCapacity(ctx, tx, { kind: kind.kind, agentId: row.agent_id });
-    // Kysely cannot follow a generic table name: the row is the kind's own full row.
-    await tx
-      .insertInto(kind.table as 'otp_requests')
-      .values(row as OtpRequestRow)
-      .execute();
+    await insertRequestRecord(tx, kind.table, row);
     for (const record of audit)
       await recordAuditEvent(ctx, tx, {
         ownerId: row.owner_id,
@@ -37,6 +34,8 @@ export async function insertRequest<T extends RequestTable>(
         targetId: row.id,
         ...(record.details === undefined ? {} : { details: record.details }),
       });
+    // Created already decided (a test key, a policy): the agent hears of it like any change.
+    await queueWebhookEvent(tx, kind.kind, row, row.created_at);
   });
   kind.publish(ctx, row, 'created');
 }

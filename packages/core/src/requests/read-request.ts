@@ -1,7 +1,7 @@
+import { findRequestRecord, type RequestRecords, type RequestScope, type RequestTable } from '@agent-otp/db';
 import { type CoreContext, nowIso } from '../context.js';
 import { expireRequest } from './expire-request.js';
-import { findScopedRequest } from './find-scoped-request.js';
-import type { RequestKindConfig, RequestRows, RequestScope, RequestTable } from './request-kind.js';
+import type { RequestKindConfig } from './request-kind.js';
 
 /**
  * Reads a request of any kind within a scope, applying expiry if it is due (so nobody sees
@@ -16,10 +16,10 @@ export async function readRequest<T extends RequestTable>(
   kind: RequestKindConfig<T>,
   id: string,
   scope: RequestScope,
-): Promise<RequestRows[T]> {
-  const row = await findScopedRequest(ctx.database.db, kind, id, scope);
+): Promise<RequestRecords[T]> {
+  const row = await findRequestRecord(ctx.database.db, kind.table, id, scope);
   if (!row) throw kind.notFound(id);
   if (!kind.open.includes(row.status) || row.expires_at > nowIso(ctx)) return row;
   const expired = await expireRequest(ctx, kind, row);
-  return expired ?? (await findScopedRequest(ctx.database.db, kind, id, scope)) ?? row;
+  return expired ?? (await findRequestRecord(ctx.database.db, kind.table, id, scope)) ?? row;
 }

@@ -1,21 +1,10 @@
-import type { Database, OtpRequestRow, PermissionRequestRow } from '@agent-otp/db';
+import type { RequestChanges, RequestKind, RequestRecords, RequestTable } from '@agent-otp/db';
 import type { AppError } from '@agent-otp/shared';
-import type { UpdateObject } from 'kysely';
 import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
 
-/** The tables that hold requests an agent makes and its owner decides on. */
-export interface RequestRows {
-  otp_requests: OtpRequestRow;
-  permission_requests: PermissionRequestRow;
-}
-export type RequestTable = keyof RequestRows;
-
 /** Any one kind, for code that walks them all (the expiry sweep). */
 export type AnyRequestKindConfig = { [T in RequestTable]: RequestKindConfig<T> }[RequestTable];
-
-/** Who may move or see a request: the scope is part of the WHERE clause, never checked afterwards. */
-export type RequestScope = { agentId: string } | { ownerId: string } | { any: true };
 
 /**
  * Everything that differs between kinds of request walking the one lifecycle (pending →
@@ -25,18 +14,18 @@ export type RequestScope = { agentId: string } | { ownerId: string } | { any: tr
  */
 export interface RequestKindConfig<T extends RequestTable> {
   /** The event bus kind and the audit action prefix (`otp.cancelled`, `permission.expired`). */
-  kind: 'otp' | 'permission';
+  kind: RequestKind;
   table: T;
   /** Statuses in which a request can still do something: what expiry, cancel and revocation close. */
   open: readonly string[];
   /** What closing a request sets besides `status` and `closed_at` (OTP: erase the ciphertext). */
-  closeChanges: UpdateObject<Database, T>;
+  closeChanges: RequestChanges<T>;
   /** What the `*.expired` audit record says about the row before it expired. */
-  expiryDetails(before: RequestRows[T]): Record<string, unknown>;
+  expiryDetails(before: RequestRecords[T]): Record<string, unknown>;
   /** Tells waiters about the row's new state; called only after the change committed. */
-  publish(ctx: CoreContext, row: RequestRows[T], type?: RequestEvent['type']): void;
+  publish(ctx: CoreContext, row: RequestRecords[T], type?: RequestEvent['type']): void;
   /** The error for acting on a row whose status no longer allows `action`. */
-  conflict(row: RequestRows[T], action: string): AppError;
+  conflict(row: RequestRecords[T], action: string): AppError;
   /** The error for an ID that is not there (or not the caller's). */
   notFound(id: string): AppError;
 }

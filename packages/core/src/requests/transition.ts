@@ -1,9 +1,15 @@
-import { withTransaction } from '@agent-otp/db';
+import {
+  type RequestRecords,
+  type RequestTable,
+  type RequestUpdate,
+  updateRequestRecord,
+  withTransaction,
+} from '@agent-otp/db';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
-import type { RequestRows, RequestTable } from './request-kind.js';
-import { type RequestUpdate, updateRequest } from './update-request.js';
+import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
+import type { RequestKindConfig } from './request-kind.js';
 
 /** The audit record a transition writes in its own transaction. */
 export interface TransitionAudit {
@@ -14,8 +20,9 @@ export interface TransitionAudit {
 }
 
 /**
- * Moves one request of any kind: the conditional update and its audit record commit in
- * one transaction, and waiters hear of it after the commit. Returns the updated row, or
+ * Moves one request of any kind: the conditional update (the repository's one primitive)
+ * and its audit record commit in one transaction, and waiters hear of it after the commit.
+ * A move out of the kind's open statuses closes the request. Returns the updated record, or
  * undefined when the request was not in a `from` status (or past its deadline) any more;
  * the caller re-reads it to say why.
  *
@@ -28,19 +35,34 @@ export interface TransitionAudit {
  */
 export async function transition<T extends RequestTable>(
   ctx: CoreContext,
-  options: Omit<RequestUpdate<T>, 'now'> & {
+  options: Omit<RequestUpdate<T>, 'table' | 'now'> & {
+    kind: RequestKindConfig<T>;
     now?: string;
     /** The audit record, from the updated row (its new status, what it now holds). */
-    audit: (updated: RequestRows[T]) => TransitionAudit;
+    audit: (updated: RequestRecords[T]) => TransitionAudit;
     /** The status does not change, so waiters are not woken (a token handed out). */
     quiet?: boolean;
   },
-): Promise<RequestRows[T] | undefined> {
+): Promise<RequestRecords[T] | undefined> {
   const now = options.now ?? nowIso(ctx);
-  const { audit: describe, quiet: _quiet, ...update } = options;
+  const { audit: describe, quiet: _quiet, kind, ...update } = options;
   const moved = await withTransaction(ctx.database, async (tx) => {
-    const updated = await updateRequest(tx, { ...update, now });
+    let updated = await updateRequestRecord(tx, { ...update, table: kind.table, now });
     if (!updated) return undefined;
+    // A status the database chose (a spend's CASE reaching `used`) may end the request: it is
+    // closed like any other, in a second statement because a CASE of text in a timestamptz column would need
+    // a dialect-specific cast, and the row is already this transaction's.
+    if (!kind.open.includes(updated.status) && updated.closed_at === null)
+      updated =
+        (await updateRequestRecord(tx, {
+          table: kind.table,
+          id: updated.id,
+          scope: { any: true },
+          from: [updated.status],
+          changes: { ...kind.closeChanges, closed_at: now },
+          deadline: 'any',
+          now,
+        })) ?? updated;
     const audit = describe(updated);
     await recordAuditEvent(ctx, tx, {
       ownerId: updated.owner_id,
@@ -49,6 +71,7 @@ export async function transition<T extends RequestTable>(
       targetId: updated.id,
       ...(audit.details === undefined ? {} : { details: audit.details }),
     });
+    if (!options.quiet) await queueWebhookEvent(tx, options.kind.kind, updated, now);
     return updated;
   });
   if (moved && !options.quiet) options.kind.publish(ctx, moved);

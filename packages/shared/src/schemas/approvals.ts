@@ -1,10 +1,10 @@
-import { Decision, Timestamp } from '@orrisai/agent-otp-contract';
+import { Decision, RequestKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
 
 /** Any request that needs (or needed) the owner's decision, as every approval channel shows it. */
 export const DecisionSubjectSchema = z
   .object({
-    kind: z.enum(['otp', 'permission']),
+    kind: RequestKindSchema,
     id: z.string(),
     ownerId: z.string(),
     agent: z.object({ id: z.string(), name: z.string() }),
