@@ -10,7 +10,7 @@ import re
 import time
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
-from .errors import WebhookSignatureError
+from .errors import ValidationError, WebhookSignatureError
 
 EVENT_ID_HEADER = "x-otp-event-id"
 TIMESTAMP_HEADER = "x-otp-timestamp"
@@ -21,7 +21,8 @@ WEBHOOK_EVENT_STATUSES = {
     "otp": ("approved", "otp_received", "denied", "expired", "cancelled"),
     "permission": ("approved", "denied", "expired"),
 }
-_EVENT_FIELDS = ("id", "type", "request_id", "agent_id", "created_at")
+_EVENT_FIELDS = ("id", "type", "request_id", "agent_id")
+_HEX_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 Headers = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
@@ -48,8 +49,8 @@ def _header(headers: Headers, name: str) -> Optional[str]:
 
 
 def _check_event(event: Any) -> Dict[str, Any]:
-    if not isinstance(event, dict):
-        raise WebhookSignatureError("the webhook body is not a JSON object", reason="malformed")
+    if not isinstance(event, dict) or not isinstance(event.get("created_at"), str):
+        raise WebhookSignatureError("the signed webhook body is not an Agent OTP event", reason="malformed")
     for field in _EVENT_FIELDS:
         if not isinstance(event.get(field), str) or event[field] == "":
             raise WebhookSignatureError(f"the webhook body's {field} is missing", reason="malformed")
@@ -79,34 +80,51 @@ def verify_webhook_signature(
     ``headers`` is any mapping or list of pairs; names are matched case-insensitively.
     Accepts the delivery if any ``v1=`` entry matches (rotation); other schemes are ignored.
     """
+    if not isinstance(secret, str) or secret == "":
+        raise ValidationError("secret is required: the agent's webhook signing secret (whsec_…)")
     if not isinstance(raw_body, (str, bytes, bytearray)):
-        raise WebhookSignatureError("raw_body must be the request body as received (str or bytes)", reason="malformed")
-    timestamp_text = _header(headers, TIMESTAMP_HEADER)
-    signature_text = _header(headers, SIGNATURE_HEADER)
-    for name, value in ((TIMESTAMP_HEADER, timestamp_text), (SIGNATURE_HEADER, signature_text)):
-        if value is None or value.strip() == "":
-            raise WebhookSignatureError(f"the {name} header is missing", reason="missing_header")
-    assert timestamp_text is not None and signature_text is not None
-    if not re.fullmatch(r"\d{1,15}", timestamp_text.strip()):
-        raise WebhookSignatureError(f"the {TIMESTAMP_HEADER} header is not a whole number of seconds", reason="stale_timestamp")
-    timestamp = int(timestamp_text.strip())
-    current = time.time() if now is None else now
+        raise ValidationError(
+            "raw_body must be the request body exactly as received (str or bytes), not parsed JSON: "
+            "re-serialised JSON does not match the signature"
+        )
+    body = raw_body.encode("utf-8") if isinstance(raw_body, str) else bytes(raw_body)
+    values = {}
+    for name in (EVENT_ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER):
+        value = (_header(headers, name) or "").strip()
+        if not value:
+            raise WebhookSignatureError(f"the webhook delivery has no {name} header", reason="missing_header")
+        values[name] = value
+    timestamp_text = values[TIMESTAMP_HEADER]
+    if not re.fullmatch(r"\d{1,15}", timestamp_text):
+        raise WebhookSignatureError(f"{TIMESTAMP_HEADER} is not a whole number of seconds", reason="stale_timestamp")
+    timestamp = int(timestamp_text)
+    current = int(time.time() if now is None else now)
     if abs(current - timestamp) > tolerance_seconds:
         raise WebhookSignatureError(
-            f"the delivery's timestamp is more than {tolerance_seconds} s from now", reason="stale_timestamp"
+            f"{TIMESTAMP_HEADER} is {current - timestamp} s from now, beyond the {tolerance_seconds} s tolerance",
+            reason="stale_timestamp",
         )
-    candidates = []
-    for entry in signature_text.split(","):
-        scheme, _, value = entry.strip().partition("=")
-        if scheme == SIGNATURE_SCHEME and value:
-            candidates.append(value.strip())
-    if not candidates:
-        raise WebhookSignatureError(f"the {SIGNATURE_HEADER} header has no v1= entry", reason="malformed")
-    expected = webhook_signature(secret, timestamp, bytes(raw_body) if not isinstance(raw_body, str) else raw_body)
-    if not any(hmac.compare_digest(expected.encode("ascii"), candidate.encode("utf-8")) for candidate in candidates):
-        raise WebhookSignatureError("the webhook signature does not match", reason="bad_signature")
+    prefix = f"{SIGNATURE_SCHEME}="
+    entries = [e.strip()[len(prefix):] for e in values[SIGNATURE_HEADER].split(",") if e.strip().startswith(prefix)]
+    entries = [entry for entry in entries if _HEX_SHA256.match(entry)]
+    if not entries:
+        raise WebhookSignatureError(f"{SIGNATURE_HEADER} has no {SIGNATURE_SCHEME}=<hex> entry", reason="malformed")
+    expected = webhook_signature(secret, timestamp, body).encode("ascii")
+    matched = False
+    # Every entry is compared (no early exit), each in constant time.
+    for entry in entries:
+        if hmac.compare_digest(expected, entry.lower().encode("ascii")):
+            matched = True
+    if not matched:
+        raise WebhookSignatureError(
+            f"no {SIGNATURE_SCHEME} signature matches the body and timestamp", reason="bad_signature"
+        )
     try:
-        event = json.loads(raw_body)
-    except ValueError as error:
-        raise WebhookSignatureError("the webhook body is not JSON", reason="malformed") from error
+        event = json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise WebhookSignatureError("the signed webhook body is not JSON", reason="malformed") from error
+    checked = _check_event(event)
+    # The event id header is not signed; receivers dedupe on it, so it must name the signed event.
+    if checked["id"] != values[EVENT_ID_HEADER]:
+        raise WebhookSignatureError(f"{EVENT_ID_HEADER} does not match the signed event's id", reason="malformed")
     return _check_event(event)
