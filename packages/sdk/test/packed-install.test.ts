@@ -128,6 +128,43 @@ describeWithService('npm', npmAvailable, 'the packed SDK, installed outside the 
     expect(existsSync(join(project, 'node_modules/@orrisai/agent-otp-contract/dist/index.js'))).toBe(true);
   });
 
+  it('ships the MIT LICENSE and a README whose links work on a registry page', () => {
+    const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License/);
+    for (const name of ['agent-otp-sdk', 'agent-otp-contract']) {
+      const installed = join(project, 'node_modules/@orrisai', name);
+      expect(readFileSync(join(installed, 'LICENSE'), 'utf8'), name).toBe(license);
+      // A registry page shows the README outside the repository: a relative link to another
+      // file is dead there. Links must be absolute URLs or anchors of the README itself.
+      const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+      const anchors = new Set(
+        [...readme.matchAll(/^#+ (.+)$/gm)].map((heading) =>
+          (heading[1] ?? '')
+            .toLowerCase()
+            .replace(/[^\w\- ]/g, '')
+            .replace(/ /g, '-'),
+        ),
+      );
+      for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (target?.startsWith('#')) expect(anchors, `${name}: ${target}`).toContain(target.slice(1));
+        else expect(target, name).toMatch(/^https:\/\//);
+      }
+    }
+  });
+
+  it('every published package carries the LICENSE', async () => {
+    const packages = ['sdk', 'contract', 'mcp', 'langchain'].map((name) => `./packages/${name}`);
+    const listed = JSON.parse(
+      await mustRun(npm, ['pack', '--dry-run', '--json', '--ignore-scripts', ...packages], root),
+    ) as Array<{ name: string; files: Array<{ path: string }> }>;
+    expect(listed).toHaveLength(packages.length);
+    for (const pack of listed)
+      expect(
+        pack.files.map((file) => file.path),
+        pack.name,
+      ).toContain('LICENSE');
+  });
+
   it('runs the README quick start: the owner approves, the Acme email arrives, the agent prints the code', async () => {
     const agent = await relay.createAgent({ name: 'stranger' });
     const child = run(
