@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from ._model import from_json, to_json
+from ._model import from_json, json_name, to_json
 from ._transport import TransportConfig
 from .crypto import export_public_key
 from .errors import AuthenticationError, DecryptionError, ValidationError
@@ -103,8 +103,6 @@ def check_decryption_key(private_key: Any) -> None:
 
 
 def _camel_keys(value: Mapping[str, Any]) -> Dict[str, Any]:
-    from ._model import json_name
-
     return {json_name(key): item for key, item in value.items()}
 
 
@@ -114,6 +112,7 @@ def create_otp_body(
     expected_sender: Optional[str],
     filter: Optional[Mapping[str, Any]],
     ttl: Optional[int],
+    webhook_url: Optional[str] = None,
 ) -> Dict[str, Any]:
     if isinstance(public_key, rsa.RSAPublicKey):
         public_key = export_public_key(public_key)
@@ -125,6 +124,7 @@ def create_otp_body(
         expected_sender=expected_sender,
         filter=None if filter is None else _camel_keys(filter),
         ttl=ttl,
+        webhook_url=webhook_url,
     )
     return to_json(body)  # type: ignore[no-any-return]
 
@@ -135,6 +135,7 @@ def create_permission_body(
     scope: Optional[Mapping[str, Any]],
     context: Optional[Mapping[str, Any]],
     ttl: Optional[int],
+    webhook_url: Optional[str] = None,
 ) -> Dict[str, Any]:
     # scope and context are the relay's free-form objects (snake_case keys such as
     # max_emails are the relay's own): sent as given.
@@ -144,11 +145,12 @@ def create_permission_body(
         scope=None if scope is None else dict(scope),
         context=None if context is None else dict(context),
         ttl=ttl,
+        webhook_url=webhook_url,
     )
     result: Dict[str, Any] = {"action": body.action, "resource": body.resource}
-    for name in ("scope", "context", "ttl"):
+    for name in ("scope", "context", "ttl", "webhook_url"):
         if getattr(body, name) is not None:
-            result[name] = getattr(body, name)
+            result[json_name(name)] = getattr(body, name)
     return result
 
 

@@ -73,6 +73,7 @@ class AgentOTPClient:
         expected_sender: Optional[str] = None,
         filter: Optional[Mapping[str, Any]] = None,
         ttl: Optional[int] = None,
+        webhook_url: Optional[str] = None,
         wait_for_otp: bool = False,
         timeout: Optional[float] = None,
         on_pending_approval: Optional[OnPendingApproval] = None,
@@ -83,10 +84,11 @@ class AgentOTPClient:
         or on timeout the last status seen. Denied and expired are results, not errors.
 
         ``filter`` is a dict: ``sources`` (``["sms", "email"]``), ``sender_pattern``,
-        ``content_pattern``.
+        ``content_pattern``. ``webhook_url``: the relay also POSTs each status change there,
+        signed with the agent's webhook secret (check it with :func:`verify_webhook_signature`).
         """
         calls.check_timeout(timeout)
-        body = calls.create_otp_body(reason, public_key, expected_sender, filter, ttl)
+        body = calls.create_otp_body(reason, public_key, expected_sender, filter, ttl, webhook_url)
         created = self._transport.send("POST", "/api/v1/otp", calls.parse_otp_request, policy="at-most-once", body=body)
         if wait_for_otp:
             return self._wait(created.id, timeout, on_pending_approval, created)
@@ -141,6 +143,7 @@ class AgentOTPClient:
         scope: Optional[Mapping[str, Any]] = None,
         context: Optional[Mapping[str, Any]] = None,
         ttl: Optional[int] = None,
+        webhook_url: Optional[str] = None,
         wait_for_approval: bool = False,
         timeout: Optional[float] = None,
         on_pending_approval: Optional[OnPendingApproval] = None,
@@ -150,7 +153,7 @@ class AgentOTPClient:
         or the request expires (or ``timeout`` seconds pass). The token appears in exactly
         one result: keep it."""
         calls.check_timeout(timeout)
-        body = calls.create_permission_body(action, resource, scope, context, ttl)
+        body = calls.create_permission_body(action, resource, scope, context, ttl, webhook_url)
         created = self._transport.send(
             "POST", "/api/v1/permissions/request", calls.parse_permission, policy="at-most-once", body=body
         )

@@ -164,6 +164,7 @@ class CreateOTPRequestBody:
     expected_sender: Optional[str] = None
     filter: Optional[Dict[str, Any]] = None
     ttl: Optional[int] = None
+    webhook_url: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class CreatePermissionRequestBody:
     scope: Optional[Dict[str, Any]] = None
     context: Optional[Dict[str, Any]] = None
     ttl: Optional[int] = None
+    webhook_url: Optional[str] = None
 
 
 @dataclass(frozen=True)
