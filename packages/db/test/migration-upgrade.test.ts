@@ -261,7 +261,11 @@ describeEachDialect('upgrading a first-release database to today', (dialect) => 
       is_test: 0,
       created_at: T0,
       expires_at: LATER,
+      // 0008: requests made before webhooks name none; agents get a signing secret when rotated.
+      webhook_url: null,
     });
+    const agentSecrets = await handle.db.selectFrom('agents').select('webhook_secret_sealed').execute();
+    expect(agentSecrets.map((a) => a.webhook_secret_sealed)).toEqual([null, null]);
     const statuses = await handle.db
       .selectFrom('otp_requests')
       .select('status')
@@ -299,6 +303,7 @@ describeEachDialect('upgrading a first-release database to today', (dialect) => 
       'email_connector_state',
       'audit_checkpoints',
       'held_messages',
+      'webhook_outbox',
     ] as const) {
       const rows = await handle.db
         .selectFrom(table)
