@@ -64,6 +64,8 @@ class AgentOTPTool:
         sources: Optional[List[str]] = None,
         sender_pattern: Optional[str] = None,
     ) -> Dict[str, Any]:
+        """Get a one-time verification code (OTP) sent to the user by SMS or email, after the
+        user approves. Returns {"status", "request_id", "code"} ("code" only when received)."""
         filter_options: Dict[str, Any] = {}
         if sources:
             filter_options["sources"] = sources
@@ -81,6 +83,17 @@ class AgentOTPTool:
             return {"status": request.status, "request_id": request.id}
         result = self.client.consume_otp(request.id, self.private_key)
         return {"status": "otp_received", "request_id": request.id, "code": result.code}
+
+    def run_json(
+        self,
+        reason: str,
+        expected_sender: Optional[str] = None,
+        sources: Optional[List[str]] = None,
+        sender_pattern: Optional[str] = None,
+    ) -> str:
+        """Get a one-time verification code (OTP) sent to the user by SMS or email, after the
+        user approves. Returns JSON: {"status", "request_id", "code"} ("code" only when received)."""
+        return json.dumps(self(reason, expected_sender, sources, sender_pattern))
 
     def openai_schema(self) -> Dict[str, Any]:
         """The tool as an OpenAI-style ``tools=[…]`` entry."""
