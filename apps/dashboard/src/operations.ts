@@ -1,6 +1,7 @@
 import type {
   Agent,
   AgentList,
+  AgentWebhookSecret,
   AgentWithKey,
   AssignHeldMessageBody,
   AssignHeldMessageResponse,
@@ -23,6 +24,8 @@ import type {
   SourceWithToken,
   TelegramDeepLink,
   TelegramSettings,
+  WebhookDeliveryList,
+  WebhookDeliveryQuery,
 } from '@agent-otp/shared';
 import type { z } from 'zod';
 import { api } from './api.js';
@@ -67,6 +70,12 @@ export const operations = {
     api(`/agents/${segment(id)}/rotate-key`, { method: 'POST' }) as Answer<typeof AgentWithKey>,
   revokeAgent: (id: string) =>
     api(`/agents/${segment(id)}/revoke`, { method: 'POST' }) as Answer<typeof Agent>,
+  rotateAgentWebhookSecret: (id: string) =>
+    api(`/agents/${segment(id)}/rotate-webhook-secret`, { method: 'POST' }) as Answer<
+      typeof AgentWebhookSecret
+    >,
+  listWebhookDeliveries: (query: Query<typeof WebhookDeliveryQuery>) =>
+    api(withQuery('/webhooks/deliveries', query)) as Answer<typeof WebhookDeliveryList>,
 
   listCaptureSources: () => api('/sources') as Answer<typeof OwnerCaptureSourceList>,
   createCaptureSource: (body: z.input<typeof CreateSourceBody>) =>

@@ -2,17 +2,34 @@ import type { Agent } from '@agent-otp/shared';
 import { type ConfirmAction, ConfirmActions } from '../components/confirm-actions.js';
 import { formatAgo, formatTime } from '../format.js';
 import { operations } from '../operations.js';
+import { AgentWebhookDeliveries } from './agent-webhook-deliveries.js';
 
-/** One agent with its keys; rotate and revoke ask for a second click to confirm. */
-export function AgentRow(props: { agent: Agent; onChanged: () => void; onNewKey: (apiKey: string) => void }) {
+type AgentAction = 'rotate' | 'rotate-webhook-secret' | 'revoke';
+
+/**
+ * One agent with its keys and its recent webhook deliveries; rotating the key or the webhook
+ * secret and revoking ask for a second click to confirm.
+ */
+export function AgentRow(props: {
+  agent: Agent;
+  onChanged: () => void;
+  onNewKey: (apiKey: string) => void;
+  onNewWebhookSecret: (webhookSecret: string) => void;
+}) {
   const { agent } = props;
   const activeKeys = agent.keys.filter((k) => !k.revokedAt);
-  const actions: readonly ConfirmAction<'rotate' | 'revoke'>[] = [
+  const actions: readonly ConfirmAction<AgentAction>[] = [
     {
       action: 'rotate',
       label: 'Rotate key',
       confirmLabel: 'Confirm rotate',
       warning: 'The current key stops working at once.',
+    },
+    {
+      action: 'rotate-webhook-secret',
+      label: 'Rotate webhook secret',
+      confirmLabel: 'Confirm rotate',
+      warning: 'Webhooks are signed with the new secret at once; the old one stops verifying.',
     },
     {
       action: 'revoke',
@@ -23,8 +40,10 @@ export function AgentRow(props: { agent: Agent; onChanged: () => void; onNewKey:
     },
   ];
 
-  const run = async (action: 'rotate' | 'revoke') => {
+  const run = async (action: AgentAction) => {
     if (action === 'rotate') props.onNewKey((await operations.rotateAgentKey(agent.id)).apiKey);
+    else if (action === 'rotate-webhook-secret')
+      props.onNewWebhookSecret((await operations.rotateAgentWebhookSecret(agent.id)).webhookSecret);
     else await operations.revokeAgent(agent.id);
     props.onChanged();
   };
@@ -53,6 +72,7 @@ export function AgentRow(props: { agent: Agent; onChanged: () => void; onNewKey:
           <dd>{formatAgo(activeKeys[0]?.lastUsedAt)}</dd>
         </div>
       </dl>
+      <AgentWebhookDeliveries agentId={agent.id} />
       {!agent.revokedAt && <ConfirmActions actions={actions} run={run} />}
     </li>
   );

@@ -42,7 +42,9 @@ export function AgentsPage() {
   const [test, setTest] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const [secret, setSecret] = useState<{ title: string; apiKey: string } | undefined>();
+  const [secret, setSecret] = useState<
+    { title: string; apiKey?: string | undefined; webhookSecret?: string | undefined } | undefined
+  >();
   const [page, setPage] = useState(1);
 
   const create = async (event: FormEvent) => {
@@ -51,7 +53,11 @@ export function AgentsPage() {
     setError(undefined);
     try {
       const created = await operations.createAgent({ name, test });
-      setSecret({ title: `API key for ${created.agent.name}`, apiKey: created.apiKey });
+      setSecret({
+        title: `API key for ${created.agent.name}`,
+        apiKey: created.apiKey,
+        webhookSecret: created.webhookSecret,
+      });
       setName('');
       setTest(false);
       setPage(1);
@@ -69,15 +75,32 @@ export function AgentsPage() {
       <h1>Agents</h1>
       {secret && (
         <SecretOnce title={secret.title} secret={secret.apiKey} onDismiss={() => setSecret(undefined)}>
-          <details className="snippet" open>
-            <summary>Use it with the SDK</summary>
-            <div className="snippet-toolbar">
-              <CopyButton text={sdkSnippet(secret.apiKey)} label="Copy snippet" />
+          {secret.webhookSecret && (
+            <div className="webhook-secret">
+              <h3>Webhook signing secret</h3>
+              <p>
+                Verifies the signed webhooks this agent receives (<code>verifyWebhookSignature</code> in the
+                SDK). The relay keeps it encrypted and never shows it again.
+              </p>
+              <div className="secret-row">
+                <code className="secret" data-testid="webhook-secret-value">
+                  {secret.webhookSecret}
+                </code>
+                <CopyButton text={secret.webhookSecret} />
+              </div>
             </div>
-            <pre>
-              <code>{sdkSnippet(secret.apiKey)}</code>
-            </pre>
-          </details>
+          )}
+          {secret.apiKey && (
+            <details className="snippet" open>
+              <summary>Use it with the SDK</summary>
+              <div className="snippet-toolbar">
+                <CopyButton text={sdkSnippet(secret.apiKey)} label="Copy snippet" />
+              </div>
+              <pre>
+                <code>{sdkSnippet(secret.apiKey)}</code>
+              </pre>
+            </details>
+          )}
         </SecretOnce>
       )}
       <form className="card form-card" onSubmit={create} aria-labelledby="new-agent-title">
@@ -124,6 +147,9 @@ export function AgentsPage() {
               agent={agent}
               onChanged={reload}
               onNewKey={(apiKey) => setSecret({ title: `New API key for ${agent.name}`, apiKey })}
+              onNewWebhookSecret={(webhookSecret) =>
+                setSecret({ title: `New webhook signing secret for ${agent.name}`, webhookSecret })
+              }
             />
           ))}
         </ul>
