@@ -16,6 +16,7 @@ export function SourceSetup(props: {
   channel: Channel;
   rotated?: boolean;
   onDismiss: () => void;
+  onReceived: () => void;
 }) {
   const { created, channel } = props;
   const { source, setup } = created;
@@ -27,10 +28,16 @@ export function SourceSetup(props: {
   const testIdOf = (value: string) =>
     value === webhookUrl ? 'webhook-url' : value === created.signingSecret ? 'signing-secret' : undefined;
 
+  // Signed webhooks (SMS Gateway, Twilio, Telnyx) never send the token, and a generic recipe
+  // carries it in its header value: a separate token row would only invite pasting it wrongly.
+  const tokenShown =
+    (source.provider === null || source.provider === 'generic') &&
+    !fields.some((field) => field.value.includes(created.token));
+
   return (
     <SecretOnce
-      title={props.rotated ? `New token for ${source.name}` : `Connect ${source.name}`}
-      secret={created.token}
+      title={props.rotated ? `New secrets for ${source.name}` : `Connect ${source.name}`}
+      secret={tokenShown ? created.token : undefined}
       onDismiss={props.onDismiss}
     >
       {(webhookUrl || created.signingSecret) && (
@@ -84,7 +91,7 @@ export function SourceSetup(props: {
           </pre>
         </details>
       )}
-      {source.kind === 'sms' && <TestMessageCheck baseline={source} />}
+      {source.kind === 'sms' && <TestMessageCheck baseline={source} onReceived={props.onReceived} />}
       <p className="hint">The full recipe for every channel is in docs/sms.md.</p>
     </SecretOnce>
   );

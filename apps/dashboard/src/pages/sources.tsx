@@ -46,6 +46,7 @@ export function SourcesPage() {
           channel={shown.channel}
           rotated={shown.rotated}
           onDismiss={() => setShown(undefined)}
+          onReceived={reload}
         />
       )}
       <ConnectSourceForm onCreated={(created, channel) => show({ created, channel, rotated: false })} />

@@ -16,13 +16,18 @@ export function receivedSince(baseline: CaptureSource, now: CaptureSource): bool
 
 /**
  * "Send a test message": polls the source until its first message after `baseline` arrives,
- * then turns green and stops. A refusal meanwhile (a bad signature, say) is shown so the owner
+ * then turns green, stops and calls `onReceived` (the list's figures change). A refusal meanwhile (a bad signature, say) is shown so the owner
  * can fix the app's settings without leaving the page.
  */
-export function TestMessageCheck({ baseline }: { baseline: CaptureSource }) {
+export function TestMessageCheck(props: { baseline: CaptureSource; onReceived: () => void }) {
+  const { baseline, onReceived } = props;
   const [latest, setLatest] = useState(baseline);
   const [pollError, setPollError] = useState<string | undefined>();
   const received = receivedSince(baseline, latest);
+
+  useEffect(() => {
+    if (received) onReceived();
+  }, [received, onReceived]);
 
   useEffect(() => {
     if (received) return;
