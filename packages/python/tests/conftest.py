@@ -157,6 +157,18 @@ def live_env(relay: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Dict[str
     return relay
 
 
+@pytest.fixture(scope="session", autouse=True)
+def expiring_request(relay):
+    """A request made with the shortest TTL (30 s) when the session starts, so the test of
+    expiry finds it expired (or nearly) instead of sitting out 30 s by itself."""
+    from agent_otp import AgentOTPClient, generate_key_pair
+
+    pair = generate_key_pair()
+    with AgentOTPClient(api_key=relay["liveKey"], base_url=relay["url"]) as client:
+        request = client.request_otp(reason="let me expire", public_key=pair.public_key, ttl=30)
+    return request, pair
+
+
 @pytest.fixture(scope="session")
 def keys():
     from agent_otp import generate_key_pair

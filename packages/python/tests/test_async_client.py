@@ -44,24 +44,23 @@ def test_twenty_concurrent_waits_all_wake(live_env, owner, keys):
     assert asyncio.run(scenario()) == sent
 
 
-def test_twenty_concurrent_waits_all_receive_their_code(relay, monkeypatch):
+def test_twenty_concurrent_test_key_requests_all_receive_their_code(relay, monkeypatch, keys):
     monkeypatch.setenv("AGENT_OTP_URL", relay["url"])
-    from agent_otp import generate_key_pair
 
     async def scenario():
         async with AsyncAgentOTPClient(api_key=relay["testKey"]) as client:
-            pairs = [generate_key_pair() for _ in range(WAITERS)]
             requests = await asyncio.gather(*(
-                client.request_otp(reason=f"test {n}", public_key=p.public_key, wait_for_otp=True, timeout=30)
-                for n, p in enumerate(pairs)
+                client.request_otp(reason=f"test {n}", public_key=keys.public_key, wait_for_otp=True, timeout=30)
+                for n in range(WAITERS)
             ))
-            codes = await asyncio.gather(*(client.consume_otp(r.id, p.private_key) for r, p in zip(requests, pairs)))
+            codes = await asyncio.gather(*(client.consume_otp(r.id, keys.private_key) for r in requests))
             with pytest.raises(OTPAlreadyConsumedError):
-                await client.consume_otp(requests[0].id, pairs[0].private_key)
+                await client.consume_otp(requests[0].id, keys.private_key)
             return requests, codes
 
     requests, codes = asyncio.run(scenario())
     assert all(r.status == "otp_received" for r in requests)
+    assert [c.metadata.request_id for c in codes] == [r.id for r in requests]
     assert all(len(c.code) == 6 for c in codes)
 
 

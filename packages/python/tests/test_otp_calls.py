@@ -182,11 +182,11 @@ def test_bad_and_missing_api_keys(live_env, monkeypatch):
         AgentOTPClient(api_key="ak_live_x", base_url="ftp://relay")
 
 
-def test_an_expired_request_is_a_result_and_consuming_it_raises(client, keys):
-    created = client.request_otp(reason=unique("let me expire"), public_key=keys.public_key, ttl=30)
+def test_an_expired_request_is_a_result_and_consuming_it_raises(client, expiring_request):
+    created, pair = expiring_request
     assert client.wait_for_otp(created.id, timeout=45).status == "expired"
     with pytest.raises(OTPExpiredError) as expired:
-        client.consume_otp(created.id, keys.private_key)
+        client.consume_otp(created.id, pair.private_key)
     assert expired.value.status == 410
 
 

@@ -220,6 +220,9 @@ def permission_deadline(created: PermissionRequest, timeout: Optional[float]) ->
     return time.monotonic() + timeout
 
 
-def permission_chunk(last: PermissionRequest) -> int:
+def permission_chunk(last: PermissionRequest, deadline: float) -> int:
+    """Seconds of the next long-poll for a decision: at most 30, no later than the request's
+    expiry (plus a second, to see it expire) nor the caller's deadline."""
     remaining = math.ceil(seconds_until(last.expires_at))
-    return max(1, min(LONG_POLL_CHUNK_SECONDS, remaining + 1))
+    budget = math.ceil(deadline - time.monotonic())
+    return max(1, min(LONG_POLL_CHUNK_SECONDS, remaining + 1, budget))

@@ -177,7 +177,7 @@ class AsyncAgentOTPClient:
             if time.monotonic() >= deadline:
                 return last
             try:
-                last = await self.get_permission(last.id, calls.permission_chunk(last), _deadline=deadline)
+                last = await self.get_permission(last.id, calls.permission_chunk(last, deadline), _deadline=deadline)
             except RateLimitError as error:
                 if time.monotonic() + error.retry_after >= deadline:
                     raise

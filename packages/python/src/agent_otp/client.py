@@ -167,7 +167,7 @@ class AgentOTPClient:
             if time.monotonic() >= deadline:
                 return last
             try:
-                last = self.get_permission(last.id, calls.permission_chunk(last), _deadline=deadline)
+                last = self.get_permission(last.id, calls.permission_chunk(last, deadline), _deadline=deadline)
             except RateLimitError as error:
                 if time.monotonic() + error.retry_after >= deadline:
                     raise
