@@ -20,3 +20,15 @@ export function postgresAvailable(): boolean {
   }
   return postgresChecked;
 }
+
+/** Drops a test's own PostgreSQL schema and everything in it (tests isolate themselves by schema). */
+export async function dropPostgresSchema(schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

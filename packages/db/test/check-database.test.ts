@@ -5,9 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkDatabase, openDatabase } from '@agent-otp/db';
-import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
-import { postgresUrl } from '../../../test-support/postgres.js';
+import { dropPostgresSchema, postgresUrl } from '../../../test-support/postgres.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 
 describeEachDialect('checkDatabase', (dialect) => {
@@ -16,12 +15,7 @@ describeEachDialect('checkDatabase', (dialect) => {
 
   afterEach(async () => {
     rmSync(dataDir, { recursive: true, force: true });
-    if (dialect === 'postgres') {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    if (dialect === 'postgres') await dropPostgresSchema(schema);
   });
 
   it('answers ok with the dialect while the database works, and not ok once it is gone', async () => {

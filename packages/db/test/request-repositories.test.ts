@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   CorruptRowError,
   type DatabaseHandle,
+  findOwnerRequestRecord,
   findRequestRecord,
   insertRequestRecord,
   listCapturableOtpRequestRecords,
@@ -15,9 +16,8 @@ import {
   type PermissionRequestRecord,
   updateRequestRecord,
 } from '@agent-otp/db';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresUrl } from '../../../test-support/postgres.js';
+import { dropPostgresSchema, postgresUrl } from '../../../test-support/postgres.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -120,12 +120,7 @@ describeEachDialect('request repositories', (dialect) => {
   afterAll(async () => {
     await handle.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (dialect === 'postgres') {
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    if (dialect === 'postgres') await dropPostgresSchema(schema);
   });
 
   describe('records', () => {
@@ -158,6 +153,18 @@ describeEachDialect('request repositories', (dialect) => {
       ).toBeUndefined();
       expect(
         await findRequestRecord(handle.db, 'otp_requests', otp.id, { agentId: 'agt_other' }),
+      ).toBeUndefined();
+    });
+
+    it("joins an owner's request to its agent's name, and finds nothing for another owner", async () => {
+      const permission = permissionRecord('prm_owner_view');
+      await insertRequestRecord(handle.db, 'permission_requests', permission);
+      expect(await findOwnerRequestRecord(handle.db, 'permission_requests', OWNER, permission.id)).toEqual({
+        ...permission,
+        agent_name: 'agent',
+      });
+      expect(
+        await findOwnerRequestRecord(handle.db, 'permission_requests', 'usr_other', permission.id),
       ).toBeUndefined();
     });
 

@@ -1,8 +1,8 @@
 import {
-  findOwnerOtpRequestRecord,
+  findOwnerRequestRecord,
   listOwnerOtpRequestRecords,
-  type OtpRequestWithAgent,
   type OwnerOtpRequestQuery,
+  type RequestWithAgent,
 } from '@agent-otp/db';
 import type { OwnerOtpRequest } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
@@ -29,7 +29,7 @@ export async function listOwnerRequests(
   return { requests: records.map((record) => toOwnerRequest(ctx, record)), nextCursor };
 }
 
-function toOwnerRequest(ctx: CoreContext, record: OtpRequestWithAgent): OwnerOtpRequest {
+function toOwnerRequest(ctx: CoreContext, record: RequestWithAgent<'otp_requests'>): OwnerOtpRequest {
   const { agent_name, ...request } = record;
   return { ...toApiOtpRequest(ctx, request), agent: { id: record.agent_id, name: agent_name } };
 }
@@ -45,6 +45,6 @@ export async function getOwnerRequest(
   ownerId: string,
   id: string,
 ): Promise<OwnerOtpRequest | undefined> {
-  const record = await findOwnerOtpRequestRecord(ctx.database.db, ownerId, id);
+  const record = await findOwnerRequestRecord(ctx.database.db, 'otp_requests', ownerId, id);
   return record ? toOwnerRequest(ctx, record) : undefined;
 }

@@ -1,13 +1,16 @@
 import {
-  findOwnerPermissionRequestRecord,
+  findOwnerRequestRecord,
   listPendingPermissionRequestRecords,
-  type PermissionRequestWithAgent,
+  type RequestWithAgent,
 } from '@agent-otp/db';
 import type { OwnerPermissionRequest } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { toApiPermission } from './permission-row.js';
 
-function toOwnerPermission(ctx: CoreContext, record: PermissionRequestWithAgent): OwnerPermissionRequest {
+function toOwnerPermission(
+  ctx: CoreContext,
+  record: RequestWithAgent<'permission_requests'>,
+): OwnerPermissionRequest {
   const { agent_name, ...request } = record;
   return { ...toApiPermission(ctx, request), agent: { id: record.agent_id, name: agent_name } };
 }
@@ -23,7 +26,7 @@ export async function getOwnerPermission(
   ownerId: string,
   id: string,
 ): Promise<OwnerPermissionRequest | undefined> {
-  const record = await findOwnerPermissionRequestRecord(ctx.database.db, ownerId, id);
+  const record = await findOwnerRequestRecord(ctx.database.db, 'permission_requests', ownerId, id);
   return record ? toOwnerPermission(ctx, record) : undefined;
 }
 
