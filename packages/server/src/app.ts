@@ -86,7 +86,8 @@ export function createApp(services: ServerServices) {
     }),
   );
   app.use('/api/*', refuseWhileShuttingDown(services.shutdownSignal));
-  app.use('/api/*', requireJsonBody);
+  // SMS providers post forms (Twilio, forwarders); each SMS route checks the type it takes.
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/sms/') ? next() : requireJsonBody(c, next)));
   // Body limits are declared per route (declare-route.ts: 64 KiB unless the route says more).
   app.use('/api/*', async (c, next) => {
     await next();

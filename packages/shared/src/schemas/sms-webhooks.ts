@@ -1,12 +1,18 @@
 import { z } from 'zod';
+import { describeUnstorableString } from '../unstorable-text.js';
 
 // What SMS providers post to the relay, as far as the relay reads it. Objects are loose
 // (`z.looseObject`): providers add fields without notice, and Twilio's signature covers
 // every parameter received, read or not. Text limits are generous for SMS (a concatenated
 // SMS is at most a few kilobytes) but bound what one request can make the relay hold.
 
-const phone = z.string().trim().min(1).max(128);
-const smsText = z.string().max(16_384, 'message text is longer than 16 KiB');
+/** Text the databases could not store (NUL, lone surrogates) is refused, never stored or matched. */
+const storable = (text: string) => describeUnstorableString(text) === undefined;
+const phone = z.string().trim().min(1).max(128).refine(storable, 'sender must be plain text (no NUL)');
+const smsText = z
+  .string()
+  .max(16_384, 'message text is longer than 16 KiB')
+  .refine(storable, 'message text must be plain text (no NUL)');
 
 /** SMS Gateway for Android: the webhook envelope (one event per webhook registration). */
 export const SmsGatewayEnvelope = z.looseObject({
