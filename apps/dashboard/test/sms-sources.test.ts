@@ -170,7 +170,12 @@ describeWithService(
       await page.getByLabel('Name').fill('Support line');
       await page.getByRole('button', { name: 'Create source' }).click();
       // The browser refuses the form without the token: nothing is created.
-      expect(await page.getByTestId('secret-value').count()).toBe(0);
+      expect(
+        await page
+          .getByLabel('Twilio Auth Token')
+          .evaluate((input: HTMLInputElement) => input.validity.valueMissing),
+      ).toBe(true);
+      expect(await page.locator('li[data-source-id]').filter({ hasText: 'Support line' }).count()).toBe(0);
       await page.getByLabel('Twilio Auth Token').fill('not a token!');
       await page.getByRole('button', { name: 'Create source' }).click();
       await page
@@ -184,6 +189,31 @@ describeWithService(
         new RegExp(`^${relay.url}/api/v1/sms/twilio/`),
       );
       await page.getByText('Under Messaging Configuration', { exact: false }).waitFor();
+      await page.getByRole('button', { name: 'I have stored it' }).click();
+    });
+
+    it('an iPhone (iOS Shortcuts) recipe works as shown: its URL and Authorization header deliver', async () => {
+      await page.getByLabel('iPhone (iOS Shortcuts)').check();
+      await page.getByLabel('Name').fill('iPhone 15');
+      await page.getByRole('button', { name: 'Create source' }).click();
+      await page.getByRole('heading', { name: 'Connect iPhone 15' }).waitFor();
+      const value = (label: string) =>
+        page.locator('.copyable').filter({ hasText: label }).locator('code').first().textContent();
+      const url = (await value('URL')) ?? '';
+      const authorization = (await value('Header Authorization')) ?? '';
+      expect(authorization).toMatch(/^Bearer cs_/);
+      await page.getByText('Waiting for a message').waitFor();
+      // What the Shortcut's "Get Contents of URL" sends: JSON with the sender and the message.
+      const delivered = await fetch(url, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'Acme', text: 'Your Acme code is 604211' }),
+      });
+      expect(delivered.ok).toBe(true);
+      await page.locator('.test-check.ok').waitFor();
+      await page.reload();
+      await page.locator('li[data-source-id]').filter({ hasText: 'iPhone 15' }).waitFor();
+      expect(await page.content()).not.toContain(authorization.slice('Bearer '.length));
     });
   },
 );
