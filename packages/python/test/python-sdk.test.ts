@@ -12,7 +12,7 @@ import { describeEachDialect, describeWithService } from '../../../test-support/
 const PYTHON = '/usr/bin/python3';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('../', import.meta.url));
-const PYTEST_TIMEOUT_MS = 240_000;
+const PYTEST_TIMEOUT_MS = 420_000;
 
 function pythonReady(): boolean {
   const probe = spawnSync(PYTHON, ['-c', 'import cryptography, httpx, pytest'], { stdio: 'ignore' });
@@ -60,11 +60,23 @@ describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(
       limited = await startTestRelay(dialect, { env: { RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '1' } });
       cli = await createCliEnvironment(dialect);
       served = await cli.serve();
-      const agent = async (...flags: string[]) => {
-        const created = await cli.run(['agent:create', '--name', 'python', ...flags, '--json']);
-        expect(created.code, created.stderr).toBe(0);
-        return (JSON.parse(created.stdout) as { apiKey: string }).apiKey;
+      const cliJson = async <T>(...args: string[]): Promise<T> => {
+        const result = await cli.run([...args, '--json']);
+        expect(result.code, result.stderr).toBe(0);
+        return JSON.parse(result.stdout) as T;
       };
+      const liveAgent = await cliJson<{ id: string; apiKey: string }>(
+        'agent:create',
+        '--name',
+        'python-live',
+      );
+      const testAgent = await cliJson<{ id: string; apiKey: string }>(
+        'agent:create',
+        '--name',
+        'python-test',
+        '--test',
+      );
+      const source = await cliJson<{ token: string }>('source:create', '--kind', 'email', '--name', 'inbox');
       env = {
         AGENT_OTP_TEST_REPO: REPO,
         AGENT_OTP_TEST_RELAY: JSON.stringify({
@@ -77,8 +89,10 @@ describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(
         }),
         AGENT_OTP_TEST_CLI: JSON.stringify({
           url: served.url,
-          liveKey: await agent(),
-          testKey: await agent('--test'),
+          liveKey: liveAgent.apiKey,
+          liveAgentId: liveAgent.id,
+          testKey: testAgent.apiKey,
+          sourceToken: source.token,
           node: process.execPath,
           cli: fileURLToPath(new URL('../../../apps/cli/bin/agent-otp.js', import.meta.url)),
           env: { ...cli.env, AGENT_OTP_URL: served.url },
