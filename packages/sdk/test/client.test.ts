@@ -282,19 +282,6 @@ describeEachDialect('AgentOTPClient against the relay', (dialect) => {
       await expect(failure).rejects.toThrow('body.ttl: ttl must be at least 30 seconds');
     });
 
-    it('webhookUrl is a ValidationError and nothing is sent', async () => {
-      const recorder = recordingFetch();
-      const hooked = new AgentOTPClient({ apiKey: live.apiKey, baseUrl: relay.url, fetch: recorder.fetch });
-      const failure = hooked.requestOTP({
-        reason: 'webhook',
-        publicKey: publicKeyText,
-        webhookUrl: 'https://agent.example/webhooks/otp',
-      });
-      await expect(failure).rejects.toBeInstanceOf(ValidationError);
-      await expect(failure).rejects.toThrow(/webhooks are not supported/);
-      expect(recorder.calls).toHaveLength(0);
-    });
-
     it("another agent's request is OTPNotFoundError for every call", async () => {
       const other = await relay.createAgent({ name: 'sdk-other' });
       const otherClient = new AgentOTPClient({ apiKey: other.apiKey, baseUrl: relay.url });
