@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, parsePort, runAgentOtpMcp } from './run.js';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, parsePort } from './options.js';
+import { runAgentOtpMcp } from './run.js';
 import { MCP_SERVER_VERSION } from './server.js';
 
 const USAGE = `Usage: agent-otp-mcp [--http [--port N] [--host H] [--token T]] [--api-key K] [--url U]
@@ -39,8 +40,10 @@ export async function main(argv: string[]): Promise<void> {
       },
       strict: true,
     });
-    if (values.help) return void process.stderr.write(USAGE);
-    if (values.version) return void process.stderr.write(`${MCP_SERVER_VERSION}\n`);
+    if (values.help || values.version) {
+      process.stderr.write(values.help ? USAGE : `${MCP_SERVER_VERSION}\n`);
+      return;
+    }
     await runAgentOtpMcp({
       apiKey: values['api-key'],
       url: values.url,

@@ -10,13 +10,8 @@
 export { AgentSession, type SessionKeys } from './agent-session.js';
 export { main } from './cli.js';
 export { type HttpServeOptions, MCP_HTTP_PATH, type RunningHttpServer, serveAgentOtpHttp } from './http.js';
-export {
-  DEFAULT_HTTP_HOST,
-  DEFAULT_HTTP_PORT,
-  type McpRunOptions,
-  parsePort,
-  runAgentOtpMcp,
-} from './run.js';
+export { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, parsePort } from './options.js';
+export { type McpRunOptions, runAgentOtpMcp } from './run.js';
 export { createAgentOtpMcpServer, MCP_SERVER_VERSION } from './server.js';
 export { serveAgentOtpStdio } from './stdio.js';
 export { TOOL_DESCRIPTIONS } from './tool-descriptions.js';

@@ -1,10 +1,8 @@
 import { AgentSession } from './agent-session.js';
 import { mcpEnvironment } from './environment.js';
 import { serveAgentOtpHttp } from './http.js';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT } from './options.js';
 import { serveAgentOtpStdio } from './stdio.js';
-
-export const DEFAULT_HTTP_PORT = 8788;
-export const DEFAULT_HTTP_HOST = '127.0.0.1';
 
 /** How to run the MCP server; unset values come from the environment, then the defaults. */
 export interface McpRunOptions {
@@ -51,17 +49,4 @@ export async function runAgentOtpMcp(options: McpRunOptions = {}): Promise<void>
   );
   await waitForSignal();
   await running.close();
-}
-
-/**
- * Reads a port flag: a whole number from 0 to 65535.
- *
- * @example
- * parsePort('8788'); // 8788
- */
-export function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port > 65_535)
-    throw new Error(`--port must be a whole number from 0 to 65535, got "${text}"`);
-  return port;
 }

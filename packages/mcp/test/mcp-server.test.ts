@@ -27,7 +27,8 @@ async function startCliHttp(env: Record<string, string>, port: number, token: st
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 20_000;
+  // Generous: the CLI loads the whole relay toolchain before it gets to the MCP server.
+  const deadline = Date.now() + 60_000;
   while (!output.includes('serving MCP over HTTP')) {
     if (child.exitCode !== null) throw new Error(`agent-otp mcp --http exited:\n${output}`);
     if (Date.now() > deadline) throw new Error(`agent-otp mcp --http did not start:\n${output}`);

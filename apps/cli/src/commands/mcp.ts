@@ -1,4 +1,4 @@
-import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, parsePort, runAgentOtpMcp } from '@orrisai/agent-otp-mcp';
+import { DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, parsePort } from '@orrisai/agent-otp-mcp/options';
 import { type Command, InvalidArgumentError } from 'commander';
 
 function portOption(text: string): number {
@@ -35,6 +35,8 @@ export function registerMcpCommand(program: Command): void {
         host?: string;
         token?: string;
       }) => {
+        // Loaded here, not at start-up: every other command would pay for the MCP SDK.
+        const { runAgentOtpMcp } = await import('@orrisai/agent-otp-mcp');
         await runAgentOtpMcp(options);
       },
     );
