@@ -202,7 +202,14 @@ describeWithService(
       const url = (await value('URL')) ?? '';
       const authorization = (await value('Header Authorization')) ?? '';
       expect(authorization).toMatch(/^Bearer cs_/);
+      // Long values reach the phone by its camera: each one can be shown as a QR code.
+      const urlRow = page.locator('.copyable').filter({ hasText: 'URL' }).first();
+      await urlRow.getByRole('button', { name: 'QR' }).click();
+      expect(await urlRow.getByRole('img', { name: /URL, to scan/ }).getAttribute('src')).toMatch(
+        /^data:image\/png;base64,/,
+      );
       await page.getByText('Waiting for a message').waitFor();
+      await screenshotBothWidths(page, 'sources-iphone-setup');
       // What the Shortcut's "Get Contents of URL" sends: JSON with the sender and the message.
       const delivered = await fetch(url, {
         method: 'POST',

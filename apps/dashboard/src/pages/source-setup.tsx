@@ -28,6 +28,8 @@ export function SourceSetup(props: {
   const testIdOf = (value: string) =>
     value === webhookUrl ? 'webhook-url' : value === created.signingSecret ? 'signing-secret' : undefined;
 
+  // Values typed into an app on the phone itself are easier scanned than typed.
+  const onPhone = source.provider === 'sms-gateway' || source.provider === 'generic';
   // Signed webhooks (SMS Gateway, Twilio, Telnyx) never send the token, and a generic recipe
   // carries it in its header value: a separate token row would only invite pasting it wrongly.
   const tokenShown =
@@ -43,13 +45,14 @@ export function SourceSetup(props: {
       {(webhookUrl || created.signingSecret) && (
         <dl className="setup-values">
           {webhookUrl && !inRecipe(webhookUrl) && (
-            <CopyableValue label="Webhook URL" value={webhookUrl} testId="webhook-url" />
+            <CopyableValue label="Webhook URL" value={webhookUrl} qr={onPhone} testId="webhook-url" />
           )}
           {created.signingSecret && !inRecipe(created.signingSecret) && (
             <CopyableValue
               label="Signing secret"
               value={created.signingSecret}
               secret
+              qr={onPhone}
               testId="signing-secret"
             />
           )}
@@ -74,6 +77,7 @@ export function SourceSetup(props: {
                 label={field.label}
                 value={field.value}
                 secret={field.secret}
+                qr={onPhone}
                 testId={testIdOf(field.value)}
               />
             ))}
