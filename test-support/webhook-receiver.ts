@@ -7,6 +7,8 @@ export interface ReceivedWebhook {
   raw: string;
   /** What the receiver answered. */
   answered: number;
+  /** When the whole body had arrived (epoch ms). */
+  receivedAt: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function startWebhookReceiver(answer: (received: ReceivedWebhook[])
         headers: req.headers,
         raw: Buffer.concat(chunks).toString('utf8'),
         answered: 0,
+        receivedAt: Date.now(),
       };
       entry.answered = answer(received);
       received.push(entry);

@@ -85,7 +85,7 @@ export * from './telegram-links/telegram-link-tokens.js';
 export * from './telegram-links/telegram-links.js';
 export * from './webhooks/accept-webhook-url.js';
 export * from './webhooks/agent-webhook-secret.js';
-export * from './webhooks/deliver-due-webhooks.js';
+export * from './webhooks/attempt-webhook.js';
 export * from './webhooks/list-webhook-deliveries.js';
 export * from './webhooks/post-webhook.js';
 export * from './webhooks/queue-webhook-event.js';

@@ -6,11 +6,7 @@ import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
 import { startConfiguredTelegramBot } from '../telegram-bot.js';
 import { expirySweepJob } from './expiry-sweep-job.js';
-import {
-  WEBHOOK_DELIVERY_JOB,
-  wakeWebhookDeliveryOnEvents,
-  webhookDeliveryJob,
-} from './webhook-delivery-job.js';
+import { WEBHOOK_DELIVERY_JOB, webhookDeliveryJobs } from './webhook-delivery-job.js';
 
 /** How often the Telegram bot catches up on changes the event bus did not carry. */
 const DEFAULT_TELEGRAM_RECONCILE_MS = 30_000;
@@ -73,21 +69,7 @@ export function backgroundJobs(
     );
   }
   if (options.sweeper !== false) runner.add(expirySweepJob(ctx, logger, config.sweepIntervalMs));
-  runner.add(webhookDeliveryJob(config, ctx, logger));
-  runner.add(
-    defineService({
-      name: 'webhook wake-up',
-      start: async () => {
-        const unsubscribe = wakeWebhookDeliveryOnEvents(ctx, () => {
-          // Before the runner scheduled the job (start-up) there is nothing to wake: its
-          // first poll finds the event.
-          try {
-            runner.trigger(WEBHOOK_DELIVERY_JOB);
-          } catch {}
-        });
-        return { stop: async () => unsubscribe() };
-      },
-    }),
-  );
+  for (const job of webhookDeliveryJobs(config, ctx, logger, () => runner.trigger(WEBHOOK_DELIVERY_JOB)))
+    runner.add(job);
   return { runner, telegram: () => telegram };
 }

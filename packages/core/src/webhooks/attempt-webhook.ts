@@ -19,9 +19,6 @@ export interface WebhookDeliveryLog {
   warn(fields: object, message: string): void;
 }
 
-/** Events claimed per query; a full batch means another pass at once. */
-const BATCH = 50;
-
 /**
  * The delay before attempt `attempts + 1`: doubling from the base, capped, with jitter
  * (between half and all of it) so receivers coming back from an outage are not hit by every
@@ -40,7 +37,15 @@ function describe(result: WebhookPostResult): string {
   return 'error' in result ? result.error : `HTTP ${result.httpStatus}`;
 }
 
-async function attempt(
+/**
+ * One claimed attempt: opens the agent's secret, POSTs the signed event, and records the
+ * outcome (delivered on a 2xx, otherwise a retry with backoff, or failed once the retry
+ * window closed). Returns whether it was delivered. Never throws for a receiver's failure.
+ *
+ * @example
+ * for (const row of await claimDueWebhooks(ctx, { instance, settings, limit: 50 })) void attemptWebhook(ctx, row, { instance, settings });
+ */
+export async function attemptWebhook(
   ctx: CoreContext,
   row: WebhookOutboxRow,
   options: { instance: string; settings: WebhookRetrySettings; log?: WebhookDeliveryLog | undefined },
@@ -101,37 +106,22 @@ async function attempt(
 }
 
 /**
- * One delivery pass: claims the due events (a lease per event, so several instances never
- * send one attempt twice), POSTs each signed, and records the outcome: delivered on a 2xx,
- * otherwise retried with backoff until the retry window closes. Returns how many were
- * delivered. Safe to run on every instance at once.
+ * Claims up to `limit` due events for this instance, each with a lease that outlives one
+ * attempt's timeout (it lapses only if this instance dies mid-attempt): several instances
+ * running this at once never claim one attempt twice.
  *
  * @example
- * await deliverDueWebhooks(ctx, { instance: 'host-1:4242', settings: config.webhooks, log: logger });
+ * const rows = await claimDueWebhooks(ctx, { instance: 'host-1:4242', settings: config.webhooks, limit: 50 });
  */
-export async function deliverDueWebhooks(
+export function claimDueWebhooks(
   ctx: CoreContext,
-  options: {
-    instance: string;
-    settings: WebhookRetrySettings;
-    log?: WebhookDeliveryLog | undefined;
-    signal?: AbortSignal | undefined;
-  },
-): Promise<number> {
-  let delivered = 0;
-  for (;;) {
-    if (options.signal?.aborted) return delivered;
-    const now = ctx.clock.now();
-    // The lease outlives an attempt's timeout, so it lapses only if this instance died.
-    const leaseUntil = new Date(now.getTime() + options.settings.timeoutMs * 2 + 5_000).toISOString();
-    const claimed = await claimDueWebhookEvents(ctx.database.db, {
-      now: now.toISOString(),
-      instance: options.instance,
-      leaseUntil,
-      limit: BATCH,
-    });
-    const outcomes = await Promise.all(claimed.map((row) => attempt(ctx, row, options)));
-    delivered += outcomes.filter(Boolean).length;
-    if (claimed.length < BATCH) return delivered;
-  }
+  options: { instance: string; settings: WebhookRetrySettings; limit: number },
+): Promise<WebhookOutboxRow[]> {
+  const now = ctx.clock.now();
+  return claimDueWebhookEvents(ctx.database.db, {
+    now: now.toISOString(),
+    instance: options.instance,
+    leaseUntil: new Date(now.getTime() + options.settings.timeoutMs * 2 + 5_000).toISOString(),
+    limit: options.limit,
+  });
 }
