@@ -6,6 +6,9 @@ import { SecretOnce } from '../components/secret-once.js';
 import { type Channel, registerWebhookCommand } from './source-channels.js';
 import { TestMessageCheck } from './test-message-check.js';
 
+/** "POST" or "sms:received" are quicker typed than scanned. */
+const SHORT_ENOUGH_TO_TYPE = 24;
+
 /**
  * Everything needed to connect a new (or rotated) source, shown once: the token, the webhook
  * URL and signing secret, a QR code of the configuration when the app can scan one, the
@@ -77,7 +80,7 @@ export function SourceSetup(props: {
                 label={field.label}
                 value={field.value}
                 secret={field.secret}
-                qr={onPhone}
+                qr={onPhone && field.value.length > SHORT_ENOUGH_TO_TYPE}
                 testId={testIdOf(field.value)}
               />
             ))}
