@@ -451,3 +451,85 @@ describeEachDialect('webhook outbox durability', (dialect) => {
     }
   });
 });
+
+describeEachDialect('webhook events and delivery outcomes', (dialect) => {
+  let relay: TestRelay;
+
+  beforeAll(async () => {
+    relay = await startTestRelay(dialect, {
+      env: { ...PERMISSIVE, WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_RETRY_WINDOW_MS: '1500' },
+    });
+  });
+  afterAll(() => relay.stop());
+
+  it('announces a cancel by the agent and an expiry by the sweeper', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const agent = await newAgent(relay);
+      const cancelled = await requestOtp(relay, agent.apiKey, receiver.url);
+      const expiring = await requestOtp(relay, agent.apiKey, receiver.url);
+      expect(
+        (await call(relay.url, `/api/v1/otp/${cancelled.body.id}`, { method: 'DELETE', token: agent.apiKey }))
+          .status,
+      ).toBe(200);
+      await relay.ctx.database.db
+        .updateTable('otp_requests')
+        .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('id', '=', expiring.body.id)
+        .execute();
+      await eventually(async () => receiver.received.length >= 2);
+      const events = receiver.received.map((r) =>
+        verifyWebhookSignature(r.raw, r.headers, agent.webhookSecret),
+      );
+      expect(events.map((e) => [e.request_id, e.type]).sort()).toEqual(
+        [
+          [cancelled.body.id, 'otp.cancelled'],
+          [expiring.body.id, 'otp.expired'],
+        ].sort(),
+      );
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('does not follow a redirect, counts a receiver that never answers as a failed attempt, and gives up after the retry window', async () => {
+    const landing = await startWebhookReceiver();
+    const { createServer } = await import('node:http');
+    // A receiver that redirects to another endpoint (which never hears from the relay).
+    const redirecting = createServer((_req, res) => res.writeHead(302, { location: landing.url }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    const redirectingUrl = `http://127.0.0.1:${(redirecting.address() as { port: number }).port}/hook`;
+    // A receiver that holds the connection open without answering.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}/hook`;
+    try {
+      const agent = await newAgent(relay);
+      const redirected = await requestOtp(relay, agent.apiKey, redirectingUrl);
+      const timedOut = await requestOtp(relay, agent.apiKey, silentUrl);
+      await approve(relay, redirected.body.id);
+      await approve(relay, timedOut.body.id);
+      const [gaveUpRedirect, gaveUpTimeout] = await eventually(async () => {
+        const a = await outboxRow(relay, redirected.body.id, 'otp.approved');
+        const b = await outboxRow(relay, timedOut.body.id, 'otp.approved');
+        return a?.status === 'failed' && b?.status === 'failed' ? [a, b] : undefined;
+      }, 15_000);
+      expect(gaveUpRedirect).toMatchObject({ last_http_status: 302, last_error: 'HTTP 302' });
+      expect(gaveUpRedirect.attempts).toBeGreaterThan(1);
+      expect(gaveUpTimeout.last_error).toBe('no answer within 300 ms');
+      expect(gaveUpTimeout.attempts).toBeGreaterThan(1);
+      expect(landing.received).toHaveLength(0);
+
+      const listed = await (await relay.ownerFetch(`/api/v1/webhooks/deliveries?agentId=${agent.id}`)).json();
+      expect(listed.deliveries.map((d: { status: string }) => d.status)).toEqual(['failed', 'failed']);
+      expect(listed.deliveries.every((d: { nextAttemptAt: string | null }) => d.nextAttemptAt === null)).toBe(
+        true,
+      );
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+      await landing.close();
+    }
+  });
+});
