@@ -154,6 +154,7 @@ export async function startTestRelay(dialect: Dialect, options: TestRelayOptions
         'audit_events',
         'held_messages',
         'held_message_candidates',
+        'webhook_outbox',
       ] as const;
       const parts: string[] = [];
       for (const table of tables)
