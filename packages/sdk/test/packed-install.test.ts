@@ -152,6 +152,20 @@ describeWithService('npm', npmAvailable, 'the packed SDK, installed outside the 
     }
   });
 
+  it('verifies a signed webhook with the installed package', async () => {
+    const receiver = [
+      "import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk';",
+      "import { generateWebhookSecret, webhookSignature } from '@orrisai/agent-otp-contract';",
+      'const secret = generateWebhookSecret();',
+      "const body = JSON.stringify({ id: 'evt_1', type: 'otp.denied', kind: 'otp', request_id: 'otp_1', status: 'denied', agent_id: 'agt_1', created_at: new Date().toISOString() });",
+      'const ts = Math.floor(Date.now() / 1000);',
+      "const headers = { 'x-otp-event-id': 'evt_1', 'x-otp-timestamp': String(ts), 'x-otp-signature': 'v1=' + webhookSignature(secret, ts, body) };",
+      'console.log(verifyWebhookSignature(Buffer.from(body), headers, secret).status);',
+    ].join('\n');
+    writeFileSync(join(project, 'receiver.mjs'), receiver);
+    expect((await mustRun(process.execPath, ['receiver.mjs'], project)).trim()).toBe('denied');
+  });
+
   it('every published package carries the LICENSE', async () => {
     const packages = ['sdk', 'contract', 'mcp', 'langchain'].map((name) => `./packages/${name}`);
     const listed = JSON.parse(
