@@ -106,7 +106,7 @@ export function createAgentOtpMcpServer(session: AgentSession): McpServer {
   server.registerTool(
     'cancel_request',
     {
-      title: 'Withdraw an OTP request',
+      title: 'Withdraw an OTP or permission request',
       description: TOOL_DESCRIPTIONS.cancel_request,
       inputSchema: CancelRequestInput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

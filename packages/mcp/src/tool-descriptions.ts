@@ -22,7 +22,7 @@ export const TOOL_DESCRIPTIONS = {
     'For a permission approved since you asked, the first check returns its token.',
   ].join(' '),
   cancel_request: [
-    'Withdraw an OTP request (otp_… id) you no longer need, e.g. after you obtained the code another way.',
-    'The request disappears from the owner’s approval queue and any code it held is erased.',
+    'Withdraw a request you no longer need: an OTP request (otp_… id), e.g. after you obtained the code another way, or a permission (prm_… id) you will not use.',
+    'The request disappears from the owner’s approval queue; any code it held is erased, and an approved permission’s token stops working.',
   ].join(' '),
 } as const;

@@ -197,15 +197,20 @@ async function waitForPermission(
 }
 
 /**
- * `cancel_request`: withdraws an OTP request (erasing any code it holds).
+ * `cancel_request`: withdraws an OTP request (erasing any code it holds) or a permission
+ * request (a pending one is never decided; an approved one loses its token).
  *
  * @example
  * await cancelRequest(session, { requestId: 'otp_…' });
  */
 export async function cancelRequest(session: AgentSession, input: CancelRequestInput): Promise<ToolOutput> {
-  await session.client.cancelOTPRequest(input.requestId);
+  const permission = input.requestId.startsWith('prm_');
+  if (permission) await session.client.cancelPermission(input.requestId);
+  else await session.client.cancelOTPRequest(input.requestId);
   return {
-    summary: `Request ${input.requestId} is cancelled; any code it held was erased.`,
+    summary: permission
+      ? `Permission ${input.requestId} is cancelled; its token, if any, no longer works.`
+      : `Request ${input.requestId} is cancelled; any code it held was erased.`,
     data: { requestId: input.requestId, status: 'cancelled' },
   };
 }

@@ -71,11 +71,6 @@ export const GetRequestStatusInput = RequestIdInput.extend({
 });
 export type GetRequestStatusInput = z.infer<typeof GetRequestStatusInput>;
 
-export const CancelRequestInput = z.strictObject({
-  requestId: z
-    .string()
-    .trim()
-    .regex(/^otp_[A-Za-z0-9]+$/, 'requestId must be an OTP request id (otp_…)')
-    .describe('The otp_… id a previous request_otp call returned.'),
-});
+// Both kinds can be withdrawn: an OTP request (its code erased) or a permission (its token revoked).
+export const CancelRequestInput = RequestIdInput;
 export type CancelRequestInput = z.infer<typeof CancelRequestInput>;

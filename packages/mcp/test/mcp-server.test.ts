@@ -217,6 +217,21 @@ describeEachDialect('MCP server against a live relay', (dialect) => {
         expect(status2.structuredContent).toMatchObject({ requestId, status: 'cancelled' });
       });
 
+      it('cancel_request withdraws a pending permission request', async () => {
+        const first = await callTool(live.connected, 'request_permission', {
+          action: 'stripe.refund',
+          resource: 'charge:ch_123',
+          context: { reason: `Refund (${dialect}, ${transportName})` },
+          timeoutSeconds: 1,
+        });
+        const { requestId } = first.structuredContent as { requestId: string };
+        const cancelled = await callTool(live.connected, 'cancel_request', { requestId });
+        expect(cancelled.isError).toBeFalsy();
+        expect(textOf(cancelled)).toContain('token');
+        const status = await callTool(live.connected, 'get_request_status', { requestId });
+        expect(status.structuredContent).toMatchObject({ requestId, status: 'cancelled' });
+      });
+
       it('answers bad input and relay refusals with tool errors, and keeps serving', async () => {
         const empty = await callTool(live.connected, 'request_otp', { reason: '' });
         expect(empty.isError).toBe(true);
@@ -228,7 +243,7 @@ describeEachDialect('MCP server against a live relay', (dialect) => {
 
         const badId = await callTool(live.connected, 'cancel_request', { requestId: 'not-an-id' });
         expect(badId.isError).toBe(true);
-        expect(textOf(badId)).toContain('requestId must be an OTP request id');
+        expect(textOf(badId)).toContain('requestId must be an OTP request id (otp_…) or a permission id');
 
         const unknown = await callTool(live.connected, 'get_request_status', {
           requestId: 'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
