@@ -189,6 +189,14 @@ describeWithService(
         new RegExp(`^${relay.url}/api/v1/sms/twilio/`),
       );
       await page.getByText('Under Messaging Configuration', { exact: false }).waitFor();
+      await page.getByText('Nothing here is secret', { exact: false }).waitFor();
+      // The URL is no secret: the list keeps it for when the console needs it again.
+      const twilioUrl = (await page.getByTestId('webhook-url').first().textContent()) ?? '';
+      await page
+        .locator('li[data-source-id]')
+        .filter({ hasText: 'Support line' })
+        .getByText(twilioUrl)
+        .waitFor();
       await page.getByRole('button', { name: 'I have stored it' }).click();
     });
 

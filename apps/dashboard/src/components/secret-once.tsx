@@ -4,11 +4,13 @@ import { CopyButton } from './copy-button.js';
 /**
  * A secret the relay will never show again (an API key, a source token): displayed once,
  * with a copy button, until the owner dismisses it. Without `secret`, the children hold the
- * once-only values (a source's signing secret inside its recipe).
+ * once-only values (a source's signing secret inside its recipe), and `notice` says what the
+ * owner must keep.
  */
 export function SecretOnce(props: {
   title: string;
   secret?: string | undefined;
+  notice?: string;
   onDismiss: () => void;
   children?: ReactNode;
 }) {
@@ -16,7 +18,7 @@ export function SecretOnce(props: {
     <section className="secret-once" aria-labelledby="secret-title">
       <h2 id="secret-title">{props.title}</h2>
       {props.secret === undefined ? (
-        <p>Copy the secrets now: they are shown only this once.</p>
+        <p>{props.notice ?? 'Copy the secrets now: they are shown only this once.'}</p>
       ) : (
         <>
           <p>Copy it now: it is shown only this once and the relay keeps only a hash of it.</p>

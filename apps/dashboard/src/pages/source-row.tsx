@@ -77,6 +77,12 @@ export function SourceRow(props: {
           <dt>Created</dt>
           <dd>{formatTime(source.createdAt)}</dd>
         </div>
+        {source.webhookUrl && (
+          <div className="wide">
+            <dt>Webhook URL</dt>
+            <dd className="mono">{source.webhookUrl}</dd>
+          </div>
+        )}
       </dl>
       {!source.revokedAt && <ConfirmActions actions={SOURCE_ACTIONS} run={run} />}
     </li>

@@ -43,6 +43,11 @@ export function SourceSetup(props: {
     <SecretOnce
       title={props.rotated ? `New secrets for ${source.name}` : `Connect ${source.name}`}
       secret={tokenShown ? created.token : undefined}
+      notice={
+        created.signingSecret || fields.some((field) => field.secret)
+          ? undefined
+          : 'Nothing here is secret: the provider proves each message with its own signature, and the webhook URL stays in the list below.'
+      }
       onDismiss={props.onDismiss}
     >
       {(webhookUrl || created.signingSecret) && (
