@@ -23,8 +23,12 @@ export type SmsReceipt =
   /** Served nothing yet: held in memory for requests created within the look-back window. */
   | { outcome: 'held'; result: CaptureMessageResponse };
 
-/** How long ids are remembered: longer than any provider's signature window. */
-const SEEN_TTL_MS = 15 * 60 * 1000;
+/**
+ * How long ids are remembered: SMS Gateway retries one event for about two days, and a
+ * Twilio request carries no timestamp to bound its replay. Bounded in count (oldest first),
+ * ids only, so at most a few megabytes.
+ */
+const SEEN_TTL_MS = 48 * 60 * 60 * 1000;
 const SEEN_MAX = 50_000;
 const EXPIRY_SWEEP_MS = 5_000;
 
