@@ -98,7 +98,7 @@ describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(
           env: { ...cli.env, AGENT_OTP_URL: served.url },
         }),
       };
-    }, 90_000);
+    }, 240_000);
 
     afterAll(async () => {
       await served?.stop();

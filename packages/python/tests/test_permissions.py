@@ -92,6 +92,9 @@ def test_bad_tokens_and_input(live_env):
         assert bad_action.value.status == 400
         with pytest.raises(OTPNotFoundError):
             client.get_permission("prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N")
+        client.cancel_permission(pending.id)
+        client.cancel_permission(pending.id)
+        assert client.get_permission(pending.id).status == "cancelled"
 
 
 def test_async_permission_round_trip(live_env, owner):
@@ -104,7 +107,11 @@ def test_async_permission_round_trip(live_env, owner):
                 action="gmail.send", resource=target, scope={"max_emails": 1}, wait_for_approval=True, timeout=30
             )
             assert (await client.verify_token(permission.id, permission.token)).valid is True
-            return await client.use_token(permission.id, permission.token, {"emails": 1})
+            used = await client.use_token(permission.id, permission.token, {"emails": 1})
+            withdrawn = await client.request_permission(action="gmail.send", resource=resource())
+            await client.cancel_permission(withdrawn.id)
+            assert (await client.get_permission(withdrawn.id)).status == "cancelled"
+            return used
 
     used = asyncio.run(scenario())
     decided.join()

@@ -197,6 +197,18 @@ class AsyncAgentOTPClient:
             "GET", path, calls.parse_permission, policy="idempotent", wait_seconds=wait, deadline=_deadline
         )
 
+    async def cancel_permission(self, request_id: str) -> None:
+        """Withdraws a permission request: a pending one is never decided, an approved one
+        loses its token and every use left. Cancelling an already cancelled request succeeds;
+        a denied, expired or spent one raises."""
+        try:
+            await self._transport.send(
+                "DELETE", calls.permission_path(request_id), calls.parse_permission, policy="idempotent"
+            )
+        except OTPCancelledError:
+            # A retried cancel may find its own first attempt already succeeded.
+            return
+
     async def verify_token(self, request_id: str, token: Optional[str]) -> VerifyTokenResult:
         """Checks a permission token without spending it."""
         body = {"token": calls.check_token(token)}
