@@ -4,6 +4,7 @@ import type {
   PermissionStatus,
   PolicyAction,
   PolicyTarget,
+  RequestKind,
 } from '@agent-otp/shared';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
@@ -292,7 +293,7 @@ export interface WebhookOutboxTable {
   owner_id: string;
   agent_id: string;
   request_id: string;
-  kind: 'otp' | 'permission';
+  kind: RequestKind;
   /** `<kind>.<status>`. */
   event_type: string;
   status: 'pending' | 'delivered' | 'failed';

@@ -1,5 +1,5 @@
-import type { Tx } from '@agent-otp/db';
-import { AppError } from '@agent-otp/shared';
+import { countLiveAgentRequests, type Tx } from '@agent-otp/db';
+import { AppError, type RequestKind } from '@agent-otp/shared';
 import { type CoreContext, DEFAULT_OPEN_REQUESTS_PER_AGENT, nowIso } from '../context.js';
 import type { lockLiveAgent } from './lock-live-agent.js';
 
@@ -19,23 +19,21 @@ const PLACE_HOLDING = ['pending_approval', 'approved'] as const;
 export async function assertOpenRequestCapacity(
   ctx: CoreContext,
   tx: Tx,
-  options: { kind: 'otp' | 'permission'; agentId: string },
+  options: { kind: RequestKind; agentId: string },
 ): Promise<void> {
   const limit = ctx.openRequestsPerAgent ?? DEFAULT_OPEN_REQUESTS_PER_AGENT;
   const now = nowIso(ctx);
-  const table = options.kind === 'otp' ? 'otp_requests' : 'permission_requests';
-  const open = await tx
-    .selectFrom(table)
-    .select((eb) => [
-      eb.fn.countAll<number | string | bigint>().as('count'),
-      eb.fn.min('expires_at').as('first'),
-    ])
-    .where('agent_id', '=', options.agentId)
-    .where('status', 'in', PLACE_HOLDING)
-    .where('expires_at', '>', now)
-    .executeTakeFirstOrThrow();
-  if (Number(open.count) < limit) return;
-  const retryAfter = Math.max(1, Math.ceil((Date.parse(String(open.first)) - Date.parse(now)) / 1000));
+  const open = await countLiveAgentRequests(
+    tx,
+    options.kind === 'otp' ? 'otp_requests' : 'permission_requests',
+    {
+      agentId: options.agentId,
+      statuses: PLACE_HOLDING,
+      now,
+    },
+  );
+  if (open.count < limit) return;
+  const retryAfter = Math.max(1, Math.ceil((Date.parse(open.firstExpiry ?? now) - Date.parse(now)) / 1000));
   const what = options.kind === 'otp' ? 'OTP requests' : 'permission requests';
   throw new AppError(
     'RATE_LIMITED',

@@ -173,3 +173,29 @@ export async function updateAgentRequestRecords<T extends RequestTable>(
     .execute();
   return rows.map((row) => toRequestRecord(table, row as StoredRequestRows[T]));
 }
+
+/**
+ * How many requests of one agent are in one of `statuses` and live at `now`, and the
+ * soonest deadline among them (null when there are none).
+ *
+ * @example
+ * const { count, firstExpiry } = await countLiveAgentRequests(tx, 'otp_requests', { agentId, statuses, now });
+ */
+export async function countLiveAgentRequests(
+  tx: Tx,
+  table: RequestTable,
+  options: { agentId: string; statuses: readonly string[]; now: string },
+): Promise<{ count: number; firstExpiry: string | null }> {
+  const live = await tx
+    .selectFrom(table as 'otp_requests')
+    .select((eb) => [
+      eb.fn.countAll<number | string | bigint>().as('count'),
+      eb.fn.min('expires_at').as('first'),
+    ])
+    .where('agent_id', '=', options.agentId)
+    .where('status', 'in', options.statuses as never[])
+    .where('expires_at', '>', options.now)
+    .executeTakeFirstOrThrow();
+  // PostgreSQL counts in bigint, which pg hands over as a string.
+  return { count: Number(live.count), firstExpiry: live.first === null ? null : String(live.first) };
+}
