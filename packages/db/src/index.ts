@@ -10,6 +10,7 @@ export {
   openDatabase,
 } from './open-database.js';
 export * from './repositories/agent-webhook-secrets.js';
+export * from './repositories/agents.js';
 export * from './repositories/audit.js';
 export * from './repositories/audit-checkpoints.js';
 export * from './repositories/audit-crypto.js';
@@ -17,10 +18,18 @@ export * from './repositories/audit-verify.js';
 export * from './repositories/capturable-otp-requests.js';
 export * from './repositories/capture-sources.js';
 export * from './repositories/email-connector-state.js';
+export * from './repositories/held-messages.js';
+export * from './repositories/json-column.js';
+export * from './repositories/login-attempts.js';
 export * from './repositories/owner-request-lists.js';
+export * from './repositories/policies.js';
 export * from './repositories/request-records.js';
 export * from './repositories/requests.js';
+export * from './repositories/sessions.js';
+export * from './repositories/setup-tokens.js';
+export * from './repositories/telegram-links.js';
 export * from './repositories/telegram-messages.js';
+export * from './repositories/users.js';
 export * from './repositories/webhook-outbox.js';
 export * from './schema.js';
 export { createSecretBox, type SecretBox, SecretBoxError } from './secret-box.js';

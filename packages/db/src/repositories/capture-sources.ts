@@ -34,6 +34,22 @@ export function findCaptureSourceByTokenHash(
   return db.selectFrom('capture_sources').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
+/** An owner's oldest live source of this kind and name (the built-in connectors find theirs by name). */
+export function findLiveCaptureSourceByName(
+  db: Tx,
+  where: { ownerId: string; kind: CaptureSourceRow['kind']; name: string },
+): Promise<CaptureSourceRow | undefined> {
+  return db
+    .selectFrom('capture_sources')
+    .selectAll()
+    .where('owner_id', '=', where.ownerId)
+    .where('kind', '=', where.kind)
+    .where('name', '=', where.name)
+    .where('revoked_at', 'is', null)
+    .orderBy('id', 'asc')
+    .executeTakeFirst();
+}
+
 /** Every source of an owner, newest first. */
 export function listOwnerCaptureSources(db: Tx, ownerId: string): Promise<CaptureSourceRow[]> {
   return db
