@@ -7,8 +7,6 @@ export const WEBHOOK_EVENT_STATUSES = {
   permission: ['approved', 'denied', 'expired'],
 } as const satisfies Record<RequestKind, readonly string[]>;
 
-export type WebhookRequestKind = keyof typeof WEBHOOK_EVENT_STATUSES;
-
 const ALL_EVENT_STATUSES = [
   ...new Set([...WEBHOOK_EVENT_STATUSES.otp, ...WEBHOOK_EVENT_STATUSES.permission]),
 ] as [string, ...string[]];

@@ -1,5 +1,5 @@
 import { insertWebhookEvent, type Tx } from '@agent-otp/db';
-import { WEBHOOK_EVENT_STATUSES, type WebhookEvent, type WebhookRequestKind } from '@agent-otp/shared';
+import { type RequestKind, WEBHOOK_EVENT_STATUSES, type WebhookEvent } from '@agent-otp/shared';
 import { newId } from '../ids.js';
 
 /** The columns of a request of any kind that a webhook event is made of. */
@@ -22,7 +22,7 @@ export interface WebhookSubject {
  */
 export async function queueWebhookEvent(
   tx: Tx,
-  kind: WebhookRequestKind,
+  kind: RequestKind,
   request: WebhookSubject,
   now: string,
 ): Promise<void> {
