@@ -32,7 +32,11 @@ async function createSource(relay: TestRelay, provider: Provider) {
 }
 
 /** The webhook request as the provider would send it, for message `n`. */
-function webhook(provider: Provider, source: Awaited<ReturnType<typeof createSource>>, n: number) {
+function webhook(
+  provider: Provider,
+  source: Awaited<ReturnType<typeof createSource>>,
+  n: number,
+): { code: string; raw: string; headers: Record<string, string> } {
   const code = String(100000 + n);
   if (provider === 'twilio') {
     const params: Record<string, string> = {

@@ -99,6 +99,61 @@ describeEachDialect('SMS providers deliver codes to waiting agents', (dialect) =
     return (await call(relay.url, `/api/v1/otp/${id}`, { token: apiKey })).body.status as string;
   }
 
+  describe('owner API', () => {
+    const create = (body: Record<string, unknown>) =>
+      relay.ownerFetch('/api/v1/sources', { method: 'POST', body: JSON.stringify({ name: 'x', ...body }) });
+
+    it('answers a provider field missing, or given for another provider, with a 400 naming it', async () => {
+      const cases: Array<[Record<string, unknown>, RegExp]> = [
+        [{ kind: 'sms', provider: 'twilio' }, /twilioAuthToken is required/],
+        [{ kind: 'sms', provider: 'telnyx' }, /telnyxPublicKey is required/],
+        [{ kind: 'sms', provider: 'telnyx', telnyxPublicKey: 'bm90IGEga2V5' }, /telnyxPublicKey must be/],
+        [
+          { kind: 'sms', provider: 'sms-gateway', twilioAuthToken: 'a'.repeat(32) },
+          /applies to provider twilio only/,
+        ],
+        [
+          { kind: 'sms', provider: 'twilio', twilioAuthToken: 'a'.repeat(32), signed: true },
+          /signed applies/,
+        ],
+        [{ kind: 'email', provider: 'generic' }, /provider applies to sms sources only/],
+        [{ kind: 'sms', provider: 'vonage' }, /provider/],
+      ];
+      for (const [body, message] of cases) {
+        const response = await create(body);
+        expect(response.status, JSON.stringify(body)).toBe(400);
+        expect(JSON.stringify(await response.json()), JSON.stringify(body)).toMatch(message);
+      }
+    });
+
+    it('keeps the Twilio Auth Token sealed: never in the answer, the database or the log', async () => {
+      const token = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+      const response = await create({ kind: 'sms', provider: 'twilio', twilioAuthToken: token });
+      expect(response.status).toBe(201);
+      const created = await response.json();
+      expect(JSON.stringify(created)).not.toContain(token);
+      expect(created.signingSecret).toBeUndefined();
+      expect(await relay.dumpDatabase()).not.toContain(token);
+      expect(relay.logs.join('\n')).not.toContain(token);
+    });
+
+    it('shows an email source with no provider and no webhook, and 404s another owner’s source', async () => {
+      const email = await (await create({ kind: 'email' })).json();
+      expect(email.source).toMatchObject({
+        provider: null,
+        webhookUrl: null,
+        messagesReceived: 0,
+        lastError: null,
+      });
+      expect(email.webhookUrl).toBeUndefined();
+      const missing = 'src_01JD2W9X3YH4Q7M5RZ8T6KCB2N';
+      expect((await relay.ownerFetch(`/api/v1/sources/${missing}`)).status).toBe(404);
+      expect((await relay.ownerFetch(`/api/v1/sources/${missing}/rotate`, { method: 'POST' })).status).toBe(
+        404,
+      );
+    });
+  });
+
   describe('SMS Gateway for Android', () => {
     let gateway: Awaited<ReturnType<typeof createSource>>;
     beforeAll(async () => {
