@@ -1,5 +1,17 @@
-import type { AgentRow, ApiKeyRow, Tx } from '@agent-otp/db';
-import { withTransaction } from '@agent-otp/db';
+import {
+  type AgentRow,
+  type ApiKeyRow,
+  findOwnedAgent,
+  insertAgent,
+  insertApiKey,
+  markAgentRevoked,
+  revokeAgentApiKeys,
+  selectAgentApiKeys,
+  selectOwnerAgents,
+  selectOwnerApiKeys,
+  type Tx,
+  withTransaction,
+} from '@agent-otp/db';
 import { type Agent, AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -41,7 +53,7 @@ async function insertKey(ctx: CoreContext, tx: Tx, agent: AgentRow, environment:
     revoked_at: null,
     last_used_at: null,
   };
-  await tx.insertInto('api_keys').values(key).execute();
+  await insertApiKey(tx, key);
   return { key, secret };
 }
 
@@ -65,9 +77,12 @@ export async function createAgent(
       revoked_at: null,
       webhook_secret_sealed: null,
     };
-    await tx.insertInto('agents').values(agent).execute();
+    await insertAgent(tx, agent);
     const { key, secret } = await insertKey(ctx, tx, agent, options.test ? 'test' : 'live');
-    const webhookSecret = await issueAgentWebhookSecret(ctx, tx, { agentId: agent.id, ownerId: agent.owner_id });
+    const webhookSecret = await issueAgentWebhookSecret(ctx, tx, {
+      agentId: agent.id,
+      ownerId: agent.owner_id,
+    });
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
       actor: options.actor,
@@ -88,18 +103,8 @@ export async function createAgent(
 
 /** Every agent of an owner with its keys (prefixes only), newest first. */
 export async function listAgents(ctx: CoreContext, ownerId: string): Promise<Agent[]> {
-  const agents = await ctx.database.db
-    .selectFrom('agents')
-    .selectAll()
-    .where('owner_id', '=', ownerId)
-    .orderBy('id', 'desc')
-    .execute();
-  const keys = await ctx.database.db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('owner_id', '=', ownerId)
-    .orderBy('id', 'asc')
-    .execute();
+  const agents = await selectOwnerAgents(ctx.database.db, ownerId);
+  const keys = await selectOwnerApiKeys(ctx.database.db, ownerId);
   return agents.map((a) =>
     toApiAgent(
       a,
@@ -108,13 +113,8 @@ export async function listAgents(ctx: CoreContext, ownerId: string): Promise<Age
   );
 }
 
-async function findOwnedAgent(tx: Tx, ownerId: string, agentId: string): Promise<AgentRow> {
-  const agent = await tx
-    .selectFrom('agents')
-    .selectAll()
-    .where('id', '=', agentId)
-    .where('owner_id', '=', ownerId)
-    .executeTakeFirst();
+async function requireOwnedAgent(tx: Tx, ownerId: string, agentId: string): Promise<AgentRow> {
+  const agent = await findOwnedAgent(tx, ownerId, agentId);
   if (!agent) throw new AppError('NOT_FOUND', `no agent ${agentId}`);
   return agent;
 }
@@ -133,24 +133,13 @@ export async function revokeAgent(
   options: { ownerId: string; agentId: string; actor: Actor },
 ): Promise<Agent> {
   const { agent, closed } = await withTransaction(ctx.database, async (tx) => {
-    const agent = await findOwnedAgent(tx, options.ownerId, options.agentId);
+    const agent = await requireOwnedAgent(tx, options.ownerId, options.agentId);
     if (agent.revoked_at) throw new AppError('CONFLICT', `agent ${agent.id} is already revoked`);
     const now = nowIso(ctx);
     // Only the first of two racing revocations gets here; the other finds revoked_at set.
-    const marked = await tx
-      .updateTable('agents')
-      .set({ revoked_at: now })
-      .where('id', '=', agent.id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(marked.numUpdatedRows) === 0)
+    if (!(await markAgentRevoked(tx, agent.id, now)))
       throw new AppError('CONFLICT', `agent ${agent.id} is already revoked`);
-    await tx
-      .updateTable('api_keys')
-      .set({ revoked_at: now })
-      .where('agent_id', '=', agent.id)
-      .where('revoked_at', 'is', null)
-      .execute();
+    await revokeAgentApiKeys(tx, agent.id, now);
     const closed = await cancelAgentRequests(ctx, tx, {
       agentId: agent.id,
       ownerId: options.ownerId,
@@ -169,7 +158,7 @@ export async function revokeAgent(
         cancelledPermissionRequests: closed.permissions.length,
       },
     });
-    const keys = await tx.selectFrom('api_keys').selectAll().where('agent_id', '=', agent.id).execute();
+    const keys = await selectAgentApiKeys(tx, agent.id);
     return { agent: toApiAgent({ ...agent, revoked_at: now }, keys), closed };
   });
   for (const row of closed.otp) publishOtpEvent(ctx, row);
@@ -189,20 +178,10 @@ export async function rotateAgentKey(
   options: { ownerId: string; agentId: string; actor: Actor },
 ): Promise<{ agent: Agent; apiKey: string }> {
   return withTransaction(ctx.database, async (tx) => {
-    const agent = await findOwnedAgent(tx, options.ownerId, options.agentId);
+    const agent = await requireOwnedAgent(tx, options.ownerId, options.agentId);
     if (agent.revoked_at) throw new AppError('CONFLICT', `agent ${agent.id} is revoked; create a new agent`);
-    const previous = await tx
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('agent_id', '=', agent.id)
-      .orderBy('id', 'desc')
-      .execute();
-    await tx
-      .updateTable('api_keys')
-      .set({ revoked_at: nowIso(ctx) })
-      .where('agent_id', '=', agent.id)
-      .where('revoked_at', 'is', null)
-      .execute();
+    const previous = (await selectAgentApiKeys(tx, agent.id)).reverse();
+    await revokeAgentApiKeys(tx, agent.id, nowIso(ctx));
     const { key, secret } = await insertKey(ctx, tx, agent, previous[0]?.environment ?? 'live');
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
@@ -215,7 +194,7 @@ export async function rotateAgentKey(
         revokedKeys: previous.filter((k) => !k.revoked_at).length,
       },
     });
-    const keys = await tx.selectFrom('api_keys').selectAll().where('agent_id', '=', agent.id).execute();
+    const keys = await selectAgentApiKeys(tx, agent.id);
     return { agent: toApiAgent(agent, keys), apiKey: secret };
   });
 }

@@ -1,3 +1,4 @@
+import { findApiKeyHolder, markApiKeyUsed } from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { hashSecret } from '../secrets.js';
@@ -22,32 +23,13 @@ const API_KEY_SHAPE = /^ak_(live|test)_[A-Za-z0-9]{43}$/;
  */
 export async function authenticateApiKey(ctx: CoreContext, apiKey: string): Promise<AuthenticatedAgent> {
   if (!API_KEY_SHAPE.test(apiKey)) throw new AppError('UNAUTHORIZED', 'API key is malformed');
-  const row = await ctx.database.db
-    .selectFrom('api_keys')
-    .innerJoin('agents', 'agents.id', 'api_keys.agent_id')
-    .select([
-      'api_keys.id as keyId',
-      'api_keys.environment',
-      'api_keys.revoked_at as keyRevokedAt',
-      'api_keys.last_used_at',
-      'agents.id as agentId',
-      'agents.name as agentName',
-      'agents.owner_id as ownerId',
-      'agents.revoked_at as agentRevokedAt',
-    ])
-    .where('api_keys.key_hash', '=', hashSecret(apiKey))
-    .executeTakeFirst();
+  const row = await findApiKeyHolder(ctx.database.db, hashSecret(apiKey));
   if (!row) throw new AppError('UNAUTHORIZED', 'API key is not valid');
   if (row.keyRevokedAt || row.agentRevokedAt) throw new AppError('UNAUTHORIZED', 'API key has been revoked');
   const now = nowIso(ctx);
   // Writing last_used_at on every call would serialise all agents on one row; once a minute is enough.
-  if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
-    await ctx.database.db
-      .updateTable('api_keys')
-      .set({ last_used_at: now })
-      .where('id', '=', row.keyId)
-      .execute();
-  }
+  if (!row.lastUsedAt || Date.parse(now) - Date.parse(row.lastUsedAt) > 60_000)
+    await markApiKeyUsed(ctx.database.db, row.keyId, now);
   return {
     agentId: row.agentId,
     agentName: row.agentName,

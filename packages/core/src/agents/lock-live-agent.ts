@@ -1,4 +1,4 @@
-import type { Tx } from '@agent-otp/db';
+import { lockAgentRow, type Tx } from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 
@@ -13,9 +13,7 @@ import type { CoreContext } from '../context.js';
  * await lockLiveAgent(ctx, tx, agent.agentId);
  */
 export async function lockLiveAgent(ctx: CoreContext, tx: Tx, agentId: string): Promise<void> {
-  let query = tx.selectFrom('agents').select('revoked_at').where('id', '=', agentId);
-  if (ctx.database.dialect === 'postgres') query = query.forUpdate();
-  const agent = await query.executeTakeFirst();
+  const agent = await lockAgentRow(tx, ctx.database.dialect, agentId);
   if (!agent || agent.revoked_at !== null)
     throw new AppError('UNAUTHORIZED', 'this agent has been revoked; its API keys no longer work');
 }

@@ -1,3 +1,4 @@
+import { findLiveCaptureSourceByName } from '@agent-otp/db';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import { type AuthenticatedSource, createCaptureSource } from '../sources/sources.js';
@@ -15,15 +16,7 @@ export async function ensureBuiltInEmailSource(
   ownerId: string,
   name: string,
 ): Promise<AuthenticatedSource> {
-  const existing = await ctx.database.db
-    .selectFrom('capture_sources')
-    .select(['id', 'name'])
-    .where('owner_id', '=', ownerId)
-    .where('kind', '=', 'email')
-    .where('name', '=', name)
-    .where('revoked_at', 'is', null)
-    .orderBy('id', 'asc')
-    .executeTakeFirst();
+  const existing = await findLiveCaptureSourceByName(ctx.database.db, { ownerId, kind: 'email', name });
   if (existing) return { sourceId: existing.id, ownerId, kind: 'email', name: existing.name };
   // The token is thrown away: the built-in connector calls core directly and never needs it.
   const { source } = await createCaptureSource(ctx, { ownerId, kind: 'email', name, actor: SYSTEM_ACTOR });

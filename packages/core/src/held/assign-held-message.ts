@@ -1,4 +1,10 @@
-import { findRequestRecord, updateRequestRecord, withTransaction } from '@agent-otp/db';
+import {
+  closeHeldMessage,
+  findHeldCandidatePayload,
+  findRequestRecord,
+  updateRequestRecord,
+  withTransaction,
+} from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -8,7 +14,7 @@ import { publishOtpEvent } from '../otp/otp-row.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
 import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
-import { closeHeldMessage, findOwnerHeldMessage, heldMessageClosed } from './close-held-message.js';
+import { findOwnerHeldMessage, heldMessageClosed } from './close-held-message.js';
 import { expireHeldMessage } from './expire-held-messages.js';
 import { publishHeldMessageEvent } from './held-message-events.js';
 
@@ -33,13 +39,8 @@ export async function assignHeldMessage(
     await expireHeldMessage(ctx, id);
     throw new AppError('OTP_EXPIRED', `held message ${id} has expired`);
   }
-  const candidate = await ctx.database.db
-    .selectFrom('held_message_candidates')
-    .select('encrypted_payload')
-    .where('held_message_id', '=', id)
-    .where('request_id', '=', requestId)
-    .executeTakeFirst();
-  if (!candidate)
+  const encryptedPayload = await findHeldCandidatePayload(ctx.database.db, id, requestId);
+  if (encryptedPayload === undefined)
     throw new AppError('NOT_FOUND', `OTP request ${requestId} is not a candidate of held message ${id}`);
   const scope = { ownerId };
   const request = await readRequest(ctx, OTP_REQUESTS, requestId, scope);
@@ -61,7 +62,7 @@ export async function assignHeldMessage(
             from: ['approved'],
             changes: {
               status: 'otp_received',
-              encrypted_payload: candidate.encrypted_payload,
+              encrypted_payload: encryptedPayload,
               otp_received_at: now,
             },
             now,
@@ -71,7 +72,7 @@ export async function assignHeldMessage(
             id: requestId,
             scope,
             from: ['pending_approval'],
-            changes: { encrypted_payload: candidate.encrypted_payload, otp_received_at: now },
+            changes: { encrypted_payload: encryptedPayload, otp_received_at: now },
             where: { encrypted_payload: null },
             now,
           });

@@ -1,8 +1,8 @@
-import { withTransaction } from '@agent-otp/db';
+import { closeHeldMessage, withTransaction } from '@agent-otp/db';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { closeHeldMessage, findOwnerHeldMessage, heldMessageClosed } from './close-held-message.js';
+import { findOwnerHeldMessage, heldMessageClosed } from './close-held-message.js';
 import { publishHeldMessageEvent } from './held-message-events.js';
 
 /**

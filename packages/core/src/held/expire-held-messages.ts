@@ -1,8 +1,7 @@
-import { withTransaction } from '@agent-otp/db';
+import { closeHeldMessage, selectOverdueHeldMessageIds, withTransaction } from '@agent-otp/db';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { closeHeldMessage } from './close-held-message.js';
 import { publishHeldMessageEvent } from './held-message-events.js';
 
 /**
@@ -39,15 +38,8 @@ export async function expireHeldMessage(ctx: CoreContext, id: string): Promise<b
 export async function expireOverdueHeldMessages(ctx: CoreContext, batchSize = 200): Promise<number> {
   let total = 0;
   for (;;) {
-    const overdue = await ctx.database.db
-      .selectFrom('held_messages')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('expires_at', '<=', nowIso(ctx))
-      .orderBy('expires_at', 'asc')
-      .limit(batchSize)
-      .execute();
-    for (const { id } of overdue) if (await expireHeldMessage(ctx, id)) total++;
+    const overdue = await selectOverdueHeldMessageIds(ctx.database.db, nowIso(ctx), batchSize);
+    for (const id of overdue) if (await expireHeldMessage(ctx, id)) total++;
     if (overdue.length < batchSize) return total;
   }
 }

@@ -1,3 +1,4 @@
+import { findOtpRequestAgentName, findOwnedHeldMessage } from '@agent-otp/db';
 import type { HeldMessage } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { loadHeldCandidates } from './list-held-messages.js';
@@ -24,24 +25,13 @@ export async function getHeldMessage(
   ownerId: string,
   id: string,
 ): Promise<HeldMessageView | undefined> {
-  const row = await ctx.database.db
-    .selectFrom('held_messages')
-    .selectAll()
-    .where('id', '=', id)
-    .where('owner_id', '=', ownerId)
-    .executeTakeFirst();
+  const row = await findOwnedHeldMessage(ctx.database.db, ownerId, id);
   if (!row) return undefined;
   const candidates = row.status === 'pending' ? await loadHeldCandidates(ctx, ownerId, [id]) : undefined;
   let assignedTo: HeldMessageView['assignedTo'] = null;
   if (row.assigned_request_id) {
-    const agent = await ctx.database.db
-      .selectFrom('otp_requests as r')
-      .innerJoin('agents as a', 'a.id', 'r.agent_id')
-      .select('a.name')
-      .where('r.id', '=', row.assigned_request_id)
-      .where('r.owner_id', '=', ownerId)
-      .executeTakeFirst();
-    assignedTo = { requestId: row.assigned_request_id, agentName: agent?.name ?? 'unknown agent' };
+    const agentName = await findOtpRequestAgentName(ctx.database.db, ownerId, row.assigned_request_id);
+    assignedTo = { requestId: row.assigned_request_id, agentName: agentName ?? 'unknown agent' };
   }
   return {
     id: row.id,

@@ -1,4 +1,10 @@
-import { type OtpRequestRecord, withTransaction } from '@agent-otp/db';
+import {
+  insertHeldMessage,
+  type OtpRequestRecord,
+  selectHeldCandidateIds,
+  selectPendingHeldMessagesLike,
+  withTransaction,
+} from '@agent-otp/db';
 
 import { AppError, assertPayloadHeader, OPEN_STATUSES, PayloadError } from '@agent-otp/shared';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -85,9 +91,9 @@ export async function holdMessage(
   const now = nowIso(ctx);
   const expiresAt = rows.map((row) => row.expires_at).sort()[0] ?? now;
   const row = await withTransaction(ctx.database, async (tx) => {
-    const inserted = await tx
-      .insertInto('held_messages')
-      .values({
+    const inserted = await insertHeldMessage(
+      tx,
+      {
         id,
         owner_id: source.ownerId,
         source_id: source.sourceId,
@@ -100,19 +106,9 @@ export async function holdMessage(
         assigned_request_id: null,
         closed_by: null,
         closed_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('held_message_candidates')
-      .values(
-        input.payloads.map((p) => ({
-          held_message_id: id,
-          request_id: p.requestId,
-          encrypted_payload: p.encryptedPayload,
-        })),
-      )
-      .execute();
+      },
+      input.payloads,
+    );
     await recordAuditEvent(ctx, tx, {
       ownerId: source.ownerId,
       actor: { type: 'source', id: source.sourceId, label: source.name, channel: 'api' },
@@ -138,28 +134,16 @@ async function findRepeatedHold(
   receivedAt: string,
   requestIds: readonly string[],
 ): Promise<{ id: string; expiresAt: string; candidates: string[] } | undefined> {
-  const earlier = await ctx.database.db
-    .selectFrom('held_messages')
-    .select(['id', 'expires_at'])
-    .where('owner_id', '=', source.ownerId)
-    .where('source_id', '=', source.sourceId)
-    .where('sender', '=', sender)
-    .where('received_at', '=', receivedAt)
-    .where('status', '=', 'pending')
-    .execute();
+  const earlier = await selectPendingHeldMessagesLike(ctx.database.db, {
+    ownerId: source.ownerId,
+    sourceId: source.sourceId,
+    sender,
+    receivedAt,
+  });
   const wanted = [...requestIds].sort().join(',');
   for (const held of earlier) {
-    const candidates = await ctx.database.db
-      .selectFrom('held_message_candidates')
-      .select('request_id')
-      .where('held_message_id', '=', held.id)
-      .execute();
-    if (
-      candidates
-        .map((c) => c.request_id)
-        .sort()
-        .join(',') === wanted
-    )
+    const candidates = await selectHeldCandidateIds(ctx.database.db, held.id);
+    if (candidates.sort().join(',') === wanted)
       return { id: held.id, expiresAt: held.expires_at, candidates: [...requestIds] };
   }
   return undefined;

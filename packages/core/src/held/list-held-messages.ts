@@ -1,4 +1,5 @@
-import type { HeldCandidate, HeldMessage, OtpStatus } from '@agent-otp/shared';
+import { selectHeldCandidateRequests, selectOwnerPendingHeldMessages } from '@agent-otp/db';
+import type { HeldCandidate, HeldMessage } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { describeSenderPattern } from '../matching/sender-specificity.js';
 
@@ -14,16 +15,7 @@ const LIST_LIMIT = 200;
  * const held = await listHeldMessages(ctx, ownerId);
  */
 export async function listHeldMessages(ctx: CoreContext, ownerId: string): Promise<HeldMessage[]> {
-  const held = await ctx.database.db
-    .selectFrom('held_messages')
-    .selectAll()
-    .where('owner_id', '=', ownerId)
-    .where('status', '=', 'pending')
-    .where('expires_at', '>', nowIso(ctx))
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .limit(LIST_LIMIT)
-    .execute();
+  const held = await selectOwnerPendingHeldMessages(ctx.database.db, ownerId, nowIso(ctx), LIST_LIMIT);
   if (held.length === 0) return [];
   const byMessage = await loadHeldCandidates(
     ctx,
@@ -55,32 +47,14 @@ export async function loadHeldCandidates(
 ): Promise<Map<string, HeldCandidate[]>> {
   const byMessage = new Map<string, HeldCandidate[]>();
   if (heldIds.length === 0) return byMessage;
-  const candidates = await ctx.database.db
-    .selectFrom('held_message_candidates as c')
-    .innerJoin('otp_requests as r', 'r.id', 'c.request_id')
-    .innerJoin('agents as a', 'a.id', 'r.agent_id')
-    .select([
-      'c.held_message_id',
-      'r.id as request_id',
-      'r.reason',
-      'r.status',
-      'r.sender_pattern',
-      'r.expires_at',
-      'r.created_at',
-      'a.id as agent_id',
-      'a.name as agent_name',
-    ])
-    .where('c.held_message_id', 'in', heldIds)
-    .where('r.owner_id', '=', ownerId)
-    .orderBy('r.created_at', 'asc')
-    .execute();
+  const candidates = await selectHeldCandidateRequests(ctx.database.db, ownerId, heldIds);
   for (const c of candidates) {
     const list = byMessage.get(c.held_message_id) ?? [];
     list.push({
       requestId: c.request_id,
       agent: { id: c.agent_id, name: c.agent_name },
       reason: c.reason,
-      status: c.status as OtpStatus,
+      status: c.status,
       senderPattern: c.sender_pattern,
       senderLabel: describeSenderPattern(c.sender_pattern),
       expiresAt: c.expires_at,

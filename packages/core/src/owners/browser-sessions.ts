@@ -1,4 +1,11 @@
-import { withTransaction } from '@agent-otp/db';
+import {
+  deleteSession,
+  findSessionHolder,
+  findUserByEmail,
+  insertSession,
+  markSessionSeen,
+  withTransaction,
+} from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
@@ -41,19 +48,16 @@ export async function createBrowserSession(ctx: CoreContext, owner: Owner): Prom
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + BROWSER_SESSION_TTL_SECONDS * 1000).toISOString();
   await withTransaction(ctx.database, async (tx) => {
-    await tx
-      .insertInto('sessions')
-      .values({
-        id: newId('ses'),
-        token_hash: session.hash,
-        user_id: owner.id,
-        kind: 'browser',
-        csrf_token_hash: csrf.hash,
-        created_at: now.toISOString(),
-        expires_at: expiresAt,
-        last_seen_at: now.toISOString(),
-      })
-      .execute();
+    await insertSession(tx, {
+      id: newId('ses'),
+      token_hash: session.hash,
+      user_id: owner.id,
+      kind: 'browser',
+      csrf_token_hash: csrf.hash,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      last_seen_at: now.toISOString(),
+    });
     await recordAuditEvent(ctx, tx, {
       ownerId: owner.id,
       actor: { type: 'owner', id: owner.id, label: owner.email, channel: 'dashboard' },
@@ -88,11 +92,7 @@ export async function signInWithPassword(
   let ok: boolean;
   let user: { id: string; email: string; password_hash: string | null } | undefined;
   try {
-    user = await ctx.database.db
-      .selectFrom('users')
-      .select(['id', 'email', 'password_hash'])
-      .where('email', '=', email)
-      .executeTakeFirst();
+    user = await findUserByEmail(ctx.database.db, email);
     ok = user?.password_hash
       ? await verifyPassword(options.password, user.password_hash, gate, { priority })
       : await verifyAgainstDecoy(options.password, gate);
@@ -124,32 +124,15 @@ export async function authenticateBrowserSession(
   ctx: CoreContext,
   token: string,
 ): Promise<AuthenticatedBrowserSession> {
-  const row = await ctx.database.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as sessionId',
-      'sessions.expires_at',
-      'sessions.csrf_token_hash',
-      'sessions.last_seen_at',
-      'users.id',
-      'users.email',
-    ])
-    .where('sessions.token_hash', '=', hashSecret(token))
-    .where('sessions.kind', '=', 'browser')
-    .executeTakeFirst();
+  const row = await findSessionHolder(ctx.database.db, hashSecret(token), 'browser');
   if (!row?.csrf_token_hash) throw new AppError('UNAUTHORIZED', 'not signed in');
   const now = ctx.clock.now();
   if (row.expires_at <= now.toISOString()) {
-    await ctx.database.db.deleteFrom('sessions').where('id', '=', row.sessionId).execute();
+    await deleteSession(ctx.database.db, row.sessionId);
     throw new AppError('UNAUTHORIZED', 'your session has expired; sign in again');
   }
   if (!row.last_seen_at || now.getTime() - Date.parse(row.last_seen_at) > LAST_SEEN_RESOLUTION_MS) {
-    await ctx.database.db
-      .updateTable('sessions')
-      .set({ last_seen_at: now.toISOString() })
-      .where('id', '=', row.sessionId)
-      .execute();
+    await markSessionSeen(ctx.database.db, row.sessionId, now.toISOString());
   }
   return {
     sessionId: row.sessionId,
@@ -187,7 +170,7 @@ export async function endBrowserSession(
   session: AuthenticatedBrowserSession,
 ): Promise<void> {
   await withTransaction(ctx.database, async (tx) => {
-    await tx.deleteFrom('sessions').where('id', '=', session.sessionId).execute();
+    await deleteSession(tx, session.sessionId);
     await recordAuditEvent(ctx, tx, {
       ownerId: session.owner.id,
       actor: { type: 'owner', id: session.owner.id, label: session.owner.email, channel: 'dashboard' },

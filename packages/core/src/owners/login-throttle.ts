@@ -1,3 +1,11 @@
+import {
+  deleteLoginAttempt,
+  deleteLoginAttemptsBefore,
+  hasSucceededLogin,
+  insertLoginAttempt,
+  markLoginSucceeded,
+  selectRecentFailedLogins,
+} from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
@@ -25,14 +33,18 @@ async function failuresSince(
   where: { email?: string; ip: string },
   since: string,
 ): Promise<Array<{ id: string; created_at: string }>> {
-  let query = ctx.database.db
-    .selectFrom('login_attempts')
-    .select(['id', 'created_at'])
-    .where('ip', '=', where.ip)
-    .where('succeeded', '=', 0)
-    .where('created_at', '>', since);
-  if (where.email !== undefined) query = query.where('email', '=', where.email);
-  return query.orderBy('created_at', 'asc').execute();
+  return selectRecentFailedLogins(ctx.database.db, where, since);
+}
+
+/** An attempt counts as a failure until {@link settleLoginAttempt} records otherwise. */
+function insertUnsettledAttempt(ctx: CoreContext, id: string, attempt: { email: string; ip: string }) {
+  return insertLoginAttempt(ctx.database.db, {
+    id,
+    email: attempt.email,
+    ip: attempt.ip,
+    succeeded: 0,
+    created_at: nowIso(ctx),
+  });
 }
 
 /**
@@ -56,10 +68,7 @@ export async function reserveLoginAttempt(
 ): Promise<string> {
   const { since, now } = loginWindow(ctx);
   const id = newId('lga');
-  await ctx.database.db
-    .insertInto('login_attempts')
-    .values({ id, email: attempt.email, ip: attempt.ip, succeeded: 0, created_at: nowIso(ctx) })
-    .execute();
+  await insertUnsettledAttempt(ctx, id, attempt);
   try {
     await assertUnderLimits(ctx, attempt, { since, now, own: id });
   } catch (error) {
@@ -126,7 +135,7 @@ async function assertUnderLimits(
  * await releaseLoginAttempt(ctx, attemptId);
  */
 export async function releaseLoginAttempt(ctx: CoreContext, attemptId: string): Promise<void> {
-  await ctx.database.db.deleteFrom('login_attempts').where('id', '=', attemptId).execute();
+  await deleteLoginAttempt(ctx.database.db, attemptId);
 }
 
 /**
@@ -141,14 +150,9 @@ export async function settleLoginAttempt(
   attemptId: string,
   succeeded: boolean,
 ): Promise<void> {
-  if (succeeded)
-    await ctx.database.db
-      .updateTable('login_attempts')
-      .set({ succeeded: 1 })
-      .where('id', '=', attemptId)
-      .execute();
+  if (succeeded) await markLoginSucceeded(ctx.database.db, attemptId);
   const cutoff = new Date(ctx.clock.now().getTime() - KEEP_ATTEMPTS_MS).toISOString();
-  await ctx.database.db.deleteFrom('login_attempts').where('created_at', '<', cutoff).execute();
+  await deleteLoginAttemptsBefore(ctx.database.db, cutoff);
 }
 
 /**
@@ -164,15 +168,7 @@ export async function signedInBefore(
   ctx: CoreContext,
   attempt: { email: string; ip: string },
 ): Promise<boolean> {
-  const row = await ctx.database.db
-    .selectFrom('login_attempts')
-    .select('id')
-    .where('email', '=', attempt.email)
-    .where('ip', '=', attempt.ip)
-    .where('succeeded', '=', 1)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  return hasSucceededLogin(ctx.database.db, attempt);
 }
 
 /**
@@ -187,9 +183,6 @@ export async function recordLoginAttempt(
   attempt: { email: string; ip: string; succeeded: boolean },
 ): Promise<void> {
   const id = newId('lga');
-  await ctx.database.db
-    .insertInto('login_attempts')
-    .values({ id, email: attempt.email, ip: attempt.ip, succeeded: 0, created_at: nowIso(ctx) })
-    .execute();
+  await insertUnsettledAttempt(ctx, id, attempt);
   await settleLoginAttempt(ctx, id, attempt.succeeded);
 }

@@ -1,4 +1,12 @@
-import { type Tx, withTransaction } from '@agent-otp/db';
+import {
+  anyUserHasPassword,
+  findUserByEmail,
+  insertUser,
+  selectSomeUsers,
+  type Tx,
+  updateUserCredentials,
+  withTransaction,
+} from '@agent-otp/db';
 import { AppError, type DecisionChannel, NewPassword, OwnerEmail } from '@agent-otp/shared';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
@@ -19,13 +27,7 @@ export function validateCredentials(email: string, password: string): { email: s
 
 /** Whether any owner can sign in with a password yet; until then the first-run setup link works. */
 export async function anyOwnerHasPassword(ctx: CoreContext, tx: Tx = ctx.database.db): Promise<boolean> {
-  const row = await tx
-    .selectFrom('users')
-    .select('id')
-    .where('password_hash', 'is not', null)
-    .limit(1)
-    .execute();
-  return row.length > 0;
+  return anyUserHasPassword(tx);
 }
 
 export interface CreatedOwnerAccount {
@@ -44,14 +46,10 @@ export async function insertOwnerAccount(
   tx: Tx,
   options: { email: string; passwordHash: string; channel: DecisionChannel },
 ): Promise<CreatedOwnerAccount> {
-  const existing = await tx
-    .selectFrom('users')
-    .selectAll()
-    .where('email', '=', options.email)
-    .executeTakeFirst();
+  const existing = await findUserByEmail(tx, options.email);
   if (existing?.password_hash)
     throw new AppError('CONFLICT', `an owner with email ${options.email} already exists`);
-  const users = await tx.selectFrom('users').selectAll().limit(2).execute();
+  const users = await selectSomeUsers(tx, 2);
   const onlyUser = users.length === 1 ? users[0] : undefined;
   const claimable =
     existing ??
@@ -61,17 +59,13 @@ export async function insertOwnerAccount(
   let owner: Owner;
   if (claimable) {
     owner = { id: claimable.id, email: options.email };
-    await tx
-      .updateTable('users')
-      .set({ email: options.email, password_hash: options.passwordHash })
-      .where('id', '=', claimable.id)
-      .execute();
+    await updateUserCredentials(tx, claimable.id, {
+      email: options.email,
+      password_hash: options.passwordHash,
+    });
   } else {
     owner = { id: newId('usr'), email: options.email };
-    await tx
-      .insertInto('users')
-      .values({ ...owner, password_hash: options.passwordHash, created_at: nowIso(ctx) })
-      .execute();
+    await insertUser(tx, { ...owner, password_hash: options.passwordHash, created_at: nowIso(ctx) });
   }
   await recordAuditEvent(ctx, tx, {
     ownerId: owner.id,

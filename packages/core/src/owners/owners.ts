@@ -1,3 +1,11 @@
+import {
+  deleteSession,
+  findSessionHolder,
+  findUserByEmail,
+  insertSession,
+  insertUser,
+  selectSomeUsers,
+} from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
@@ -19,32 +27,23 @@ export interface Owner {
  * const owner = await ensureDefaultOwner(ctx);
  */
 export async function ensureDefaultOwner(ctx: CoreContext): Promise<Owner> {
-  const users = await ctx.database.db.selectFrom('users').select(['id', 'email']).limit(2).execute();
+  const db = ctx.database.db;
+  const users = await selectSomeUsers(db, 2);
   if (users.length > 1) throw new AppError('CONFLICT', 'several owners exist; name one with --user EMAIL');
-  if (users[0]) return users[0];
+  if (users[0]) return { id: users[0].id, email: users[0].email };
   const owner = { id: newId('usr'), email: DEFAULT_OWNER_EMAIL };
-  await ctx.database.db
-    .insertInto('users')
-    .values({ ...owner, password_hash: null, created_at: nowIso(ctx) })
-    .onConflict((oc) => oc.column('email').doNothing())
-    .execute();
-  const row = await ctx.database.db
-    .selectFrom('users')
-    .select(['id', 'email'])
-    .where('email', '=', DEFAULT_OWNER_EMAIL)
-    .executeTakeFirstOrThrow();
-  return row;
+  // Another process may create the default owner at the same moment: whichever row won is it.
+  await insertUser(db, { ...owner, password_hash: null, created_at: nowIso(ctx) }, { ifEmailFree: true });
+  const row = await findUserByEmail(db, DEFAULT_OWNER_EMAIL);
+  if (!row) throw new Error(`the default owner ${DEFAULT_OWNER_EMAIL} vanished right after it was created`);
+  return { id: row.id, email: row.email };
 }
 
 /** Finds an owner by email (case-insensitive), or fails with NOT_FOUND. */
 export async function findOwnerByEmail(ctx: CoreContext, email: string): Promise<Owner> {
-  const row = await ctx.database.db
-    .selectFrom('users')
-    .select(['id', 'email'])
-    .where('email', '=', email.trim().toLowerCase())
-    .executeTakeFirst();
+  const row = await findUserByEmail(ctx.database.db, email.trim().toLowerCase());
   if (!row) throw new AppError('NOT_FOUND', `no owner with email ${email}`);
-  return row;
+  return { id: row.id, email: row.email };
 }
 
 /**
@@ -62,19 +61,16 @@ export async function createOwnerToken(
 ): Promise<string> {
   const { secret, hash } = newSecret('os');
   const now = ctx.clock.now();
-  await ctx.database.db
-    .insertInto('sessions')
-    .values({
-      id: newId('ses'),
-      token_hash: hash,
-      user_id: userId,
-      kind: 'cli',
-      csrf_token_hash: null,
-      created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
-      last_seen_at: null,
-    })
-    .execute();
+  await insertSession(ctx.database.db, {
+    id: newId('ses'),
+    token_hash: hash,
+    user_id: userId,
+    kind: 'cli',
+    csrf_token_hash: null,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+    last_seen_at: null,
+  });
   return secret;
 }
 
@@ -86,16 +82,10 @@ export async function createOwnerToken(
  * const owner = await authenticateOwnerToken(ctx, 'os_…');
  */
 export async function authenticateOwnerToken(ctx: CoreContext, token: string): Promise<Owner> {
-  const row = await ctx.database.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id as sessionId', 'sessions.expires_at', 'users.id', 'users.email'])
-    .where('sessions.token_hash', '=', hashSecret(token))
-    .where('sessions.kind', '=', 'cli')
-    .executeTakeFirst();
+  const row = await findSessionHolder(ctx.database.db, hashSecret(token), 'cli');
   if (!row) throw new AppError('UNAUTHORIZED', 'owner token is not valid');
   if (row.expires_at <= nowIso(ctx)) {
-    await ctx.database.db.deleteFrom('sessions').where('id', '=', row.sessionId).execute();
+    await deleteSession(ctx.database.db, row.sessionId);
     throw new AppError('UNAUTHORIZED', 'owner token has expired');
   }
   return { id: row.id, email: row.email };

@@ -1,4 +1,10 @@
-import { withTransaction } from '@agent-otp/db';
+import {
+  deleteExpiredSetupTokens,
+  insertSetupToken,
+  isSetupTokenLive,
+  spendSetupToken,
+  withTransaction,
+} from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
@@ -30,17 +36,14 @@ export async function issueSetupToken(
   const { secret, hash } = newSecret('st');
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
-  await ctx.database.db.deleteFrom('setup_tokens').where('expires_at', '<=', now.toISOString()).execute();
-  await ctx.database.db
-    .insertInto('setup_tokens')
-    .values({
-      id: newId('stp'),
-      token_hash: hash,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      used_at: null,
-    })
-    .execute();
+  await deleteExpiredSetupTokens(ctx.database.db, now.toISOString());
+  await insertSetupToken(ctx.database.db, {
+    id: newId('stp'),
+    token_hash: hash,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    used_at: null,
+  });
   return { token: secret, expiresAt };
 }
 
@@ -63,26 +66,11 @@ export async function completeSetup(
   );
   const tokenHash = hashSecret(options.token);
   // A cheap look-up first, so strangers without a token cannot make the server run scrypt.
-  const known = await ctx.database.db
-    .selectFrom('setup_tokens')
-    .select('id')
-    .where('token_hash', '=', tokenHash)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', nowIso(ctx))
-    .executeTakeFirst();
-  if (!known) throw invalid;
+  if (!(await isSetupTokenLive(ctx.database.db, tokenHash, nowIso(ctx)))) throw invalid;
   const passwordHash = await hashPassword(password);
   return withTransaction(ctx.database, async (tx) => {
     const now = nowIso(ctx);
-    const spent = await tx
-      .updateTable('setup_tokens')
-      .set({ used_at: now })
-      .where('token_hash', '=', tokenHash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('id')
-      .executeTakeFirst();
-    if (!spent) throw invalid;
+    if (!(await spendSetupToken(tx, tokenHash, now))) throw invalid;
     if (await anyOwnerHasPassword(ctx, tx))
       throw new AppError('CONFLICT', 'setup is already complete; sign in instead');
     return insertOwnerAccount(ctx, tx, { email, passwordHash, channel: 'dashboard' });

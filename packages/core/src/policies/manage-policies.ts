@@ -1,4 +1,4 @@
-import { withTransaction } from '@agent-otp/db';
+import { deleteOwnerPolicy, insertPolicy, selectOwnerAgentNames, withTransaction } from '@agent-otp/db';
 import { AppError, type Policy, type PolicyDefinition } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -29,11 +29,7 @@ export function toApiPolicy(policy: CompiledPolicy, agentNames: ReadonlyMap<stri
 }
 
 async function agentNamesOf(ctx: CoreContext, ownerId: string): Promise<Map<string, string>> {
-  const rows = await ctx.database.db
-    .selectFrom('agents')
-    .select(['id', 'name'])
-    .where('owner_id', '=', ownerId)
-    .execute();
+  const rows = await selectOwnerAgentNames(ctx.database.db, ownerId);
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
@@ -69,23 +65,20 @@ export async function createPolicy(
     throw error;
   }
   await withTransaction(ctx.database, async (tx) => {
-    await tx
-      .insertInto('policies')
-      .values({
-        id,
-        owner_id: options.ownerId,
-        agent_id: compiled.agentId,
-        name: compiled.name,
-        description: compiled.description,
-        applies_to: compiled.appliesTo,
-        priority: compiled.priority,
-        conditions: JSON.stringify(compiled.rawConditions),
-        action: compiled.action,
-        scope_template: compiled.scopeTemplate ? JSON.stringify(compiled.scopeTemplate) : null,
-        enabled: 1,
-        created_at: createdAt,
-      })
-      .execute();
+    await insertPolicy(tx, {
+      id,
+      owner_id: options.ownerId,
+      agent_id: compiled.agentId,
+      name: compiled.name,
+      description: compiled.description,
+      applies_to: compiled.appliesTo,
+      priority: compiled.priority,
+      conditions: compiled.rawConditions,
+      action: compiled.action,
+      scope_template: compiled.scopeTemplate ?? null,
+      enabled: 1,
+      created_at: createdAt,
+    });
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
       actor: options.actor,
@@ -136,13 +129,9 @@ export async function removePolicy(
       `${options.id} comes from POLICY_FILE; edit the file and restart to change it`,
     );
   const removed = await withTransaction(ctx.database, async (tx) => {
-    const row = await tx
-      .deleteFrom('policies')
-      .where('id', '=', options.id)
-      .where('owner_id', '=', options.ownerId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) return false;
+    const removed = await deleteOwnerPolicy(tx, options.ownerId, options.id);
+    if (!removed) return false;
+    const row = removed.record;
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
       actor: options.actor,
@@ -152,7 +141,8 @@ export async function removePolicy(
         name: row.name,
         decision: row.action,
         priority: row.priority,
-        conditions: JSON.parse(row.conditions),
+        // A policy whose stored JSON no longer parses can still be removed; its conditions are lost.
+        conditions: 'conditions' in row ? row.conditions : null,
       },
     });
     return true;

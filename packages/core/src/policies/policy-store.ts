@@ -1,11 +1,11 @@
-import type { PolicyRow } from '@agent-otp/db';
-import { PolicyDefinition, type PolicyDefinitionInput } from '@agent-otp/shared';
+import { type LoadedPolicy, selectOwnerPolicies } from '@agent-otp/db';
+import { PolicyDefinition } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { compilePolicy } from './compile-policy.js';
 import type { CompiledPolicy } from './policy-types.js';
 
-/** A stored row back into a policy; a row that no longer compiles becomes a failing policy. */
-export function compileStoredPolicy(row: PolicyRow, order: number): CompiledPolicy {
+/** A stored policy back into one the engine runs; one that no longer parses or compiles becomes a failing policy. */
+export function compileStoredPolicy({ record: row, corrupt }: LoadedPolicy, order: number): CompiledPolicy {
   const placement = {
     id: row.id,
     source: 'database' as const,
@@ -16,13 +16,15 @@ export function compileStoredPolicy(row: PolicyRow, order: number): CompiledPoli
     createdAt: row.created_at,
   };
   try {
-    const input: PolicyDefinitionInput = {
+    if (corrupt) throw corrupt;
+    // Validated by the definition's own schema, as a policy typed by the owner is.
+    const input = {
       name: row.name,
       ...(row.description === null ? {} : { description: row.description }),
       priority: row.priority,
-      conditions: JSON.parse(row.conditions),
+      conditions: row.conditions,
       action: row.action,
-      ...(row.scope_template === null ? {} : { scopeTemplate: JSON.parse(row.scope_template) }),
+      ...(row.scope_template === null ? {} : { scopeTemplate: row.scope_template }),
       appliesTo: row.applies_to,
     };
     return compilePolicy(PolicyDefinition.parse(input), placement);
@@ -53,12 +55,6 @@ export async function loadDatabasePolicies(
   ownerId: string,
   firstOrder: number,
 ): Promise<CompiledPolicy[]> {
-  const rows = await ctx.database.db
-    .selectFrom('policies')
-    .selectAll()
-    .where('owner_id', '=', ownerId)
-    .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .execute();
-  return rows.map((row, index) => compileStoredPolicy(row, firstOrder + index));
+  const stored = await selectOwnerPolicies(ctx.database.db, ownerId);
+  return stored.map((policy, index) => compileStoredPolicy(policy, firstOrder + index));
 }

@@ -1,3 +1,4 @@
+import { findOwnerAgentByIdOrName } from '@agent-otp/db';
 import { AppError, type PolicyEvaluation, type PolicyTestBody } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { evaluatePolicies } from './evaluate-policies.js';
@@ -17,11 +18,11 @@ export async function testPolicies(
 ): Promise<PolicyEvaluation> {
   let agent = { id: '', name: '' };
   if (body.agentId || body.agentName) {
-    let query = ctx.database.db.selectFrom('agents').select(['id', 'name']).where('owner_id', '=', ownerId);
-    query = body.agentId
-      ? query.where('id', '=', body.agentId)
-      : query.where('name', '=', body.agentName ?? '');
-    const row = await query.orderBy('created_at', 'desc').executeTakeFirst();
+    const row = await findOwnerAgentByIdOrName(
+      ctx.database.db,
+      ownerId,
+      body.agentId ? { id: body.agentId } : { name: body.agentName ?? '' },
+    );
     if (!row) throw new AppError('NOT_FOUND', `no agent ${body.agentId ?? body.agentName}`);
     agent = row;
   }

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { withTransaction } from '@agent-otp/db';
+import {
+  deleteDeadTelegramLinkTokens,
+  findOwner,
+  insertTelegramLinkToken,
+  spendTelegramLinkToken,
+  withTransaction,
+} from '@agent-otp/db';
 import { AppError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
@@ -36,20 +42,14 @@ export async function createTelegramLinkToken(
   ).toISOString();
   await withTransaction(ctx.database, async (tx) => {
     // Spent and expired tokens are worthless; drop them so the table stays small.
-    await tx
-      .deleteFrom('telegram_link_tokens')
-      .where((eb) => eb.or([eb('expires_at', '<=', now.toISOString()), eb('used_at', 'is not', null)]))
-      .execute();
-    await tx
-      .insertInto('telegram_link_tokens')
-      .values({
-        token_hash: hashSecret(token),
-        owner_id: options.ownerId,
-        created_at: now.toISOString(),
-        expires_at: expiresAt,
-        used_at: null,
-      })
-      .execute();
+    await deleteDeadTelegramLinkTokens(tx, now.toISOString());
+    await insertTelegramLinkToken(tx, {
+      token_hash: hashSecret(token),
+      owner_id: options.ownerId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      used_at: null,
+    });
     await recordAuditEvent(ctx, tx, {
       ownerId: options.ownerId,
       actor: options.actor,
@@ -78,20 +78,11 @@ export async function redeemTelegramLinkToken(
   if (!TOKEN_PATTERN.test(options.token)) throw invalid;
   const now = nowIso(ctx);
   return withTransaction(ctx.database, async (tx) => {
-    const spent = await tx
-      .updateTable('telegram_link_tokens')
-      .set({ used_at: now })
-      .where('token_hash', '=', hashSecret(options.token))
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('owner_id')
-      .executeTakeFirst();
-    if (!spent) throw invalid;
-    const owner = await tx
-      .selectFrom('users')
-      .select(['id', 'email'])
-      .where('id', '=', spent.owner_id)
-      .executeTakeFirstOrThrow();
+    const ownerId = await spendTelegramLinkToken(tx, hashSecret(options.token), now);
+    if (!ownerId) throw invalid;
+    const owner = await findOwner(tx, ownerId);
+    // A token's owner row outlives it (deleting an owner is not a thing the relay does).
+    if (!owner) throw invalid;
     const actor: Actor = { type: 'owner', id: owner.id, label: options.label, channel: 'telegram' };
     const newlyLinked = await linkTelegramUserInTx(ctx, tx, {
       ownerId: owner.id,

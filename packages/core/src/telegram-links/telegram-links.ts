@@ -1,4 +1,13 @@
-import { type Tx, withTransaction } from '@agent-otp/db';
+import {
+  findTelegramLink,
+  insertTelegramLink,
+  selectOwnersOfTelegramUser,
+  selectOwnersWithTelegramLinks,
+  selectOwnerTelegramLinks,
+  type Tx,
+  updateTelegramLinkChat,
+  withTransaction,
+} from '@agent-otp/db';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
@@ -23,31 +32,18 @@ export async function linkTelegramUserInTx(
   tx: Tx,
   options: { ownerId: string; telegramUserId: number; chatId: number; actor: Actor },
 ): Promise<boolean> {
-  const existing = await tx
-    .selectFrom('telegram_links')
-    .select(['id', 'chat_id'])
-    .where('owner_id', '=', options.ownerId)
-    .where('telegram_user_id', '=', options.telegramUserId)
-    .executeTakeFirst();
+  const existing = await findTelegramLink(tx, options.ownerId, options.telegramUserId);
   if (existing) {
-    if (existing.chat_id !== options.chatId)
-      await tx
-        .updateTable('telegram_links')
-        .set({ chat_id: options.chatId })
-        .where('id', '=', existing.id)
-        .execute();
+    if (existing.chat_id !== options.chatId) await updateTelegramLinkChat(tx, existing.id, options.chatId);
     return false;
   }
-  await tx
-    .insertInto('telegram_links')
-    .values({
-      id: newId('tgl'),
-      owner_id: options.ownerId,
-      telegram_user_id: options.telegramUserId,
-      chat_id: options.chatId,
-      linked_at: nowIso(ctx),
-    })
-    .execute();
+  await insertTelegramLink(tx, {
+    id: newId('tgl'),
+    owner_id: options.ownerId,
+    telegram_user_id: options.telegramUserId,
+    chat_id: options.chatId,
+    linked_at: nowIso(ctx),
+  });
   await recordAuditEvent(ctx, tx, {
     ownerId: options.ownerId,
     actor: options.actor,
@@ -79,12 +75,7 @@ export async function linkTelegramUser(
  * for (const link of await listTelegramLinks(ctx, ownerId)) await send(link.chatId);
  */
 export async function listTelegramLinks(ctx: CoreContext, ownerId: string): Promise<TelegramLink[]> {
-  const rows = await ctx.database.db
-    .selectFrom('telegram_links')
-    .selectAll()
-    .where('owner_id', '=', ownerId)
-    .orderBy('linked_at', 'asc')
-    .execute();
+  const rows = await selectOwnerTelegramLinks(ctx.database.db, ownerId);
   return rows.map((r) => ({
     ownerId: r.owner_id,
     telegramUserId: r.telegram_user_id,
@@ -101,17 +92,10 @@ export async function listTelegramLinks(ctx: CoreContext, ownerId: string): Prom
  * const owners = await findOwnersOfTelegramUser(ctx, from.id);
  */
 export async function findOwnersOfTelegramUser(ctx: CoreContext, telegramUserId: number): Promise<Owner[]> {
-  return ctx.database.db
-    .selectFrom('telegram_links')
-    .innerJoin('users', 'users.id', 'telegram_links.owner_id')
-    .select(['users.id', 'users.email'])
-    .where('telegram_links.telegram_user_id', '=', telegramUserId)
-    .orderBy('telegram_links.linked_at', 'asc')
-    .execute();
+  return selectOwnersOfTelegramUser(ctx.database.db, telegramUserId);
 }
 
 /** Every owner with at least one linked Telegram user (the bot's reconcile pass walks these). */
 export async function listOwnersWithTelegramLinks(ctx: CoreContext): Promise<string[]> {
-  const rows = await ctx.database.db.selectFrom('telegram_links').select('owner_id').distinct().execute();
-  return rows.map((r) => r.owner_id);
+  return selectOwnersWithTelegramLinks(ctx.database.db);
 }
