@@ -111,7 +111,8 @@ export function ConnectSourceForm({
       {channel.canSign && (
         <label className="checkbox">
           <input type="checkbox" checked={signed} onChange={(e) => setSigned(e.target.checked)} />
-          Require an HMAC signature on every message (for forwarders that can compute one, such as Tasker)
+          Require an HMAC signature on every message (for forwarders that can compute one, such as Incoming
+          SMS to URL)
         </label>
       )}
       {error && (

@@ -37,9 +37,9 @@ export const CHANNELS: readonly Channel[] = [
     provider: 'sms-gateway',
     placeholder: 'Pixel 8',
     steps: [
-      'Install SMS Gateway for Android (sms-gate.app) on the phone that receives the codes and let it read SMS.',
+      'Install SMS Gateway for Android (GitHub releases or F-Droid) on the phone that receives the codes, give it the SMS permission and choose Local server or Cloud server.',
       'In the app open Settings → Webhooks → Signing Key and paste the signing secret.',
-      'Register the webhook URL for the event sms:received with one of the commands below (Local mode: the phone’s address; Cloud mode: api.sms-gate.app), using the username and password from the app’s Home tab. Register system:ping the same way so this page shows when the phone was last seen.',
+      'Register the webhook URL for the event sms:received with one of the commands below (Local mode: the phone’s address; Cloud mode: api.sms-gate.app), using the username and password from the app’s Home tab. For “last seen”, register system:ping the same way and turn on Settings → Ping.',
       TEST_STEP,
     ],
   },
@@ -98,11 +98,11 @@ export const CHANNELS: readonly Channel[] = [
     credential: {
       field: 'telnyxPublicKey',
       label: 'Telnyx public key',
-      hint: 'Telnyx portal → Account Settings → Keys & Credentials → Public Key (base64).',
+      hint: 'Telnyx portal → Keys & Credentials → Public Key (base64).',
     },
     placeholder: 'Telnyx +1 415 555 0101',
     steps: [
-      'In the Telnyx portal open Messaging → your messaging profile and set the inbound webhook URL to the URL below.',
+      'In the Telnyx portal open Messaging → Messaging Profiles → your profile → Inbound and set “Send a webhook to this URL” to the URL below (API v2).',
       'Make sure the number is assigned to that messaging profile.',
       TEST_STEP,
     ],
