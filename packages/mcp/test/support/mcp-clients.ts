@@ -17,12 +17,14 @@ export async function connectStdio(
   command: string,
   args: string[],
   env: Record<string, string>,
+  cwd?: string,
 ): Promise<ConnectedClient> {
   const transport = new StdioClientTransport({
     command,
     args,
     env: { PATH: process.env.PATH ?? '', ...env },
     stderr: 'pipe',
+    ...(cwd === undefined ? {} : { cwd }),
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => {
