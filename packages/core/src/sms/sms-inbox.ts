@@ -57,6 +57,8 @@ export class SmsInbox {
   private sweep: NodeJS.Timeout | undefined;
   /** Owners whose held messages are being offered; one pass at a time per owner. */
   private readonly offering = new Map<string, Promise<void>>();
+  /** Requests created per owner since start: tells a capture that a request appeared while it ran. */
+  private readonly created = new Map<string, number>();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -77,6 +79,7 @@ export class SmsInbox {
   start(): void {
     this.unsubscribe ??= this.ctx.bus.subscribe(ALL_REQUESTS_TOPIC, (event) => {
       if (event.type !== 'created' || event.kind !== 'otp') return;
+      this.created.set(event.ownerId, (this.created.get(event.ownerId) ?? 0) + 1);
       void this.offerHeld(event.ownerId);
     });
     this.sweep ??= setInterval(() => this.buffer.expire(this.nowMs(), this.windowMs), EXPIRY_SWEEP_MS);
@@ -110,6 +113,7 @@ export class SmsInbox {
       text: sms.text,
       receivedAt: this.ctx.clock.now(),
     };
+    const createdBefore = this.created.get(source.ownerId) ?? 0;
     let result: CaptureMessageResponse;
     try {
       result = await captureMessage(this.ctx, source, message, { onSkip: this.options.onSkip });
@@ -130,7 +134,12 @@ export class SmsInbox {
       );
       return { outcome: 'captured', result };
     }
-    if (this.windowMs > 0) this.buffer.hold(source, message, this.nowMs());
+    if (this.windowMs > 0) {
+      this.buffer.hold(source, message, this.nowMs());
+      // A request created while this message was being routed was offered the buffer before
+      // the message was in it: offer again.
+      if ((this.created.get(source.ownerId) ?? 0) !== createdBefore) void this.offerHeld(source.ownerId);
+    }
     await recordCaptureSourceError(
       this.ctx.database.db,
       source.sourceId,
