@@ -100,11 +100,28 @@ describeWithService('chromium', chromiumInstalled(), 'dashboard in a real browse
     apiKey = (await secret.textContent()) ?? '';
     expect(apiKey).toMatch(/^ak_live_/);
     expect(await page.locator('.snippet pre').textContent()).toContain(apiKey);
+    // The webhook signing secret is shown once beside the key (issue 11).
+    expect(await page.getByTestId('webhook-secret-value').textContent()).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('button', { name: 'Copy webhook secret' }).waitFor();
     await page.getByRole('button', { name: 'Copy', exact: true }).waitFor();
     await page.locator('li[data-agent-id]').getByText('shopping-assistant').waitFor();
     await screenshotBothWidths(page, 'agents');
     await page.getByRole('button', { name: 'I have stored it' }).click();
     expect(await page.getByTestId('secret-value').count()).toBe(0);
+  });
+
+  it('rotates an agent’s webhook secret (shown once) and shows its webhook deliveries (issue 11)', async () => {
+    const row = page.locator('li[data-agent-id]').filter({ hasText: 'shopping-assistant' });
+    await row.getByText('Webhook deliveries').click();
+    await row.getByText('No webhook events yet').waitFor();
+    await row.getByRole('button', { name: 'Rotate webhook secret' }).click();
+    await row.getByRole('button', { name: 'Confirm rotate' }).click();
+    const rotated = page.getByTestId('webhook-secret-value');
+    await rotated.waitFor();
+    expect(await rotated.textContent()).toMatch(/^whsec_/);
+    expect(await page.getByTestId('secret-value').count()).toBe(0);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await page.getByTestId('webhook-secret-value').count()).toBe(0);
   });
 
   it('an agent’s request appears live; Approve; the agent receives its code', async () => {

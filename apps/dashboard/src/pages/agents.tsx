@@ -86,7 +86,7 @@ export function AgentsPage() {
                 <code className="secret" data-testid="webhook-secret-value">
                   {secret.webhookSecret}
                 </code>
-                <CopyButton text={secret.webhookSecret} />
+                <CopyButton text={secret.webhookSecret} label="Copy webhook secret" />
               </div>
             </div>
           )}
