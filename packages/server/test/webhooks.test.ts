@@ -260,6 +260,40 @@ describeEachDialect('signed webhooks', (dialect) => {
     }
   });
 
+  it('delivers to a host name by connecting to the address its lookup checked', async () => {
+    const receiver = await startWebhookReceiver();
+    const policy = relay.ctx.webhooks!;
+    const lookedUp: string[] = [];
+    relay.ctx.webhooks = {
+      ...policy,
+      resolve: async (hostname) => {
+        lookedUp.push(hostname);
+        return hostname === 'agent.example.test' ? ['127.0.0.1'] : [];
+      },
+    };
+    try {
+      const agent = await newAgent(relay);
+      const created = await requestOtp(
+        relay,
+        agent.apiKey,
+        `http://agent.example.test:${receiver.port}/hooks/otp`,
+      );
+      expect(created.status).toBe(201);
+      await approve(relay, created.body.id);
+      await eventually(async () => receiver.received.length >= 1);
+      const delivery = receiver.received[0]!;
+      expect(delivery.headers.host).toBe(`agent.example.test:${receiver.port}`);
+      expect(verifyWebhookSignature(delivery.raw, delivery.headers, agent.webhookSecret).request_id).toBe(
+        created.body.id,
+      );
+      // Once when the request was made, once more when the delivery connected.
+      expect(lookedUp.filter((h) => h === 'agent.example.test').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      relay.ctx.webhooks = policy;
+      await receiver.close();
+    }
+  });
+
   it('keeps webhook secrets out of the database in plaintext', async () => {
     const agent = await newAgent(relay);
     const dump = `${await relay.dumpDatabase()}\n${JSON.stringify(await relay.ctx.database.db.selectFrom('webhook_outbox').selectAll().execute())}`;
