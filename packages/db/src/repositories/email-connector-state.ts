@@ -1,4 +1,5 @@
 import type { Tx } from '../transaction.js';
+import { type ColumnSchema, parseJsonColumn } from './json-column.js';
 
 /**
  * Where a mailbox connector stopped reading one account (IMAP's UIDVALIDITY + last UID, or
@@ -6,23 +7,23 @@ import type { Tx } from '../transaction.js';
  */
 export type StoredConnectorCursor = Record<string, string | number>;
 
-function parseCursor(text: string): StoredConnectorCursor | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const fields = Object.values(parsed);
-  return fields.every((value) => typeof value === 'string' || typeof value === 'number')
-    ? (parsed as StoredConnectorCursor)
-    : undefined;
-}
+/** A cursor is a flat JSON object of strings and numbers; anything else is a corrupt row. */
+const cursorSchema: ColumnSchema<StoredConnectorCursor> = {
+  safeParse(value) {
+    const flat =
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((field) => typeof field === 'string' || typeof field === 'number');
+    return flat
+      ? { success: true, data: value as StoredConnectorCursor }
+      : { success: false, error: { message: 'not an object of strings and numbers' } };
+  },
+};
 
 /**
  * The stored cursor of one account key, parsed; a row that is not a JSON object of strings
- * and numbers is a clear error rather than a silent restart from scratch.
+ * and numbers is a CorruptRowError rather than a silent restart from scratch.
  *
  * @example
  * const cursor = await selectConnectorCursor(db, accountKey);
@@ -37,10 +38,9 @@ export async function selectConnectorCursor(
     .where('account_key', '=', accountKey)
     .executeTakeFirst();
   if (!row) return undefined;
-  const cursor = parseCursor(row.cursor);
-  if (!cursor)
-    throw new Error(`email_connector_state: the cursor of account ${accountKey.slice(0, 12)}… is corrupt`);
-  return cursor;
+  // The account key is a hash; a prefix names the row without spelling out the key.
+  const where = { table: 'email_connector_state', id: `${accountKey.slice(0, 12)}…`, column: 'cursor' };
+  return parseJsonColumn(cursorSchema, where, row.cursor);
 }
 
 /** Saves (upserts) the cursor of one account key. */
