@@ -585,6 +585,9 @@ describeEachDialect('SMS providers deliver codes to waiting agents', (dialect) =
         expect(sent.body.outcome, `variant ${index}`).toBe('captured');
         expect((await agentReceives(request)).code).toBe(`30511${7 + index}`);
       }
+      // The query-string variant's text is in the URL: the relay logs paths, never queries.
+      for (const code of ['305117', '305118', '305119']) expect(relay.logs.join('\n')).not.toContain(code);
+      expect(await relay.dumpDatabase()).not.toContain('305119');
     });
 
     it('refuses a missing or wrong token, and another source’s token', async () => {
