@@ -28,12 +28,9 @@ export const CaptureSource = z
       .meta({ description: 'Messages must carry an HMAC signature (sms-gateway, generic signed).' }),
     messagesReceived: z.number().int().nonnegative(),
     lastMessageAt: Timestamp.nullable(),
-    lastError: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'The last refusal or miss, e.g. "bad signature (X-Signature)"; never message content.',
-      }),
+    lastError: z.string().nullable().meta({
+      description: 'The last refusal or miss, e.g. "bad signature (X-Signature)"; never message content.',
+    }),
     lastErrorAt: Timestamp.nullable(),
     createdAt: Timestamp,
     lastSeenAt: Timestamp.nullable(),
