@@ -294,6 +294,33 @@ describeEachDialect('signed webhooks', (dialect) => {
     }
   });
 
+  it('does not hold other agents’ events behind a receiver that never answers', async () => {
+    const { createServer } = await import('node:http');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const receiver = await startWebhookReceiver();
+    try {
+      const stuck = await newAgent(relay);
+      const other = await newAgent(relay);
+      const held = await requestOtp(
+        relay,
+        stuck.apiKey,
+        `http://127.0.0.1:${(silent.address() as { port: number }).port}/hook`,
+      );
+      const quick = await requestOtp(relay, other.apiKey, receiver.url);
+      await approve(relay, held.body.id);
+      await eventually(async () => (await outboxRow(relay, held.body.id, 'otp.approved'))?.claimed_by);
+      // The silent receiver holds its attempt for the 10 s timeout; the other event goes now.
+      await approve(relay, quick.body.id);
+      await eventually(async () => receiver.received.length >= 1, 5_000);
+      expect((await outboxRow(relay, held.body.id, 'otp.approved'))?.status).toBe('pending');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await receiver.close();
+    }
+  });
+
   it('keeps webhook secrets out of the database in plaintext', async () => {
     const agent = await newAgent(relay);
     const dump = `${await relay.dumpDatabase()}\n${JSON.stringify(await relay.ctx.database.db.selectFrom('webhook_outbox').selectAll().execute())}`;
