@@ -334,6 +334,25 @@ describeEachDialect('signed webhooks', (dialect) => {
     expect(stored.webhook_secret_sealed).toMatch(/^v1\./);
   });
 
+  it('refuses a webhook URL from an agent created before webhooks until its owner rotates a secret in', async () => {
+    const agent = await newAgent(relay);
+    // What migration 0008 leaves on agents that existed before it.
+    await relay.ctx.database.db
+      .updateTable('agents')
+      .set({ webhook_secret_sealed: null })
+      .where('id', '=', agent.id)
+      .execute();
+    const refused = await requestOtp(relay, agent.apiKey, 'http://127.0.0.1:9/otp');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain(`agent-otp agent:rotate-webhook-secret ${agent.id}`);
+    const rotated = await relay.ownerFetch(`/api/v1/agents/${agent.id}/rotate-webhook-secret`, {
+      method: 'POST',
+    });
+    expect(rotated.status).toBe(200);
+    // A literal address: no DNS needed (this relay allows loopback receivers).
+    expect((await requestOtp(relay, agent.apiKey, 'http://127.0.0.1:9/otp')).status).toBe(201);
+  });
+
   it('refuses malformed webhook URLs with a clear 400', async () => {
     const agent = await newAgent(relay);
     for (const [webhookUrl, message] of [
