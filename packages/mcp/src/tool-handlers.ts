@@ -1,4 +1,9 @@
-import type { OTPFilter, OTPRequest, PermissionResult } from '@orrisai/agent-otp-sdk';
+import {
+  isSettledStatus,
+  type OTPFilter,
+  type OTPRequest,
+  type PermissionResult,
+} from '@orrisai/agent-otp-sdk';
 import type { AgentSession } from './agent-session.js';
 import {
   type CancelRequestInput,
@@ -116,17 +121,23 @@ export async function requestOtp(
 ): Promise<ToolOutput> {
   const keys = await session.keys();
   const filter = compactFilter(input);
-  const request = await session.client.requestOTP({
+  const created = await session.client.requestOTP({
     reason: input.reason,
     ...(input.expectedSender === undefined ? {} : { expectedSender: input.expectedSender }),
     ...(filter === undefined ? {} : { filter }),
     ...(input.ttl === undefined ? {} : { ttl: input.ttl }),
     publicKey: keys.publicKey,
-    waitForOTP: true,
-    timeout: (input.timeoutSeconds ?? DEFAULT_OTP_WAIT_SECONDS) * 1000,
     signal,
   });
-  session.remember(request.id);
+  // Remembered before waiting: if the host abandons this call, get_request_status can
+  // still read the code later, since this process holds the key it is sealed to.
+  session.remember(created.id);
+  const request = isSettledStatus(created.status)
+    ? created
+    : await session.client.waitForOTP(created.id, {
+        timeout: (input.timeoutSeconds ?? DEFAULT_OTP_WAIT_SECONDS) * 1000,
+        signal,
+      });
   return settleOtp(session, request);
 }
 

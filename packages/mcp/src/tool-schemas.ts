@@ -3,8 +3,11 @@ import { z } from 'zod';
 
 /** Longest a tool call waits for the owner (and the code) before returning the status it has. */
 export const MAX_WAIT_SECONDS = 600;
-export const DEFAULT_OTP_WAIT_SECONDS = 120;
-export const DEFAULT_PERMISSION_WAIT_SECONDS = 120;
+// Under the 60 s many MCP clients allow a request by default (the official SDK's client
+// among them): the tool returns the status before the host gives up on the call, and the
+// model keeps waiting with get_request_status.
+export const DEFAULT_OTP_WAIT_SECONDS = 50;
+export const DEFAULT_PERMISSION_WAIT_SECONDS = 50;
 
 const waitSeconds = (defaultSeconds: number, what: string) =>
   z

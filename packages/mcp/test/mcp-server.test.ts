@@ -173,6 +173,34 @@ describeEachDialect('MCP server against a live relay', (dialect) => {
         expect(relay.output()).not.toContain(code);
       }, 120_000);
 
+      it('a code that arrives after request_otp returned is read by get_request_status', async () => {
+        const reason = `Confirm the Acme email (${dialect}, ${transportName})`;
+        const code = transportName === 'stdio' ? '730418' : '904127';
+        const first = await callTool(live.connected, 'request_otp', {
+          reason,
+          sources: ['email'],
+          senderPattern: '*@acme.com',
+          timeoutSeconds: 1,
+        });
+        const { requestId } = first.structuredContent as { requestId: string };
+        expect(first.structuredContent).toMatchObject({ status: 'pending_approval' });
+        const waiting = callTool(live.connected, 'get_request_status', { requestId, timeoutSeconds: 100 });
+        expect(await waitForPendingId(cli, reason)).toBe(requestId);
+        expect((await cli.run(['approve', requestId])).code).toBe(0);
+        const captured = await cli.run([
+          'capture',
+          '--source',
+          'email',
+          '--from',
+          'noreply@acme.com',
+          '--text',
+          `Code ${code}`,
+        ]);
+        expect(captured.code).toBe(0);
+        const result = await waiting;
+        expect(result.structuredContent).toMatchObject({ requestId, status: 'consumed', code });
+      }, 120_000);
+
       it('request_permission returns pending, then get_request_status returns the CLI approval and the token', async () => {
         const reason = `Send the invoice (${dialect}, ${transportName})`;
         const first = await callTool(live.connected, 'request_permission', {
