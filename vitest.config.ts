@@ -8,6 +8,9 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      // Subpath entries first: an alias key also matches as a prefix.
+      '@orrisai/agent-otp-contract/webhook-signing': source('./packages/contract/src/webhook-signing.ts'),
+      '@orrisai/agent-otp-sdk/webhooks': source('./packages/sdk/src/webhooks.ts'),
       '@orrisai/agent-otp-contract': source('./packages/contract/src/index.ts'),
       '@agent-otp/shared': source('./packages/shared/src/index.ts'),
       '@agent-otp/extract': source('./packages/extract/src/index.ts'),

@@ -8,7 +8,8 @@
  * and, when available, PostgreSQL.
  */
 import { createAgent, SYSTEM_ACTOR } from '@agent-otp/core';
-import { type WebhookEvent, webhookSignature } from '@agent-otp/shared';
+import type { WebhookEvent } from '@agent-otp/shared';
+import { webhookSignature } from '@orrisai/agent-otp-contract/webhook-signing';
 import { agentKeyPair, call } from '../../test-support/http.js';
 import { postgresAvailable } from '../../test-support/postgres.js';
 import { startTestRelay } from '../../test-support/relay.js';

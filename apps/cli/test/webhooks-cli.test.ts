@@ -1,6 +1,6 @@
 // Issue 11 §2: the CLI shows an agent's webhook secret once at creation, rotates it, and lists
 // webhook deliveries, against `agent-otp serve` on both dialects.
-import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk';
+import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk/webhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CliEnvironment, createCliEnvironment } from '../../../test-support/cli.js';
 import { agentKeyPair, call, eventually } from '../../../test-support/http.js';

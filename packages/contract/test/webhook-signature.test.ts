@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { generateWebhookSecret, WebhookEvent, webhookSignature } from '../src/index.js';
+import { WebhookEvent } from '../src/index.js';
+import { generateWebhookSecret, webhookSignature } from '../src/webhook-signing.js';
 
 describe('webhook signature', () => {
   it('is the HMAC-SHA256 that openssl computes over "<timestamp>.<body>" with the whole secret as key', () => {

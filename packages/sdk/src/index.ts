@@ -1,8 +1,9 @@
 /**
  * `@orrisai/agent-otp-sdk`: request one verification code or permission from an Agent OTP
  * relay, wait for the owner's approval, and decrypt the code locally. The client uses
- * WebCrypto and fetch only; `verifyWebhookSignature`, for the server that receives webhooks,
- * uses `node:crypto` (Node, Bun, Deno).
+ * WebCrypto and fetch only, so this entry bundles for browsers too. `verifyWebhookSignature`,
+ * for the server that receives webhooks, needs `node:crypto` (Node, Bun, Deno) and is its own
+ * entry: `@orrisai/agent-otp-sdk/webhooks`.
  *
  * @example
  * import { AgentOTPClient, generateKeyPair, exportPublicKey } from '@orrisai/agent-otp-sdk';
@@ -62,9 +63,3 @@ export type {
   RequestOTPOptions,
   WaitForOTPOptions,
 } from './types.js';
-export {
-  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
-  type VerifyWebhookSignatureOptions,
-  verifyWebhookSignature,
-  type WebhookHeaders,
-} from './webhooks.js';

@@ -3,12 +3,8 @@
 // which WebCrypto's promise-based API is not. The HMAC itself is the contract's, so the relay
 // and the verifier cannot disagree on the signed message.
 import { timingSafeEqual } from 'node:crypto';
-import {
-  WEBHOOK_HEADERS,
-  WEBHOOK_SIGNATURE_SCHEME,
-  WebhookEvent,
-  webhookSignature,
-} from '@orrisai/agent-otp-contract';
+import { WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_SCHEME, WebhookEvent } from '@orrisai/agent-otp-contract';
+import { webhookSignature } from '@orrisai/agent-otp-contract/webhook-signing';
 import { ValidationError, WebhookSignatureError, type WebhookSignatureFailure } from './errors.js';
 
 /** Default `toleranceSeconds`: how far a delivery's timestamp may be from the receiver's clock. */

@@ -154,8 +154,8 @@ describeWithService('npm', npmAvailable, 'the packed SDK, installed outside the 
 
   it('verifies a signed webhook with the installed package', async () => {
     const receiver = [
-      "import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk';",
-      "import { generateWebhookSecret, webhookSignature } from '@orrisai/agent-otp-contract';",
+      "import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk/webhooks';",
+      "import { generateWebhookSecret, webhookSignature } from '@orrisai/agent-otp-contract/webhook-signing';",
       'const secret = generateWebhookSecret();',
       "const body = JSON.stringify({ id: 'evt_1', type: 'otp.denied', kind: 'otp', request_id: 'otp_1', status: 'denied', agent_id: 'agt_1', created_at: new Date().toISOString() });",
       'const ts = Math.floor(Date.now() / 1000);',

@@ -4,15 +4,15 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateWebhookSecret } from '@orrisai/agent-otp-contract';
+import { generateWebhookSecret } from '@orrisai/agent-otp-contract/webhook-signing';
 import {
   AgentOTPError,
   ValidationError,
-  verifyWebhookSignature,
   type WebhookEvent,
   WebhookSignatureError,
   type WebhookSignatureFailure,
 } from '@orrisai/agent-otp-sdk';
+import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk/webhooks';
 import { describe, expect, it } from 'vitest';
 
 const NOW_SECONDS = 1_796_083_200; // 2026-12-01T00:00:00Z

@@ -6,12 +6,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAgent, SYSTEM_ACTOR } from '@agent-otp/core';
-import {
-  AgentOTPClient,
-  exportPublicKey,
-  generateKeyPair,
-  verifyWebhookSignature,
-} from '@orrisai/agent-otp-sdk';
+import { AgentOTPClient, exportPublicKey, generateKeyPair } from '@orrisai/agent-otp-sdk';
+import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk/webhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';

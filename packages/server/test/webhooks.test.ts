@@ -3,8 +3,9 @@
 // format; the outbox is durable, retried with backoff, leased across instances, and the
 // relay refuses webhook URLs that reach the internal network unless its operator allows it.
 import { createAgent, SYSTEM_ACTOR } from '@agent-otp/core';
-import { WEBHOOK_HEADERS, WebhookEvent, webhookSignature } from '@agent-otp/shared';
-import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk';
+import { WEBHOOK_HEADERS, WebhookEvent } from '@agent-otp/shared';
+import { webhookSignature } from '@orrisai/agent-otp-contract/webhook-signing';
+import { verifyWebhookSignature } from '@orrisai/agent-otp-sdk/webhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentKeyPair, call, eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';

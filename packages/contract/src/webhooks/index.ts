@@ -1,2 +1,2 @@
 export * from './webhook-event.js';
-export * from './webhook-signature.js';
+export * from './webhook-headers.js';

@@ -1,17 +1,8 @@
+// Signing needs node:crypto (synchronous HMAC), so it is its own entry point,
+// `@orrisai/agent-otp-contract/webhook-signing`: the main entry stays free of Node built-ins
+// for browser bundles of the SDK.
 import { createHmac, randomBytes } from 'node:crypto';
-
-/** The headers every delivery carries (lower case, as Node and Fetch report them). */
-export const WEBHOOK_HEADERS = {
-  eventId: 'x-otp-event-id',
-  timestamp: 'x-otp-timestamp',
-  signature: 'x-otp-signature',
-} as const;
-
-/** The scheme tag in `x-otp-signature: v1=<hex>`; other tags are ignored by verifiers. */
-export const WEBHOOK_SIGNATURE_SCHEME = 'v1';
-
-/** Every webhook secret starts with this, so a leaked one is recognisable in a scan. */
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+import { WEBHOOK_SECRET_PREFIX } from './webhook-headers.js';
 
 /**
  * A new signing secret: `whsec_` and 32 random bytes in base64url. The HMAC key is the whole

@@ -8,7 +8,8 @@ import {
   type Tx,
   withTransaction,
 } from '@agent-otp/db';
-import { AppError, generateWebhookSecret } from '@agent-otp/shared';
+import { AppError } from '@agent-otp/shared';
+import { generateWebhookSecret } from '@orrisai/agent-otp-contract/webhook-signing';
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';

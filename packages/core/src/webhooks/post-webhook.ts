@@ -2,7 +2,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
-import { WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_SCHEME, webhookSignature } from '@agent-otp/shared';
+import { WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_SCHEME } from '@agent-otp/shared';
+import { webhookSignature } from '@orrisai/agent-otp-contract/webhook-signing';
 import { hostOf, resolveAllowedAddresses, type WebhookAddressPolicy } from './webhook-address-policy.js';
 
 /** Names the sender in `user-agent`; the relay's release. */

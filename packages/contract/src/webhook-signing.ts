@@ -1,0 +1,1 @@
+export * from './webhooks/webhook-signature.js';
