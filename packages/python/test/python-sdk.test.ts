@@ -1,7 +1,8 @@
 // Runs the Python SDK's pytest suite (packages/python/tests) against live relays, once per
 // dialect: a relay started in this process (owner API for approvals), a second one allowing
 // one request a minute (rate limits), and one served by the `agent-otp` command in another
-// process so the CLI can approve while Python waits.
+// process so the CLI can approve while Python waits. The first relay delivers webhooks to
+// loopback receivers (the pytest end-to-end webhook test listens on 127.0.0.1).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,6 +14,32 @@ const PYTHON = '/usr/bin/python3';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('../', import.meta.url));
 const PYTEST_TIMEOUT_MS = 420_000;
+/** Loopback http receivers need both switches; retries are fast so no test waits on backoff. */
+const WEBHOOKS_TO_LOOPBACK = {
+  WEBHOOK_ALLOW_HTTP: '1',
+  WEBHOOK_ALLOW_PRIVATE: '1',
+  WEBHOOK_RETRY_BASE_MS: '40',
+  WEBHOOK_RETRY_MAX_MS: '200',
+  WEBHOOK_POLL_MS: '25',
+};
+
+/** An agent created through the owner API, as its owner would: the one response with its webhook secret. */
+async function createWebhookAgent(
+  relay: TestRelay,
+): Promise<{ id: string; apiKey: string; webhookSecret: string }> {
+  const response = await relay.ownerFetch('/api/v1/agents', {
+    method: 'POST',
+    body: JSON.stringify({ name: 'python-webhooks' }),
+  });
+  expect(response.status).toBe(201);
+  const created = (await response.json()) as {
+    agent: { id: string };
+    apiKey: string;
+    webhookSecret?: string;
+  };
+  expect(created.webhookSecret).toMatch(/^whsec_/);
+  return { id: created.agent.id, apiKey: created.apiKey, webhookSecret: created.webhookSecret as string };
+}
 
 function pythonReady(): boolean {
   const probe = spawnSync(PYTHON, ['-c', 'import cryptography, httpx, pytest'], { stdio: 'ignore' });
@@ -56,7 +83,7 @@ describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(
     let env: Record<string, string>;
 
     beforeAll(async () => {
-      relay = await startTestRelay(dialect);
+      relay = await startTestRelay(dialect, { env: WEBHOOKS_TO_LOOPBACK });
       limited = await startTestRelay(dialect, { env: { RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '1' } });
       cli = await createCliEnvironment(dialect);
       served = await cli.serve();
@@ -77,6 +104,7 @@ describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(
         '--test',
       );
       const source = await cliJson<{ token: string }>('source:create', '--kind', 'email', '--name', 'inbox');
+      const webhookAgent = await createWebhookAgent(relay);
       env = {
         AGENT_OTP_TEST_REPO: REPO,
         AGENT_OTP_TEST_RELAY: JSON.stringify({
@@ -86,6 +114,9 @@ describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(
           testKey: (await relay.createAgent({ name: 'python-test', test: true })).apiKey,
           limitedUrl: limited.url,
           limitedKey: (await limited.createAgent({ name: 'python-limited' })).apiKey,
+          webhookKey: webhookAgent.apiKey,
+          webhookAgentId: webhookAgent.id,
+          webhookSecret: webhookAgent.webhookSecret,
         }),
         AGENT_OTP_TEST_CLI: JSON.stringify({
           url: served.url,
@@ -108,7 +139,7 @@ describeWithService('Python 3 with cryptography, httpx and pytest', pythonReady(
     });
 
     it(
-      'passes on every call, error class, key format and webhook vector',
+      'passes on every call, error class, key format, webhook vector and webhook delivery',
       async () => {
         const { code, output } = await runPytest(env);
         expect(code, output).toBe(0);

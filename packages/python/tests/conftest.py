@@ -2,7 +2,9 @@
 ``packages/python/test/python-sdk.test.ts`` (``npm test``), which passes:
 
 - ``AGENT_OTP_TEST_RELAY`` JSON: ``url``, ``ownerToken``, ``liveKey``, ``testKey``,
-  ``limitedUrl``/``limitedKey`` (a relay allowing 1 request a minute);
+  ``limitedUrl``/``limitedKey`` (a relay allowing 1 request a minute), and ``webhookKey``,
+  ``webhookAgentId``, ``webhookSecret``: a live agent whose webhook secret the owner API showed at
+  its creation (this relay delivers webhooks to http receivers on 127.0.0.1);
 - ``AGENT_OTP_TEST_CLI`` JSON: a relay served by the ``agent-otp`` command (``url``,
   ``liveKey``, ``testKey``, ``node``, ``cli``, ``env``) so the CLI can approve from another
   process;

@@ -24,7 +24,7 @@ BODY = json.dumps({
 }, separators=(",", ":")) + " "  # a trailing space: the raw bytes, never re-serialised JSON
 
 TS_SIGN = """
-import { webhookSignature, generateWebhookSecret } from '@orrisai/agent-otp-contract';
+import { webhookSignature, generateWebhookSecret } from '@orrisai/agent-otp-contract/webhook-signing';
 let input = '';
 for await (const chunk of process.stdin) input += chunk;
 const { secret, timestamp, body } = JSON.parse(input);
