@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { prepareDovecotDir } from './dovecot-config.js';
 import { DOVECOT_BINARY, DovecotProcess } from './dovecot-process.js';
@@ -46,7 +47,13 @@ export function dovecotAvailable(): boolean {
 export async function startDovecot(): Promise<DovecotServer> {
   if (process.getuid?.() !== 0)
     throw new Error('startDovecot needs root (dovecot switches to its own users)');
-  const settings = { port: await freePort(), tlsPort: await freePort(), user: 'owner', password: 'secret' };
+  const settings = {
+    port: await freePort(),
+    tlsPort: await freePort(),
+    user: 'owner',
+    // Random, so a scan for it in a database dump or the logs cannot match a column name.
+    password: `pw-${randomBytes(9).toString('base64url')}`,
+  };
   const layout = prepareDovecotDir(settings);
   const watchdog = startExitWatchdog(layout.dir);
   const dovecot = new DovecotProcess(layout, settings);
