@@ -57,6 +57,10 @@ export async function openSse(url: string, headers: Record<string, string>) {
     },
     async close() {
       controller.abort();
+      // Node 20's fetch can leave a pending read unsettled forever when the abort lands just
+      // as the server ends the stream (reproduced: abort right after the last event). Cancelling
+      // the reader settles it.
+      await reader?.cancel().catch(() => undefined);
       await pump;
     },
   };
