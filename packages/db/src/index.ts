@@ -14,6 +14,7 @@ export * from './repositories/agents.js';
 export * from './repositories/audit.js';
 export * from './repositories/audit-checkpoints.js';
 export * from './repositories/audit-crypto.js';
+export * from './repositories/audit-list.js';
 export * from './repositories/audit-verify.js';
 export * from './repositories/capturable-otp-requests.js';
 export * from './repositories/capture-sources.js';

@@ -51,8 +51,10 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect, sch
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return;
     const failed = results?.find((r) => r.status === 'Error');
-    if (!failed && attempt < 4 && anotherSchemaVanished(error, schema)) {
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    // A burst of drops (a test run tearing down many schemas) can outlast a few quick
+    // retries on a loaded machine: up to ~7 s in all before giving up.
+    if (!failed && attempt < MAX_INTROSPECTION_ATTEMPTS && anotherSchemaVanished(error, schema)) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1000)));
       continue;
     }
     const reason = error instanceof Error ? error.message : String(error);
@@ -67,6 +69,8 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect, sch
  * 42P01 or 42703 naming the vanished object. Nothing has been changed yet at that point
  * (no migration reported an error), so the run is simply repeated.
  */
+const MAX_INTROSPECTION_ATTEMPTS = 12;
+
 const VANISHED_DURING_INTROSPECTION = new Set(['3F000', '42P01', '42703']);
 
 function anotherSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {

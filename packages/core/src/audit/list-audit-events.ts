@@ -1,9 +1,8 @@
-import type { AuditEventRow } from '@agent-otp/db';
+import { type AuditEventRecord, listAuditEventRecords } from '@agent-otp/db';
 import type { AuditEvent } from '@agent-otp/shared';
-import { sql } from 'kysely';
 import type { CoreContext } from '../context.js';
 
-export function toApiAuditEvent(row: AuditEventRow): AuditEvent {
+export function toApiAuditEvent(row: AuditEventRecord): AuditEvent {
   return {
     id: row.id,
     seq: row.seq,
@@ -13,7 +12,7 @@ export function toApiAuditEvent(row: AuditEventRow): AuditEvent {
     channel: row.channel,
     action: row.action,
     targetId: row.target_id,
-    details: JSON.parse(row.details) as Record<string, unknown>,
+    details: row.details,
     hash: row.hash,
   };
 }
@@ -28,22 +27,13 @@ export async function listAuditEvents(
   ctx: CoreContext,
   options: { ownerId: string; limit: number; cursor?: string | undefined; search?: string | undefined },
 ): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
-  let query = ctx.database.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('chain', '=', options.ownerId)
-    .orderBy('seq', 'desc')
-    .limit(options.limit + 1);
   const before = options.cursor ? Number.parseInt(options.cursor, 10) : Number.NaN;
-  if (Number.isInteger(before)) query = query.where('seq', '<', before);
-  if (options.search) {
-    // LIKE with an explicit escape character behaves the same on SQLite (which has no default) and PostgreSQL.
-    const like = `%${options.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-    query = query.where(
-      sql<boolean>`(${sql.ref('action')} like ${like} escape '!' or ${sql.ref('target_id')} like ${like} escape '!' or ${sql.ref('details')} like ${like} escape '!')`,
-    );
-  }
-  const rows = await query.execute();
+  const rows = await listAuditEventRecords(ctx.database, {
+    chain: options.ownerId,
+    limit: options.limit + 1,
+    beforeSeq: Number.isInteger(before) ? before : undefined,
+    search: options.search,
+  });
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {

@@ -1,0 +1,45 @@
+import { JsonObject } from '@agent-otp/shared';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../open-database.js';
+import type { AuditEventRow } from '../schema.js';
+import { parseJsonColumn } from './json-column.js';
+
+/** An audit row with its `details` parsed at this edge. */
+export type AuditEventRecord = Omit<AuditEventRow, 'details'> & { details: JsonObject };
+
+/**
+ * One page of a chain's audit rows, newest first: those before `beforeSeq`, whose action,
+ * target or details contain `search`. Asks for one row more than `limit`, so the caller can
+ * tell whether another page follows.
+ *
+ * @example
+ * const rows = await listAuditEventRecords(database, { chain: ownerId, limit: 51 });
+ */
+export async function listAuditEventRecords(
+  database: DatabaseHandle,
+  options: { chain: string; limit: number; beforeSeq?: number | undefined; search?: string | undefined },
+): Promise<AuditEventRecord[]> {
+  let query = database.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('chain', '=', options.chain)
+    .orderBy('seq', 'desc')
+    .limit(options.limit);
+  if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+  if (options.search) {
+    // LIKE with an explicit escape character behaves the same on SQLite (which has no default) and PostgreSQL.
+    const like = `%${options.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    query = query.where(
+      sql<boolean>`(${sql.ref('action')} like ${like} escape '!' or ${sql.ref('target_id')} like ${like} escape '!' or ${sql.ref('details')} like ${like} escape '!')`,
+    );
+  }
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    ...row,
+    details: parseJsonColumn(
+      JsonObject,
+      { table: 'audit_events', id: row.id, column: 'details' },
+      row.details,
+    ),
+  }));
+}
