@@ -1,13 +1,14 @@
 export { canonicalJson } from './canonical-json.js';
 export { checkDatabase, type DatabaseHealth } from './check-database.js';
 export { isDatabaseUnavailable } from './is-database-unavailable.js';
-export { migrateToLatest } from './migrate.js';
+export { knownMigrationNames, migrateToLatest } from './migrate.js';
 export {
   connectionName,
   type DatabaseHandle,
   DEFAULT_CONNECT_TIMEOUT_MS,
   type OpenDatabaseOptions,
   openDatabase,
+  SQLITE_FILE,
 } from './open-database.js';
 export * from './repositories/agent-webhook-secrets.js';
 export * from './repositories/agents.js';
@@ -22,6 +23,7 @@ export * from './repositories/email-connector-state.js';
 export * from './repositories/held-messages.js';
 export * from './repositories/json-column.js';
 export * from './repositories/login-attempts.js';
+export * from './repositories/operational-stats.js';
 export * from './repositories/owner-request-lists.js';
 export * from './repositories/policies.js';
 export * from './repositories/request-records.js';
@@ -34,5 +36,13 @@ export * from './repositories/users.js';
 export * from './repositories/webhook-outbox.js';
 export * from './schema.js';
 export { createSecretBox, type SecretBox, SecretBoxError } from './secret-box.js';
+export {
+  backupSqliteDatabase,
+  inspectSqliteBackup,
+  restoreSqliteDatabase,
+  SQLITE_DATABASE_FILE,
+  SqliteBackupError,
+  type SqliteBackupInfo,
+} from './sqlite-backup.js';
 export { type Tx, withTransaction } from './transaction.js';
 export type { SqlDialect } from './types.js';
