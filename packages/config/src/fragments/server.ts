@@ -15,6 +15,10 @@ export const serverEnvironment = {
   TRUST_PROXY: booleanFromEnv.default(false),
   /** The built dashboard (default: apps/dashboard/dist of this install). */
   DASHBOARD_DIR: z.string().min(1).optional(),
+  /** Serve Prometheus metrics at `/metrics` (off by default: it reveals request volumes). */
+  METRICS_ENABLED: booleanFromEnv.default(false),
+  /** When set, `/metrics` wants `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 };
 
 type ServerEnvironment = z.output<z.ZodObject<typeof serverEnvironment>>;
@@ -33,5 +37,6 @@ export function serverConfig(env: ServerEnvironment) {
     rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST },
     trustProxy: env.TRUST_PROXY,
     dashboardDir: env.DASHBOARD_DIR ? resolve(env.DASHBOARD_DIR) : undefined,
+    metrics: { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN },
   };
 }
