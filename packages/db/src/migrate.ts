@@ -23,6 +23,17 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0009-sms-providers': smsProviders,
 };
 
+/**
+ * The migrations this release knows, by name. A database that has run any other one was
+ * migrated by a newer release (restore and start-up refuse it).
+ *
+ * @example
+ * knownMigrationNames().includes('0001-initial') === true;
+ */
+export function knownMigrationNames(): string[] {
+  return Object.keys(MIGRATIONS).sort();
+}
+
 class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -58,6 +69,12 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect, sch
       continue;
     }
     const reason = error instanceof Error ? error.message : String(error);
+    const newer = /previously executed migration (\S+) is missing/.exec(reason)?.[1];
+    // Kysely's word for it is "corrupted"; the usual cause is starting an older release.
+    if (!failed && newer)
+      throw new Error(
+        `this database was migrated by a newer release of Agent OTP (it has run migration ${newer}, which this release does not know): run that release or a newer one, or restore a backup taken before the upgrade (docs/operations.md#downgrading)`,
+      );
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
   }
 }
