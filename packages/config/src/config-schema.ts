@@ -7,6 +7,17 @@ import { serverConfig, serverEnvironment } from './fragments/server.js';
 import { checkTelegramEnvironment, telegramConfig, telegramEnvironment } from './fragments/telegram.js';
 import { checkWebhooksEnvironment, webhooksConfig, webhooksEnvironment } from './fragments/webhooks.js';
 
+/** Every variable the configuration knows, by name, with its own parser (and default). */
+export const configVariables = {
+  ...coreEnvironment,
+  ...serverEnvironment,
+  ...limitsEnvironment,
+  ...emailEnvironment,
+  ...telegramEnvironment,
+  ...webhooksEnvironment,
+  ...cliEnvironment,
+};
+
 /**
  * Every setting of every process (the server, the CLI, the standalone connectors), composed
  * from one fragment per package: its variables, its cross-checks, its parsed shape. A bad
@@ -14,15 +25,7 @@ import { checkWebhooksEnvironment, webhooksConfig, webhooksEnvironment } from '.
  * reads `process.env` (a lint rule holds that line).
  */
 export const ConfigSchema = z
-  .object({
-    ...coreEnvironment,
-    ...serverEnvironment,
-    ...limitsEnvironment,
-    ...emailEnvironment,
-    ...telegramEnvironment,
-    ...webhooksEnvironment,
-    ...cliEnvironment,
-  })
+  .object(configVariables)
   .superRefine(checkCoreEnvironment)
   .superRefine(checkEmailEnvironment)
   .superRefine(checkLimitsEnvironment)

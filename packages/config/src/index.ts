@@ -1,3 +1,17 @@
-export { type Config, ConfigSchema } from './config-schema.js';
-export { ConfigError, loadConfig } from './load-config.js';
-export { loadEnvironmentConfig } from './load-environment-config.js';
+export { type Config, ConfigSchema, configVariables } from './config-schema.js';
+export {
+  type ConfigEntry,
+  defaultOf,
+  describeConfig,
+  type EnvironmentLayers,
+  mergeLayers,
+  type ValueSource,
+} from './describe-config.js';
+export { readDotenvFile } from './dotenv-file.js';
+export { ConfigError, loadConfig, type ResolvedConfig, resolveConfig } from './load-config.js';
+export {
+  describeEnvironmentConfig,
+  type EnvironmentConfigReport,
+  loadEnvironmentConfig,
+} from './load-environment-config.js';
+export { FILE_SECRET_VARIABLES, SECRET_FILE_VARIABLES, SECRET_VARIABLES } from './secret-files.js';

@@ -1,4 +1,5 @@
 import { type Config, ConfigSchema } from './config-schema.js';
+import { resolveSecretFiles } from './secret-files.js';
 
 /** A configuration problem, naming the variable. */
 export class ConfigError extends Error {
@@ -7,18 +8,41 @@ export class ConfigError extends Error {
 
 /**
  * Parses an environment into a {@link Config}, or throws a {@link ConfigError} that names
- * every bad variable.
+ * every bad variable. `<NAME>_FILE` variables are read into `<NAME>` first.
  *
  * @example
  * const config = loadConfig({ PORT: '0', DATA_DIR: dir });
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  return resolveConfig(env).config;
+}
+
+/** A parsed configuration with the variables it was parsed from (secret files read). */
+export interface ResolvedConfig {
+  config: Config;
+  env: Record<string, string>;
+  /** Secret name → the file its value was read from. */
+  fromFile: Map<string, string>;
+}
+
+/**
+ * {@link loadConfig}, also returning the variables after the secret files were read, so
+ * `config:check` can say where each value came from.
+ */
+export function resolveConfig(env: Record<string, string | undefined>): ResolvedConfig {
   // Empty strings mean "unset", as in most shells' `FOO= agent-otp serve`.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = ConfigSchema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+  const cleaned: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env))
+    if (value !== undefined && value !== '') cleaned[name] = value;
+  const secrets = resolveSecretFiles(cleaned);
+  const result = ConfigSchema.safeParse(secrets.env);
+  const problems = [
+    ...secrets.problems,
+    ...(result.success
+      ? []
+      : result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`)),
+  ];
+  if (problems.length > 0 || !result.success)
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-  return result.data;
+  return { config: result.data, env: secrets.env, fromFile: secrets.fromFile };
 }

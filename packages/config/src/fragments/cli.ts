@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const cliEnvironment = {
   /** Where commands that go through the server find it (default http://localhost:PORT). */
   AGENT_OTP_URL: z.string().min(1).optional(),
+  /** The owner commands act for when `--user` is not given (needed once several owners exist). */
+  AGENT_OTP_USER: z.string().trim().min(1).optional(),
 };
 
 type CliEnvironment = z.output<z.ZodObject<typeof cliEnvironment>>;
@@ -18,5 +20,5 @@ type CliEnvironment = z.output<z.ZodObject<typeof cliEnvironment>>;
  * const { cli } = cliSettings(env);
  */
 export function cliSettings(env: CliEnvironment) {
-  return { cli: { serverUrl: env.AGENT_OTP_URL } };
+  return { cli: { serverUrl: env.AGENT_OTP_URL, defaultUser: env.AGENT_OTP_USER } };
 }
