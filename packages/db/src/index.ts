@@ -8,7 +8,6 @@ export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   type OpenDatabaseOptions,
   openDatabase,
-  SQLITE_FILE,
 } from './open-database.js';
 export * from './repositories/agent-webhook-secrets.js';
 export * from './repositories/agents.js';
