@@ -3,6 +3,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { assertEveryRouteDeclared, plainRoute } from './declare-route.js';
 import type { AppEnv, ServerServices } from './env.js';
+import { httpMetrics } from './metrics/http-metrics.js';
 import { createErrorHandler, errorResponse } from './middleware/errors.js';
 import { refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
 import { createRouter } from './openapi-app.js';
@@ -14,6 +15,7 @@ import { registerListCaptureRequests } from './routes/capture/list-capture-reque
 import { dashboardHandler } from './routes/meta/dashboard.js';
 import { registerDocs } from './routes/meta/docs.js';
 import { registerHealth } from './routes/meta/health.js';
+import { registerMetrics } from './routes/meta/metrics.js';
 import { registerCancelOtp } from './routes/otp/cancel-otp.js';
 import { registerConsumeOtp } from './routes/otp/consume-otp.js';
 import { registerCreateOtp } from './routes/otp/create-otp.js';
@@ -69,6 +71,7 @@ export function createApp(services: ServerServices) {
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', accessLog(services));
+  if (services.metrics) app.use('*', httpMetrics(services.metrics.collector));
   app.use(
     '*',
     secureHeaders({
@@ -125,6 +128,8 @@ export function createApp(services: ServerServices) {
   registerTelegramWebhook(app, services);
   registerSmsWebhooks(app, services);
   registerHealth(app, services);
+  // Opt-in (METRICS_ENABLED); without it `/metrics` is a reserved path, so a JSON 404.
+  if (services.metrics) registerMetrics(app, services, services.metrics.collector, services.metrics.token);
   registerDocs(app, services);
   registerSecuritySchemes(app);
   plainRoute(app, services, { method: 'get', path: '/openapi.json', credential: 'public' }, (c) =>

@@ -10,7 +10,9 @@ import type { CaptureSourceRow } from '@agent-otp/db';
 import type { DecisionChannel } from '@agent-otp/shared';
 import type { TelegramBot } from '@agent-otp/telegram';
 import type { RequestIdVariables } from 'hono/request-id';
+import type { ConnectorStates } from './connector-states.js';
 import type { Logger } from './logger.js';
+import type { RelayMetrics } from './metrics/relay-metrics.js';
 import type { HoldCounter } from './middleware/hold-limits.js';
 import type { RateLimiter } from './middleware/rate-limit.js';
 
@@ -29,6 +31,10 @@ export interface ServerServices {
   telegram?: TelegramBot | undefined;
   /** Where verified SMS webhooks hand their messages (capture once, look-back buffer). */
   sms: SmsInbox;
+  /** The state of each configured connector (mail, Telegram), for `/readyz` and `/metrics`. */
+  connectors: ConnectorStates;
+  /** Prometheus metrics when METRICS_ENABLED is set, and the bearer token `/metrics` wants. */
+  metrics?: { collector: RelayMetrics; token: string | undefined } | undefined;
 }
 
 export interface AppEnv {

@@ -5,6 +5,7 @@ import {
   type RunningConnectors,
   startBuiltInConnectors,
 } from '@agent-otp/email';
+import type { ConnectorStates } from './connector-states.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -17,18 +18,36 @@ import type { Logger } from './logger.js';
  * const mail = await startConfiguredMailConnectors(config, ctx, logger);
  * await mail?.stop();
  */
-export function startConfiguredMailConnectors(
+export async function startConfiguredMailConnectors(
   config: Config,
   ctx: CoreContext,
   logger: Logger,
   hooks?: BuiltInConnectorOptions['hooks'],
+  states?: ConnectorStates,
 ): Promise<RunningConnectors | undefined> {
-  return startBuiltInConnectors(ctx, {
+  // The watchers' status callbacks also feed /readyz and /metrics; test hooks still see them.
+  const reporting: BuiltInConnectorOptions['hooks'] = states
+    ? {
+        ...hooks,
+        onImapStatus: (status) => {
+          states.imapStatus(status);
+          hooks?.onImapStatus?.(status);
+        },
+        onGmailStatus: (status) => {
+          states.gmailStatus(status);
+          hooks?.onGmailStatus?.(status);
+        },
+      }
+    : hooks;
+  const running = await startBuiltInConnectors(ctx, {
     imap: config.email.imap,
     gmail: config.email.gmail,
     dataDir: config.dataDir,
     lookbackSeconds: config.lookbackSeconds,
     logger: logger.child({ component: 'email' }),
-    ...(hooks ? { hooks } : {}),
+    ...(reporting ? { hooks: reporting } : {}),
   });
+  if (running?.imap) states?.started('imap');
+  if (running?.gmail) states?.started('gmail');
+  return running;
 }

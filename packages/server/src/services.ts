@@ -2,11 +2,13 @@ import type { Config } from '@agent-otp/config';
 import { loadPolicyFile, SmsInbox } from '@agent-otp/core';
 import type { DatabaseHandle } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
+import { ConnectorStates } from './connector-states.js';
 import { openCoreContext } from './core-context.js';
 import { defaultDashboardDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';
 import { type BackgroundJobOptions, backgroundJobs } from './jobs/background-jobs.js';
 import { createLogger, type Logger } from './logger.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
 import { HoldCounter } from './middleware/hold-limits.js';
 import { RateLimiter } from './middleware/rate-limit.js';
 
@@ -49,7 +51,8 @@ export async function createServices(
     logger.info({ file: policies.file, policies: policies.policies.length }, 'policies loaded');
   const shutdown = new AbortController();
 
-  const jobs = backgroundJobs(config, ctx, logger, options);
+  const connectors = new ConnectorStates();
+  const jobs = backgroundJobs(config, ctx, logger, { ...options, connectorStates: connectors });
   try {
     await jobs.runner.start();
   } catch (error) {
@@ -74,6 +77,10 @@ export async function createServices(
     web: { dashboardDir: config.dashboardDir ?? defaultDashboardDir(), trustProxy: config.trustProxy },
     telegram,
     sms,
+    connectors,
+    metrics: config.metrics.enabled
+      ? { collector: new RelayMetrics(ctx.database, connectors), token: config.metrics.token }
+      : undefined,
     beginShutdown: () => shutdown.abort(),
     async close() {
       shutdown.abort();

@@ -208,6 +208,7 @@ describe('a route without a credential declaration does not start', () => {
     );
     expect(Object.fromEntries(outside)).toEqual({
       'GET /healthz': 'public',
+      'GET /readyz': 'public',
       'GET /docs': 'public',
       'GET /docs/init.js': 'public',
       'GET /docs/assets/:file': 'public',

@@ -2,6 +2,7 @@ import type { Config } from '@agent-otp/config';
 import type { CoreContext } from '@agent-otp/core';
 import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
 import type { TelegramBot } from '@agent-otp/telegram';
+import type { ConnectorStates } from '../connector-states.js';
 import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
 import { startConfiguredTelegramBot } from '../telegram-bot.js';
@@ -18,6 +19,8 @@ export interface BackgroundJobOptions {
   telegramReconcileMs?: number | undefined;
   /** Test and benchmark hooks of the built-in mailbox connector. */
   mailHooks?: Parameters<typeof startConfiguredMailConnectors>[3];
+  /** Where the connectors report their state (for /readyz and /metrics). */
+  connectorStates?: ConnectorStates | undefined;
 }
 
 export interface BackgroundJobs {
@@ -46,7 +49,8 @@ export function backgroundJobs(
   runner.add(
     defineService({
       name: 'mail connectors',
-      start: () => startConfiguredMailConnectors(config, ctx, logger, options.mailHooks),
+      start: () =>
+        startConfiguredMailConnectors(config, ctx, logger, options.mailHooks, options.connectorStates),
     }),
   );
   let telegram: TelegramBot | undefined;
@@ -56,6 +60,7 @@ export function backgroundJobs(
         name: 'telegram bot',
         start: async () => {
           telegram = startConfiguredTelegramBot(config, ctx, logger);
+          if (telegram) options.connectorStates?.watchTelegram(telegram);
           return telegram;
         },
       }),

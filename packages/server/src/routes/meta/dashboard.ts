@@ -3,8 +3,12 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 import type { AppEnv, ServerServices } from '../../env.js';
 
-/** Paths the dashboard never answers, so it cannot shadow the API or the bot's webhook. */
-const RESERVED_PREFIXES = ['/api', '/docs', '/openapi.json', '/healthz', '/telegram'];
+/**
+ * Paths the dashboard never answers, so it cannot shadow the API, the bot's webhook or an
+ * operational endpoint: a probe or scraper gets a JSON 404, never the app's HTML (`/metrics`
+ * when METRICS_ENABLED is off).
+ */
+const RESERVED_PREFIXES = ['/api', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics', '/telegram'];
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

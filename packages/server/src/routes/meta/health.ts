@@ -3,12 +3,34 @@ import { plainRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import type { Router } from '../../openapi-app.js';
 
-/** `/healthz`: 200 when the database answers, 503 otherwise or while shutting down. */
+/**
+ * `/healthz`: 200 when the database answers, 503 otherwise or while shutting down.
+ * `/readyz`: whether this instance can do its whole job right now: the database answers and
+ * every configured connector (IMAP, Gmail, Telegram) is serving; 503 names what is not.
+ */
 export function registerHealth(app: Router, services: ServerServices) {
   plainRoute(app, services, { method: 'get', path: '/healthz', credential: 'public' }, async (c) => {
     if (services.shutdownSignal.aborted) return c.json({ status: 'shutting_down' }, 503);
     const health = await checkDatabase(services.ctx.database);
     if (!health.ok) return c.json({ status: 'database_unavailable' }, 503);
     return c.json({ status: 'ok', database: health.dialect }, 200);
+  });
+
+  plainRoute(app, services, { method: 'get', path: '/readyz', credential: 'public' }, async (c) => {
+    const health = await checkDatabase(services.ctx.database);
+    const connectors = Object.fromEntries(services.connectors.all());
+    const notReady = [
+      ...(services.shutdownSignal.aborted ? ['shutting_down'] : []),
+      ...(health.ok ? [] : ['database']),
+      ...services.connectors.notReady().map(({ name }) => name),
+    ];
+    const body = {
+      status: notReady.length === 0 ? 'ready' : 'not_ready',
+      database: health.ok ? 'ok' : health.reason,
+      connectors,
+      ...(notReady.length === 0 ? {} : { notReady }),
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.json(body, notReady.length === 0 ? 200 : 503);
   });
 }

@@ -1,0 +1,45 @@
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+
+/** A scrape parsed by a Prometheus text-format parser, with lookups by name and labels. */
+export interface Scrape {
+  families: ReturnType<typeof parsePrometheusTextFormat>;
+  /** Every sample of a metric family (fails the test if the family is missing). */
+  samples(name: string): ReturnType<typeof parsePrometheusTextFormat>[number]['metrics'];
+  /** The value of the one sample whose labels include `labels`; undefined when there is none. */
+  value(name: string, labels?: Record<string, string>): number | undefined;
+  /** A histogram sample's observation count. */
+  count(name: string, labels?: Record<string, string>): number | undefined;
+}
+
+const hasLabels = (have: Record<string, string> | undefined, want: Record<string, string>) =>
+  Object.entries(want).every(([key, value]) => have?.[key] === value);
+
+/**
+ * Parses `/metrics` output as Prometheus would read it.
+ *
+ * @example
+ * const scrape = parseScrape(await response.text());
+ * scrape.value('agent_otp_requests', { kind: 'otp', status: 'consumed' }); // 1
+ */
+export function parseScrape(text: string): Scrape {
+  const families = parsePrometheusTextFormat(text);
+  const samples = (name: string) => {
+    const family = families.find((candidate) => candidate.name === name);
+    if (!family) throw new Error(`no metric family ${name} in the scrape`);
+    return family.metrics;
+  };
+  const find = (name: string, labels: Record<string, string>) =>
+    samples(name).find((sample) => hasLabels(sample.labels, labels));
+  return {
+    families,
+    samples,
+    value: (name, labels = {}) => {
+      const sample = find(name, labels);
+      return sample?.value === undefined ? undefined : Number(sample.value);
+    },
+    count: (name, labels = {}) => {
+      const sample = find(name, labels);
+      return sample?.count === undefined ? undefined : Number(sample.count);
+    },
+  };
+}
