@@ -16,7 +16,7 @@ function refuseOnPostgres(config: Config, what: 'backup' | 'restore'): void {
   if (!config.databaseUrl) return;
   const tool = what === 'backup' ? 'pg_dump --format=custom' : 'pg_restore --clean --if-exists';
   throw new CliError(
-    `DATABASE_URL is set: this relay keeps its data in PostgreSQL, which agent-otp does not ${what} itself; use ${tool} (see ${OPERATIONS_GUIDE}#postgresql), and keep the audit key with it`,
+    `DATABASE_URL is set: this relay keeps its data in PostgreSQL, which agent-otp does not ${what} itself; use ${tool} (see ${OPERATIONS_GUIDE}#${what}), and keep the audit key with it`,
   );
 }
 
