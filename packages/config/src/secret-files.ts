@@ -16,6 +16,7 @@ export const SECRET_VARIABLES = [
   'GMAIL_REFRESH_TOKEN',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_WEBHOOK_SECRET',
+  'METRICS_TOKEN',
 ] as const;
 
 /** The secrets that have a generic `<NAME>_FILE` variant. */
