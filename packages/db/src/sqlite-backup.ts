@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, linkSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { knownMigrationNames } from './migrate.js';
 
@@ -45,10 +55,13 @@ export async function backupSqliteDatabase(
   const temporary = temporaryBeside(destination);
   // Created empty and private first: SQLite keeps the mode of a file it opens.
   closeSync(openSync(temporary, 'wx', 0o600));
-  const database = new SQLite(source, { readonly: true, fileMustExist: true });
+  // Read-write, though it only reads: a read-only connection cannot remove the -wal and -shm
+  // files it had to create when it is the last one to close.
+  const database = new SQLite(source, { fileMustExist: true });
   try {
     database.pragma('busy_timeout = 5000');
     const progress = await database.backup(temporary, { progress: () => ALL_REMAINING_PAGES });
+    singleFile(temporary);
     chmodSync(temporary, 0o600);
     if (options.force) renameSync(temporary, destination);
     // link() refuses an existing name, so a file created meanwhile is never replaced.
@@ -63,6 +76,19 @@ export async function backupSqliteDatabase(
   } finally {
     database.close();
     if (existsSync(temporary)) unlinkSync(temporary);
+  }
+}
+
+/**
+ * The copy inherits the relay's WAL mode; a rollback journal makes it one self-contained file
+ * that can be moved, copied and opened read-only without `-wal` and `-shm` files appearing.
+ */
+function singleFile(path: string): void {
+  const copy = new SQLite(path, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
   }
 }
 
@@ -157,6 +183,8 @@ export function restoreSqliteDatabase(
     assertNotInUse(databasePath);
     keptAs = `${databasePath}.before-restore-${timestampForFileName(now)}`;
   }
+  // Restoring onto a new machine: the data directory may not exist yet (0700, as the relay makes it).
+  mkdirSync(dirname(databasePath), { recursive: true, mode: 0o700 });
   const temporary = temporaryBeside(databasePath);
   closeSync(openSync(temporary, 'wx', 0o600));
   try {
