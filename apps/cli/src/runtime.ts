@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Config, loadEnvironmentConfig } from '@agent-otp/config';
 import {
   type Actor,
@@ -6,8 +8,8 @@ import {
   findOwnerByEmail,
   type Owner,
 } from '@agent-otp/core';
+import { SQLITE_DATABASE_FILE } from '@agent-otp/db';
 import { createLogger, openCoreContext } from '@agent-otp/server';
-import { AppError } from '@agent-otp/shared';
 
 /**
  * The CLI's configuration: the same variables the server reads, parsed once. `overrides`
@@ -23,6 +25,7 @@ export function cliConfig(overrides: Record<string, string | undefined> = {}): C
  */
 export async function withCore<T>(fn: (ctx: CoreContext, config: Config) => Promise<T>): Promise<T> {
   const config = cliConfig();
+  requireExistingDatabase(config);
   const { ctx, close } = await openCoreContext(config, {
     logger: createLogger('silent'),
     crossProcessEvents: false,
@@ -34,9 +37,28 @@ export async function withCore<T>(fn: (ctx: CoreContext, config: Config) => Prom
   }
 }
 
-/** The owner a command acts for: `--user EMAIL`, or the only owner (created on a fresh install). */
+/**
+ * Only `serve` may create the SQLite database. A command run from the wrong folder would
+ * otherwise make a new empty one under ./data and report "Nothing is waiting". With
+ * DATABASE_URL the operator named the database, and the CLI migrates it as `serve` would.
+ */
+export function requireExistingDatabase(config: Config): void {
+  if (config.databaseUrl) return;
+  const path = join(config.dataDir, SQLITE_DATABASE_FILE);
+  if (existsSync(path)) return;
+  throw new CliError(
+    `no Agent OTP database at ${path}; run this where \`agent-otp serve\` runs (it creates ./data), or set DATA_DIR to its data folder, or DATABASE_URL for PostgreSQL`,
+    'DATABASE_NOT_FOUND',
+  );
+}
+
+/**
+ * The owner a command acts for: `--user EMAIL`, else AGENT_OTP_USER, else the only owner
+ * (created on a fresh install).
+ */
 export async function resolveOwner(ctx: CoreContext, email?: string): Promise<Owner> {
-  return email ? findOwnerByEmail(ctx, email) : ensureDefaultOwner(ctx);
+  const chosen = email ?? cliConfig().cli.defaultUser;
+  return chosen ? findOwnerByEmail(ctx, chosen) : ensureDefaultOwner(ctx);
 }
 
 export function cliActor(owner: Owner): Actor {
@@ -48,14 +70,17 @@ export function output(json: boolean | undefined, value: unknown, human: () => s
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
-/** A failure to show the user as one line, without a stack trace. */
+/**
+ * A failure to show the user as one line, without a stack trace. `code` is a relay error
+ * code (NOT_FOUND, CONFLICT, …) or one of the CLI's own (see exit-codes.ts); it picks the
+ * exit status and is the `code` of the JSON error.
+ */
 export class CliError extends Error {
   override readonly name = 'CliError';
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof AppError || error instanceof CliError) return error.message;
-  if (error instanceof Error && error.name === 'ConfigError') return error.message;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  constructor(
+    message: string,
+    readonly code: string = 'CLI_ERROR',
+  ) {
+    super(message);
+  }
 }

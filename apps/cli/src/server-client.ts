@@ -2,13 +2,23 @@ import type { Config } from '@agent-otp/config';
 import { type CoreContext, createOwnerToken, type Owner } from '@agent-otp/core';
 import { CliError } from './runtime.js';
 
+const CODE_BY_STATUS: Record<number, string> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  502: 'SERVER_UNREACHABLE',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'SERVER_UNREACHABLE',
+};
+
 /** Where the running server is: --url, AGENT_OTP_URL, or localhost on PORT. */
 export function serverUrl(config: Config, flag?: string): string {
   const url = flag ?? config.cli.serverUrl ?? `http://localhost:${config.port}`;
   try {
     return new URL(url).toString().replace(/\/+$/, '');
   } catch {
-    throw new CliError(`--url / AGENT_OTP_URL is not a URL: ${url}`);
+    throw new CliError(`--url / AGENT_OTP_URL is not a URL: ${url}`, 'USAGE');
   }
 }
 
@@ -40,14 +50,16 @@ export async function callServerAsOwner<T>(
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new CliError(
       `cannot reach the Agent OTP server at ${baseUrl} (${reason}); start it with \`npm start\` or pass --url`,
+      'SERVER_UNREACHABLE',
     );
   }
   const body = (await response.json().catch(() => undefined)) as
     | { error?: { code: string; message: string } }
     | undefined;
   if (!response.ok) {
-    const message = body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`;
-    throw new CliError(message);
+    if (body?.error) throw new CliError(`${body.error.code}: ${body.error.message}`, body.error.code);
+    // Not the relay's JSON (a proxy in front of it, say): the status still says what kind of failure.
+    throw new CliError(`HTTP ${response.status} from ${baseUrl}`, CODE_BY_STATUS[response.status]);
   }
   return body as T;
 }

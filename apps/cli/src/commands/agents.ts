@@ -14,7 +14,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print {"id", "apiKey", "webhookSecret"} as JSON')
     .action(async (options: { name: string; test?: boolean; user?: string; json?: boolean }) => {
       const parsed = CreateAgentBody.safeParse({ name: options.name, test: options.test ?? false });
-      if (!parsed.success) throw new CliError(`--name: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new CliError(`--name: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'USAGE');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const { agent, apiKey, webhookSecret } = await createAgent(ctx, {

@@ -28,7 +28,7 @@ function parseId<T>(
   what: string,
 ): T {
   const parsed = schema.safeParse(id);
-  if (!parsed.success) throw new CliError(`${id} is not ${what}`);
+  if (!parsed.success) throw new CliError(`${id} is not ${what}`, 'USAGE');
   return parsed.data;
 }
 

@@ -22,10 +22,10 @@ function parseJsonOption(flag: string, text: string | undefined): Record<string,
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${flag} is not JSON: ${(error as Error).message}`);
+    throw new CliError(`${flag} is not JSON: ${(error as Error).message}`, 'USAGE');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new CliError(`${flag} must be a JSON object, like '{"key": 1}'`);
+    throw new CliError(`${flag} must be a JSON object, like '{"key": 1}'`, 'USAGE');
   return value as Record<string, unknown>;
 }
 
@@ -36,7 +36,7 @@ async function agentIdByName(
 ): Promise<string | undefined> {
   if (name === undefined) return undefined;
   const agent = (await listAgents(ctx, owner.id)).find((a) => a.name === name && !a.revokedAt);
-  if (!agent) throw new CliError(`--agent: ${owner.email} has no active agent named "${name}"`);
+  if (!agent) throw new CliError(`--agent: ${owner.email} has no active agent named "${name}"`, 'NOT_FOUND');
   return agent.id;
 }
 
@@ -95,7 +95,10 @@ export function registerPolicyCommands(program: Command): void {
         });
         if (!body.success) {
           const issue = body.error.issues[0];
-          throw new CliError(`--${String(issue?.path[0] ?? 'action')}: ${issue?.message ?? 'invalid'}`);
+          throw new CliError(
+            `--${String(issue?.path[0] ?? 'action')}: ${issue?.message ?? 'invalid'}`,
+            'USAGE',
+          );
         }
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);
@@ -183,7 +186,7 @@ export function registerPolicyCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .action(async (policyId: string, options: { user?: string }) => {
       const id = PolicyId.safeParse(policyId);
-      if (!id.success) throw new CliError(`${policyId} is not a database policy ID (pol_…)`);
+      if (!id.success) throw new CliError(`${policyId} is not a database policy ID (pol_…)`, 'USAGE');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         await removePolicy(ctx, { ownerId: owner.id, id: id.data, actor: cliActor(owner) });

@@ -18,7 +18,7 @@ function describeRequest(subject: DecisionSubject): string {
 function parseRequestId(id: string): string {
   const parsed = ApprovalRequestId.safeParse(id);
   if (!parsed.success)
-    throw new CliError(`${id} is not an OTP request ID (otp_…) or a permission request ID (prm_…)`);
+    throw new CliError(`${id} is not an OTP request ID (otp_…) or a permission request ID (prm_…)`, 'USAGE');
   return parsed.data;
 }
 
@@ -101,10 +101,13 @@ export function registerRequestCommands(program: Command): void {
         });
         if (!body.success) {
           const issue = body.error.issues[0];
-          throw new CliError(`--${String(issue?.path[0] ?? 'source')}: ${issue?.message ?? 'invalid'}`);
+          throw new CliError(
+            `--${String(issue?.path[0] ?? 'source')}: ${issue?.message ?? 'invalid'}`,
+            'USAGE',
+          );
         }
         if (body.data.text === undefined && body.data.html === undefined && body.data.subject === undefined)
-          throw new CliError('give the message with --text, --html or --subject');
+          throw new CliError('give the message with --text, --html or --subject', 'USAGE');
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);
           const result = await callServerAsOwner<CaptureMessageResponse>(

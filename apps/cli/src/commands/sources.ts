@@ -91,7 +91,7 @@ export function registerSourceCommands(program: Command): void {
             field === 'twilioAuthToken'
               ? 'twilio-auth-token-file'
               : field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-          throw new CliError(`--${flag}: ${issue?.message ?? 'invalid'}`);
+          throw new CliError(`--${flag}: ${issue?.message ?? 'invalid'}`, 'USAGE');
         }
         await withCore(async (ctx) => {
           const owner = await resolveOwner(ctx, options.user);

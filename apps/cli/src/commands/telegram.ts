@@ -4,7 +4,15 @@ import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
 import { createLogger, openCoreContext } from '@agent-otp/server';
 import { describeApiError, fetchBotUsername, launchTelegramBot, telegramDeepLink } from '@agent-otp/telegram';
 import type { Command } from 'commander';
-import { CliError, cliActor, cliConfig, output, resolveOwner, withCore } from '../runtime.js';
+import {
+  CliError,
+  cliActor,
+  cliConfig,
+  output,
+  requireExistingDatabase,
+  resolveOwner,
+  withCore,
+} from '../runtime.js';
 
 /** Alone, the bot cannot hear the server's in-process events (SQLite); it catches up this often. */
 const STANDALONE_RECONCILE_MS = 2000;
@@ -32,6 +40,7 @@ async function runStandalone(config: Config, token: string): Promise<void> {
     throw new CliError(
       'TELEGRAM_WEBHOOK_URL is set: webhook mode needs the HTTP server, so the bot runs inside `agent-otp serve`',
     );
+  requireExistingDatabase(config);
   const logger = createLogger(config.logLevel);
   const { ctx, close } = await openCoreContext(config, { logger, crossProcessEvents: true });
   const bot = launchTelegramBot({

@@ -40,6 +40,7 @@ export function registerWebhookCommands(program: Command): void {
         const issue = parsed.error.issues[0];
         throw new CliError(
           `--${issue?.path[0] === 'limit' ? 'limit' : 'agent'}: ${issue?.message ?? 'invalid'}`,
+          'USAGE',
         );
       }
       await withCore(async (ctx) => {

@@ -14,6 +14,9 @@ import { hashSecret, newSecret } from '../secrets.js';
 /** The owner the CLI acts for on a single-owner install. */
 export const DEFAULT_OWNER_EMAIL = 'owner@localhost';
 
+/** How many owners the "several owners exist" message names. */
+const LISTED_OWNERS = 10;
+
 export interface Owner {
   id: string;
   email: string;
@@ -28,8 +31,16 @@ export interface Owner {
  */
 export async function ensureDefaultOwner(ctx: CoreContext): Promise<Owner> {
   const db = ctx.database.db;
-  const users = await selectSomeUsers(db, 2);
-  if (users.length > 1) throw new AppError('CONFLICT', 'several owners exist; name one with --user EMAIL');
+  const users = await selectSomeUsers(db, LISTED_OWNERS + 1);
+  if (users.length > 1) {
+    // Name them: the person at the terminal has to pick one and may not remember the emails.
+    const names = users.slice(0, LISTED_OWNERS).map((user) => user.email);
+    const more = users.length > LISTED_OWNERS ? ', …' : '';
+    throw new AppError(
+      'CONFLICT',
+      `several owners exist (${names.join(', ')}${more}); name one with --user EMAIL, or set AGENT_OTP_USER=EMAIL to choose a default`,
+    );
+  }
   if (users[0]) return { id: users[0].id, email: users[0].email };
   const owner = { id: newId('usr'), email: DEFAULT_OWNER_EMAIL };
   // Another process may create the default owner at the same moment: whichever row won is it.
