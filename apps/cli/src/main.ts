@@ -13,11 +13,17 @@ import { registerSourceCommands } from './commands/sources.js';
 import { registerTelegramCommands } from './commands/telegram.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWebhookCommands } from './commands/webhooks.js';
-import { describeError } from './runtime.js';
+import { classifyFailure } from './exit-codes.js';
+import { cliVersion } from './version.js';
+
+// Under --json a failure is one JSON object on stderr, so Commander's own text is held back.
+const json = process.argv.includes('--json');
 
 const program = new Command('agent-otp')
   .description('Agent OTP: one verification code or permission at a time for AI agents, approved by you.')
+  .version(cliVersion(), '-V, --version', 'print the version')
   .showHelpAfterError()
+  .configureOutput({ writeErr: (text) => (json ? undefined : process.stderr.write(text)) })
   .exitOverride();
 
 registerServeCommand(program);
@@ -38,10 +44,14 @@ registerMcpCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else {
-    process.stderr.write(`agent-otp: ${describeError(error)}\n`);
-    process.exitCode = 1;
+  const failure = classifyFailure(error);
+  process.exitCode = failure.exitCode;
+  if (failure.exitCode !== 0) {
+    if (json)
+      process.stderr.write(
+        `${JSON.stringify({ error: { code: failure.code, message: failure.message } })}\n`,
+      );
+    // Commander already printed its own usage errors.
+    else if (!(error instanceof CommanderError)) process.stderr.write(`agent-otp: ${failure.message}\n`);
   }
 }
