@@ -92,7 +92,7 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
     const status = await call(server.url, `/api/v1/otp/${created.body.id}`, { token: agent.apiKey });
     expect(status.body.status).toBe('denied');
     const again = await cli.run(['approve', created.body.id]);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(4); // conflict
     expect(again.stderr).toMatch(/OTP_DENIED/);
   });
 
@@ -121,13 +121,13 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
 
   it('refuses bad input with a message naming it', async () => {
     const badKind = await cli.run(['source:create', '--kind', 'fax', '--name', 'x']);
-    expect(badKind.code).toBe(1);
+    expect(badKind.code).toBe(2); // usage
     expect(badKind.stderr).toMatch(/--kind/);
     const badId = await cli.run(['approve', 'not-an-id']);
-    expect(badId.code).toBe(1);
+    expect(badId.code).toBe(2);
     expect(badId.stderr).toMatch(/not an OTP request ID/);
     const noBody = await cli.run(['capture', '--source', 'email', '--from', 'a@b.c']);
-    expect(noBody.code).toBe(1);
+    expect(noBody.code).toBe(2);
     expect(noBody.stderr).toMatch(/--text/);
     const unreachable = await cli.run([
       'approve',
@@ -135,7 +135,7 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
       '--url',
       'http://127.0.0.1:9',
     ]);
-    expect(unreachable.code).toBe(1);
+    expect(unreachable.code).toBe(5); // unreachable server
     expect(unreachable.stderr).toMatch(/cannot reach the Agent OTP server/);
   });
 

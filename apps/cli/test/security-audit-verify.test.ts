@@ -13,6 +13,8 @@ describeEachDialect('agent-otp audit:verify with the keyed chain', (dialect) => 
 
   beforeAll(async () => {
     cli = await createCliEnvironment(dialect);
+    // Only `serve` creates the database.
+    await (await cli.serve()).stop();
     for (const name of ['one', 'two', 'three'])
       expect((await cli.run(['agent:create', '--name', name, '--json'])).code).toBe(0);
   }, 60_000);

@@ -101,7 +101,7 @@ describeEachDialect('held messages in the agent-otp command', (dialect) => {
     expect(JSON.parse((await cli.run(['held', '--json'])).stdout)).toEqual([]);
 
     const bad = await cli.run(['assign', 'hld_nope', a]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // usage
     expect(bad.stderr).toContain('hld_nope is not a held message ID');
     // A dozen CLI processes, each a Node start-up: give them room on a busy machine.
   }, 120_000);

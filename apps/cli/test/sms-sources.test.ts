@@ -106,7 +106,7 @@ describeEachDialect('agent-otp source:create for SMS providers', (dialect) => {
       ).code,
     ).toBe(0);
     const missing = await cli.run(['source:create', '--kind', 'sms', '--provider', 'twilio', '--name', 'T3']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2); // usage
     expect(missing.stderr).toMatch(/--twilio-auth-token-file: twilioAuthToken is required/);
   }, 120_000);
 
@@ -141,7 +141,7 @@ describeEachDialect('agent-otp source:create for SMS providers', (dialect) => {
       '--telnyx-public-key',
       key,
     ]);
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--telnyx-public-key: telnyxPublicKey applies to provider telnyx only/);
     const signed = JSON.parse(
       (

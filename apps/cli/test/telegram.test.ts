@@ -19,6 +19,8 @@ describeEachDialect('agent-otp telegram:link', (dialect) => {
 
   beforeAll(async () => {
     cli = await createCliEnvironment(dialect);
+    // Only `serve` creates the database; the link commands below run before the bot serves.
+    await (await cli.serve()).stop();
     fake = await startFakeBotApi({ botUsername: 'relay_approvals_bot', knownChats: [bob, eve] });
   }, 60_000);
   afterAll(async () => {
@@ -56,7 +58,7 @@ describeEachDialect('agent-otp telegram:link', (dialect) => {
     expect(Date.parse(link.expiresAt)).toBeGreaterThan(Date.now());
 
     const unknown = await cli.run(['telegram:link', '--user', 'nobody@example.com']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(3); // not found
     expect(unknown.stderr).toContain('nobody@example.com');
 
     const server = await cli.serve();

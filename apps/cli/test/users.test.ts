@@ -14,9 +14,9 @@ describeEachDialect('dashboard owners from the command line', (dialect) => {
   afterAll(() => cli?.cleanup());
 
   it('serve prints a one-time setup link while no owner has a password; it claims the CLI owner', async () => {
-    expect((await cli.run(['agent:create', '--name', 'made-before-setup'])).code).toBe(0);
     const server = await cli.serve();
     try {
+      expect((await cli.run(['agent:create', '--name', 'made-before-setup'])).code).toBe(0);
       const token = await eventually(
         async () => /\/setup\?token=(st_[A-Za-z0-9]+)/.exec(server.output())?.[1],
       );
