@@ -117,6 +117,8 @@ describe('agent-otp backup and restore [sqlite]', () => {
     cli = await createCliEnvironment('sqlite');
     scratch = mkdtempSync(join(tmpdir(), 'agent-otp-restore-'));
     databasePath = join(cli.env.DATA_DIR!, DATABASE_FILE);
+    // Only `serve` creates the database; the CLI commands below refuse to.
+    await (await cli.serve()).stop();
     expect((await cli.run(['agent:create', '--name', 'before-backup', '--json'])).code).toBe(0);
   }, 60_000);
   afterAll(async () => {
