@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBackupCommands } from './commands/backup.js';
+import { registerConfigCheckCommand } from './commands/config-check.js';
 import { registerEmailWatchCommand } from './commands/email-watch.js';
 import { registerExtractCommand } from './commands/extract.js';
 import { registerGmailAuthCommand } from './commands/gmail-auth.js';
@@ -27,6 +29,7 @@ const program = new Command('agent-otp')
   .exitOverride();
 
 registerServeCommand(program);
+registerConfigCheckCommand(program);
 registerAgentCommands(program);
 registerWebhookCommands(program);
 registerSourceCommands(program);
@@ -35,6 +38,7 @@ registerRequestCommands(program);
 registerHeldCommands(program);
 registerPolicyCommands(program);
 registerAuditCommands(program);
+registerBackupCommands(program);
 registerExtractCommand(program);
 registerEmailWatchCommand(program);
 registerGmailAuthCommand(program);
