@@ -90,13 +90,15 @@ describe('agent-otp config:check', () => {
     const result = await runIn(project, ['config:check', '--json'], {
       TELEGRAM_BOT_TOKEN: `123456:${BOT_SECRET}`,
     });
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
       'TELEGRAM_BOT_TOKEN_FILE: set TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE, not both',
     );
     expect(result.stderr).toContain('HEADERS_TIMEOUT_MS:');
     expect(result.stderr).not.toContain(BOT_SECRET);
-    expect(JSON.parse(result.stderr).error.message).toContain('invalid configuration');
+    const { error } = JSON.parse(result.stderr);
+    expect(error.code).toBe('CONFIG_ERROR');
+    expect(error.message).toContain('invalid configuration');
   });
 });
