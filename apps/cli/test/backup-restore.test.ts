@@ -42,7 +42,8 @@ describe('agent-otp backup during a write load [sqlite]', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'agent-otp-backup-'));
 
   beforeAll(async () => {
-    relay = await startTestRelay('sqlite');
+    // Approved requests stay open until a code arrives: room for the whole load.
+    relay = await startTestRelay('sqlite', { env: { OPEN_REQUESTS_PER_AGENT: '10000' } });
   });
   afterAll(async () => {
     await relay?.stop();
@@ -68,6 +69,8 @@ describe('agent-otp backup during a write load [sqlite]', () => {
         acknowledged.push(created.body.id);
       }
     })();
+    // A failure inside the loop is reported where the loop is awaited, below.
+    load.catch(() => undefined);
     const backupPath = join(scratch, 'during-load.sqlite');
     // Some requests are in before the backup starts, and the loop keeps writing throughout.
     while (acknowledged.length < 5) await new Promise((resolve) => setTimeout(resolve, 20));
