@@ -134,7 +134,7 @@ describe('agent-otp backup and restore [sqlite]', () => {
     expect((await cli.run(['backup', path])).code).toBe(0);
     const first = readFileSync(path);
     const refused = await cli.run(['backup', path]);
-    expect(refused.code).not.toBe(0);
+    expect(refused.code).toBe(4); // conflict
     expect(refused.stderr).toMatch(/already exists.*--force/);
     expect(readFileSync(path).equals(first)).toBe(true);
     expect(readdirSync(scratch).filter((name) => name.endsWith('.tmp'))).toEqual([]);
@@ -155,7 +155,7 @@ describe('agent-otp backup and restore [sqlite]', () => {
     const server = await cli.serve();
     try {
       const inUse = await cli.run(['restore', backupPath]);
-      expect(inUse.code).not.toBe(0);
+      expect(inUse.code).toBe(4); // conflict
       expect(inUse.stderr).toMatch(/in use.*stop the relay/);
       expect(agentNames(databasePath)).toContain('after-backup');
     } finally {
@@ -185,7 +185,7 @@ describe('agent-otp backup and restore [sqlite]', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/not an Agent OTP database/);
     const missing = await cli.run(['restore', join(scratch, 'nowhere.sqlite')]);
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(3); // not found
     expect(missing.stderr).toMatch(/no file at/);
 
     const newer = join(scratch, 'newer.sqlite');

@@ -42,6 +42,7 @@ export {
   SQLITE_DATABASE_FILE,
   SqliteBackupError,
   type SqliteBackupInfo,
+  type SqliteBackupRefusal,
 } from './sqlite-backup.js';
 export { type Tx, withTransaction } from './transaction.js';
 export type { SqlDialect } from './types.js';

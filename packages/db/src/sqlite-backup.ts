@@ -16,9 +16,18 @@ import { knownMigrationNames } from './migrate.js';
 /** The SQLite database file inside DATA_DIR. */
 export const SQLITE_DATABASE_FILE = 'agent-otp.sqlite';
 
+/**
+ * Why a backup or restore cannot go ahead: a file is missing, the destination exists, the
+ * database is in use, or the file offered is not a database this release can restore.
+ */
+export type SqliteBackupRefusal = 'missing' | 'exists' | 'in-use' | 'unusable';
+
 /** A backup or restore that cannot go ahead; the message says why and what to do. */
 export class SqliteBackupError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly refusal: SqliteBackupRefusal,
+  ) {
     super(message);
     this.name = 'SqliteBackupError';
   }
@@ -47,10 +56,11 @@ export async function backupSqliteDatabase(
   destination: string,
   options: { force?: boolean } = {},
 ): Promise<{ pages: number }> {
-  if (!existsSync(source)) throw new SqliteBackupError(`there is no database at ${source}`);
+  if (!existsSync(source)) throw new SqliteBackupError(`there is no database at ${source}`, 'missing');
   if (!options.force && existsSync(destination))
     throw new SqliteBackupError(
       `${destination} already exists: choose another path, or pass --force to replace it`,
+      'exists',
     );
   const temporary = temporaryBeside(destination);
   // Created empty and private first: SQLite keeps the mode of a file it opens.
@@ -71,6 +81,7 @@ export async function backupSqliteDatabase(
     if ((error as NodeJS.ErrnoException).code === 'EEXIST')
       throw new SqliteBackupError(
         `${destination} already exists: choose another path, or pass --force to replace it`,
+        'exists',
       );
     throw error;
   } finally {
@@ -105,12 +116,15 @@ export interface SqliteBackupInfo {
  * const { migrations } = inspectSqliteBackup('./agent-otp-2026-12-01.sqlite');
  */
 export function inspectSqliteBackup(path: string): SqliteBackupInfo {
-  if (!existsSync(path)) throw new SqliteBackupError(`there is no file at ${path}`);
+  if (!existsSync(path)) throw new SqliteBackupError(`there is no file at ${path}`, 'missing');
   let database: SQLite.Database;
   try {
     database = new SQLite(path, { readonly: true, fileMustExist: true });
   } catch (error) {
-    throw new SqliteBackupError(`${path} cannot be opened as SQLite: ${(error as Error).message}`);
+    throw new SqliteBackupError(
+      `${path} cannot be opened as SQLite: ${(error as Error).message}`,
+      'unusable',
+    );
   }
   try {
     let migrations: string[];
@@ -120,19 +134,29 @@ export function inspectSqliteBackup(path: string): SqliteBackupInfo {
       }[];
       migrations = rows.map((row) => row.name);
     } catch {
-      throw new SqliteBackupError(`${path} is not an Agent OTP database (it has no migrations table)`);
+      throw new SqliteBackupError(
+        `${path} is not an Agent OTP database (it has no migrations table)`,
+        'unusable',
+      );
     }
     if (migrations.length === 0)
-      throw new SqliteBackupError(`${path} is not an Agent OTP database (it has run no migration)`);
+      throw new SqliteBackupError(
+        `${path} is not an Agent OTP database (it has run no migration)`,
+        'unusable',
+      );
     const known = new Set(knownMigrationNames());
     const newer = migrations.filter((name) => !known.has(name));
     if (newer.length > 0)
       throw new SqliteBackupError(
         `${path} comes from a newer release of Agent OTP (migrations ${newer.join(', ')} are unknown to this one): restore it with that release or a newer one`,
+        'unusable',
       );
     const check = database.pragma('quick_check', { simple: true });
     if (check !== 'ok')
-      throw new SqliteBackupError(`${path} is damaged: SQLite's quick_check says ${String(check)}`);
+      throw new SqliteBackupError(
+        `${path} is damaged: SQLite's quick_check says ${String(check)}`,
+        'unusable',
+      );
     return { migrations };
   } finally {
     database.close();
@@ -153,6 +177,7 @@ function assertNotInUse(databasePath: string): void {
   } catch {
     throw new SqliteBackupError(
       `${databasePath} is in use (the relay or another agent-otp command has it open): stop the relay, then restore`,
+      'in-use',
     );
   } finally {
     database.close();

@@ -5,6 +5,7 @@ import {
   restoreSqliteDatabase,
   SQLITE_DATABASE_FILE,
   SqliteBackupError,
+  type SqliteBackupRefusal,
 } from '@agent-otp/db';
 import type { Command } from 'commander';
 import { CliError, cliConfig, output } from '../runtime.js';
@@ -24,12 +25,21 @@ function databasePath(config: Config): string {
   return join(config.dataDir, SQLITE_DATABASE_FILE);
 }
 
+/** The CLI error code (and so the exit status, docs/cli.md) of each refusal. */
+const EXIT_CODE_BY_REFUSAL: Record<SqliteBackupRefusal, string> = {
+  missing: 'NOT_FOUND',
+  exists: 'CONFLICT',
+  'in-use': 'CONFLICT',
+  unusable: 'CLI_ERROR',
+};
+
 /** Shows a refused backup or restore as one line; anything else is a real failure. */
 async function explainRefusal<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof SqliteBackupError) throw new CliError(error.message);
+    if (error instanceof SqliteBackupError)
+      throw new CliError(error.message, EXIT_CODE_BY_REFUSAL[error.refusal]);
     throw error;
   }
 }
