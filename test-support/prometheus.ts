@@ -7,7 +7,7 @@ export interface Scrape {
   samples(name: string): ReturnType<typeof parsePrometheusTextFormat>[number]['metrics'];
   /** The value of the one sample whose labels include `labels`; undefined when there is none. */
   value(name: string, labels?: Record<string, string>): number | undefined;
-  /** A histogram sample's observation count. */
+  /** A histogram's observation count for the series whose labels include `labels`. */
   count(name: string, labels?: Record<string, string>): number | undefined;
 }
 
@@ -23,10 +23,14 @@ const hasLabels = (have: Record<string, string> | undefined, want: Record<string
  */
 export function parseScrape(text: string): Scrape {
   const families = parsePrometheusTextFormat(text);
+  // The parser folds a histogram's series into one unlabelled sample, losing its labels and
+  // count; read as untyped, each `_bucket`/`_sum`/`_count` series keeps its labels.
+  const series = parsePrometheusTextFormat(text.replace(/^# TYPE (\S+) histogram$/gm, '# TYPE $1 untyped'));
   const samples = (name: string) => {
-    const family = families.find((candidate) => candidate.name === name);
-    if (!family) throw new Error(`no metric family ${name} in the scrape`);
-    return family.metrics;
+    // A family split by the untyped reading is one family again here.
+    const found = series.filter((candidate) => candidate.name === name);
+    if (found.length === 0) throw new Error(`no metric family ${name} in the scrape`);
+    return found.flatMap((family) => family.metrics);
   };
   const find = (name: string, labels: Record<string, string>) =>
     samples(name).find((sample) => hasLabels(sample.labels, labels));
@@ -38,8 +42,10 @@ export function parseScrape(text: string): Scrape {
       return sample?.value === undefined ? undefined : Number(sample.value);
     },
     count: (name, labels = {}) => {
-      const sample = find(name, labels);
-      return sample?.count === undefined ? undefined : Number(sample.count);
+      // A labelled histogram has no series at all until its first observation.
+      if (!series.some((family) => family.name === `${name}_count`)) return undefined;
+      const sample = find(`${name}_count`, labels);
+      return sample?.value === undefined ? undefined : Number(sample.value);
     },
   };
 }
