@@ -23,9 +23,12 @@ export function cliConfig(overrides: Record<string, string | undefined> = {}): C
  * Opens the database named by DATA_DIR / DATABASE_URL, runs `fn` with a core context, and
  * closes it. Commands that only read or manage agents use this directly.
  */
-export async function withCore<T>(fn: (ctx: CoreContext, config: Config) => Promise<T>): Promise<T> {
+export async function withCore<T>(
+  fn: (ctx: CoreContext, config: Config) => Promise<T>,
+  options: { mayCreateDatabase?: boolean } = {},
+): Promise<T> {
   const config = cliConfig();
-  requireExistingDatabase(config);
+  if (!options.mayCreateDatabase) requireExistingDatabase(config);
   const { ctx, close } = await openCoreContext(config, {
     logger: createLogger('silent'),
     crossProcessEvents: false,
@@ -38,7 +41,8 @@ export async function withCore<T>(fn: (ctx: CoreContext, config: Config) => Prom
 }
 
 /**
- * Only `serve` may create the SQLite database. A command run from the wrong folder would
+ * Only `serve` (and `user:create`, which sets up an install before its first start) may
+ * create the SQLite database. A command run from the wrong folder would
  * otherwise make a new empty one under ./data and report "Nothing is waiting". With
  * DATABASE_URL the operator named the database, and the CLI migrates it as `serve` would.
  */
