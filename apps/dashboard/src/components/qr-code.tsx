@@ -24,7 +24,8 @@ export function QrCode({ text, label }: { text: string; label: string }) {
       {image.url ? (
         <img src={image.url} alt={label} width={240} height={240} data-testid="setup-qr" />
       ) : (
-        <div className="qr-placeholder" aria-hidden="true" />
+        // Holds the image's space for the moment it takes to draw, so the page does not jump.
+        <div className="qr-drawing" aria-hidden="true" />
       )}
       <figcaption>{label}</figcaption>
     </figure>

@@ -86,7 +86,7 @@ export function ConnectSourceForm({
             maxLength={100}
             value={name}
             onChange={(e) => setName(e.target.value)}
-            placeholder={channel.placeholder}
+            placeholder={channel.exampleName}
           />
         </div>
         {channel.credential && (

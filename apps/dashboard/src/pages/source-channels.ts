@@ -19,7 +19,8 @@ export type Channel = {
   credential?: ChannelCredential;
   /** Generic forwarders that can compute an HMAC may require one (`signed`). */
   canSign?: boolean;
-  placeholder: string;
+  /** An example name shown in the empty Name field (its HTML placeholder). */
+  exampleName: string;
   /** Short steps for the app or console; the exact values come from the relay's `setup.fields`. */
   steps: string[];
 };
@@ -35,7 +36,7 @@ export const CHANNELS: readonly Channel[] = [
     hint: 'The open-source app signs every message it forwards.',
     kind: 'sms',
     provider: 'sms-gateway',
-    placeholder: 'Pixel 8',
+    exampleName: 'Pixel 8',
     steps: [
       'Install SMS Gateway for Android (GitHub releases or F-Droid) on the phone that receives the codes, give it the SMS permission and choose Local server or Cloud server.',
       'In the app open Settings → Webhooks → Signing Key and paste the signing secret.',
@@ -49,7 +50,7 @@ export const CHANNELS: readonly Channel[] = [
     hint: 'A personal automation posts each matching message to the relay.',
     kind: 'sms',
     provider: 'generic',
-    placeholder: 'iPhone 15',
+    exampleName: 'iPhone 15',
     steps: [
       'In Shortcuts open Automation → New Automation → Message. Set “Message Contains” to a word your codes share (for example “code”), choose Run Immediately, then Next.',
       'Add the action Get Contents of URL and fill in the URL, method, headers and body with the values below, inserting the Shortcut Input’s Sender and Content where they are named.',
@@ -63,10 +64,10 @@ export const CHANNELS: readonly Channel[] = [
     kind: 'sms',
     provider: 'generic',
     canSign: true,
-    placeholder: 'Old Android phone',
+    exampleName: 'Old Android phone',
     steps: [
       'In the forwarder add a rule that sends every incoming SMS to a URL (webhook).',
-      'Fill in the URL, method, header and body with the values below, using the app’s placeholders for the sender and the message text.',
+      'Fill in the URL, method, header and body with the values below, using the app’s template variables for the sender and the message text.',
       TEST_STEP,
     ],
   },
@@ -81,7 +82,7 @@ export const CHANNELS: readonly Channel[] = [
       label: 'Twilio Auth Token',
       hint: 'Twilio Console → Account Info → Auth Token. Stored encrypted; only used to check X-Twilio-Signature.',
     },
-    placeholder: 'Twilio +1 415 555 0100',
+    exampleName: 'Twilio +1 415 555 0100',
     steps: [
       'In the Twilio Console open Phone Numbers → Manage → Active numbers and choose the number.',
       'Under Messaging Configuration set “A message comes in” to Webhook, paste the webhook URL, choose HTTP POST and save.',
@@ -100,7 +101,7 @@ export const CHANNELS: readonly Channel[] = [
       label: 'Telnyx public key',
       hint: 'Telnyx portal → Keys & Credentials → Public Key (base64).',
     },
-    placeholder: 'Telnyx +1 415 555 0101',
+    exampleName: 'Telnyx +1 415 555 0101',
     steps: [
       'In the Telnyx portal open Messaging → Messaging Profiles → your profile → Inbound and set “Send a webhook to this URL” to the URL below (API v2).',
       'Make sure the number is assigned to that messaging profile.',
@@ -112,7 +113,7 @@ export const CHANNELS: readonly Channel[] = [
     label: 'Email forwarder',
     hint: 'A mail rule or script that posts messages to the capture API with the token.',
     kind: 'email',
-    placeholder: 'Work mailbox forwarder',
+    exampleName: 'Work mailbox forwarder',
     steps: ['Give the token to your forwarder; it posts each message to POST /api/v1/capture/messages.'],
   },
 ];
