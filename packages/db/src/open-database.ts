@@ -5,6 +5,7 @@ import pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { preparePrivateSqliteFiles } from './private-files.js';
 import type { Database } from './schema.js';
+import { SQLITE_DATABASE_FILE } from './sqlite-backup.js';
 import type { SqlDialect } from './types.js';
 
 /** An open database: the query builder, which dialect it speaks, and how to close it. */
@@ -82,7 +83,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
-  const file = options.sqliteFile ?? 'agent-otp.sqlite';
+  const file = options.sqliteFile ?? SQLITE_DATABASE_FILE;
   let path = file;
   if (file !== ':memory:') {
     path = join(options.dataDir, file);
