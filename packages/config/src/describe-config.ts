@@ -4,7 +4,7 @@ import { type ResolvedConfig, resolveConfig } from './load-config.js';
 import { SECRET_VARIABLES } from './secret-files.js';
 
 /** Where a setting's value came from, strongest first. */
-export type ValueSource = 'flag' | 'env' | '.env' | 'file' | 'default' | 'unset';
+export type ValueSource = 'flag' | 'env' | '.env' | 'file' | 'derived' | 'default' | 'unset';
 
 /** The places a process's variables come from; a stronger one wins. */
 export interface EnvironmentLayers {
@@ -23,7 +23,10 @@ export interface ConfigEntry {
   value: string | null;
   secret: boolean;
   source: ValueSource;
-  /** For a value read from a file: which `_FILE` variable named it, and the path. */
+  /**
+   * For a value read from a file: which `_FILE` variable named it, and the path. For a
+   * derived one (PORT from AGENT_OTP_URL): the variable it came from, and that one's source.
+   */
   detail?: string;
 }
 
@@ -58,6 +61,14 @@ export function describeConfig(layers: EnvironmentLayers): ResolvedConfig & { en
     const secret = secretNames.has(name);
     const raw = resolved.env[name];
     const path = resolved.fromFile.get(name);
+    if (name === 'PORT' && raw !== undefined && resolved.portFromUrl)
+      return {
+        name,
+        value: raw,
+        secret,
+        source: 'derived',
+        detail: `from AGENT_OTP_URL (${sourceOf('AGENT_OTP_URL')})`,
+      };
     if (raw !== undefined) {
       const value = secret ? mask(name, raw) : raw;
       if (path === undefined) return { name, value, secret, source: sourceOf(name) };

@@ -1,4 +1,5 @@
 import { type Config, ConfigSchema } from './config-schema.js';
+import { withPortFromUrl } from './port-from-url.js';
 import { resolveSecretFiles } from './secret-files.js';
 
 /** A configuration problem, naming the variable. */
@@ -8,7 +9,8 @@ export class ConfigError extends Error {
 
 /**
  * Parses an environment into a {@link Config}, or throws a {@link ConfigError} that names
- * every bad variable. `<NAME>_FILE` variables are read into `<NAME>` first.
+ * every bad variable. `<NAME>_FILE` variables are read into `<NAME>` first, and an unset PORT
+ * takes AGENT_OTP_URL's explicit port (so one variable moves the server, the CLI and the SDKs).
  *
  * @example
  * const config = loadConfig({ PORT: '0', DATA_DIR: dir });
@@ -23,6 +25,8 @@ export interface ResolvedConfig {
   env: Record<string, string>;
   /** Secret name → the file its value was read from. */
   fromFile: Map<string, string>;
+  /** PORT was unset and came from AGENT_OTP_URL's explicit port. */
+  portFromUrl: boolean;
 }
 
 /**
@@ -35,7 +39,8 @@ export function resolveConfig(env: Record<string, string | undefined>): Resolved
   for (const [name, value] of Object.entries(env))
     if (value !== undefined && value !== '') cleaned[name] = value;
   const secrets = resolveSecretFiles(cleaned);
-  const result = ConfigSchema.safeParse(secrets.env);
+  const { env: effective, derivedPort } = withPortFromUrl(secrets.env);
+  const result = ConfigSchema.safeParse(effective);
   const problems = [
     ...secrets.problems,
     ...(result.success
@@ -44,5 +49,5 @@ export function resolveConfig(env: Record<string, string | undefined>): Resolved
   ];
   if (problems.length > 0 || !result.success)
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  return { config: result.data, env: secrets.env, fromFile: secrets.fromFile };
+  return { config: result.data, env: effective, fromFile: secrets.fromFile, portFromUrl: derivedPort };
 }

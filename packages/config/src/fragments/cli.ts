@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 /** Environment variables of the CLI. */
 export const cliEnvironment = {
-  /** Where commands that go through the server find it (default http://localhost:PORT). */
+  /**
+   * Where the relay is (default http://localhost:PORT): the CLI and the SDKs call it there, and
+   * `serve` listens on its explicit port when PORT is unset (one setting moves all three).
+   */
   AGENT_OTP_URL: z.string().min(1).optional(),
   /** The owner commands act for when `--user` is not given (needed once several owners exist). */
   AGENT_OTP_USER: z.string().trim().min(1).optional(),
