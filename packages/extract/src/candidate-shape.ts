@@ -104,41 +104,61 @@ function isCompactDate(code: string): boolean {
   return year >= 1990 && year <= 2039 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+/** A multiplier from the characters around a candidate, and what was seen (for explanations). */
+export interface SurroundingsVerdict {
+  score: number;
+  seen: string[];
+}
+
+const NOTHING_SEEN: readonly string[] = [];
+
+function verdict(score: number, seen: string): SurroundingsVerdict {
+  return { score, seen: [seen] };
+}
+
 /**
- * Multiplier from the characters right around the candidate (0 means "cannot be a code").
- * Pass `isPhoneNumber` (from `phoneNumberTest(text)`) when scoring many candidates of one text:
- * it is indexed once instead of once per call.
+ * Multiplier from the characters right around the candidate (0 means "cannot be a code") and
+ * what lowered it. Pass `isPhoneNumber` (from `phoneNumberTest(text)`) when scoring many
+ * candidates of one text: it is indexed once instead of once per call.
  *
  * @example
  * const text = 'Total: $1234 today';
- * surroundingsScore(text, text.toLowerCase(), { start: 8, end: 12, code: '1234', grouped: false }); // 0.05
+ * surroundingsVerdict(text, text.toLowerCase(), { start: 8, end: 12, code: '1234', grouped: false }); // { score: 0.05, seen: ['next to a currency (a price)'] }
  */
-export function surroundingsScore(
+export function surroundingsVerdict(
   text: string,
   lower: string,
   candidate: Candidate,
   isPhoneNumber: (candidate: Candidate) => boolean = phoneNumberTest(text),
-): number {
+): SurroundingsVerdict {
   const { start, end } = candidate;
   const before = text[start - 1] ?? '';
   const beforeThat = text[start - 2] ?? '';
   const after = text[end] ?? '';
   const afterThat = text[end + 1] ?? '';
-  if (NUMBER_JOINER.test(before) && DIGIT.test(beforeThat)) return 0;
-  if (NUMBER_JOINER.test(after) && DIGIT.test(afterThat)) return 0;
-  if (before === '-' && ALNUM.test(beforeThat)) return 0;
-  if (after === '-' && ALNUM.test(afterThat)) return 0;
-  if (TEMPLATE_BEFORE.test(before) || TEMPLATE_AFTER.test(after)) return 0;
-  if (MASK_BEFORE.test(text.slice(Math.max(0, start - 6), start))) return 0;
-  if (CJK_UNIT_AFTER.test(text.slice(end, end + 1))) return 0;
-  if (/[©®]/.test(text.slice(Math.max(0, start - 3), start))) return 0;
+  if (NUMBER_JOINER.test(before) && DIGIT.test(beforeThat)) return verdict(0, 'part of a bigger number');
+  if (NUMBER_JOINER.test(after) && DIGIT.test(afterThat)) return verdict(0, 'part of a bigger number');
+  if (before === '-' && ALNUM.test(beforeThat)) return verdict(0, 'part of a hyphenated word');
+  if (after === '-' && ALNUM.test(afterThat)) return verdict(0, 'part of a hyphenated word');
+  if (TEMPLATE_BEFORE.test(before) || TEMPLATE_AFTER.test(after))
+    return verdict(0, 'inside a template, an identifier or an address');
+  if (MASK_BEFORE.test(text.slice(Math.max(0, start - 6), start)))
+    return verdict(0, 'after a mask (card ending)');
+  if (CJK_UNIT_AFTER.test(text.slice(end, end + 1))) return verdict(0, 'followed by a unit');
+  if (/[©®]/.test(text.slice(Math.max(0, start - 3), start))) return verdict(0, 'after a copyright sign');
   const lowerBefore = lower.slice(Math.max(0, start - 6), start);
   const lowerAfter = lower.slice(end, end + 12);
-  if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter)) return 0.05;
+  if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter))
+    return verdict(0.05, 'next to a currency (a price)');
   let score = 1;
-  if (UNIT_AFTER.test(lowerAfter)) score *= 0.15;
-  if (/#\s?$/.test(text.slice(Math.max(0, start - 2), start))) score *= 0.5;
+  let seen = NOTHING_SEEN as string[];
+  const note = (factor: number, what: string) => {
+    score *= factor;
+    seen = [...seen, what];
+  };
+  if (UNIT_AFTER.test(lowerAfter)) note(0.15, 'followed by a unit (minutes, points…)');
+  if (/#\s?$/.test(text.slice(Math.max(0, start - 2), start))) note(0.5, "after '#'");
   // `+1 (555) 123-4567`, `0912 345 678`: the digits around the candidate make a phone number.
-  if (isPhoneNumber(candidate)) score *= 0.1;
-  return score;
+  if (isPhoneNumber(candidate)) note(0.1, 'part of a phone number');
+  return { score, seen };
 }

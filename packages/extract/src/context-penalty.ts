@@ -23,7 +23,14 @@ const WINDOW_AFTER = 30;
 // Discount codes are a word and a percentage or amount: SAVE20, WELCOME10, FLASH40.
 const PROMO_SHAPE = /^[A-Z]{3,}\d{1,3}$/;
 const DIGIT = /\d/;
-const LABELS_NEXT_TOKEN = /^\s*(?:[:#]\s*[\p{L}\p{N}]|\d)/u;
+const LABELS_NEXT_TOKEN = /^\s*(?:[.:#]\s*[\p{L}\p{N}]|\d)/u;
+// "Ref No. 771203", "Nr. 5521": the full stop of an abbreviated label does not end the sentence.
+const ABBREVIATED_LABEL = /(?:^|[^\p{L}])(?:no|nr|ref|tel|id|n°|num|art)$/iu;
+
+function endsSentence(text: string, index: number): boolean {
+  if (!isSentenceEnd(text, index)) return false;
+  return !(text[index] === '.' && ABBREVIATED_LABEL.test(text.slice(Math.max(0, index - 4), index)));
+}
 
 /** Where the phrase describing a candidate can start: same sentence, after the nearest keyword. */
 function windowStart(inputs: PenaltyInputs, candidate: Span): number {
@@ -32,7 +39,7 @@ function windowStart(inputs: PenaltyInputs, candidate: Span): number {
   for (let index = candidate.start - 1; index >= from; index--) {
     // A line ending in ':' labels the next line ("Order number:\n12345").
     const lineEnd = text[index] === '\n' && !/:\s*$/.test(text.slice(Math.max(0, index - 3), index));
-    if (lineEnd || isSentenceEnd(text, index)) {
+    if (lineEnd || endsSentence(text, index)) {
       from = index + 1;
       break;
     }
@@ -48,7 +55,7 @@ function windowEnd(inputs: PenaltyInputs, candidate: Span): number {
   for (let index = candidate.end; index < to; index++) {
     // A next line starting in lower case continues the sentence ("FLASH40\nat checkout").
     const lineEnd = text[index] === '\n' && !/^\n?[a-z]/.test(text.slice(index + 1, index + 3));
-    if (lineEnd || isSentenceEnd(text, index)) {
+    if (lineEnd || endsSentence(text, index)) {
       to = index;
       break;
     }
@@ -96,19 +103,31 @@ function describingContexts(inputs: PenaltyInputs, candidate: Span): ContextMatc
   return found.sort((a, b) => a.start - b.start);
 }
 
+/** What the contexts around a candidate say about it. */
+export interface ContextJudgement {
+  /** Multiplier, 1 = no penalty. */
+  penalty: number;
+  /** The contexts describing the candidate, in text order. */
+  contexts: ContextMatch[];
+  /** A discount-shaped token (SAVE20) in a message that talks about promotions. */
+  promoShaped: boolean;
+}
+
 /**
  * Multiplier (1 = no penalty) from the contexts describing a candidate: an order number, a
  * price, a promo code, an expired code. Looks only at the contexts within a bounded window
  * around the candidate and at the first `expired` of its sentence.
  *
  * @example
- * contextPenalty(inputs, { start: 14, end: 20, code: '123456', grouped: false }); // 1 for "Your code is 123456"
+ * contextPenalty(inputs, { start: 14, end: 20, code: '123456', grouped: false }).penalty; // 1 for "Your code is 123456"
  */
-export function contextPenalty(inputs: PenaltyInputs, candidate: Span & { code: string }): number {
+export function contextPenalty(inputs: PenaltyInputs, candidate: Span & { code: string }): ContextJudgement {
+  const contexts = describingContexts(inputs, candidate);
   const seen = new Set<ContextCategory>();
-  for (const context of describingContexts(inputs, candidate)) seen.add(context.meta);
+  for (const context of contexts) seen.add(context.meta);
   let penalty = 1;
   for (const category of seen) penalty *= CONTEXT_PENALTY[category];
-  if (PROMO_SHAPE.test(candidate.code) && inputs.hasPromo) penalty *= 0.3;
-  return penalty;
+  const promoShaped = PROMO_SHAPE.test(candidate.code) && inputs.hasPromo;
+  if (promoShaped) penalty *= 0.3;
+  return { penalty, contexts, promoShaped };
 }

@@ -10,6 +10,8 @@ export interface KeywordPull {
   keyword: KeywordMatch;
   direction: 'before' | 'after';
   pull: number;
+  /** Meaningful characters between the keyword and the candidate (connectors not counted). */
+  gap: number;
 }
 
 const STRENGTHS: readonly KeywordStrength[] = ['strong', 'generic', 'weak'];
@@ -93,6 +95,7 @@ export function strongestKeywordPulls(
           keyword,
           direction: before ? 'before' : 'after',
           pull: pullOf(keyword, distance, before),
+          gap: distance,
         });
       }
     }

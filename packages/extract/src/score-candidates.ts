@@ -1,7 +1,7 @@
-import { codeKind, shapeScore, surroundingsScore } from './candidate-shape.js';
-import { contextPenalty, type PenaltyInputs } from './context-penalty.js';
+import { codeKind, shapeScore, surroundingsVerdict } from './candidate-shape.js';
+import { type ContextJudgement, contextPenalty, type PenaltyInputs } from './context-penalty.js';
 import type { Candidate } from './find-candidates.js';
-import { groupKeywordsByStrength, strongestKeywordPulls } from './keyword-pulls.js';
+import { groupKeywordsByStrength, type KeywordPull, strongestKeywordPulls } from './keyword-pulls.js';
 import type { ContextCategory } from './lexicon/context-phrases.js';
 import type { KeywordMeta } from './lexicon/keyword-index.js';
 import type { PhraseMatch } from './lexicon/phrase-matcher.js';
@@ -23,20 +23,52 @@ export interface MessageAnalysis {
   allCaps: boolean;
 }
 
+/** Why a candidate scored what it did: every factor of the product, kept for explanations. */
+export interface ScoreFactors {
+  shape: number;
+  surroundings: number;
+  /** What lowered `surroundings` ("next to a currency (a price)"). */
+  surroundingsSeen: readonly string[];
+  context?: ContextJudgement;
+  best?: KeywordPull;
+  second?: KeywordPull;
+  aloneOnLine: boolean;
+  repeated: boolean;
+}
+
 export interface ScoredCandidate {
   candidate: Candidate;
+  /** 0..0.99; 0 means "not a code". */
   score: number;
-  keyword: KeywordMatch;
-  direction: 'before' | 'after';
+  /** The keyword pulling hardest; absent when none pulls at all. */
+  keyword?: KeywordMatch;
+  direction?: 'before' | 'after';
+  factors: ScoreFactors;
 }
 
 // Score of a perfectly shaped candidate that no keyword pulls at all: below MIN_CONFIDENCE.
 const BASE = 0.3;
 
+function rejected(candidate: Candidate, factors: Partial<ScoreFactors>): ScoredCandidate {
+  return {
+    candidate,
+    score: 0,
+    factors: {
+      shape: 0,
+      surroundings: 0,
+      surroundingsSeen: [],
+      aloneOnLine: false,
+      repeated: false,
+      ...factors,
+    },
+  };
+}
+
 /**
  * Scores every candidate of a message; 0 means "not a code". The score multiplies the token's
  * shape, its surroundings and its context, and grows with the pull of the nearest keywords
- * (the best one, plus half of what the second adds).
+ * (the best one, plus half of what the second adds). Candidates that score 0 are left out
+ * unless `keepRejected` (explanations list them with the reason).
  *
  * Cost is linear in the message (plus a sort of the candidates): positions, distances, lines
  * and sentences are indexed once, and each candidate looks only at the keywords and contexts
@@ -45,11 +77,14 @@ const BASE = 0.3;
  * @example
  * scoreCandidates(analyzeMessage('Your verification code is 123456'))[0]?.candidate.code; // '123456'
  */
-export function scoreCandidates(analysis: MessageAnalysis): ScoredCandidate[] {
+export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false): ScoredCandidate[] {
   const { candidates, text, folded } = analysis;
   const scored: ScoredCandidate[] = [];
   // Most messages have no keyword: then no candidate can score, and nothing needs indexing.
-  if (candidates.length === 0 || analysis.keywords.length === 0) return scored;
+  if (candidates.length === 0 || analysis.keywords.length === 0) {
+    if (keepRejected) for (const candidate of candidates) scored.push(rejected(candidate, {}));
+    return scored;
+  }
   const layout = indexTextLayout(text);
   const gap = meaningfulGapCounter(folded);
   const isPhoneNumber = phoneNumberTest(text);
@@ -70,21 +105,44 @@ export function scoreCandidates(analysis: MessageAnalysis): ScoredCandidate[] {
   candidates.forEach((candidate, index) => {
     if (contained[index]) return;
     const shape = shapeScore(candidate, analysis.allCaps);
-    if (shape === 0) return;
-    const surroundings = surroundingsScore(text, folded, candidate, isPhoneNumber);
-    if (surroundings === 0) return;
+    if (shape === 0) {
+      if (keepRejected) scored.push(rejected(candidate, {}));
+      return;
+    }
+    const around = surroundingsVerdict(text, folded, candidate, isPhoneNumber);
+    if (around.score === 0) {
+      if (keepRejected) scored.push(rejected(candidate, { shape, surroundingsSeen: around.seen }));
+      return;
+    }
     const lettersOnly = codeKind(candidate.code) === 'alphabetic';
     const [best, second] = strongestKeywordPulls(keywords, gap, candidate, lettersOnly);
-    if (!best) return;
+    if (!best) {
+      const factors = { shape, surroundings: around.score, surroundingsSeen: around.seen };
+      if (keepRejected) scored.push(rejected(candidate, factors));
+      return;
+    }
     const pull = best.pull + 0.5 * (second?.pull ?? 0) * (1 - best.pull);
-    let score = shape * surroundings * contextPenalty(penaltyInputs, candidate) * (BASE + (1 - BASE) * pull);
-    if (layout.isAloneOnLine(candidate)) score += 0.06;
-    if ((timesSeen.get(candidate.code) ?? 0) > 1) score += 0.04;
+    const context = contextPenalty(penaltyInputs, candidate);
+    let score = shape * around.score * context.penalty * (BASE + (1 - BASE) * pull);
+    const aloneOnLine = layout.isAloneOnLine(candidate);
+    const repeated = (timesSeen.get(candidate.code) ?? 0) > 1;
+    if (aloneOnLine) score += 0.06;
+    if (repeated) score += 0.04;
     scored.push({
       candidate,
       score: Math.min(0.99, score),
       keyword: best.keyword,
       direction: best.direction,
+      factors: {
+        shape,
+        surroundings: around.score,
+        surroundingsSeen: around.seen,
+        context,
+        best,
+        second,
+        aloneOnLine,
+        repeated,
+      },
     });
   });
   return scored.sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);

@@ -27,3 +27,21 @@ export interface ExtractResult {
   /** Short machine-ish explanation, e.g. 'keyword-before:verification code'. */
   reason: string;
 }
+
+/** One candidate the extractor weighed, for `explainExtraction`. */
+export interface ExtractionCandidate {
+  /** As the user would type it. */
+  code: string;
+  kind: CodeKind;
+  /** The raw score, 0..1 (0: ruled out). The chosen one's is the result's `confidence`. */
+  score: number;
+  /** Human-readable, e.g. "after keyword 'código'", "near 'ref no' (reference number)", "8 digits". */
+  reasons: string[];
+  chosen: boolean;
+}
+
+/** The result and every candidate behind it, best first. */
+export interface ExtractionExplanation {
+  result: ExtractResult | null;
+  candidates: ExtractionCandidate[];
+}
