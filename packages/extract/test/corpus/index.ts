@@ -6,6 +6,7 @@ import { type CorpusCase, NEGATIVE_CATEGORIES, POSITIVE_CATEGORIES } from './cor
 export type { CorpusCase } from './corpus-case.js';
 
 const CASES_DIRECTORY = new URL('./cases/', import.meta.url);
+const HELD_OUT_DIRECTORY = new URL('./held-out/', import.meta.url);
 const CATEGORIES: ReadonlySet<string> = new Set([...POSITIVE_CATEGORIES, ...NEGATIVE_CATEGORIES]);
 const NEGATIVE: ReadonlySet<string> = new Set(NEGATIVE_CATEGORIES);
 
@@ -29,27 +30,52 @@ function assertCase(value: unknown, file: string): asserts value is CorpusCase {
 }
 
 let cached: CorpusCase[] | undefined;
+let cachedHeldOut: CorpusCase[] | undefined;
 
-/** Every case of every `cases/*.json` file, validated, in file then file order. */
-export function loadCorpus(): CorpusCase[] {
-  if (cached) return cached;
+/** Every case of every `*.json` file in `directory`, validated, in file then file order. */
+function readSplit(directory: URL): CorpusCase[] {
   const cases: CorpusCase[] = [];
-  for (const file of readdirSync(CASES_DIRECTORY)
+  for (const file of readdirSync(directory)
     .filter((name) => name.endsWith('.json'))
     .sort()) {
-    const parsed: unknown = JSON.parse(readFileSync(new URL(file, CASES_DIRECTORY), 'utf8'));
+    const parsed: unknown = JSON.parse(readFileSync(new URL(file, directory), 'utf8'));
     if (!Array.isArray(parsed)) throw new Error(`${file}: expected an array of cases`);
     for (const value of parsed) {
       assertCase(value, file);
       cases.push(value);
     }
   }
-  const ids = new Set<string>();
+  return cases;
+}
+
+/** Throws on an id used twice, counting the ids of `others` (another split) as used. */
+function assertUniqueIds(cases: readonly CorpusCase[], others: readonly CorpusCase[] = []): void {
+  const ids = new Set(others.map((corpusCase) => corpusCase.id));
   for (const corpusCase of cases) {
     if (ids.has(corpusCase.id)) throw new Error(`duplicate corpus id ${corpusCase.id}`);
     ids.add(corpusCase.id);
   }
+}
+
+/** Every case of every `cases/*.json` file (the split the extractor is tuned on), validated. */
+export function loadCorpus(): CorpusCase[] {
+  if (cached) return cached;
+  const cases = readSplit(CASES_DIRECTORY);
+  assertUniqueIds(cases);
   cached = cases;
+  return cases;
+}
+
+/**
+ * Every case of every `held-out/*.json` file: the split nobody tuning the extractor reads, so
+ * its accuracy is an honest estimate on messages written elsewhere (issue 14). Ids are unique
+ * across both splits.
+ */
+export function loadHeldOut(): CorpusCase[] {
+  if (cachedHeldOut) return cachedHeldOut;
+  const cases = readSplit(HELD_OUT_DIRECTORY);
+  assertUniqueIds(cases, loadCorpus());
+  cachedHeldOut = cases;
   return cases;
 }
 
