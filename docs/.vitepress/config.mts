@@ -1,6 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defineConfig } from 'vitepress';
+import { externalizeInlineScripts } from './external-scripts.js';
 import { githubSlug } from './github-slug.js';
 import { repoLinks } from './repo-links.js';
 import { repoRoot, sitePath, siteSourceExclude } from './site-paths.js';
@@ -30,6 +31,11 @@ export default defineConfig({
     anchor: { slugify: githubSlug },
     config: (md) => repoLinks(md, linkedFiles),
   },
+  // The relay's CSP allows no inline script: page metadata goes to a chunk, the theme's
+  // head scripts to files (external-scripts.ts).
+  metaChunk: true,
+  transformHtml: (html, _page, { siteConfig }) =>
+    externalizeInlineScripts(html, siteConfig.outDir, siteConfig.site.base),
   async buildEnd(site) {
     for (const file of linkedFiles) {
       const to = join(site.outDir, sitePath(file));
