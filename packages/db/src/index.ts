@@ -31,6 +31,7 @@ export * from './repositories/sessions.js';
 export * from './repositories/setup-tokens.js';
 export * from './repositories/telegram-links.js';
 export * from './repositories/telegram-messages.js';
+export * from './repositories/unclear-messages.js';
 export * from './repositories/users.js';
 export * from './repositories/webhook-outbox.js';
 export * from './schema.js';

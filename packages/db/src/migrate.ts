@@ -8,6 +8,7 @@ import * as auditCheckpoints from './migrations/0006-audit-checkpoints.js';
 import * as heldMessages from './migrations/0007-held-messages.js';
 import * as webhooks from './migrations/0008-webhooks.js';
 import * as smsProviders from './migrations/0009-sms-providers.js';
+import * as unclearMessages from './migrations/0011-unclear-messages.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0007-held-messages': heldMessages,
   '0008-webhooks': webhooks,
   '0009-sms-providers': smsProviders,
+  '0011-unclear-messages': unclearMessages,
 };
 
 /**

@@ -286,6 +286,25 @@ export interface HeldMessageCandidatesTable {
   encrypted_payload: string;
 }
 
+/**
+ * A message that matched an open request but held no code clear enough to deliver (issue 14).
+ * Sender and times only, with the extractor's verdict; never the subject, body or a candidate code.
+ */
+export interface UnclearMessagesTable {
+  /** `unc_…` */
+  id: string;
+  request_id: string;
+  owner_id: string;
+  source_kind: CaptureSourceKind;
+  /** The parsed sender address or SMS sender id, as the request matched it. */
+  sender: string;
+  received_at: string;
+  outcome: 'no_code' | 'unclear_code';
+  /** The best candidate's confidence in hundredths (0..100); NULL when the message had no candidate. */
+  confidence_hundredths: number | null;
+  created_at: string;
+}
+
 /** One webhook event and its delivery state; the body is the signed JSON, never the code. */
 export interface WebhookOutboxTable {
   /** `evt_…`, also the body's `id` and the `x-otp-event-id` header. */
@@ -331,6 +350,7 @@ export interface Database {
   held_messages: HeldMessagesTable;
   held_message_candidates: HeldMessageCandidatesTable;
   webhook_outbox: WebhookOutboxTable;
+  unclear_messages: UnclearMessagesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -348,4 +368,5 @@ export type TelegramLinkRow = Selectable<TelegramLinksTable>;
 export type TelegramMessageRow = Selectable<TelegramMessagesTable>;
 export type HeldMessageRow = Selectable<HeldMessagesTable>;
 export type WebhookOutboxRow = Selectable<WebhookOutboxTable>;
+export type UnclearMessageRow = Selectable<UnclearMessagesTable>;
 export type { Generated };
