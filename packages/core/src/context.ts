@@ -37,6 +37,12 @@ export interface CoreContext {
   passwordHashGate?: PasswordHashGate;
   /** Which webhook URLs requests may name (WEBHOOK_ALLOW_*); HTTPS to public hosts only when absent. */
   webhooks?: WebhookAddressPolicy;
+  /**
+   * EXTRACT_MIN_CONFIDENCE: a code is delivered only when the extractor is at least this sure
+   * (0..1); below it the request stays open and its owner is told. The extractor's
+   * `DEFAULT_DELIVERY_CONFIDENCE` when absent.
+   */
+  extractMinConfidence?: number;
 }
 
 export function nowIso(ctx: Pick<CoreContext, 'clock'>): string {

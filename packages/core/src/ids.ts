@@ -17,7 +17,8 @@ export type IdPrefix =
   | 'tgl'
   | 'tgm'
   | 'pol'
-  | 'hld';
+  | 'hld'
+  | 'unc';
 
 /**
  * A new prefixed, time-sortable ID (`otp_01JD2W…`).

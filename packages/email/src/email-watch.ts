@@ -22,6 +22,8 @@ export interface EmailWatchOptions {
   gmail?: GmailSettings | undefined;
   dataDir: string;
   lookbackSeconds: number;
+  /** EXTRACT_MIN_CONFIDENCE: codes the extractor is less sure of are reported, not delivered. */
+  minConfidence: number;
   logger: MailLogger;
   hooks?: Pick<StartConnectorsOptions, 'onOutcome' | 'onImapStatus' | 'onGmailStatus'>;
 }
@@ -47,7 +49,7 @@ export async function runEmailWatch(options: EmailWatchOptions): Promise<Running
       true,
     );
   const imap = options.imap ? imapSettingsFromConfig(options.imap) : undefined;
-  const relay = httpRelay({ url: options.url, token: options.token });
+  const relay = httpRelay({ url: options.url, token: options.token, minConfidence: options.minConfidence });
   // One call up front: a wrong URL or a revoked token is reported now, not minutes later.
   await relay.openRequests();
   const cursors = fileCursorStore(join(options.dataDir, EMAIL_WATCH_STATE_FILE));

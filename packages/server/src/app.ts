@@ -11,6 +11,7 @@ import { openApiDocument, registerSecuritySchemes } from './openapi-document.js'
 import { registerCaptureMessage } from './routes/capture/capture-message.js';
 import { registerDeliver } from './routes/capture/deliver.js';
 import { registerHoldMessage } from './routes/capture/hold-message.js';
+import { registerReportUnclear } from './routes/capture/report-unclear.js';
 import { registerListCaptureRequests } from './routes/capture/list-capture-requests.js';
 import { dashboardHandler } from './routes/meta/dashboard.js';
 import { registerDocs } from './routes/meta/docs.js';
@@ -111,6 +112,7 @@ export function createApp(services: ServerServices) {
   registerDeliver(app, services);
   registerCaptureMessage(app, services);
   registerHoldMessage(app, services);
+  registerReportUnclear(app, services);
   registerOwnerRequests(app, services);
   registerOwnerAgents(app, services);
   registerOwnerSources(app, services);

@@ -63,6 +63,7 @@ export async function openCoreContext(
     clock: systemClock,
     publicUrl: config.publicUrl,
     lookbackSeconds: config.lookbackSeconds,
+    extractMinConfidence: config.extractMinConfidence,
     passwordHashGate: new PasswordHashGate(config.passwordHashing),
     openRequestsPerAgent: config.openRequestsPerAgent,
     webhooks: { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate },

@@ -14,5 +14,6 @@ export * from './schemas/session.js';
 export * from './schemas/sms-webhooks.js';
 export * from './schemas/sources.js';
 export * from './schemas/telegram-settings.js';
+export * from './schemas/unclear-messages.js';
 export * from './schemas/webhooks.js';
 export * from './unstorable-text.js';

@@ -13,6 +13,13 @@ export const coreEnvironment = {
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOOKBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /**
+   * A code is delivered only when the extractor is at least this sure (0..1); a matched message
+   * below it leaves the request open and the owner is told. The default is the extractor's
+   * DEFAULT_DELIVERY_CONFIDENCE (stated here because configuration imports nothing above
+   * shared; a test keeps the two equal).
+   */
+  EXTRACT_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.7),
   /** Open requests of each kind (OTP, permission) one agent may hold; one more is 429. */
   OPEN_REQUESTS_PER_AGENT: z.coerce.number().int().min(1).max(10_000).default(100),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
@@ -46,6 +53,7 @@ export function coreConfig(env: CoreEnvironment) {
     databaseUrl: env.DATABASE_URL,
     logLevel: env.LOG_LEVEL,
     lookbackSeconds: env.LOOKBACK_SECONDS,
+    extractMinConfidence: env.EXTRACT_MIN_CONFIDENCE,
     openRequestsPerAgent: env.OPEN_REQUESTS_PER_AGENT,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     policyFile: env.POLICY_FILE,

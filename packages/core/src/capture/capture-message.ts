@@ -1,4 +1,4 @@
-import { extractOTP, htmlToVisibleText } from '@agent-otp/extract';
+import { htmlToVisibleText } from '@agent-otp/extract';
 import {
   AppError,
   type CaptureMessageResponse,
@@ -11,7 +11,9 @@ import { holdMessage } from '../held/hold-message.js';
 import { type IncomingMessage, routeMessage, textOnce } from '../matching/match-message.js';
 import { deliverOtpPayload } from '../otp/deliver-otp-payload.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
+import { deliveryThreshold, type ExtractionVerdict, judgeExtraction } from './judge-extraction.js';
 import { listOpenRequestsForSource } from './list-open-requests.js';
+import { recordUnclearMessage } from './record-unclear-message.js';
 import { sealOtpPayload } from './seal-otp-payload.js';
 
 /** What a person would read in a message: used for content patterns. */
@@ -65,8 +67,10 @@ export function oldestPerAgent<R extends { agentId: string }>(requests: readonly
  * most specific matching request, extract and encrypt in memory, then deliver exactly like a
  * capture source that encrypts on its own side. When requests of different agents tie, the
  * code is sealed to each and held for the owner. A candidate that cannot take the code (its
- * key cannot encrypt, it closed meanwhile) is skipped for the next. The plaintext message and
- * code exist only in this function's locals.
+ * key cannot encrypt, it closed meanwhile) is skipped for the next. A code is delivered only
+ * at or above the extraction threshold (EXTRACT_MIN_CONFIDENCE); below it the matched request
+ * stays open and gets an unclear-message note (sender and time, no content). The plaintext
+ * message and code exist only in this function's locals.
  *
  * @example
  * await captureMessage(ctx, source, { source: 'email', from, subject, text, receivedAt: new Date() });
@@ -81,7 +85,7 @@ export async function captureMessage(
     throw new AppError('FORBIDDEN', `a ${source.kind} source cannot capture ${message.source} messages`);
   let remaining = await listOpenRequestsForSource(ctx, source);
   const textOf = textOnce(visibleTextOf);
-  let code: string | null | undefined;
+  let verdict: ExtractionVerdict | undefined;
   let skipped = 0;
   const skip = (requestId: string, reason: string) => {
     skipped++;
@@ -95,15 +99,32 @@ export async function captureMessage(
       return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
     const first = decision.kind === 'deliver' ? decision.ranked[0] : decision.requests[0];
     if (!first) return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
-    code ??=
-      extractOTP({
+    verdict ??= judgeExtraction(
+      {
         source: message.source,
         from: message.from,
         subject: message.subject,
         text: message.text,
         html: message.html,
-      })?.code ?? null;
-    if (code === null) return { matched: false, requestId: first.id, status: null, reason: 'no_code_found' };
+      },
+      deliveryThreshold(ctx.extractMinConfidence),
+    );
+    if (verdict.kind === 'unclear') {
+      // The request stays open for a clearer message; its owner learns one came (no content kept).
+      try {
+        await recordUnclearMessage(ctx, source, first.id, {
+          from: message.from,
+          receivedAt: message.receivedAt,
+          outcome: verdict.outcome,
+          confidence: verdict.confidence,
+        });
+      } catch (error) {
+        // The request closed meanwhile: nobody is waiting to be told.
+        if (!skipReason(error)) throw error;
+      }
+      return { matched: false, requestId: first.id, status: null, reason: 'no_code_found' };
+    }
+    const { code } = verdict;
 
     if (decision.kind === 'ambiguous') {
       const payloads: { requestId: string; encryptedPayload: string; agentId: string }[] = [];

@@ -1,10 +1,12 @@
 import {
   findOwnerRequestRecord,
   listOwnerOtpRequestRecords,
+  listUnclearMessages,
   type OwnerOtpRequestQuery,
   type RequestWithAgent,
+  type UnclearMessageRow,
 } from '@agent-otp/db';
-import type { OwnerOtpRequest } from '@agent-otp/shared';
+import type { OwnerOtpRequest, UnclearMessage } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { toApiOtpRequest } from './otp-row.js';
 
@@ -26,12 +28,38 @@ export async function listOwnerRequests(
     ...query,
     liveAt: query.status === 'pending_approval' ? nowIso(ctx) : undefined,
   });
-  return { requests: records.map((record) => toOwnerRequest(ctx, record)), nextCursor };
+  const unclear = await listUnclearMessages(
+    ctx.database.db,
+    query.ownerId,
+    records.map((record) => record.id),
+  );
+  return {
+    requests: records.map((record) => toOwnerRequest(ctx, record, unclear.get(record.id) ?? [])),
+    nextCursor,
+  };
 }
 
-function toOwnerRequest(ctx: CoreContext, record: RequestWithAgent<'otp_requests'>): OwnerOtpRequest {
+function toOwnerRequest(
+  ctx: CoreContext,
+  record: RequestWithAgent<'otp_requests'>,
+  unclear: readonly UnclearMessageRow[],
+): OwnerOtpRequest {
   const { agent_name, ...request } = record;
-  return { ...toApiOtpRequest(ctx, request), agent: { id: record.agent_id, name: agent_name } };
+  return {
+    ...toApiOtpRequest(ctx, request),
+    agent: { id: record.agent_id, name: agent_name },
+    unclearMessages: unclear.map(toUnclearMessage),
+  };
+}
+
+function toUnclearMessage(row: UnclearMessageRow): UnclearMessage {
+  return {
+    receivedAt: new Date(row.received_at).toISOString(),
+    source: row.source_kind,
+    from: row.sender,
+    outcome: row.outcome,
+    confidence: row.confidence_hundredths === null ? null : row.confidence_hundredths / 100,
+  };
 }
 
 /**
@@ -46,5 +74,7 @@ export async function getOwnerRequest(
   id: string,
 ): Promise<OwnerOtpRequest | undefined> {
   const record = await findOwnerRequestRecord(ctx.database.db, 'otp_requests', ownerId, id);
-  return record ? toOwnerRequest(ctx, record) : undefined;
+  if (!record) return undefined;
+  const unclear = await listUnclearMessages(ctx.database.db, ownerId, [id]);
+  return toOwnerRequest(ctx, record, unclear.get(id) ?? []);
 }

@@ -1,5 +1,7 @@
 import {
+  type ExtractionVerdict,
   type IncomingMessage,
+  judgeExtraction,
   oldestPerAgent,
   requestMatchesMessage,
   routeMessage,
@@ -7,7 +9,6 @@ import {
   textOnce,
   visibleTextOf,
 } from '@agent-otp/core';
-import { extractOTP } from '@agent-otp/extract';
 import { type CaptureRequest, MAX_HELD_CANDIDATES } from '@agent-otp/shared';
 import type { RelayPort } from '../relay/relay-port.js';
 import type { MailLogger, MailReader, MailRef } from './mail-types.js';
@@ -46,7 +47,9 @@ export interface MailCaptureOptions {
  * The connector core shared by IMAP and Gmail: for each new message, fetch only its headers,
  * check sender and time against the open email requests, and only for a possible match
  * download and parse the body, pick the request (content patterns included), extract the
- * code, encrypt it to the request's key and deliver the ciphertext. Messages are handled one
+ * code, encrypt it to the request's key and deliver the ciphertext. A code below the relay's
+ * threshold (`relay.minConfidence`) is not delivered: the request stays open and its owner
+ * is told that a message from this sender held no clear code. Messages are handled one
  * at a time, in arrival order.
  *
  * @example
@@ -149,7 +152,7 @@ export class MailCapture {
     if (!raw) return this.#finish(ref, 'gone');
     const body = await parseMail(raw);
     const message: IncomingMessage = { ...headerView, ...body, subject: body.subject ?? headers.subject };
-    let code: string | null | undefined;
+    let verdict: ExtractionVerdict | undefined;
     const textOf = textOnce(visibleTextOf);
     let remaining = candidates;
     // Closes a request for the rest of the batch: it got the code, closed, or cannot take one.
@@ -164,8 +167,18 @@ export class MailCapture {
       if (decision.kind === 'none') return this.#unserved(ref, headers.receivedAt);
       const first = decision.kind === 'deliver' ? decision.ranked[0] : decision.requests[0];
       if (!first) return this.#unserved(ref, headers.receivedAt);
-      code ??= extractOTP(message)?.code ?? null;
-      if (code === null) return this.#finish(ref, 'no_code', first.id);
+      verdict ??= judgeExtraction(message, this.#options.relay.minConfidence);
+      if (verdict.kind === 'unclear') {
+        // Not clear enough to spend the request on: it stays open, and its owner is told a message came.
+        await this.#options.relay.reportUnclear(first.id, {
+          from: message.from,
+          receivedAt: message.receivedAt,
+          outcome: verdict.outcome,
+          confidence: verdict.confidence,
+        });
+        return this.#finish(ref, 'no_code', first.id);
+      }
+      const { code } = verdict;
 
       if (decision.kind === 'ambiguous') {
         // Requests of different agents tie: seal the code to each and let the owner choose.
@@ -245,7 +258,7 @@ export class MailCapture {
     else if (outcome.result === 'held_for_owner')
       logger.info({ result: outcome.result }, 'requests of several agents tie: held the code for the owner');
     else if (outcome.result === 'no_code')
-      logger.info({ requestId: outcome.requestId }, 'a message matched a request but holds no code');
+      logger.info({ requestId: outcome.requestId }, 'a message matched a request but holds no clear code');
     onOutcome?.({ messageId: ref.id, ...outcome });
   }
 }

@@ -19,6 +19,8 @@ export interface HttpRelayOptions {
   url: string;
   /** The capture-source token (`cs_…`) of an email source. */
   token: string;
+  /** EXTRACT_MIN_CONFIDENCE of this process (see {@link RelayPort.minConfidence}). */
+  minConfidence: number;
   /** How long one long-poll for new requests waits server-side (seconds, ≤ 60). */
   longPollSeconds?: number;
   /** While requests are open the long-poll answers at once; poll this often instead (ms). */
@@ -81,6 +83,7 @@ export function httpRelay(options: HttpRelayOptions): RelayPort {
 
   return {
     description: `relay at ${base}`,
+    minConfidence: options.minConfidence,
     openRequests: () => list(0),
     async deliver(requestId, encryptedPayload): Promise<DeliveryOutcome> {
       const attempts = Math.max(1, options.deliveryAttempts ?? 4);
@@ -142,6 +145,21 @@ export function httpRelay(options: HttpRelayOptions): RelayPort {
         `relay answered ${response.status} to a held message; will try again later`,
         false,
       );
+    },
+    async reportUnclear(requestId, message) {
+      const response = await call(
+        `/api/v1/capture/requests/${encodeURIComponent(requestId)}/unclear`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...message, receivedAt: message.receivedAt.toISOString() }),
+        },
+        15_000,
+      );
+      const verdict = deliveryVerdict(response.status, await response.json().catch(() => undefined));
+      // A closed request needs no note; anything else is the relay's trouble, looked at again later.
+      if (verdict === 'delivered' || verdict === 'gone') return;
+      throw new RelayError(`relay answered ${response.status} to an unclear-message note`, false);
     },
     async waitForNewRequests(known, signal) {
       while (!signal.aborted) {

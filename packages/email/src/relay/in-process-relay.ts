@@ -2,9 +2,11 @@ import {
   type AuthenticatedSource,
   type CoreContext,
   deliverOtpPayload,
+  deliveryThreshold,
   holdMessage,
   listOpenRequestsForSource,
   openRequestsFeed,
+  recordUnclearMessage,
   watchChanges,
 } from '@agent-otp/core';
 import { AppError } from '@agent-otp/shared';
@@ -21,6 +23,7 @@ import type { DeliveryOutcome, RelayPort } from './relay-port.js';
 export function inProcessRelay(ctx: CoreContext, source: AuthenticatedSource): RelayPort {
   return {
     description: `in-process relay as source ${source.sourceId}`,
+    minConfidence: deliveryThreshold(ctx.extractMinConfidence),
     openRequests: () => listOpenRequestsForSource(ctx, source),
     async deliver(requestId, encryptedPayload): Promise<DeliveryOutcome> {
       try {
@@ -38,6 +41,14 @@ export function inProcessRelay(ctx: CoreContext, source: AuthenticatedSource): R
       } catch (error) {
         if (error instanceof AppError && GONE_CODES.has(error.code)) return 'taken';
         throw error;
+      }
+    },
+    async reportUnclear(requestId, message) {
+      try {
+        await recordUnclearMessage(ctx, source, requestId, message);
+      } catch (error) {
+        // The request closed meanwhile: nobody is waiting to be told.
+        if (!(error instanceof AppError && GONE_CODES.has(error.code))) throw error;
       }
     },
     async waitForNewRequests(known, signal) {

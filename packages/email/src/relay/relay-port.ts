@@ -1,4 +1,4 @@
-import type { CaptureRequest } from '@agent-otp/shared';
+import type { CaptureRequest, UnclearOutcome } from '@agent-otp/shared';
 
 /**
  * What happened to one delivery. `taken`: this request no longer wants this code (it closed,
@@ -15,6 +15,15 @@ export interface HeldMessageInput {
   payloads: { requestId: string; encryptedPayload: string }[];
 }
 
+/** A matched message that held no clear code, as the connector reports it: sender, time and verdict only. */
+export interface UnclearMessageInput {
+  from: string;
+  receivedAt: Date;
+  outcome: UnclearOutcome;
+  /** The best candidate's confidence (0..1); null with `no_code`. */
+  confidence: number | null;
+}
+
 /**
  * Where the connector gets the open requests and sends ciphertext: the relay's core in the
  * same process (`agent-otp serve`), or the capture API over HTTP (`agent-otp email:watch`).
@@ -23,6 +32,11 @@ export interface HeldMessageInput {
 export interface RelayPort {
   /** Names the relay in logs (no secrets). */
   readonly description: string;
+  /**
+   * EXTRACT_MIN_CONFIDENCE of the process running the connector: codes the extractor is less
+   * sure of are not delivered, and the request's owner is told a message came instead.
+   */
+  readonly minConfidence: number;
   /** The open requests this source may serve, oldest first. */
   openRequests(): Promise<CaptureRequest[]>;
   deliver(requestId: string, encryptedPayload: string): Promise<DeliveryOutcome>;
@@ -32,6 +46,11 @@ export interface RelayPort {
    * candidates closed or got a code meanwhile.
    */
   hold(message: HeldMessageInput): Promise<'held' | 'taken'>;
+  /**
+   * Tells the owner that a message matched this request but held no clear code
+   * (`POST /api/v1/capture/requests/:id/unclear`); the request stays open. Never content.
+   */
+  reportUnclear(requestId: string, message: UnclearMessageInput): Promise<void>;
   /**
    * Resolves when a request not in `known` may have appeared (or `signal` aborts), so mail that
    * landed just before a request can be looked at again.

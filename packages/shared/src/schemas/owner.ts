@@ -7,10 +7,15 @@ import {
   Timestamp,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import { UnclearMessage } from './unclear-messages.js';
 
 /** A request as its owner sees it: with the agent it came from. */
 export const OwnerOtpRequest = OtpRequest.extend({
   agent: z.object({ id: z.string(), name: z.string() }),
+  unclearMessages: z.array(UnclearMessage).meta({
+    description:
+      'Messages that matched this request but held no clear code, oldest first (at most a few): sender and time, never text or code.',
+  }),
 }).meta({ id: 'OwnerOtpRequest' });
 export type OwnerOtpRequest = z.infer<typeof OwnerOtpRequest>;
 
