@@ -1,8 +1,9 @@
 import { createRoute, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { Handler, MiddlewareHandler } from 'hono';
 import type { AppEnv, ServerServices } from './env.js';
-import { limitBody } from './middleware/request-guards.js';
+import { adoptUntypedJsonBody, limitBody } from './middleware/request-guards.js';
 import type { Router } from './openapi-app.js';
+import { errorResponsesOf, type RouteErrors } from './openapi-errors.js';
 import {
   credentialMiddleware,
   credentialName,
@@ -12,12 +13,18 @@ import {
 
 /**
  * An OpenAPI operation as a route file declares it: a stable `operationId` for generated
- * clients and the credential it takes. `security` is never written by hand: it is derived
- * from `credential`, so the document and the middleware cannot disagree.
+ * clients, a summary and a description for readers, the credential it takes and the errors
+ * it can give beyond the ones that credential and its inputs imply. `security` and the
+ * error responses are never written by hand: they are derived from the declaration, so the
+ * document and the middleware cannot disagree.
  */
 export type DeclaredRoute = RouteConfig & {
   operationId: string;
+  summary: string;
+  description: string;
   credential: Exclude<RouteCredential, object>;
+  /** Error codes this operation can return beyond the implied ones, each with a message the server sends. */
+  errors?: RouteErrors;
   security?: never;
   /** The largest body the route reads, refused with 413 before it is read (default 64 KiB). */
   maxBodyBytes?: number;
@@ -27,8 +34,9 @@ export type DeclaredRoute = RouteConfig & {
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /**
- * `createRoute` for a declared operation: the compiler insists on `operationId` and
- * `credential`, and refuses a hand-written `security`.
+ * `createRoute` for a declared operation: the compiler insists on `operationId`, a summary,
+ * a description and `credential`, and refuses a hand-written `security`. The error responses
+ * (shared error schema, one example per code) are added here from the declaration.
  *
  * @example
  * export const cancelOtpRoute = declareRoute({ method: 'delete', path: '/api/v1/otp/{id}',
@@ -37,7 +45,9 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export function declareRoute<P extends string, R extends Omit<DeclaredRoute, 'path'> & { path: P }>(
   config: R,
 ) {
-  return createRoute(config);
+  const errors = errorResponsesOf({ ...config, maxBodyBytes: config.maxBodyBytes ?? DEFAULT_BODY_LIMIT });
+  // The success responses keep their types for the handler; errors are thrown, never returned.
+  return createRoute({ ...config, responses: { ...errors, ...config.responses } } as R);
 }
 
 /** Every method + path each router registered through a declaration, with its credential. */
@@ -68,7 +78,7 @@ export function openapiRoute<R extends DeclaredRoute>(
   route: R,
   handler: RouteHandler<R, AppEnv>,
 ): void {
-  const { credential, middleware, maxBodyBytes, ...operation } = route;
+  const { credential, middleware, maxBodyBytes, errors: _errors, ...operation } = route;
   if (!credential) throw new Error(`${route.method.toUpperCase()} ${route.path} declares no credential`);
   if (!route.operationId) throw new Error(`${route.method.toUpperCase()} ${route.path} has no operationId`);
   declare(app, route.method, route.path.replaceAll(/\/{(.+?)}/g, '/:$1'), credential);
@@ -78,6 +88,8 @@ export function openapiRoute<R extends DeclaredRoute>(
     // The size limit first, as before any credential check: an oversized body is 413 for anyone.
     middleware: [
       limitBody(maxBodyBytes ?? DEFAULT_BODY_LIMIT),
+      // A JSON body sent without a Content-Type (hand-written HTTP) is read as JSON, within that limit.
+      adoptUntypedJsonBody,
       ...credentialMiddleware(services, credential),
       ...asArray(middleware),
     ],

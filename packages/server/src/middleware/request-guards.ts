@@ -1,21 +1,65 @@
 import { AppError } from '@agent-otp/shared';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.js';
 
-/** Bodies must be JSON when there is a body at all (consume, approve … send none). */
-export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Whether a POST/PUT/PATCH carries a body at all (consume, approve … send none). */
+export function hasRequestBody(c: Context<AppEnv>): boolean {
   const method = c.req.method;
-  if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-    const length = c.req.header('content-length');
-    const hasBody =
-      (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-    const type = c.req.header('content-type') ?? '';
-    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type))
+  if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') return false;
+  const length = c.req.header('content-length');
+  return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+}
+
+/**
+ * Bodies must be JSON. A body with no Content-Type at all (hand-written HTTP, the seeds' examples) is
+ * let through for the route to read as JSON if it parses ({@link adoptUntypedJsonBody}),
+ * unless a browser sent it: browsers send `Origin` on every POST, and a body without a type
+ * is one a foreign page may post without a CORS preflight, so that stays 415.
+ */
+export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (hasRequestBody(c)) {
+    const type = c.req.header('content-type');
+    if (type === undefined && c.req.header('origin') !== undefined)
       throw new AppError(
         'UNSUPPORTED_MEDIA_TYPE',
-        'request body must be JSON (Content-Type: application/json)',
+        'request body must be JSON: send the header Content-Type: application/json',
       );
+    if (type !== undefined && !JSON_TYPE.test(type))
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        `request body must be JSON (Content-Type: application/json), not ${type.split(';')[0]?.trim() || 'empty'}`,
+      );
+  }
+  await next();
+};
+
+/**
+ * Reads a body sent without a Content-Type (after the route's size limit) and, when it
+ * parses as JSON, hands it on as `application/json` so the route's validator reads it;
+ * otherwise 415 naming the header to send.
+ *
+ * @example
+ * middleware: [limitBody(64 * 1024), adoptUntypedJsonBody]
+ */
+export const adoptUntypedJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (hasRequestBody(c) && c.req.header('content-type') === undefined) {
+    // Hono keeps the text it read, so the validator's c.req.json() parses this same text.
+    const text = await c.req.text();
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new AppError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'request body has no Content-Type and is not JSON: send the header Content-Type: application/json',
+      );
+    }
+    const raw = c.req.raw;
+    const headers = new Headers(raw.headers);
+    headers.set('content-type', 'application/json');
+    c.req.raw = new Request(raw.url, { method: raw.method, headers, body: text, signal: raw.signal });
   }
   await next();
 };
