@@ -28,7 +28,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** An isolated install: its own DATA_DIR (SQLite) or its own PostgreSQL database, and port. */
+/**
+ * An isolated install: its own DATA_DIR (SQLite) or its own PostgreSQL database, and port.
+ * Commands run with DATA_DIR as their working directory.
+ */
 export interface CliEnvironment {
   env: Record<string, string>;
   run(args: string[], input?: string): Promise<CliResult>;
@@ -74,12 +77,14 @@ export async function createCliEnvironment(
       await client.end();
     };
   }
+  // Every command runs in the environment's own folder, never the repository root, so a
+  // developer's `.env` there cannot leak into the tests (the CLI reads `.env` from its cwd).
   const run = (args: string[], input?: string) =>
     new Promise<CliResult>((resolve) => {
       const child = execFile(
         process.execPath,
         [CLI, ...args],
-        { env, timeout: 30_000 },
+        { cwd: dataDir, env, timeout: 30_000 },
         (error, stdout, stderr) => {
           resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
         },
@@ -90,7 +95,11 @@ export async function createCliEnvironment(
     env,
     run,
     async serve() {
-      const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'serve'], {
+        cwd: dataDir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
