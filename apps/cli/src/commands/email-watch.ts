@@ -73,6 +73,7 @@ export function registerEmailWatchCommand(program: Command): void {
         gmail,
         dataDir: config.dataDir,
         lookbackSeconds: config.lookbackSeconds,
+        minConfidence: config.extractMinConfidence,
         logger,
       });
     } catch (error) {
