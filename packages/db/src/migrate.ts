@@ -8,6 +8,7 @@ import * as auditCheckpoints from './migrations/0006-audit-checkpoints.js';
 import * as heldMessages from './migrations/0007-held-messages.js';
 import * as webhooks from './migrations/0008-webhooks.js';
 import * as smsProviders from './migrations/0009-sms-providers.js';
+import * as denialReason from './migrations/0010-denial-reason.js';
 import * as unclearMessages from './migrations/0011-unclear-messages.js';
 import type { SqlDialect } from './types.js';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0007-held-messages': heldMessages,
   '0008-webhooks': webhooks,
   '0009-sms-providers': smsProviders,
+  '0010-denial-reason': denialReason,
   '0011-unclear-messages': unclearMessages,
 };
 

@@ -99,6 +99,8 @@ export interface OtpRequestsTable {
   decided_by: string | null;
   decision_channel: string | null;
   decided_at: string | null;
+  /** The owner's words when they denied the request, if they gave any (issue 15); NULL otherwise. */
+  denial_reason: string | null;
   otp_received_at: string | null;
   consumed_at: string | null;
   closed_at: string | null;
@@ -128,6 +130,8 @@ export interface PermissionRequestsTable {
   decided_by: string | null;
   decision_channel: string | null;
   decided_at: string | null;
+  /** The owner's words when they denied the request, if they gave any (issue 15); NULL otherwise. */
+  denial_reason: string | null;
   /** SHA-256 hex of the `otp_…` token; NULL until the token is handed out. Never the token. */
   token_hash: string | null;
   /** 1 once the token was handed to the agent; it is never shown again. */

@@ -83,6 +83,16 @@ export const Decision = z
   })
   .meta({ id: 'Decision' });
 
+/**
+ * The owner's words when they denied a request (issue 15): present only on a `denied`
+ * request whose owner gave a reason, so an agent can tell "no" from "not like this".
+ */
+export const DenialReasonField = z.string().optional().meta({
+  description:
+    'Why the owner denied the request, in their words. Only when `status` is `denied` and they gave a reason.',
+  example: 'Use the staging account, not production',
+});
+
 /** An OTP request as its agent sees it. Never carries a payload. */
 export const OtpRequest = z
   .object({
@@ -101,6 +111,7 @@ export const OtpRequest = z
     createdAt: Timestamp,
     expiresAt: Timestamp,
     decision: Decision.nullable(),
+    denialReason: DenialReasonField,
     otpReceivedAt: Timestamp.nullable(),
     consumedAt: Timestamp.nullable(),
   })

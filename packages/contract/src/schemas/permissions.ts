@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileSafePattern, SAFE_PATTERN_LIMITS, UnsafePatternError } from '../safe-pattern.js';
 import { JsonObject, Timestamp } from './common.js';
-import { Decision } from './otp.js';
+import { Decision, DenialReasonField } from './otp.js';
 import { WebhookUrl } from './webhook-url.js';
 
 /**
@@ -174,6 +174,7 @@ export const PermissionRequest = z
       .nullable()
       .meta({ description: 'The policy that decided, if any.' }),
     decision: Decision.nullable(),
+    denialReason: DenialReasonField,
     createdAt: Timestamp,
     expiresAt: Timestamp.meta({
       description: 'Pending: when the request lapses. Approved: when the token expires.',

@@ -31,6 +31,11 @@ export const WebhookEvent = z
     status: z.enum(ALL_EVENT_STATUSES).meta({ description: 'The request’s new status.' }),
     agent_id: z.string().min(1),
     created_at: z.string().meta({ description: 'When the status changed (ISO 8601).' }),
+    denial_reason: z.string().optional().meta({
+      description:
+        'Only on a `denied` event whose owner gave a reason: their words (the agent API’s `denialReason`, snake case like the rest of this body).',
+      example: 'Use the staging account, not production',
+    }),
   })
   .meta({ id: 'WebhookEvent' });
 export type WebhookEvent = z.infer<typeof WebhookEvent>;

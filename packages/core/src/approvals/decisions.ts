@@ -89,17 +89,30 @@ export async function listPendingDecisions(ctx: CoreContext, ownerId: string): P
   ].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+/** An owner's decision as every channel records it. */
+export interface OwnerDecision {
+  id: string;
+  ownerId: string;
+  outcome: 'approved' | 'denied';
+  actor: Actor;
+  /**
+   * Why the owner denied it, in their words (validated by the contract's `DenialReason`);
+   * the agent receives it. Only with `denied`: an approval carries no reason.
+   */
+  denialReason?: string;
+}
+
 /**
  * Records an owner's decision on any kind of request; the first decision wins, whatever the
  * channel. Returns the request as it now stands.
  *
  * @example
- * await decideRequest(ctx, { id, ownerId, outcome: 'approved', actor });
+ * await decideRequest(ctx, { id, ownerId, outcome: 'denied', actor, denialReason: 'Use staging' });
  */
-export async function decideRequest(
-  ctx: CoreContext,
-  options: { id: string; ownerId: string; outcome: 'approved' | 'denied'; actor: Actor },
-): Promise<DecisionSubject> {
+export async function decideRequest(ctx: CoreContext, options: OwnerDecision): Promise<DecisionSubject> {
+  // A reason on an approval would be stored nowhere and shown to no one: refused, not dropped.
+  if (options.outcome === 'approved' && options.denialReason !== undefined)
+    throw new AppError('VALIDATION_ERROR', 'reason: only a denial carries a reason');
   switch (requestKindOf(options.id)) {
     case 'otp':
       await decideOtpRequest(ctx, options);

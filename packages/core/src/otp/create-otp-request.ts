@@ -69,6 +69,7 @@ export async function createOtpRequest(
     decided_by: null,
     decision_channel: null,
     decided_at: null,
+    denial_reason: null,
     otp_received_at: null,
     consumed_at: null,
     closed_at: null,

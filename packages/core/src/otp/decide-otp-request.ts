@@ -1,7 +1,8 @@
 import type { RequestScope } from '@agent-otp/db';
 import type { OtpRequest } from '@agent-otp/shared';
-import type { Actor } from '../audit/actor.js';
+import type { OwnerDecision } from '../approvals/decisions.js';
 import { type CoreContext, nowIso } from '../context.js';
+import { denialAuditDetails } from '../requests/decision-of.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
 import { transition } from '../requests/transition.js';
@@ -16,10 +17,7 @@ import { toApiOtpRequest } from './otp-row.js';
  * @example
  * await decideOtpRequest(ctx, { id, ownerId, outcome: 'approved', actor });
  */
-export async function decideOtpRequest(
-  ctx: CoreContext,
-  options: { id: string; ownerId: string; outcome: 'approved' | 'denied'; actor: Actor },
-): Promise<OtpRequest> {
+export async function decideOtpRequest(ctx: CoreContext, options: OwnerDecision): Promise<OtpRequest> {
   const scope: RequestScope = { ownerId: options.ownerId };
   await readRequest(ctx, OTP_REQUESTS, options.id, scope);
   const now = nowIso(ctx);
@@ -46,12 +44,21 @@ export async function decideOtpRequest(
                 .else('otp_received' as const)
                 .end(),
           }
-        : { ...decision, status: 'denied', encrypted_payload: null, closed_at: now },
+        : {
+            ...decision,
+            status: 'denied',
+            denial_reason: options.denialReason ?? null,
+            encrypted_payload: null,
+            closed_at: now,
+          },
     now,
     audit: (updated) => ({
       actor: options.actor,
       action: options.outcome,
-      details: options.outcome === 'approved' ? { codeReleased: updated.status === 'otp_received' } : {},
+      details:
+        options.outcome === 'approved'
+          ? { codeReleased: updated.status === 'otp_received' }
+          : denialAuditDetails(updated),
     }),
   });
   if (!decided)

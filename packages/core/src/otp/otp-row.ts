@@ -2,7 +2,7 @@ import type { OtpRequestRecord } from '@agent-otp/db';
 import type { OtpRequest } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
-import { decisionOf } from '../requests/decision-of.js';
+import { decisionOf, denialReasonOf } from '../requests/decision-of.js';
 
 export function approvalUrl(ctx: Pick<CoreContext, 'publicUrl'>, id: string): string {
   return `${ctx.publicUrl.replace(/\/+$/, '')}/approvals/${id}`;
@@ -29,6 +29,7 @@ export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpReq
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     decision: decisionOf(row),
+    ...denialReasonOf(row),
     otpReceivedAt: row.otp_received_at,
     consumedAt: row.consumed_at,
   };

@@ -67,6 +67,7 @@ export async function createPermissionRequest(
     decided_by: null,
     decision_channel: null,
     decided_at: null,
+    denial_reason: null,
     token_hash: token?.hash ?? null,
     token_handed_out: token ? 1 : 0,
     uses_granted: uses,

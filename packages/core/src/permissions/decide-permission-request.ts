@@ -1,6 +1,7 @@
 import type { PermissionRequestRecord } from '@agent-otp/db';
-import type { Actor } from '../audit/actor.js';
+import type { OwnerDecision } from '../approvals/decisions.js';
 import type { CoreContext } from '../context.js';
+import { denialAuditDetails } from '../requests/decision-of.js';
 import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
 import { readRequest } from '../requests/read-request.js';
 import { transition } from '../requests/transition.js';
@@ -16,7 +17,7 @@ import { grantedScope } from './permission-row.js';
  */
 export async function decidePermissionRequest(
   ctx: CoreContext,
-  options: { id: string; ownerId: string; outcome: 'approved' | 'denied'; actor: Actor },
+  options: OwnerDecision,
 ): Promise<PermissionRequestRecord> {
   const scope = { ownerId: options.ownerId };
   const current = await readRequest(ctx, PERMISSION_REQUESTS, options.id, scope);
@@ -36,7 +37,7 @@ export async function decidePermissionRequest(
       decided_at: nowText,
       ...(options.outcome === 'approved'
         ? { expires_at: new Date(now.getTime() + current.ttl_seconds * 1000).toISOString() }
-        : { closed_at: nowText }),
+        : { denial_reason: options.denialReason ?? null, closed_at: nowText }),
     },
     now: nowText,
     audit: (updated) => ({
@@ -45,7 +46,7 @@ export async function decidePermissionRequest(
       details:
         options.outcome === 'approved'
           ? { grantedScope: grantedScope(updated), uses: updated.uses_granted, expiresAt: updated.expires_at }
-          : {},
+          : denialAuditDetails(updated),
     }),
   });
   if (!decided)

@@ -5,7 +5,7 @@ import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
 import { approvalUrl } from '../otp/otp-row.js';
 import type { PolicyOutcome } from '../policies/policy-types.js';
-import { decisionOf } from '../requests/decision-of.js';
+import { decisionOf, denialReasonOf } from '../requests/decision-of.js';
 
 /** The scope a request grants (or will grant once approved). */
 export function grantedScope(
@@ -42,6 +42,7 @@ export function toApiPermission(
     approvalUrl: approvalUrl(ctx, row.id),
     policy: row.policy_id && row.policy_name ? { id: row.policy_id, name: row.policy_name } : null,
     decision: decisionOf(row),
+    ...denialReasonOf(row),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   };

@@ -23,3 +23,29 @@ export function decisionOf(row: {
     at: row.decided_at,
   };
 }
+
+/**
+ * `{ denialReason }` for a denied request whose owner said why, or nothing: the field is
+ * absent (not null) otherwise, so agents test for it rather than for a sentinel. Spread into
+ * the agent's view of either kind.
+ *
+ * @example
+ * const view = { ...otherFields, ...denialReasonOf(row) }; // { denialReason: 'Use staging' }
+ */
+export function denialReasonOf(row: { status: string; denial_reason: string | null }): {
+  denialReason?: string;
+} {
+  return row.status === 'denied' && row.denial_reason !== null ? { denialReason: row.denial_reason } : {};
+}
+
+/**
+ * The audit details of a denial: the owner's reason when they gave one. It is their own
+ * words to the agent, not a secret, and the audit log is where "why was this refused"
+ * is looked up later.
+ *
+ * @example
+ * denialAuditDetails({ denial_reason: 'Use staging' }); // { reason: 'Use staging' }
+ */
+export function denialAuditDetails(row: { denial_reason: string | null }): { reason?: string } {
+  return row.denial_reason === null ? {} : { reason: row.denial_reason };
+}

@@ -9,6 +9,8 @@ export interface WebhookSubject {
   agent_id: string;
   status: string;
   webhook_url: string | null;
+  /** The owner's reason for a denial, when they gave one; both request tables hold it. */
+  denial_reason: string | null;
 }
 
 /**
@@ -37,6 +39,9 @@ export async function queueWebhookEvent(
     status: request.status as WebhookEvent['status'],
     agent_id: request.agent_id,
     created_at: now,
+    ...(request.status === 'denied' && request.denial_reason !== null
+      ? { denial_reason: request.denial_reason }
+      : {}),
   };
   await insertWebhookEvent(tx, {
     id,

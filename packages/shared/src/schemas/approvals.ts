@@ -1,5 +1,6 @@
 import { Decision, RequestKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import { describeUnstorableString } from '../unstorable-text.js';
 
 /** Any request that needs (or needed) the owner's decision, as every approval channel shows it. */
 export const DecisionSubjectSchema = z
@@ -29,3 +30,54 @@ export const ApprovalRequestId = z
   .string()
   .regex(/^(otp|prm)_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a request ID (otp_… or prm_…)')
   .meta({ example: 'prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N' });
+
+/** The longest denial reason, in characters: a sentence or two for the agent, not a letter. */
+export const DENIAL_REASON_MAX_LENGTH = 500;
+
+/**
+ * C0 and C1 controls (`\p{Cc}`; line breaks and tabs included: a reason is one line, shown in logs,
+ * terminals and Telegram) and the Unicode bidirectional controls (embeddings, overrides,
+ * isolates, marks) that would make the text read differently from what is stored.
+ */
+const CONTROL_OR_BIDI = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * Why one line of display text is refused, or undefined when it is fine: what no database can
+ * store (NUL, lone surrogates, from the shared check), then controls and bidi overrides.
+ *
+ * @example
+ * describeUnsafeLine('use staging\u202E'); // → 'must not contain control or bidirectional-override characters'
+ */
+export function describeUnsafeLine(text: string): string | undefined {
+  const unstorable = describeUnstorableString(text);
+  if (unstorable) return unstorable;
+  if (CONTROL_OR_BIDI.test(text)) return 'must not contain control or bidirectional-override characters';
+  return undefined;
+}
+
+/** The owner's reason for a denial, as the agent will read it: one trimmed line of plain text. */
+export const DenialReason = z
+  .string()
+  .trim()
+  .min(1, 'reason must not be empty (leave it out to deny without one)')
+  .max(DENIAL_REASON_MAX_LENGTH, `reason must be at most ${DENIAL_REASON_MAX_LENGTH} characters`)
+  .superRefine((text, ctx) => {
+    const problem = describeUnsafeLine(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: `reason ${problem}` });
+  })
+  .meta({
+    description: 'Why the owner denies the request; the agent receives it as `denialReason`.',
+    example: 'Use the staging account, not production',
+  });
+
+/** Body of `POST /api/v1/approvals/{id}/deny`; optional: no body denies without a reason. */
+export const DenyRequestBody = z
+  .strictObject({ reason: DenialReason.optional() })
+  .meta({ id: 'DenyRequest' });
+export type DenyRequestBody = z.input<typeof DenyRequestBody>;
+
+/**
+ * Body of `POST /api/v1/approvals/{id}/approve`; optional and empty. Declared so that a
+ * `reason` sent to approve by mistake is refused, not silently dropped.
+ */
+export const ApproveRequestBody = z.strictObject({}).meta({ id: 'ApproveRequest' });

@@ -4,7 +4,14 @@ import {
   getDecisionSubject,
   listPendingDecisions,
 } from '@agent-otp/core';
-import { AppError, ApprovalRequestId, DecisionSubjectList, DecisionSubjectSchema } from '@agent-otp/shared';
+import {
+  AppError,
+  ApprovalRequestId,
+  ApproveRequestBody,
+  DecisionSubjectList,
+  DecisionSubjectSchema,
+  DenyRequestBody,
+} from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
@@ -38,6 +45,9 @@ const getRoute = declareRoute({
   },
 });
 
+/** What each decision may carry: a denial an optional reason for the agent, an approval nothing. */
+const DECISION_BODIES = { approve: ApproveRequestBody, deny: DenyRequestBody } as const;
+
 function decisionRoute(outcome: 'approve' | 'deny') {
   return declareRoute({
     method: 'post',
@@ -46,9 +56,12 @@ function decisionRoute(outcome: 'approve' | 'deny') {
     tags: ['Owner'],
     summary:
       outcome === 'approve' ? 'Approve a pending request of any kind' : 'Deny a pending request of any kind',
-    description: 'The first decision wins, whatever the channel; a later one gets 409.',
+    description:
+      outcome === 'approve'
+        ? 'The first decision wins, whatever the channel; a later one gets 409.'
+        : 'The first decision wins, whatever the channel; a later one gets 409. An optional `reason` reaches the agent as `denialReason`; no body denies without one.',
     credential: 'owner',
-    request: { params },
+    request: { params, body: { required: false, content: json(DECISION_BODIES[outcome]) } },
     responses: {
       200: { description: 'The request as it now stands.', content: json(DecisionSubjectSchema) },
       ...errorResponses(403, 404, 409, 410),
@@ -76,11 +89,13 @@ export function registerOwnerApprovals(app: Router, services: ServerServices) {
   for (const outcome of ['approve', 'deny'] as const) {
     openapiRoute(app, services, decisionRoute(outcome), async (c) => {
       const { id } = c.req.valid('param');
+      const { reason }: { reason?: string } = c.req.valid('json');
       const subject = await decideRequest(services.ctx, {
         id,
         ownerId: c.get('owner').id,
         outcome: outcome === 'approve' ? 'approved' : 'denied',
         actor: requestOwnerActor(c),
+        ...(reason === undefined ? {} : { denialReason: reason }),
       });
       return c.json(asResponse(subject), 200);
     });
