@@ -1,16 +1,24 @@
+import { createRequire } from 'node:module';
 import { CSRF_HEADER, SESSION_COOKIE } from './middleware/session-cookies.js';
 import type { Router } from './openapi-app.js';
+import { API_INTRODUCTION } from './openapi-introduction.js';
+
+// The server package's own version (from src/ and dist/ alike, `../package.json` is the package's):
+// all workspace packages are released together under the root version.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const DOCUMENT = {
   openapi: '3.1.0',
   info: {
     title: 'Agent OTP',
-    version: '1.0.0',
-    description:
-      'One verification code or permission at a time for AI agents, approved by their owner, end-to-end encrypted. ' +
-      'No text field, query parameter or path parameter accepts NUL (U+0000) or a lone UTF-16 surrogate: such input is a 400 VALIDATION_ERROR naming the field.',
+    version,
+    license: { name: 'MIT', identifier: 'MIT' },
+    description: API_INTRODUCTION,
   },
-} as const;
+  // Relative, so the committed document is the same for every install and a client resolves
+  // paths against the relay it fetched the document from.
+  servers: [{ url: '/', description: 'This relay (its PUBLIC_URL)' }],
+};
 
 /**
  * Adds the security schemes the route credentials name (see route-credential.ts) to the

@@ -14,7 +14,7 @@ export type TelegramSettings = z.infer<typeof TelegramSettings>;
 /** A one-time deep link that links whoever opens it in Telegram to this owner. */
 export const TelegramDeepLink = z
   .object({
-    url: z.url().meta({ example: 'https://t.me/agent_otp_bot?start=tl_…' }),
+    url: z.url().meta({ example: 'https://t.me/agent_otp_bot?start=tl_7Qm2Xc9LpR4vN8sK1bT6wZ3hY5dJ0aFe' }),
     bot: z.string(),
     expiresAt: Timestamp,
   })

@@ -2,12 +2,18 @@ import { captureMessage, incomingMessage } from '@agent-otp/core';
 import { CaptureMessageBody, CaptureMessageResponse } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 export const captureMessageRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/messages',
   operationId: 'captureMessage',
+  description:
+    'For sources that cannot encrypt: the relay matches the message to the most specific open request, extracts the code and encrypts it to that request’s key in memory; the message itself is not stored. A tie between agents holds the code for the owner to assign.',
+  errors: {
+    FORBIDDEN: 'a email source cannot capture sms messages',
+    VALIDATION_ERROR: 'from is not a parseable sender address',
+  },
   tags: ['Capture'],
   summary:
     'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
@@ -20,7 +26,6 @@ export const captureMessageRoute = declareRoute({
       description: 'Whether the message served a request.',
       content: { 'application/json': { schema: CaptureMessageResponse } },
     },
-    ...errorResponses(403),
   },
 });
 

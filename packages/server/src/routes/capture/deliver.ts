@@ -3,12 +3,19 @@ import { DeliverBody, DeliverResponse, OtpRequestId } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 export const deliverRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/requests/{id}/deliver',
   operationId: 'deliverOtpPayload',
+  errors: {
+    NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    FORBIDDEN: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N does not accept codes from sms sources',
+    CONFLICT: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N already holds a code',
+    OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
+    OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+  },
   tags: ['Capture'],
   summary: 'Deliver a code encrypted on the capture side (ciphertext only)',
   description:
@@ -26,7 +33,6 @@ export const deliverRoute = declareRoute({
       description: 'Stored; held until approval if the request is still pending.',
       content: { 'application/json': { schema: DeliverResponse } },
     },
-    ...errorResponses(403, 404, 409, 410),
   },
 });
 

@@ -2,12 +2,19 @@ import { holdMessage } from '@agent-otp/core';
 import { HoldMessageBody, HoldMessageResponse } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 export const holdMessageRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/held',
   operationId: 'holdMessage',
+  errors: {
+    NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    FORBIDDEN: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N does not accept codes from sms sources',
+    CONFLICT: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N already holds a code',
+    OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+    VALIDATION_ERROR: 'the candidate requests do not match this sender equally well',
+  },
   tags: ['Capture'],
   summary:
     'Hand over a message that requests of several agents matched equally well, for the owner to assign',
@@ -24,7 +31,6 @@ export const holdMessageRoute = declareRoute({
       description: 'Held; the owner is notified on every channel.',
       content: { 'application/json': { schema: HoldMessageResponse } },
     },
-    ...errorResponses(403, 404, 409, 410),
   },
 });
 

@@ -3,20 +3,25 @@ import { CaptureRequestList, WaitQuery } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
 export const listCaptureRequestsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/capture/requests',
   operationId: 'listCaptureRequests',
+  description:
+    'Open requests of the source’s owner that this source may serve: not yet holding a code, accepting its kind, oldest first, each with its public key, key fingerprint and filters. With `wait=N` (at most 60 seconds) the answer is held until a new one appears.',
+  errors: {
+    VALIDATION_ERROR: 'query.wait: Too big: expected number to be <=60',
+    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+  },
   tags: ['Capture'],
   summary: 'Open requests this source may serve (filters and public keys); ?wait=N long-polls',
   credential: 'source',
   request: { query: WaitQuery },
   responses: {
     200: { description: 'Oldest first.', content: { 'application/json': { schema: CaptureRequestList } } },
-    ...errorResponses(),
   },
 });
 

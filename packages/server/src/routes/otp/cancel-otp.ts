@@ -3,19 +3,27 @@ import { OtpRequest, OtpRequestId } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 export const cancelOtpRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/otp/{id}',
   operationId: 'cancelOtpRequest',
+  description:
+    'Withdraws an open request (`pending_approval`, `approved` or `otp_received`); a code already held for it is erased. Cancelling frees a place under the open-request limit.',
+  errors: {
+    NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    OTP_ALREADY_CONSUMED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was already consumed',
+    OTP_DENIED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was denied by its owner',
+    OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
+    OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+  },
   tags: ['OTP'],
   summary: 'Cancel an open request; any held code is erased',
   credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {
     200: { description: 'The cancelled request.', content: { 'application/json': { schema: OtpRequest } } },
-    ...errorResponses(404, 409, 410),
   },
 });
 

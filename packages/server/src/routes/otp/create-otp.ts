@@ -2,12 +2,20 @@ import { createOtpRequest } from '@agent-otp/core';
 import { CreateOtpRequestBody, OtpRequest } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 export const createOtpRoute = declareRoute({
   method: 'post',
   path: '/api/v1/otp',
   operationId: 'createOtpRequest',
+  description:
+    'Creates a request for one verification code. The owner is asked on every channel (dashboard, Telegram, CLI) unless a policy decides; a test key (`ak_test_…`) approves its own request and receives a random six-digit code. `publicKey` is the RSA key the code will be encrypted to; keep its private half. Poll `GET /api/v1/otp/{id}?wait=N` or stream `/events` for the outcome.',
+  errors: {
+    VALIDATION_ERROR: 'body.ttl: ttl must be at least 30 seconds',
+    INVALID_PUBLIC_KEY: 'publicKey: RSA key must be at least 2048 bits',
+    RATE_LIMITED:
+      'this agent already has 100 open OTP requests (the limit, OPEN_REQUESTS_PER_AGENT); consume, cancel or wait for one to close, retry after 240 s',
+  },
   tags: ['OTP'],
   summary: 'Request one verification code',
   credential: 'agent',
@@ -17,7 +25,6 @@ export const createOtpRoute = declareRoute({
       description: 'Created; waits for the owner unless the key is a test key.',
       content: { 'application/json': { schema: OtpRequest } },
     },
-    ...errorResponses(),
   },
 });
 

@@ -4,13 +4,19 @@ import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
 export const getOtpRoute = declareRoute({
   method: 'get',
   path: '/api/v1/otp/{id}',
   operationId: 'getOtpRequest',
+  description:
+    'Returns the request and its status (`pending_approval`, `approved`, `otp_received`, `consumed`, `denied`, `expired`, `cancelled`), never the code. With `wait=N` (at most 60 seconds) the answer is held until the status changes, and comes at once when the code is there or the request has ended.',
+  errors: {
+    NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+  },
   tags: ['OTP'],
   summary: 'Read a request’s status; with ?wait=N, long-poll for a change',
   credential: 'agent',
@@ -20,7 +26,6 @@ export const getOtpRoute = declareRoute({
       description: 'The request (never its payload).',
       content: { 'application/json': { schema: OtpRequest } },
     },
-    ...errorResponses(404),
   },
 });
 

@@ -5,7 +5,7 @@ import { streamSSE } from 'hono/streaming';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { eventStreamOf, OtpStatusEvent } from '../event-streams.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
@@ -13,6 +13,12 @@ export const otpEventsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/otp/{id}/events',
   operationId: 'streamOtpEvents',
+  description:
+    'A Server-Sent Events stream for one request: a `status` event at once and one per change; the stream ends after a terminal status. A comment line (`: keepalive`) every 15 seconds keeps proxies from closing it. Counts as one wait against the credential’s limit.',
+  errors: {
+    NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+  },
   tags: ['OTP'],
   summary: 'Server-Sent Events: one `status` event now and one per change, until the request ends',
   credential: 'agent',
@@ -22,7 +28,6 @@ export const otpEventsRoute = declareRoute({
       description: 'An event stream; each `status` event carries the request as JSON.',
       content: eventStreamOf(OtpStatusEvent),
     },
-    ...errorResponses(404),
   },
 });
 

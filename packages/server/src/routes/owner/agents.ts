@@ -3,7 +3,7 @@ import { Agent, AgentId, AgentList, AgentWithKey, CreateAgentBody } from '@agent
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
 const params = z.object({ id: AgentId });
@@ -14,45 +14,62 @@ const routes = {
     method: 'get',
     path: '/api/v1/agents',
     operationId: 'listAgents',
+    description:
+      'The owner’s agents with their key prefixes (never the keys), status and when each was last used.',
     tags: ['Owner'],
     summary: 'The owner’s agents and their keys (prefixes only)',
     credential: 'owner',
     responses: {
       200: { description: 'Agents.', content: json(AgentList) },
-      ...errorResponses(),
     },
   }),
   create: declareRoute({
     method: 'post',
     path: '/api/v1/agents',
     operationId: 'createAgent',
+    description:
+      'Creates an agent. Its API key (`ak_live_…`, or `ak_test_…` with `test: true`) and its webhook signing secret are in this response only; the relay stores hashes.',
+    errors: {
+      VALIDATION_ERROR: 'body.name: Too small: expected string to have >=1 characters',
+    },
     tags: ['Owner'],
     summary: 'Create an agent; its API key is in this response only',
     credential: 'owner',
     request: { body: { required: true, content: json(CreateAgentBody) } },
-    responses: { 201: { description: 'Created.', content: json(AgentWithKey) }, ...errorResponses() },
+    responses: { 201: { description: 'Created.', content: json(AgentWithKey) } },
   }),
   revoke: declareRoute({
     method: 'post',
     path: '/api/v1/agents/{id}/revoke',
     operationId: 'revokeAgent',
+    description:
+      'Revokes the agent and all its keys; its open requests are cancelled and any codes held for them erased.',
+    errors: {
+      NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+      CONFLICT: 'agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N is already revoked',
+    },
     tags: ['Owner'],
     summary: 'Revoke an agent and all its keys',
     credential: 'owner',
     request: { params },
-    responses: { 200: { description: 'Revoked.', content: json(Agent) }, ...errorResponses(404, 409) },
+    responses: { 200: { description: 'Revoked.', content: json(Agent) } },
   }),
   rotate: declareRoute({
     method: 'post',
     path: '/api/v1/agents/{id}/rotate-key',
     operationId: 'rotateAgentKey',
+    description:
+      'Issues a new API key, shown in this response only, and revokes the agent’s previous keys at once.',
+    errors: {
+      NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+      CONFLICT: 'agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N is revoked; create a new agent',
+    },
     tags: ['Owner'],
     summary: 'Issue a new key and revoke the old ones',
     credential: 'owner',
     request: { params },
     responses: {
       200: { description: 'The new key, shown once.', content: json(AgentWithKey) },
-      ...errorResponses(404, 409),
     },
   }),
 };

@@ -12,7 +12,7 @@ import { streamSSE } from 'hono/streaming';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { ApprovalStreamEvent, eventStreamOf } from '../event-streams.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
@@ -20,6 +20,9 @@ export const approvalEventsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals/events',
   operationId: 'streamApprovalEvents',
+  errors: {
+    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+  },
   tags: ['Owner'],
   summary: 'Server-Sent Events: the owner’s approval queue, live',
   description: [
@@ -32,7 +35,6 @@ export const approvalEventsRoute = declareRoute({
   credential: 'owner',
   responses: {
     200: { description: 'An event stream.', content: eventStreamOf(ApprovalStreamEvent) },
-    ...errorResponses(),
   },
 });
 

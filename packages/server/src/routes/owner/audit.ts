@@ -2,12 +2,17 @@ import { listAuditEvents, verifyAudit } from '@agent-otp/core';
 import { AuditEventList, AuditEventsQuery, AuditVerification } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/audit',
   operationId: 'listAuditEvents',
+  description:
+    'The owner’s audit events, newest first, one page at a time. `q` searches action, target and details.',
+  errors: {
+    VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
+  },
   tags: ['Owner'],
   summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
   credential: 'owner',
@@ -16,7 +21,6 @@ const listRoute = declareRoute({
   },
   responses: {
     200: { description: 'One page.', content: { 'application/json': { schema: AuditEventList } } },
-    ...errorResponses(),
   },
 });
 
@@ -24,12 +28,13 @@ const verifyRoute = declareRoute({
   method: 'post',
   path: '/api/v1/audit/verify',
   operationId: 'verifyAuditChain',
+  description:
+    'Recomputes the owner’s keyed hash chain (HMAC-SHA256 under the relay’s audit key) and its signed checkpoint, and names the first row that does not match: an edited, deleted or re-ordered row shows up here.',
   tags: ['Owner'],
   summary: 'Check the owner’s audit hash chain and name the first broken row',
   credential: 'owner',
   responses: {
     200: { description: 'The verdict.', content: { 'application/json': { schema: AuditVerification } } },
-    ...errorResponses(),
   },
 });
 

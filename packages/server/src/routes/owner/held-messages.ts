@@ -9,13 +9,15 @@ import {
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
 const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/held-messages',
   operationId: 'listHeldMessages',
+  description:
+    'Messages a capture source could not give to one request because requests of several agents matched them equally well. Each lists its candidate requests; the owner assigns it to one or discards it before it expires.',
   tags: ['Owner'],
   summary: 'Messages held for the owner because requests of several agents matched them equally well',
   credential: 'owner',
@@ -24,7 +26,6 @@ const listRoute = declareRoute({
       description: 'Waiting messages, oldest first.',
       content: { 'application/json': { schema: HeldMessageList } },
     },
-    ...errorResponses(),
   },
 });
 
@@ -32,6 +33,14 @@ const assignRoute = declareRoute({
   method: 'post',
   path: '/api/v1/held-messages/{id}/assign',
   operationId: 'assignHeldMessage',
+  description:
+    'Gives a held message to one of its candidate requests: that request receives the code (held until approval if it is still pending) and every other candidate’s ciphertext is erased.',
+  errors: {
+    NOT_FOUND:
+      'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N is not a candidate of held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    CONFLICT: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N was already assigned',
+    OTP_EXPIRED: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+  },
   tags: ['Owner'],
   summary:
     'Give a held message to one of its candidate requests; the other candidates’ ciphertexts are erased',
@@ -45,7 +54,6 @@ const assignRoute = declareRoute({
       description: 'Delivered to the request (held until approval if it is still pending).',
       content: { 'application/json': { schema: AssignHeldMessageResponse } },
     },
-    ...errorResponses(404, 409, 410),
   },
 });
 
@@ -53,6 +61,13 @@ const discardRoute = declareRoute({
   method: 'post',
   path: '/api/v1/held-messages/{id}/discard',
   operationId: 'discardHeldMessage',
+  description:
+    'Throws a held message away: every candidate’s ciphertext is erased and no request receives it.',
+  errors: {
+    NOT_FOUND: 'no held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    CONFLICT: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N was already discarded',
+    OTP_EXPIRED: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+  },
   tags: ['Owner'],
   summary: 'Throw a held message away; every candidate’s ciphertext is erased',
   credential: 'owner',
@@ -62,7 +77,6 @@ const discardRoute = declareRoute({
       description: 'Discarded.',
       content: { 'application/json': { schema: DiscardHeldMessageResponse } },
     },
-    ...errorResponses(404, 409, 410),
   },
 });
 

@@ -2,12 +2,17 @@ import { captureMessage, incomingMessage } from '@agent-otp/core';
 import { CaptureMessageResponse, OwnerCaptureBody } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 const route = declareRoute({
   method: 'post',
   path: '/api/v1/owner/capture',
   operationId: 'captureMessageAsOwner',
+  description:
+    'Runs one message through the same matching, extraction and encryption as a capture source’s `POST /api/v1/capture/messages`, with the owner as the source: the CLI’s `capture` command uses it for demos and tests.',
+  errors: {
+    VALIDATION_ERROR: 'from is not a parseable sender address',
+  },
   tags: ['Owner'],
   summary:
     'Feed one message through the capture path as the owner (the CLI’s `capture`, for demos and tests)',
@@ -18,7 +23,6 @@ const route = declareRoute({
       description: 'Whether the message served a request.',
       content: { 'application/json': { schema: CaptureMessageResponse } },
     },
-    ...errorResponses(),
   },
 });
 

@@ -11,13 +11,15 @@ import {
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
 const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/policies',
   operationId: 'listPolicies',
+  description:
+    'Every policy that governs the owner’s requests: those of POLICY_FILE first, then the database’s, in the order ties are broken.',
   tags: ['Policies'],
   summary: 'Every policy governing the owner’s requests: POLICY_FILE’s, then the database’s',
   credential: 'owner',
@@ -26,7 +28,6 @@ const listRoute = declareRoute({
       description: 'The policies, in tie-break order.',
       content: { 'application/json': { schema: PolicyList } },
     },
-    ...errorResponses(),
   },
 });
 
@@ -34,6 +35,12 @@ const createPolicyRoute = declareRoute({
   method: 'post',
   path: '/api/v1/policies',
   operationId: 'createPolicy',
+  description:
+    'Stores a policy (approve, deny or ask for matching requests), for all the owner’s agents or one; it applies from the next request.',
+  errors: {
+    NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    VALIDATION_ERROR: 'body.effect: Invalid option: expected one of "approve"|"deny"|"ask"',
+  },
   tags: ['Policies'],
   summary: 'Add a policy (optionally for one agent)',
   credential: 'owner',
@@ -43,7 +50,6 @@ const createPolicyRoute = declareRoute({
       description: 'Stored; it applies to the next request.',
       content: { 'application/json': { schema: Policy } },
     },
-    ...errorResponses(404),
   },
 });
 
@@ -51,6 +57,10 @@ const removeRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/policies/{id}',
   operationId: 'removePolicy',
+  description: 'Removes a database policy; policies from POLICY_FILE are changed in that file.',
+  errors: {
+    NOT_FOUND: 'no policy pol_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+  },
   tags: ['Policies'],
   summary: 'Remove a database policy',
   credential: 'owner',
@@ -60,7 +70,6 @@ const removeRoute = declareRoute({
       description: 'Removed.',
       content: { 'application/json': { schema: PolicyRemoved } },
     },
-    ...errorResponses(404),
   },
 });
 
@@ -68,6 +77,11 @@ const testRoute = declareRoute({
   method: 'post',
   path: '/api/v1/policies/test',
   operationId: 'testPolicies',
+  description:
+    'Evaluates the owner’s policies against a described request and returns the decision and the policy that made it; nothing is stored or audited.',
+  errors: {
+    NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+  },
   tags: ['Policies'],
   summary: 'What the engine would decide for a request (nothing is stored)',
   credential: 'owner',
@@ -77,7 +91,6 @@ const testRoute = declareRoute({
       description: 'The decision and the policy that made it.',
       content: { 'application/json': { schema: PolicyEvaluation } },
     },
-    ...errorResponses(404),
   },
 });
 

@@ -9,13 +9,18 @@ import {
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { ownerActor } from './owner-actor.js';
 
 const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/requests',
   operationId: 'listOwnerRequests',
+  description:
+    'The owner’s OTP requests, newest first, one page at a time (`cursor` from the previous page). `status=pending_approval` gives the approval queue.',
+  errors: {
+    VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=100',
+  },
   tags: ['Owner'],
   summary: 'The owner’s requests, newest first (status=pending_approval for the approval queue)',
   credential: 'owner',
@@ -24,7 +29,6 @@ const listRoute = declareRoute({
   },
   responses: {
     200: { description: 'One page.', content: { 'application/json': { schema: OwnerOtpRequestList } } },
-    ...errorResponses(),
   },
 });
 
@@ -32,13 +36,17 @@ const getRoute = declareRoute({
   method: 'get',
   path: '/api/v1/requests/{id}',
   operationId: 'getOwnerRequest',
+  description:
+    'One of the owner’s OTP requests with its agent, reason, filters and key fingerprint (the code is never shown).',
+  errors: {
+    NOT_FOUND: 'no request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+  },
   tags: ['Owner'],
   summary: 'One of the owner’s requests',
   credential: 'owner',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {
     200: { description: 'The request.', content: { 'application/json': { schema: OwnerOtpRequest } } },
-    ...errorResponses(404),
   },
 });
 
@@ -49,6 +57,18 @@ function decisionRoute(outcome: 'approve' | 'deny') {
     operationId: outcome === 'approve' ? 'approveOtpRequest' : 'denyOtpRequest',
     tags: ['Owner'],
     summary: outcome === 'approve' ? 'Approve a pending request' : 'Deny a pending request',
+    description:
+      outcome === 'approve'
+        ? 'Approves a pending OTP request: the next matching code is encrypted to the agent’s key (a code that arrived while it was pending is released at once). The first decision wins, whatever the channel.'
+        : 'Denies a pending OTP request: the agent is told at once and any code held for it is erased. The first decision wins, whatever the channel.',
+    errors: {
+      NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+      INVALID_TRANSITION: 'cannot decide on OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N while it is approved',
+      OTP_ALREADY_CONSUMED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was already consumed',
+      OTP_DENIED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was denied by its owner',
+      OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
+      OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+    },
     credential: 'owner',
     request: { params: z.object({ id: OtpRequestId }) },
     responses: {
@@ -56,7 +76,6 @@ function decisionRoute(outcome: 'approve' | 'deny') {
         description: 'The decided request.',
         content: { 'application/json': { schema: OwnerOtpRequest } },
       },
-      ...errorResponses(404, 409, 410),
     },
   });
 }

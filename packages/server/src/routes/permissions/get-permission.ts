@@ -4,13 +4,19 @@ import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
 
 export const getPermissionRoute = declareRoute({
   method: 'get',
   path: '/api/v1/permissions/{id}',
   operationId: 'getPermissionRequest',
+  description:
+    'Returns the permission request and its status. The first response after approval carries the token (`token`), once; later ones do not. With `wait=N` (at most 60 seconds) the answer is held until the status changes.',
+  errors: {
+    NOT_FOUND: 'no permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+  },
   tags: ['Permissions'],
   summary:
     'Read a permission request; with ?wait=N, long-poll for the decision. The first read after approval carries the token',
@@ -21,7 +27,6 @@ export const getPermissionRoute = declareRoute({
       description: 'The request; `token` only in the one response that hands it out.',
       content: { 'application/json': { schema: PermissionRequest } },
     },
-    ...errorResponses(404),
   },
 });
 
@@ -29,13 +34,20 @@ export const cancelPermissionRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/permissions/{id}',
   operationId: 'cancelPermissionRequest',
+  description:
+    'Withdraws a permission request that is pending or approved; an approved one’s token stops working at once. Cancelling frees a place under the open-request limit.',
+  errors: {
+    NOT_FOUND: 'no permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    OTP_DENIED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N was denied',
+    OTP_CANCELLED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
+    OTP_EXPIRED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+  },
   tags: ['Permissions'],
   summary: 'Withdraw a request; an approved one loses its token',
   credential: 'agent',
   request: { params: z.object({ id: PermissionRequestId }) },
   responses: {
     200: { description: 'Cancelled.', content: { 'application/json': { schema: PermissionRequest } } },
-    ...errorResponses(404, 409, 410),
   },
 });
 

@@ -2,12 +2,19 @@ import { createPermissionRequest } from '@agent-otp/core';
 import { CreatePermissionRequestBody, PermissionRequest } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 export const requestPermissionRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/request',
   operationId: 'requestPermission',
+  description:
+    'Asks for a one-time permission to do one action (`action`, a `scope` bounding it, a human `reason`). The owner’s policies may approve or deny it at once; otherwise the owner is asked. Poll `GET /api/v1/permissions/{id}?wait=N` for the token.',
+  errors: {
+    VALIDATION_ERROR: 'body.action: Too small: expected string to have >=1 characters',
+    RATE_LIMITED:
+      'this agent already has 100 open permission requests (the limit, OPEN_REQUESTS_PER_AGENT); consume, cancel or wait for one to close, retry after 240 s',
+  },
   tags: ['Permissions'],
   summary: 'Ask for a one-time permission; the policy engine approves, denies or asks the owner',
   credential: 'agent',
@@ -20,7 +27,6 @@ export const requestPermissionRoute = declareRoute({
         'Created. Auto-approved requests carry the `token` here (its only appearance); others wait for the owner.',
       content: { 'application/json': { schema: PermissionRequest } },
     },
-    ...errorResponses(),
   },
 });
 

@@ -9,12 +9,17 @@ import {
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 export const verifyTokenRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/{id}/verify',
   operationId: 'verifyPermissionToken',
+  description:
+    'Checks a permission token without spending a use: whether it is valid for this request, how many uses are left, its scope and expiry. A wrong token is a `valid: false` answer, not an error.',
+  errors: {
+    NOT_FOUND: 'no permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+  },
   tags: ['Permissions'],
   summary: 'Check a token without spending it: validity, uses left, scope and expiry',
   credential: 'agent',
@@ -27,7 +32,6 @@ export const verifyTokenRoute = declareRoute({
       description: 'Whether the token is valid (an invalid token is an answer, not an error).',
       content: { 'application/json': { schema: VerifyTokenResponse } },
     },
-    ...errorResponses(404),
   },
 });
 
@@ -35,6 +39,17 @@ export const useTokenRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/{id}/use',
   operationId: 'usePermissionToken',
+  description:
+    'Spends one use of the token atomically. `actionDetails` describe what the agent is about to do; they are checked against the granted scope (`max_…`, `…_pattern`, `allowed_…`) and written to the audit chain. A use outside the scope is refused and audited.',
+  errors: {
+    NOT_FOUND: 'no permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    TOKEN_INVALID: 'that is not the token of prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    SCOPE_VIOLATION: 'outside the granted scope: actionDetails.amount 250 is more than max_amount 100',
+    TOKEN_USED: 'the token of prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N has no uses left',
+    OTP_DENIED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N was denied',
+    OTP_CANCELLED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
+    OTP_EXPIRED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+  },
   tags: ['Permissions'],
   summary: 'Spend one use of a token, atomically; actionDetails are checked against the scope and audited',
   credential: 'agent',
@@ -47,7 +62,6 @@ export const useTokenRoute = declareRoute({
       description: 'The use was recorded.',
       content: { 'application/json': { schema: UseTokenResponse } },
     },
-    ...errorResponses(403, 404, 409, 410),
   },
 });
 

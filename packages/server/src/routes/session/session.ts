@@ -1,11 +1,11 @@
 import { type AuthenticatedBrowserSession, endBrowserSession, signInWithPassword } from '@agent-otp/core';
-import { AppError, ErrorResponse, SessionInfo, SignedOut, SignInBody } from '@agent-otp/shared';
+import { AppError, SessionInfo, SignedOut, SignInBody } from '@agent-otp/shared';
 import type { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { clientIp } from '../../middleware/client-ip.js';
 import { clearSessionCookies, setSessionCookies } from '../../middleware/session-cookies.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
@@ -14,6 +14,12 @@ const routes = {
     method: 'post',
     path: '/api/v1/session',
     operationId: 'signIn',
+    errors: {
+      UNAUTHORIZED: 'email or password is wrong',
+      RATE_LIMITED: 'too many failed sign-ins; retry after 60 s',
+      SERVICE_UNAVAILABLE:
+        'the relay is busy checking passwords (at most 2 at a time, 32 waiting); retry after 1 s',
+    },
     credential: 'public',
     tags: ['Dashboard session'],
     summary: 'Sign in with email and password; sets the session and CSRF cookies',
@@ -22,32 +28,32 @@ const routes = {
     request: { body: { required: true, content: json(SignInBody) } },
     responses: {
       200: { description: 'Signed in.', content: json(SessionInfo) },
-      ...errorResponses(),
-      503: {
-        description: 'The relay is checking as many passwords as it allows; see Retry-After.',
-        content: json(ErrorResponse),
-      },
     },
   }),
   current: declareRoute({
     method: 'get',
     path: '/api/v1/session',
     operationId: 'getSession',
+    description:
+      'The owner the session cookie belongs to, and the CSRF token state-changing requests must send in the `x-csrf-token` header.',
+    errors: {
+      UNAUTHORIZED: 'your session has expired; sign in again',
+    },
     tags: ['Dashboard session'],
     summary: 'The signed-in owner (401 when not signed in)',
     credential: 'session',
-    responses: { 200: { description: 'Signed in.', content: json(SessionInfo) }, ...errorResponses() },
+    responses: { 200: { description: 'Signed in.', content: json(SessionInfo) } },
   }),
   signOut: declareRoute({
     method: 'delete',
     path: '/api/v1/session',
     operationId: 'signOut',
+    description: 'Ends the dashboard session: the cookie stops working at once and both cookies are cleared.',
     tags: ['Dashboard session'],
     summary: 'Sign out: the session cookie stops working at once (needs the CSRF header)',
     credential: 'session',
     responses: {
       200: { description: 'Signed out.', content: json(SignedOut) },
-      ...errorResponses(403),
     },
   }),
 };

@@ -3,18 +3,19 @@ import { SessionInfo, SetupBody, SetupStatus } from '@agent-otp/shared';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { setSessionCookies } from '../../middleware/session-cookies.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 
 const statusRoute = declareRoute({
   method: 'get',
   path: '/api/v1/setup',
   operationId: 'getSetupStatus',
+  description:
+    'Whether first-run setup is still open: true until an owner has a password. The dashboard uses it to choose between its setup and sign-in pages.',
   credential: 'public',
   tags: ['Dashboard session'],
   summary: 'Whether first-run setup is still open (no owner has a password yet)',
   responses: {
     200: { description: 'Setup state.', content: { 'application/json': { schema: SetupStatus } } },
-    ...errorResponses(),
   },
 });
 
@@ -22,6 +23,12 @@ const completeRoute = declareRoute({
   method: 'post',
   path: '/api/v1/setup',
   operationId: 'completeSetup',
+  errors: {
+    UNAUTHORIZED:
+      'this setup link is not valid (used, expired or mistyped); restart `agent-otp serve` for a new one',
+    CONFLICT: 'setup is already complete; sign in instead',
+    VALIDATION_ERROR: 'body.password: password must be at least 12 characters',
+  },
   credential: 'public',
   tags: ['Dashboard session'],
   summary:
@@ -34,7 +41,6 @@ const completeRoute = declareRoute({
       description: 'The owner exists and is signed in.',
       content: { 'application/json': { schema: SessionInfo } },
     },
-    ...errorResponses(409),
   },
 });
 
