@@ -69,7 +69,7 @@ describeWithService('PostgreSQL', postgresAvailable(), 'agent-otp serve when Pos
     }
 
     expect(server.process.exitCode).toBeNull();
-    expect((await call(server.url, '/healthz')).status).toBe(200);
+    expect((await call(server.url, '/readyz')).status).toBe(200);
     const created = await call(server.url, '/api/v1/otp', {
       token: apiKey,
       json: { reason: 'b', publicKey },

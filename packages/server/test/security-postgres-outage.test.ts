@@ -120,7 +120,7 @@ describeWithService(
         // The idle connections' error events arrive on their own; give them a moment.
         await sleep(300);
 
-        expect((await call(relay.url, '/healthz')).status).toBe(200);
+        expect((await call(relay.url, '/readyz')).status).toBe(200);
         const after = await Promise.all(Array.from({ length: 6 }, () => createRequest(relay, apiKey)));
         expect(after.map((r) => r.status)).toEqual(Array(6).fill(201));
         const read = await call(relay.url, `/api/v1/otp/${after[0]!.body.id}`, { token: apiKey });
@@ -188,9 +188,11 @@ describeWithService(
         expectUnavailable(await call(relay.url, `/api/v1/otp/${id}`, { token: apiKey }));
         expectUnavailable(await createRequest(relay, apiKey));
         expectUnavailable(await call(relay.url, '/api/v1/approvals', { token: relay.ownerToken }));
-        const health = await call(relay.url, '/healthz');
-        expect(health.status).toBe(503);
-        expect(health.body.status).toBe('database_unavailable');
+        const ready = await call(relay.url, '/readyz');
+        expect(ready.status).toBe(503);
+        expect(ready.body.notReady).toEqual(['database']);
+        // Liveness never asks the database: the process is fine, restarting it would not help.
+        expect((await call(relay.url, '/healthz')).status).toBe(200);
         // The raw driver message never reaches a client.
         const refused = await call(relay.url, `/api/v1/otp/${id}`, { token: apiKey });
         expect(JSON.stringify(refused.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminated/);
@@ -212,7 +214,7 @@ describeWithService(
 
         await until(
           'the relay to answer again',
-          async () => (await call(relay.url, '/healthz')).status === 200,
+          async () => (await call(relay.url, '/readyz')).status === 200,
         );
         expect((await createRequest(relay, apiKey)).status).toBe(201);
         expect(relay.logs.join('\n')).not.toMatch(/"level":(50|60).*unhandled error/);
@@ -236,7 +238,7 @@ describeWithService(
         await proxy.restore();
         await until(
           'the relay to answer again',
-          async () => (await call(relay.url, '/healthz')).status === 200,
+          async () => (await call(relay.url, '/readyz')).status === 200,
         );
       });
     });

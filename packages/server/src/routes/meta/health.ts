@@ -4,16 +4,17 @@ import type { ServerServices } from '../../env.js';
 import type { Router } from '../../openapi-app.js';
 
 /**
- * `/healthz`: 200 when the database answers, 503 otherwise or while shutting down.
+ * `/healthz`: liveness only. 200 while this process serves HTTP, 503 once it is shutting
+ * down; it never queries the database, so an orchestrator does not restart a healthy relay
+ * because PostgreSQL restarted (a restart would not fix that).
  * `/readyz`: whether this instance can do its whole job right now: the database answers and
  * every configured connector (IMAP, Gmail, Telegram) is serving; 503 names what is not.
  */
 export function registerHealth(app: Router, services: ServerServices) {
-  plainRoute(app, services, { method: 'get', path: '/healthz', credential: 'public' }, async (c) => {
+  plainRoute(app, services, { method: 'get', path: '/healthz', credential: 'public' }, (c) => {
+    c.header('Cache-Control', 'no-store');
     if (services.shutdownSignal.aborted) return c.json({ status: 'shutting_down' }, 503);
-    const health = await checkDatabase(services.ctx.database);
-    if (!health.ok) return c.json({ status: 'database_unavailable' }, 503);
-    return c.json({ status: 'ok', database: health.dialect }, 200);
+    return c.json({ status: 'ok' }, 200);
   });
 
   plainRoute(app, services, { method: 'get', path: '/readyz', credential: 'public' }, async (c) => {
