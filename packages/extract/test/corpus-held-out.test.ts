@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { type CorpusCase, loadCorpus, loadHeldOut } from './corpus/index.js';
+
+/** Languages written right to left: their HTML-only mail is a failure pattern of issue 14. */
+const RIGHT_TO_LEFT: ReadonlySet<string> = new Set(['ar', 'fa', 'he', 'ur']);
+
+/** What a message says, for spotting the same message in both splits. */
+function messageKey(corpusCase: CorpusCase): string {
+  const normalize = (value: string | undefined) => (value ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return [corpusCase.subject, corpusCase.text, corpusCase.html].map(normalize).join('\u0000');
+}
+
+// The held-out split is scored only in aggregate: printing or asserting one case would show it to
+// whoever tunes the extractor, and its accuracy would stop being an honest estimate (issue 14).
+describe('held-out corpus split (issue 14)', () => {
+  const heldOut = loadHeldOut();
+
+  it('is large, covers 30 languages, is a third negatives and mixes SMS, email and HTML-only mail', () => {
+    expect(heldOut.length).toBeGreaterThanOrEqual(360);
+    expect(new Set(heldOut.map((corpusCase) => corpusCase.language)).size).toBeGreaterThanOrEqual(30);
+    const negatives = heldOut.filter((corpusCase) => corpusCase.expected === null).length;
+    expect(negatives * 3).toBeGreaterThanOrEqual(heldOut.length);
+    const sources = new Set(heldOut.map((corpusCase) => corpusCase.source));
+    expect([...sources].sort()).toEqual(['email', 'sms']);
+    const htmlOnly = heldOut.filter(
+      (corpusCase) => corpusCase.html !== undefined && corpusCase.text === undefined,
+    );
+    expect(htmlOnly.length).toBeGreaterThan(0);
+    expect(htmlOnly.some((corpusCase) => RIGHT_TO_LEFT.has(corpusCase.language))).toBe(true);
+  });
+
+  it('prefixes its ids with ho- and shares no id and no message with the tuning split', () => {
+    const tuning = loadCorpus();
+    expect(heldOut.every((corpusCase) => corpusCase.id.startsWith('ho-'))).toBe(true);
+    const ids = new Set(tuning.map((corpusCase) => corpusCase.id));
+    const messages = new Set(tuning.map(messageKey));
+    let sharedIds = 0;
+    let sharedMessages = 0;
+    for (const corpusCase of heldOut) {
+      if (ids.has(corpusCase.id)) sharedIds++;
+      if (messages.has(messageKey(corpusCase))) sharedMessages++;
+      ids.add(corpusCase.id);
+      messages.add(messageKey(corpusCase));
+    }
+    // Counts only: naming the duplicate would print a held-out case.
+    expect(sharedIds).toBe(0);
+    expect(sharedMessages).toBe(0);
+  });
+});
