@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: {
     alias: {
       // Subpath entries first: an alias key also matches as a prefix.
+      '@agent-otp/server/core-context': source('./packages/server/src/core-context.ts'),
+      '@agent-otp/server/logger': source('./packages/server/src/logger.ts'),
       '@orrisai/agent-otp-contract/webhook-signing': source('./packages/contract/src/webhook-signing.ts'),
       '@orrisai/agent-otp-sdk/webhooks': source('./packages/sdk/src/webhooks.ts'),
       '@orrisai/agent-otp-contract': source('./packages/contract/src/index.ts'),

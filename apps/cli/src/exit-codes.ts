@@ -1,6 +1,6 @@
-import { AppError } from '@agent-otp/shared';
+import type { AppError } from '@agent-otp/shared';
 import { CommanderError } from 'commander';
-import { CliError } from './runtime.js';
+import { CliError } from './cli-error.js';
 
 /** The exit statuses scripts can branch on; docs/cli.md lists them. */
 export const EXIT = {
@@ -57,13 +57,21 @@ function commanderMessage(error: CommanderError): string {
   return error.message.replace(/^error:\s*/, '');
 }
 
+/**
+ * The relay's AppError, recognised by its name and code rather than `instanceof`: importing
+ * the class would load the whole contract (zod) before every command, even `--help`.
+ */
+function isAppError(error: unknown): error is AppError {
+  return error instanceof Error && error.name === 'AppError' && typeof (error as AppError).code === 'string';
+}
+
 export function classifyFailure(error: unknown): CliFailure {
   if (error instanceof CommanderError) {
     // --help and --version end through the same path with status 0.
     if (error.exitCode === 0) return { code: 'OK', message: '', exitCode: EXIT.ok };
     return { code: 'USAGE', message: commanderMessage(error), exitCode: EXIT.usage };
   }
-  if (error instanceof AppError || error instanceof CliError)
+  if (isAppError(error) || error instanceof CliError)
     return { code: error.code, message: error.message, exitCode: EXIT_BY_CODE[error.code] ?? EXIT.other };
   if (error instanceof Error && error.name === 'ConfigError')
     return { code: 'CONFIG_ERROR', message: error.message, exitCode: EXIT.other };

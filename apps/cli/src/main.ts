@@ -28,6 +28,9 @@ const program = new Command('agent-otp')
   .configureOutput({ writeErr: (text) => (json ? undefined : process.stderr.write(text)) })
   .exitOverride();
 
+// Command files import only commander, types and light helpers at the top; an action imports
+// what it needs (the database, the relay's packages) when it runs. So `--help` loads no
+// relay code, and `pending` does not load the HTTP server, mail or Telegram packages.
 registerServeCommand(program);
 registerConfigCheckCommand(program);
 registerAgentCommands(program);

@@ -9,7 +9,13 @@ import {
   type Owner,
 } from '@agent-otp/core';
 import { SQLITE_DATABASE_FILE } from '@agent-otp/db';
-import { createLogger, openCoreContext } from '@agent-otp/server';
+// The light entries of the server package: opening the database needs neither the HTTP app
+// nor the mail and Telegram packages, and `pending` should start as fast as `node` itself.
+import { openCoreContext } from '@agent-otp/server/core-context';
+import { createLogger } from '@agent-otp/server/logger';
+import { CliError } from './cli-error.js';
+
+export { CliError };
 
 /**
  * The CLI's configuration: the same variables the server reads, parsed once. `overrides`
@@ -72,19 +78,4 @@ export function cliActor(owner: Owner): Actor {
 /** Prints JSON or human text. */
 export function output(json: boolean | undefined, value: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
-}
-
-/**
- * A failure to show the user as one line, without a stack trace. `code` is a relay error
- * code (NOT_FOUND, CONFLICT, …) or one of the CLI's own (see exit-codes.ts); it picks the
- * exit status and is the `code` of the JSON error.
- */
-export class CliError extends Error {
-  override readonly name = 'CliError';
-  constructor(
-    message: string,
-    readonly code: string = 'CLI_ERROR',
-  ) {
-    super(message);
-  }
 }

@@ -1,6 +1,6 @@
 import type { Config } from '@agent-otp/config';
-import { type CoreContext, createOwnerToken, type Owner } from '@agent-otp/core';
-import { CliError } from './runtime.js';
+import type { CoreContext, Owner } from '@agent-otp/core';
+import { CliError } from './cli-error.js';
 
 const CODE_BY_STATUS: Record<number, string> = {
   401: 'UNAUTHORIZED',
@@ -34,6 +34,8 @@ export async function callServerAsOwner<T>(
   path: string,
   init: { method: 'GET' | 'POST'; body?: unknown },
 ): Promise<T> {
+  // Loaded here, not at the top: command files import this module while registering.
+  const { createOwnerToken } = await import('@agent-otp/core');
   const token = await createOwnerToken(ctx, owner.id, 120);
   let response: Response;
   try {

@@ -1,7 +1,5 @@
-import { createAgent, listAgents, revokeAgent, rotateAgentKey } from '@agent-otp/core';
-import { CreateAgentBody } from '@agent-otp/shared';
 import type { Command } from 'commander';
-import { CliError, cliActor, output, resolveOwner, withCore } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 
 /** `agent:create`, `agent:list`, `agent:revoke`, `key:rotate`. */
 export function registerAgentCommands(program: Command): void {
@@ -13,6 +11,9 @@ export function registerAgentCommands(program: Command): void {
     .option('--user <email>', 'owner of the agent (default: the only owner)')
     .option('--json', 'print {"id", "apiKey", "webhookSecret"} as JSON')
     .action(async (options: { name: string; test?: boolean; user?: string; json?: boolean }) => {
+      const { createAgent } = await import('@agent-otp/core');
+      const { CreateAgentBody } = await import('@agent-otp/shared');
+      const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
       const parsed = CreateAgentBody.safeParse({ name: options.name, test: options.test ?? false });
       if (!parsed.success)
         throw new CliError(`--name: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'USAGE');
@@ -39,6 +40,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
+      const { listAgents } = await import('@agent-otp/core');
+      const { output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const agents = await listAgents(ctx, owner.id);
@@ -63,6 +66,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (agentId: string, options: { user?: string; json?: boolean }) => {
+      const { revokeAgent } = await import('@agent-otp/core');
+      const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const agent = await revokeAgent(ctx, { ownerId: owner.id, agentId, actor: cliActor(owner) });
@@ -76,6 +81,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print {"id", "apiKey"} as JSON')
     .action(async (agentId: string, options: { user?: string; json?: boolean }) => {
+      const { rotateAgentKey } = await import('@agent-otp/core');
+      const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const { agent, apiKey } = await rotateAgentKey(ctx, {

@@ -1,8 +1,6 @@
-import { verifyAudit } from '@agent-otp/core';
 import type { ExpectedAuditHead } from '@agent-otp/db';
 import type { AuditVerification } from '@agent-otp/shared';
 import { type Command, InvalidArgumentError } from 'commander';
-import { output, withCore } from '../runtime.js';
 
 /** Parses one `--expect-head CHAIN:LENGTH:HASH` (as printed by a previous run) and collects it. */
 export function parseExpectedHead(value: string, previous: ExpectedAuditHead[] = []): ExpectedAuditHead[] {
@@ -42,6 +40,8 @@ export function registerAuditCommands(program: Command): void {
       parseExpectedHead,
     )
     .action(async (options: { json?: boolean; expectHead?: ExpectedAuditHead[] }) => {
+      const { verifyAudit } = await import('@agent-otp/core');
+      const { output, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const result = await verifyAudit(ctx, undefined, { expectHeads: options.expectHead });
         output(options.json, result, () => describe(result));

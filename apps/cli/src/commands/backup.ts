@@ -1,14 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '@agent-otp/config';
-import {
-  backupSqliteDatabase,
-  restoreSqliteDatabase,
-  SQLITE_DATABASE_FILE,
-  SqliteBackupError,
-  type SqliteBackupRefusal,
-} from '@agent-otp/db';
+import type { SqliteBackupRefusal } from '@agent-otp/db';
 import type { Command } from 'commander';
-import { CliError, cliConfig, output } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 
 const OPERATIONS_GUIDE = 'docs/operations.md';
 
@@ -21,7 +15,8 @@ function refuseOnPostgres(config: Config, what: 'backup' | 'restore'): void {
   );
 }
 
-function databasePath(config: Config): string {
+async function databasePath(config: Config): Promise<string> {
+  const { SQLITE_DATABASE_FILE } = await import('@agent-otp/db');
   return join(config.dataDir, SQLITE_DATABASE_FILE);
 }
 
@@ -38,6 +33,7 @@ async function explainRefusal<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (error) {
+    const { SqliteBackupError } = await import('@agent-otp/db');
     if (error instanceof SqliteBackupError)
       throw new CliError(error.message, EXIT_CODE_BY_REFUSAL[error.refusal]);
     throw error;
@@ -55,9 +51,11 @@ export function registerBackupCommands(program: Command): void {
     .option('--force', 'replace PATH if it exists')
     .option('--json', 'print JSON')
     .action(async (path: string, options: { force?: boolean; json?: boolean }) => {
+      const { backupSqliteDatabase } = await import('@agent-otp/db');
+      const { cliConfig, output } = await import('../runtime.js');
       const config = cliConfig();
       refuseOnPostgres(config, 'backup');
-      const source = databasePath(config);
+      const source = await databasePath(config);
       const destination = resolve(path);
       const { pages } = await explainRefusal(() =>
         backupSqliteDatabase(source, destination, { force: options.force }),
@@ -78,9 +76,11 @@ export function registerBackupCommands(program: Command): void {
     .argument('<path>', 'a file made by `agent-otp backup`')
     .option('--json', 'print JSON')
     .action(async (path: string, options: { json?: boolean }) => {
+      const { restoreSqliteDatabase } = await import('@agent-otp/db');
+      const { cliConfig, output } = await import('../runtime.js');
       const config = cliConfig();
       refuseOnPostgres(config, 'restore');
-      const target = databasePath(config);
+      const target = await databasePath(config);
       const backup = resolve(path);
       const result = await explainRefusal(() => restoreSqliteDatabase(backup, target));
       output(

@@ -1,6 +1,5 @@
-import { type ConfigEntry, describeEnvironmentConfig } from '@agent-otp/config';
+import type { ConfigEntry } from '@agent-otp/config';
 import type { Command } from 'commander';
-import { output } from '../runtime.js';
 
 /** A table of the variables that have a value; unset ones only clutter it (--json lists them). */
 function describeEntries(entries: ConfigEntry[], dotenvPath: string | null): string {
@@ -35,7 +34,9 @@ export function registerConfigCheckCommand(program: Command): void {
       'print the effective configuration (secrets masked) and where each value came from; fail on a bad one',
     )
     .option('--json', 'print JSON: every variable with its value, whether it is secret, and its source')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { describeEnvironmentConfig } = await import('@agent-otp/config');
+      const { output } = await import('../runtime.js');
       const { entries, dotenvPath } = describeEnvironmentConfig();
       output(options.json, { valid: true, dotenv: dotenvPath, variables: entries }, () =>
         describeEntries(entries, dotenvPath),

@@ -1,8 +1,7 @@
 import type { Config } from '@agent-otp/config';
-import { type GmailSettings, RelayError, readGmailToken, runEmailWatch } from '@agent-otp/email';
-import { createLogger } from '@agent-otp/server';
+import type { GmailSettings, runEmailWatch } from '@agent-otp/email';
 import type { Command } from 'commander';
-import { CliError, cliConfig } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 import { serverUrl } from '../server-client.js';
 
 /** `--imap-host` and friends override the variable of the same name. */
@@ -27,6 +26,7 @@ async function gmailSettings(config: Config): Promise<GmailSettings> {
   const { clientId, clientSecret } = config.email.gmail;
   if (!clientId || !clientSecret)
     throw new CliError('--gmail needs GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET (see docs/email.md)');
+  const { readGmailToken } = await import('@agent-otp/email');
   const refreshToken = config.email.gmail.refreshToken ?? (await readGmailToken(config.dataDir, clientId));
   if (!refreshToken)
     throw new CliError(
@@ -51,6 +51,9 @@ export function registerEmailWatchCommand(program: Command): void {
       `overrides ${variable}`,
     );
   command.action(async (flags: WatchFlags) => {
+    const { RelayError, runEmailWatch } = await import('@agent-otp/email');
+    const { createLogger } = await import('@agent-otp/server/logger');
+    const { cliConfig } = await import('../runtime.js');
     const overrides = Object.fromEntries(
       Object.entries(IMAP_FLAGS).map(([flag, variable]) => [
         variable,

@@ -1,7 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { type ExtractInput, emailToExtractInput, extractOTP, processJsonl } from '@agent-otp/extract';
+import type { ExtractInput } from '@agent-otp/extract';
 import type { Command } from 'commander';
-import { simpleParser } from 'mailparser';
 
 export interface ExtractCommandOptions {
   from?: string;
@@ -46,6 +45,11 @@ async function readAll(stream: Readable, limit: number): Promise<Buffer> {
  * // { source: 'email', subject: 'Your code', text: 'Your code is 123456\n' }
  */
 export async function emlToExtractInput(eml: Buffer | string): Promise<ExtractInput> {
+  // Loaded on use: registering `extract` must not load the mail parser for every command.
+  const [{ simpleParser }, { emailToExtractInput }] = await Promise.all([
+    import('mailparser'),
+    import('@agent-otp/extract'),
+  ]);
   return emailToExtractInput(await simpleParser(eml));
 }
 
@@ -60,6 +64,7 @@ export async function runExtractCommand(
   options: ExtractCommandOptions,
   io: ExtractCommandIo,
 ): Promise<number> {
+  const { extractOTP, processJsonl } = await import('@agent-otp/extract');
   if (options.source !== undefined && options.source !== 'sms' && options.source !== 'email') {
     io.stderr.write('--source must be "sms" or "email"\n');
     return EXIT_USAGE;

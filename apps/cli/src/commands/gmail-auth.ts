@@ -1,6 +1,6 @@
-import { GMAIL_READONLY_SCOPE, GoogleAuthError, runGmailAuthFlow, writeGmailToken } from '@agent-otp/email';
+import type { runGmailAuthFlow } from '@agent-otp/email';
 import type { Command } from 'commander';
-import { CliError, cliConfig } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 
 /** `agent-otp email:gmail-auth`: connect a Gmail account (read-only) once, keep the refresh token. */
 export function registerGmailAuthCommand(program: Command): void {
@@ -14,6 +14,10 @@ export function registerGmailAuthCommand(program: Command): void {
     .option('--print', 'print the refresh token instead of storing it (for GMAIL_REFRESH_TOKEN)')
     .option('--timeout <seconds>', 'how long to wait for the browser', '300')
     .action(async (flags: { clientId?: string; clientSecret?: string; print?: boolean; timeout: string }) => {
+      const { GMAIL_READONLY_SCOPE, GoogleAuthError, runGmailAuthFlow, writeGmailToken } = await import(
+        '@agent-otp/email'
+      );
+      const { cliConfig } = await import('../runtime.js');
       const config = cliConfig({ GMAIL_CLIENT_ID: flags.clientId, GMAIL_CLIENT_SECRET: flags.clientSecret });
       const { clientId, clientSecret, authUrl, tokenUrl } = config.email.gmail;
       if (!clientId || !clientSecret)

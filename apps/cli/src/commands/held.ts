@@ -1,12 +1,6 @@
-import { listHeldMessages } from '@agent-otp/core';
-import {
-  type AssignHeldMessageResponse,
-  type HeldMessage,
-  HeldMessageId,
-  OtpRequestId,
-} from '@agent-otp/shared';
+import type { AssignHeldMessageResponse, HeldMessage } from '@agent-otp/shared';
 import type { Command } from 'commander';
-import { CliError, output, resolveOwner, withCore } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 import { callServerAsOwner, serverUrl } from '../server-client.js';
 
 /** One held message as the owner reads it in a terminal: sender, time, one line per candidate. */
@@ -40,6 +34,8 @@ export function registerHeldCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
+      const { listHeldMessages } = await import('@agent-otp/core');
+      const { output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const held = await listHeldMessages(ctx, owner.id);
@@ -57,6 +53,8 @@ export function registerHeldCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       async (heldId: string, requestId: string, options: { url?: string; user?: string; json?: boolean }) => {
+        const { HeldMessageId, OtpRequestId } = await import('@agent-otp/shared');
+        const { output, resolveOwner, withCore } = await import('../runtime.js');
         const id = parseId(HeldMessageId, heldId, 'a held message ID (hld_…)');
         const request = parseId(OtpRequestId, requestId, 'an OTP request ID (otp_…)');
         await withCore(async (ctx, config) => {
@@ -87,6 +85,8 @@ export function registerHeldCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (heldId: string, options: { url?: string; user?: string; json?: boolean }) => {
+      const { HeldMessageId } = await import('@agent-otp/shared');
+      const { output, resolveOwner, withCore } = await import('../runtime.js');
       const id = parseId(HeldMessageId, heldId, 'a held message ID (hld_…)');
       await withCore(async (ctx, config) => {
         const owner = await resolveOwner(ctx, options.user);

@@ -1,20 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import {
-  type CompiledPolicy,
-  type CoreContext,
-  createPolicy,
-  listAgents,
-  listPolicies,
-  loadPolicyFile,
-  type Owner,
-  PolicyFileError,
-  parsePolicyYaml,
-  removePolicy,
-  testPolicies,
-} from '@agent-otp/core';
-import { type Policy, PolicyDefinition, PolicyId, PolicyTestBody } from '@agent-otp/shared';
+import type { CompiledPolicy, CoreContext, Owner } from '@agent-otp/core';
+import type { Policy, PolicyDefinition } from '@agent-otp/shared';
 import type { Command } from 'commander';
-import { CliError, cliActor, output, resolveOwner, withCore } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 
 function parseJsonOption(flag: string, text: string | undefined): Record<string, unknown> {
   if (text === undefined) return {};
@@ -35,13 +23,15 @@ async function agentIdByName(
   name: string | undefined,
 ): Promise<string | undefined> {
   if (name === undefined) return undefined;
+  const { listAgents } = await import('@agent-otp/core');
   const agent = (await listAgents(ctx, owner.id)).find((a) => a.name === name && !a.revokedAt);
   if (!agent) throw new CliError(`--agent: ${owner.email} has no active agent named "${name}"`, 'NOT_FOUND');
   return agent.id;
 }
 
 /** Back to a definition for storage; re-validated, so what is stored is what the file said. */
-function definitionOf(policy: CompiledPolicy): PolicyDefinition {
+async function definitionOf(policy: CompiledPolicy): Promise<PolicyDefinition> {
+  const { PolicyDefinition } = await import('@agent-otp/shared');
   return PolicyDefinition.parse({
     name: policy.name,
     ...(policy.description === null ? {} : { description: policy.description }),
@@ -86,6 +76,9 @@ export function registerPolicyCommands(program: Command): void {
         user?: string;
         json?: boolean;
       }) => {
+        const { loadPolicyFile, testPolicies } = await import('@agent-otp/core');
+        const { PolicyTestBody } = await import('@agent-otp/shared');
+        const { output, resolveOwner, withCore } = await import('../runtime.js');
         const body = PolicyTestBody.safeParse({
           kind: options.kind,
           action: options.action,
@@ -127,6 +120,8 @@ export function registerPolicyCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { file: string; agent?: string; user?: string; json?: boolean }) => {
+      const { createPolicy, PolicyFileError, parsePolicyYaml } = await import('@agent-otp/core');
+      const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
       let text: string;
       try {
         text = await readFile(options.file, 'utf8');
@@ -152,7 +147,7 @@ export function registerPolicyCommands(program: Command): void {
             await createPolicy(ctx, {
               ownerId: owner.id,
               agentId,
-              definition: definitionOf(policy),
+              definition: await definitionOf(policy),
               actor: cliActor(owner),
             }),
           );
@@ -166,6 +161,8 @@ export function registerPolicyCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
+      const { listPolicies, loadPolicyFile } = await import('@agent-otp/core');
+      const { output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx, config) => {
         const owner = await resolveOwner(ctx, options.user);
         const policies = await listPolicies(
@@ -185,6 +182,9 @@ export function registerPolicyCommands(program: Command): void {
     .description('remove a database policy (POLICY_FILE entries change only by editing the file)')
     .option('--user <email>', 'owner (default: the only owner)')
     .action(async (policyId: string, options: { user?: string }) => {
+      const { removePolicy } = await import('@agent-otp/core');
+      const { PolicyId } = await import('@agent-otp/shared');
+      const { cliActor, resolveOwner, withCore } = await import('../runtime.js');
       const id = PolicyId.safeParse(policyId);
       if (!id.success) throw new CliError(`${policyId} is not a database policy ID (pol_…)`, 'USAGE');
       await withCore(async (ctx) => {

@@ -1,8 +1,24 @@
-import { type DecisionSubject, listPendingDecisions } from '@agent-otp/core';
-import { ApprovalRequestId, type CaptureMessageResponse, OwnerCaptureBody } from '@agent-otp/shared';
+import type { DecisionSubject } from '@agent-otp/core';
+import type { CaptureMessageResponse } from '@agent-otp/shared';
 import type { Command } from 'commander';
-import { CliError, output, resolveOwner, withCore } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 import { callServerAsOwner, serverUrl } from '../server-client.js';
+
+/** The bounds the relay puts on a denial's reason (the deny body of the HTTP contract). */
+export const DENIAL_REASON_MAX_LENGTH = 500;
+
+/** `--reason` checked here, so a typo costs no round trip and says what was wrong. */
+export function parseDenialReason(reason: string | undefined): string | undefined {
+  if (reason === undefined) return undefined;
+  const trimmed = reason.trim();
+  if (trimmed.length === 0) throw new CliError('--reason must not be empty', 'USAGE');
+  if (trimmed.length > DENIAL_REASON_MAX_LENGTH)
+    throw new CliError(
+      `--reason is ${trimmed.length} characters long; at most ${DENIAL_REASON_MAX_LENGTH} are allowed`,
+      'USAGE',
+    );
+  return trimmed;
+}
 
 /** Any pending request (OTP or permission), from the same decision subject every approval channel shows. */
 function describeRequest(subject: DecisionSubject): string {
@@ -15,7 +31,8 @@ function describeRequest(subject: DecisionSubject): string {
   ].join('\n');
 }
 
-function parseRequestId(id: string): string {
+async function parseRequestId(id: string): Promise<string> {
+  const { ApprovalRequestId } = await import('@agent-otp/shared');
   const parsed = ApprovalRequestId.safeParse(id);
   if (!parsed.success)
     throw new CliError(`${id} is not an OTP request ID (otp_…) or a permission request ID (prm_…)`, 'USAGE');
@@ -30,6 +47,8 @@ export function registerRequestCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
+      const { output, resolveOwner, withCore } = await import('../runtime.js');
+      const { listPendingDecisions } = await import('@agent-otp/core');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const requests = await listPendingDecisions(ctx, owner.id);
@@ -42,14 +61,25 @@ export function registerRequestCommands(program: Command): void {
     });
 
   for (const outcome of ['approve', 'deny'] as const) {
-    program
+    const command = program
       .command(`${outcome} <requestId>`)
       .description(`${outcome} a pending request (through the running server, so the agent wakes at once)`)
       .option('--url <url>', 'server URL (default AGENT_OTP_URL or http://localhost:PORT)')
       .option('--user <email>', 'owner (default: the only owner)')
-      .option('--json', 'print JSON')
-      .action(async (requestId: string, options: { url?: string; user?: string; json?: boolean }) => {
-        const id = parseRequestId(requestId);
+      .option('--json', 'print JSON');
+    if (outcome === 'deny')
+      command.option(
+        '--reason <text>',
+        `why, shown to the agent as denialReason (1-${DENIAL_REASON_MAX_LENGTH} characters)`,
+      );
+    command.action(
+      async (
+        requestId: string,
+        options: { url?: string; user?: string; json?: boolean; reason?: string },
+      ) => {
+        const id = await parseRequestId(requestId);
+        const reason = parseDenialReason(options.reason);
+        const { output, resolveOwner, withCore } = await import('../runtime.js');
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);
           const request = await callServerAsOwner<DecisionSubject>(
@@ -57,9 +87,7 @@ export function registerRequestCommands(program: Command): void {
             owner,
             serverUrl(config, options.url),
             `/api/v1/approvals/${id}/${outcome}`,
-            {
-              method: 'POST',
-            },
+            reason === undefined ? { method: 'POST' } : { method: 'POST', body: { reason } },
           );
           output(
             options.json,
@@ -67,7 +95,8 @@ export function registerRequestCommands(program: Command): void {
             () => `${outcome === 'approve' ? 'Approved' : 'Denied'} ${id}: now ${request.status}.`,
           );
         });
-      });
+      },
+    );
   }
 
   program
@@ -92,6 +121,7 @@ export function registerRequestCommands(program: Command): void {
         user?: string;
         json?: boolean;
       }) => {
+        const { OwnerCaptureBody } = await import('@agent-otp/shared');
         const body = OwnerCaptureBody.safeParse({
           source: options.source,
           from: options.from,
@@ -108,6 +138,7 @@ export function registerRequestCommands(program: Command): void {
         }
         if (body.data.text === undefined && body.data.html === undefined && body.data.subject === undefined)
           throw new CliError('give the message with --text, --html or --subject', 'USAGE');
+        const { output, resolveOwner, withCore } = await import('../runtime.js');
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);
           const result = await callServerAsOwner<CaptureMessageResponse>(

@@ -1,7 +1,4 @@
-import { ensureDefaultOwner, issueSetupToken } from '@agent-otp/core';
-import { startServer } from '@agent-otp/server';
 import type { Command } from 'commander';
-import { cliConfig } from '../runtime.js';
 
 /** `agent-otp serve`: the relay, until SIGINT/SIGTERM, then a graceful stop. */
 export function registerServeCommand(program: Command): void {
@@ -9,6 +6,9 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('run the relay (HTTP API, expiry sweeper) on PORT with DATA_DIR / DATABASE_URL')
     .action(async () => {
+      const { ensureDefaultOwner, issueSetupToken } = await import('@agent-otp/core');
+      const { startServer } = await import('@agent-otp/server');
+      const { cliConfig } = await import('../runtime.js');
       const config = cliConfig();
       const server = await startServer(config);
       // A background promise nobody awaited that fails is logged, not fatal: exiting would

@@ -1,13 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import {
-  createCaptureSource,
-  listCaptureSources,
-  revokeCaptureSource,
-  rotateCaptureSource,
-} from '@agent-otp/core';
-import { CreateSourceBody, type SourceWithToken } from '@agent-otp/shared';
+import type { SourceWithToken } from '@agent-otp/shared';
 import type { Command } from 'commander';
-import { CliError, cliActor, output, resolveOwner, withCore } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 
 /** Reads a secret from a file, or stdin for `-`: never from argv, where `ps` and shell history see it. */
 async function readSecret(path: string, flag: string): Promise<string> {
@@ -73,6 +67,9 @@ export function registerSourceCommands(program: Command): void {
         user?: string;
         json?: boolean;
       }) => {
+        const { createCaptureSource } = await import('@agent-otp/core');
+        const { CreateSourceBody } = await import('@agent-otp/shared');
+        const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
         const twilioAuthToken = options.twilioAuthTokenFile
           ? await readSecret(options.twilioAuthTokenFile, '--twilio-auth-token-file')
           : undefined;
@@ -115,6 +112,8 @@ export function registerSourceCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (sourceId: string, options: { user?: string; json?: boolean }) => {
+      const { rotateCaptureSource } = await import('@agent-otp/core');
+      const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const rotated = await rotateCaptureSource(ctx, {
@@ -134,6 +133,8 @@ export function registerSourceCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
+      const { listCaptureSources } = await import('@agent-otp/core');
+      const { output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const sources = await listCaptureSources(ctx, owner.id);
@@ -155,6 +156,8 @@ export function registerSourceCommands(program: Command): void {
     .description("revoke a capture source's token")
     .option('--user <email>', 'owner (default: the only owner)')
     .action(async (sourceId: string, options: { user?: string }) => {
+      const { revokeCaptureSource } = await import('@agent-otp/core');
+      const { cliActor, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const source = await revokeCaptureSource(ctx, {

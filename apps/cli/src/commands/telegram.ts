@@ -1,18 +1,6 @@
 import type { Config } from '@agent-otp/config';
-import { createTelegramLinkToken } from '@agent-otp/core';
-import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
-import { createLogger, openCoreContext } from '@agent-otp/server';
-import { describeApiError, fetchBotUsername, launchTelegramBot, telegramDeepLink } from '@agent-otp/telegram';
 import type { Command } from 'commander';
-import {
-  CliError,
-  cliActor,
-  cliConfig,
-  output,
-  requireExistingDatabase,
-  resolveOwner,
-  withCore,
-} from '../runtime.js';
+import { CliError } from '../cli-error.js';
 
 /** Alone, the bot cannot hear the server's in-process events (SQLite); it catches up this often. */
 const STANDALONE_RECONCILE_MS = 2000;
@@ -24,6 +12,7 @@ function requireBotToken(config: Config): string {
 }
 
 async function botUsername(config: Config, token: string): Promise<string> {
+  const { describeApiError, fetchBotUsername } = await import('@agent-otp/telegram');
   try {
     return await fetchBotUsername({ token, apiRoot: config.telegram.apiRoot });
   } catch (error) {
@@ -40,6 +29,11 @@ async function runStandalone(config: Config, token: string): Promise<void> {
     throw new CliError(
       'TELEGRAM_WEBHOOK_URL is set: webhook mode needs the HTTP server, so the bot runs inside `agent-otp serve`',
     );
+  const { requireExistingDatabase } = await import('../runtime.js');
+  const { createLogger } = await import('@agent-otp/server/logger');
+  const { openCoreContext } = await import('@agent-otp/server/core-context');
+  const { describeApiError, launchTelegramBot } = await import('@agent-otp/telegram');
+  const { defineJob, defineService, JobRunner } = await import('@agent-otp/jobs');
   requireExistingDatabase(config);
   const logger = createLogger(config.logLevel);
   const { ctx, close } = await openCoreContext(config, { logger, crossProcessEvents: true });
@@ -82,6 +76,7 @@ export function registerTelegramCommands(program: Command): void {
       'run the Telegram approval bot on its own (`serve` already runs it when TELEGRAM_BOT_TOKEN is set)',
     )
     .action(async () => {
+      const { cliConfig } = await import('../runtime.js');
       const config = cliConfig();
       await runStandalone(config, requireBotToken(config));
     });
@@ -92,6 +87,9 @@ export function registerTelegramCommands(program: Command): void {
     .option('--user <email>', 'owner to link (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
+      const { createTelegramLinkToken } = await import('@agent-otp/core');
+      const { telegramDeepLink } = await import('@agent-otp/telegram');
+      const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx, config) => {
         const token = requireBotToken(config);
         const owner = await resolveOwner(ctx, options.user);

@@ -1,6 +1,4 @@
-import { createOwnerAccount } from '@agent-otp/core';
 import type { Command } from 'commander';
-import { output, withCore } from '../runtime.js';
 
 /** `user:create`: an owner who signs in to the dashboard with email and password. */
 export function registerUserCommands(program: Command): void {
@@ -13,6 +11,8 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--password <password>', 'at least 12 characters (prefer a passphrase)')
     .option('--json', 'print {"id", "email", "claimed"} as JSON')
     .action(async (options: { email: string; password: string; json?: boolean }) => {
+      const { createOwnerAccount } = await import('@agent-otp/core');
+      const { output, withCore } = await import('../runtime.js');
       await withCore(
         async (ctx, config) => {
           const { owner, claimed } = await createOwnerAccount(ctx, {

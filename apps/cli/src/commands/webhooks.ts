@@ -1,7 +1,5 @@
-import { listWebhookDeliveries, rotateAgentWebhookSecret } from '@agent-otp/core';
-import { WebhookDeliveryQuery } from '@agent-otp/shared';
 import type { Command } from 'commander';
-import { CliError, cliActor, output, resolveOwner, withCore } from '../runtime.js';
+import { CliError } from '../cli-error.js';
 
 /** `agent:rotate-webhook-secret`, `webhooks:list`. */
 export function registerWebhookCommands(program: Command): void {
@@ -11,6 +9,8 @@ export function registerWebhookCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print {"agentId", "webhookSecret"} as JSON')
     .action(async (agentId: string, options: { user?: string; json?: boolean }) => {
+      const { rotateAgentWebhookSecret } = await import('@agent-otp/core');
+      const { cliActor, output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const rotated = await rotateAgentWebhookSecret(ctx, {
@@ -35,6 +35,9 @@ export function registerWebhookCommands(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: { agent?: string; limit?: string; user?: string; json?: boolean }) => {
+      const { listWebhookDeliveries } = await import('@agent-otp/core');
+      const { WebhookDeliveryQuery } = await import('@agent-otp/shared');
+      const { output, resolveOwner, withCore } = await import('../runtime.js');
       const parsed = WebhookDeliveryQuery.safeParse({ agentId: options.agent, limit: options.limit });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
