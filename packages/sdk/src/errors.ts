@@ -151,15 +151,32 @@ export class OTPAlreadyConsumedError extends AgentOTPError {
   }
 }
 
+/** The relay's `details.denialReason` of an `OTP_DENIED` error, when it is a string. */
+function denialReasonIn(details: unknown): string | undefined {
+  const reason = (details as { denialReason?: unknown } | undefined)?.denialReason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
 /**
  * The owner denied the request (HTTP 409 `OTP_DENIED`), e.g. when consuming it.
- * `requestOTP({waitForOTP: true})` does not throw this; it returns status `denied`.
+ * `requestOTP({waitForOTP: true})` does not throw this; it returns status `denied` (and
+ * `denialReason` when the owner gave one). `denialReason` holds the owner's words, when
+ * they gave any; the message ends with them too.
  *
  * @example
- * if (error instanceof OTPApprovalDeniedError) return 'the owner said no';
+ * if (error instanceof OTPApprovalDeniedError) return `the owner said no: ${error.denialReason ?? 'no reason given'}`;
  */
 export class OTPApprovalDeniedError extends AgentOTPError {
   override name = 'OTPApprovalDeniedError';
+  /** Why the owner denied the request, in their words; undefined when they gave no reason. */
+  readonly denialReason: string | undefined;
+
+  constructor(message: string, options: AgentOTPErrorOptions & { denialReason?: string | undefined } = {}) {
+    const denialReason = options.denialReason ?? denialReasonIn(options.details);
+    super(denialReason === undefined ? message : `${message} (reason: ${denialReason})`, options);
+    this.denialReason = denialReason;
+  }
+
   protected override defaultCode(): AgentOTPErrorCode {
     return 'OTP_DENIED';
   }

@@ -66,6 +66,7 @@ export type PermissionResult = Pick<
   | 'tokenIssued'
   | 'policy'
   | 'decision'
+  | 'denialReason'
 >;
 
 // The relay's answers are checked against the contract's own schemas, so a body the relay
@@ -98,6 +99,7 @@ function toResult(request: PermissionRequest): PermissionResult {
     tokenIssued: request.tokenIssued,
     policy: request.policy,
     decision: request.decision,
+    ...(request.denialReason === undefined ? {} : { denialReason: request.denialReason }),
   };
 }
 

@@ -5,7 +5,7 @@ import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
 import { approvalUrl } from '../otp/otp-row.js';
 import type { PolicyOutcome } from '../policies/policy-types.js';
-import { decisionOf, denialReasonOf } from '../requests/decision-of.js';
+import { decisionOf, denialDetails, denialReasonOf } from '../requests/decision-of.js';
 
 /** The scope a request grants (or will grant once approved). */
 export function grantedScope(
@@ -70,7 +70,7 @@ export function permissionNotFound(id: string): AppError {
 
 /** The error for acting on a permission request whose status no longer allows it. */
 export function permissionConflict(
-  row: Pick<PermissionRequestRecord, 'id' | 'status'>,
+  row: Pick<PermissionRequestRecord, 'id' | 'status' | 'denial_reason'>,
   action: string,
 ): AppError {
   switch (row.status) {
@@ -79,7 +79,7 @@ export function permissionConflict(
     case 'expired':
       return new AppError('OTP_EXPIRED', `permission request ${row.id} has expired`);
     case 'denied':
-      return new AppError('OTP_DENIED', `permission request ${row.id} was denied`);
+      return new AppError('OTP_DENIED', `permission request ${row.id} was denied`, denialDetails(row));
     case 'cancelled':
       return new AppError('OTP_CANCELLED', `permission request ${row.id} was cancelled`);
     default:

@@ -49,3 +49,15 @@ export function denialReasonOf(row: { status: string; denial_reason: string | nu
 export function denialAuditDetails(row: { denial_reason: string | null }): { reason?: string } {
   return row.denial_reason === null ? {} : { reason: row.denial_reason };
 }
+
+/**
+ * The details of an `OTP_DENIED` error: `{ denialReason }` when the owner gave one, else
+ * none, so an agent that learns of the denial from a refused consume or use learns why too.
+ *
+ * @example
+ * new AppError('OTP_DENIED', message, denialDetails(row)); // details: { denialReason: 'Use staging' }
+ */
+export function denialDetails(row: { status: string; denial_reason: string | null }) {
+  const reason = denialReasonOf(row);
+  return reason.denialReason === undefined ? undefined : reason;
+}
