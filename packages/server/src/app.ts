@@ -11,10 +11,11 @@ import { openApiDocument, registerSecuritySchemes } from './openapi-document.js'
 import { registerCaptureMessage } from './routes/capture/capture-message.js';
 import { registerDeliver } from './routes/capture/deliver.js';
 import { registerHoldMessage } from './routes/capture/hold-message.js';
-import { registerReportUnclear } from './routes/capture/report-unclear.js';
 import { registerListCaptureRequests } from './routes/capture/list-capture-requests.js';
+import { registerReportUnclear } from './routes/capture/report-unclear.js';
 import { dashboardHandler } from './routes/meta/dashboard.js';
 import { registerDocs } from './routes/meta/docs.js';
+import { guideHandler } from './routes/meta/guide.js';
 import { registerHealth } from './routes/meta/health.js';
 import { registerMetrics } from './routes/meta/metrics.js';
 import { registerCancelOtp } from './routes/otp/cancel-otp.js';
@@ -141,10 +142,14 @@ export function createApp(services: ServerServices) {
 
   // The dashboard answers page paths no route claimed, so it can never shadow an API route.
   // It is public (static files and the app shell; every API call it makes is a declared route).
+  // The guide (`/guide`, built docs) is public static files too; the dashboard never answers there.
   const dashboard = dashboardHandler(services);
+  const guide = guideHandler(services);
   app.notFound(
     async (c) =>
-      (await dashboard(c)) ?? errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
+      (await guide(c)) ??
+      (await dashboard(c)) ??
+      errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
   );
   app.onError(createErrorHandler(services.logger));
   return app;

@@ -11,3 +11,13 @@ import { fileURLToPath } from 'node:url';
 export function defaultDashboardDir(): string {
   return fileURLToPath(new URL('../../../apps/dashboard/dist', import.meta.url));
 }
+
+/**
+ * Where `npm run docs:build` puts the guide (served at `/guide`) in this install.
+ *
+ * @example
+ * const dir = defaultGuideDir(); // …/docs/.vitepress/dist
+ */
+export function defaultGuideDir(): string {
+  return fileURLToPath(new URL('../../../docs/.vitepress/dist', import.meta.url));
+}

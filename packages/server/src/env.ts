@@ -21,12 +21,17 @@ export interface ServerServices {
   ctx: CoreContext;
   logger: Logger;
   rateLimiter: RateLimiter;
+  /** Failed authentications per client address (AUTH_FAILURES_PER_MINUTE); see middleware/auth.ts. */
+  authFailures: RateLimiter;
   /** Long-polls and event streams each credential holds open (MAX_WAITS_PER_CREDENTIAL). */
   holds: HoldCounter;
   /** Set while shutting down: new requests get 503, long-polls return early. */
   shutdownSignal: AbortSignal;
-  /** The dashboard's web side: where its built files are, and whether to trust X-Forwarded-For. */
-  web: { dashboardDir: string; trustProxy: boolean };
+  /**
+   * The web side: where the built dashboard and the built guide (`/guide`) are, and whether to
+   * trust X-Forwarded-For.
+   */
+  web: { dashboardDir: string; guideDir: string; trustProxy: boolean };
   /** The Telegram approval bot, when TELEGRAM_BOT_TOKEN is set (its webhook route needs it). */
   telegram?: TelegramBot | undefined;
   /** Where verified SMS webhooks hand their messages (capture once, look-back buffer). */

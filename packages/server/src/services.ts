@@ -4,13 +4,16 @@ import type { DatabaseHandle } from '@agent-otp/db';
 import type { DestinationStream } from 'pino';
 import { ConnectorStates } from './connector-states.js';
 import { openCoreContext } from './core-context.js';
-import { defaultDashboardDir } from './dashboard-dir.js';
+import { defaultDashboardDir, defaultGuideDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';
 import { type BackgroundJobOptions, backgroundJobs } from './jobs/background-jobs.js';
 import { createLogger, type Logger } from './logger.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { HoldCounter } from './middleware/hold-limits.js';
 import { RateLimiter } from './middleware/rate-limit.js';
+
+/** Client addresses whose failed authentications are remembered (LRU beyond: bounded memory). */
+const AUTH_FAILURE_ADDRESSES = 10_000;
 
 export interface RunningServices extends ServerServices {
   config: Config;
@@ -72,9 +75,18 @@ export async function createServices(
     ctx,
     logger,
     rateLimiter: new RateLimiter(config.rateLimit),
+    authFailures: new RateLimiter({
+      perMinute: config.authFailuresPerMinute,
+      burst: config.authFailuresPerMinute,
+      maxKeys: AUTH_FAILURE_ADDRESSES,
+    }),
     holds: new HoldCounter(config.connections.maxWaitsPerCredential),
     shutdownSignal: shutdown.signal,
-    web: { dashboardDir: config.dashboardDir ?? defaultDashboardDir(), trustProxy: config.trustProxy },
+    web: {
+      dashboardDir: config.dashboardDir ?? defaultDashboardDir(),
+      guideDir: config.guideDir ?? defaultGuideDir(),
+      trustProxy: config.trustProxy,
+    },
     telegram,
     sms,
     connectors,

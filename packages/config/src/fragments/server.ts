@@ -15,6 +15,8 @@ export const serverEnvironment = {
   TRUST_PROXY: booleanFromEnv.default(false),
   /** The built dashboard (default: apps/dashboard/dist of this install). */
   DASHBOARD_DIR: z.string().min(1).optional(),
+  /** The built guide served at `/guide` (default: docs/.vitepress/dist of this install). */
+  GUIDE_DIR: z.string().min(1).optional(),
   /** Serve Prometheus metrics at `/metrics` (off by default: it reveals request volumes). */
   METRICS_ENABLED: booleanFromEnv.default(false),
   /** When set, `/metrics` wants `Authorization: Bearer <METRICS_TOKEN>`. */
@@ -37,6 +39,7 @@ export function serverConfig(env: ServerEnvironment) {
     rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST },
     trustProxy: env.TRUST_PROXY,
     dashboardDir: env.DASHBOARD_DIR ? resolve(env.DASHBOARD_DIR) : undefined,
+    guideDir: env.GUIDE_DIR ? resolve(env.GUIDE_DIR) : undefined,
     metrics: { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN },
   };
 }
