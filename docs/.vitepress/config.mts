@@ -1,6 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { defineConfig } from 'vitepress';
+import { type DefaultTheme, defineConfig } from 'vitepress';
 import { externalizeInlineScripts } from './external-scripts.js';
 import { githubSlug } from './github-slug.js';
 import { repoLinks } from './repo-links.js';
@@ -13,7 +13,7 @@ const linkedFiles = new Set<string>();
 // biome-ignore lint/style/noProcessEnv: a build-time setting of the docs build, not the relay's configuration
 const base = process.env.DOCS_BASE ?? '/guide/';
 
-export default defineConfig({
+export default defineConfig<DefaultTheme.Config & { apiReferenceUrl: string }>({
   title: 'Agent OTP',
   description: 'One verification code or one permission at a time for AI agents, with owner approval.',
   lang: 'en',
@@ -46,11 +46,10 @@ export default defineConfig({
   themeConfig: {
     search: { provider: 'local' },
     outline: [2, 3],
-    nav: [
-      { text: 'Guide', link: '/' },
-      // The relay's live API reference (Redoc); not a page of this site.
-      { text: 'API reference', link: '/docs', target: '_self' },
-    ],
+    // The relay's API reference (theme/api-reference-link.ts); a guide hosted on its own
+    // points at the relay's with DOCS_API_REFERENCE_URL=https://relay.example.com/docs.
+    // biome-ignore lint/style/noProcessEnv: a build-time setting of the docs build
+    apiReferenceUrl: process.env.DOCS_API_REFERENCE_URL ?? '/docs',
     sidebar: [
       { text: 'Getting started', items: [{ text: 'Agent OTP', link: '/' }] },
       {
