@@ -77,9 +77,21 @@ class OTPAlreadyConsumedError(AgentOTPError):
 
 
 class OTPApprovalDeniedError(AgentOTPError):
-    """The owner denied the request (HTTP 409 ``OTP_DENIED``), e.g. when consuming it."""
+    """The owner denied the request (HTTP 409 ``OTP_DENIED``), e.g. when consuming it.
+
+    ``denial_reason`` holds the owner's words when they gave a reason (the relay's
+    ``details.denialReason``), else ``None``; the message ends with them too.
+    """
 
     default_code = "OTP_DENIED"
+
+    def __init__(self, message: str, *, denial_reason: Optional[str] = None, **options: Any) -> None:
+        details = options.get("details")
+        if denial_reason is None and isinstance(details, dict):
+            found = details.get("denialReason")
+            denial_reason = found if isinstance(found, str) else None
+        super().__init__(message if denial_reason is None else f"{message} (reason: {denial_reason})", **options)
+        self.denial_reason = denial_reason
 
 
 class OTPCancelledError(AgentOTPError):

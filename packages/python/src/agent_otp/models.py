@@ -58,6 +58,8 @@ class OTPRequest:
     decision: Optional[Decision]
     otp_received_at: Optional[str]
     consumed_at: Optional[str]
+    #: Why the owner denied it, in their words: only when ``status`` is ``denied`` and they gave one.
+    denial_reason: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class PermissionRequest:
     created_at: str
     expires_at: str
     token: Optional[str] = None
+    #: Why the owner denied it, in their words: only when ``status`` is ``denied`` and they gave one.
+    denial_reason: Optional[str] = None
 
 
 @dataclass(frozen=True)
