@@ -14,6 +14,7 @@ import type {
   DecisionSubjectSchema,
   DiscardHeldMessageResponse,
   OwnerCaptureSourceList,
+  OwnerOtpRequest,
   OwnerOtpRequestList,
   OwnerRequestsQuery,
   SessionInfo,
@@ -88,6 +89,7 @@ export const operations = {
 
   listOwnerRequests: (query: Query<typeof OwnerRequestsQuery>) =>
     api(withQuery('/requests', query)) as Answer<typeof OwnerOtpRequestList>,
+  getOwnerRequest: (id: string) => api(`/requests/${segment(id)}`) as Answer<typeof OwnerOtpRequest>,
 
   getApproval: (id: string) => api(`/approvals/${segment(id)}`) as Answer<typeof DecisionSubjectSchema>,
   /** `approveRequest` or `denyRequest`. */

@@ -3,9 +3,11 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, describeError } from '../api.js';
 import { DecisionCard } from '../components/decision-card.js';
 import { ErrorNotice, Loading } from '../components/states.js';
+import { UnclearMessages } from '../components/unclear-messages.js';
 import { useLiveApprovals } from '../live-approvals.js';
 import { operations } from '../operations.js';
 import { Link, useTitle } from '../router.js';
+import { useResource } from '../use-resource.js';
 
 /** `/approvals/:id`: the page an `approvalUrl` opens; follows the request live. */
 export function ApprovalDetailPage({ id }: { id: string }) {
@@ -54,9 +56,19 @@ export function ApprovalDetailPage({ id }: { id: string }) {
       ) : (
         <>
           <DecisionCard subject={subject} onDecided={setSubject} />
+          {subject.kind === 'otp' && <UnclearMessagesOf id={subject.id} status={subject.status} />}
           <p className="hint mono">ID {subject.id}</p>
         </>
       )}
     </>
   );
+}
+
+/**
+ * The OTP request's unclear messages, read again whenever its status changes (a note never
+ * changes the status, so a reload of the page shows notes that came while it was open).
+ */
+function UnclearMessagesOf({ id, status }: { id: string; status: string }) {
+  const [request] = useResource(() => operations.getOwnerRequest(id), [id, status]);
+  return request.data ? <UnclearMessages messages={request.data.unclearMessages} /> : null;
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
+import { UnclearMessages } from '../components/unclear-messages.js';
 import { formatTime, OTP_STATUS_LIST, statusLabel } from '../format.js';
 import { operations } from '../operations.js';
 import { Link, useTitle } from '../router.js';
@@ -129,6 +130,7 @@ export function RequestsPage() {
                   <td data-label="Reason">{r.reason}</td>
                   <td data-label="Status">
                     <span className={`badge ${r.status}`}>{statusLabel(r.status)}</span>
+                    <UnclearMessages messages={r.unclearMessages} />
                   </td>
                   <td data-label="Decision">
                     {r.decision ? `${r.decision.outcome} by ${r.decision.by} (${r.decision.channel})` : '—'}
