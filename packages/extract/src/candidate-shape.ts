@@ -80,7 +80,8 @@ export function shapeScore(candidate: Candidate, allCapsMessage: boolean): numbe
   const { code } = candidate;
   const kind = codeKind(code);
   if (kind === 'numeric') {
-    const byLength: Record<number, number> = { 4: 0.88, 5: 0.92, 6: 1, 7: 0.9, 8: 0.9 };
+    // 9 and 10 digits only count right after their keyword (checked when scoring).
+    const byLength: Record<number, number> = { 4: 0.88, 5: 0.92, 6: 1, 7: 0.9, 8: 0.9, 9: 0.9, 10: 0.9 };
     let score = byLength[code.length] ?? 0;
     if (/^(?:19|20)\d\d$/.test(code)) score *= 0.75; // a year
     if (code.length === 8 && isCompactDate(code)) score *= 0.7;

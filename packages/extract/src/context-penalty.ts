@@ -21,9 +21,10 @@ export interface PenaltyInputs {
 const WINDOW_BEFORE = 40;
 const WINDOW_AFTER = 30;
 // Discount codes are a word and a percentage or amount: SAVE20, WELCOME10, FLASH40.
-const PROMO_SHAPE = /^[A-Z]{3,}\d{1,3}$/;
+const PROMO_SHAPE = /^(?:[A-Z]{2,}\d{1,3}|\d{1,2}[A-Z]{3,}\d{0,3})$/;
 const DIGIT = /\d/;
-const LABELS_NEXT_TOKEN = /^\s*(?:[.:#]\s*[\p{L}\p{N}]|\d)/u;
+// A context followed by its own number ("flight BA 2490", "Ref No. 7712") labels that number.
+const LABELS_NEXT_TOKEN = /^\s*(?:[.:#]\s*[\p{L}\p{N}]|(?:[a-z]{1,3}\s?)?\d)/u;
 // "Ref No. 771203", "Nr. 5521": the full stop of an abbreviated label does not end the sentence.
 const ABBREVIATED_LABEL = /(?:^|[^\p{L}])(?:no|nr|ref|tel|id|n°|num|art)$/iu;
 
@@ -65,7 +66,7 @@ function windowEnd(inputs: PenaltyInputs, candidate: Span): number {
 }
 
 /** Contexts describing the candidate, in text order: only those inside its bounded window. */
-function describingContexts(inputs: PenaltyInputs, candidate: Span): ContextMatch[] {
+function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: boolean): ContextMatch[] {
   const { contexts, folded } = inputs;
   const from = windowStart(inputs, candidate);
   const to = windowEnd(inputs, candidate);
@@ -87,10 +88,12 @@ function describingContexts(inputs: PenaltyInputs, candidate: Span): ContextMatc
     index++
   ) {
     const context = contexts[index] as ContextMatch;
+    // "Your code 660914 for payment of GBP 120": a code its keyword labels may be for a payment.
+    if (labelled && context.meta === 'money') continue;
     if (
       context.meta !== 'expired' &&
       !DIGIT.test(folded.slice(candidate.end, context.start)) &&
-      !LABELS_NEXT_TOKEN.test(folded.slice(context.end, context.end + 4))
+      !LABELS_NEXT_TOKEN.test(folded.slice(context.end, context.end + 8))
     ) {
       found.push(context);
     }
@@ -116,13 +119,18 @@ export interface ContextJudgement {
 /**
  * Multiplier (1 = no penalty) from the contexts describing a candidate: an order number, a
  * price, a promo code, an expired code. Looks only at the contexts within a bounded window
- * around the candidate and at the first `expired` of its sentence.
+ * around the candidate and at the first `expired` of its sentence. `labelled`: a keyword sits
+ * right before the candidate, so money words after it say what the code is for.
  *
  * @example
  * contextPenalty(inputs, { start: 14, end: 20, code: '123456', grouped: false }).penalty; // 1 for "Your code is 123456"
  */
-export function contextPenalty(inputs: PenaltyInputs, candidate: Span & { code: string }): ContextJudgement {
-  const contexts = describingContexts(inputs, candidate);
+export function contextPenalty(
+  inputs: PenaltyInputs,
+  candidate: Span & { code: string },
+  labelled = false,
+): ContextJudgement {
+  const contexts = describingContexts(inputs, candidate, labelled);
   const seen = new Set<ContextCategory>();
   for (const context of contexts) seen.add(context.meta);
   let penalty = 1;

@@ -9,6 +9,7 @@ const CONTEXT_NAMES: Record<ContextCategory, string> = {
   expired: 'expired',
   contact: 'phone contact',
   postal: 'address',
+  occasion: 'booking, meeting or gift card',
 };
 
 function describeShape(code: string, scored: ScoredCandidate): string {
@@ -40,6 +41,10 @@ export function explainScore(scored: ScoredCandidate): string[] {
   }
   reasons.push(...factors.surroundingsSeen);
   if (factors.surroundings === 0) return reasons;
+  if (factors.unlabelledLong) {
+    reasons.push('9 or 10 digits without a code keyword right before it');
+    return reasons;
+  }
   const { best, second } = factors;
   if (!best) {
     reasons.push(
@@ -57,6 +62,10 @@ export function explainScore(scored: ScoredCandidate): string[] {
   for (const context of factors.context?.contexts ?? [])
     reasons.push(`near '${context.text}' (${CONTEXT_NAMES[context.meta]})`);
   if (factors.context?.promoShaped) reasons.push('shaped like a discount code in a promotion');
+  if (factors.occasion)
+    reasons.push(
+      'the message is about a booking, a meeting, a receipt or a gift card, and the keyword could name their codes',
+    );
   if (factors.aloneOnLine) reasons.push('alone on its line');
   if (factors.repeated) reasons.push('appears more than once');
   return reasons;

@@ -1,7 +1,9 @@
 /**
  * Code-shaped tokens in normalised text: single runs of ASCII letters and digits, and runs
  * split by single spaces or hyphens the way senders print codes (`123 456`, `123-456`,
- * `1 2 3 4 5 6`, `ABC-123`). A sender prefix (`G-123456`, `FB-12345`) is not part of the code.
+ * `1 2 3 4 5 6`, `ABC-123`, `K Q T Z`, `482-1937`). A sender prefix (`G-123456`, `FB-12345`) is not
+ * part of the code, nor is a word glued to it (`482193is`). Numbers of 9 and 10 digits are
+ * listed too: some banks send them, and scoring accepts them only right after a keyword.
  */
 
 export interface Candidate {
@@ -16,6 +18,9 @@ export interface Candidate {
   prefix?: string;
 }
 
+/** Longest numeric code: 9 and 10 digits are accepted only when labelled (see `shapeScore`). */
+export const MAX_NUMERIC_CODE = 10;
+
 interface Chunk {
   start: number;
   end: number;
@@ -25,27 +30,35 @@ interface Chunk {
 const CHUNK = /[A-Za-z0-9]+/g;
 const DIGITS = /^\d+$/;
 const UPPER_OR_DIGIT = /^[A-Z0-9]+$/;
+// A code glued to the word after it by a lost space: `482193is your code`.
+const GLUED_WORD = /^(\d{4,8})(?:is|as|es|est|ist|er|är|on|la|to|je)$/;
 const GROUP_SEPARATOR = /^(?: |-| - )$/;
 const SENDER_PREFIX = /^[A-Z]{1,3}$/;
 const MAX_CODE = 8;
 const MIN_CODE = 4;
 
 function isCodeLength(text: string): boolean {
-  return text.length >= MIN_CODE && text.length <= MAX_CODE;
+  if (text.length > MAX_CODE) return text.length <= MAX_NUMERIC_CODE && DIGITS.test(text);
+  return text.length >= MIN_CODE;
 }
 
 function groupCode(chunks: Chunk[], separators: string[]): string | undefined {
   const joined = chunks.map((chunk) => chunk.text).join('');
-  if (!isCodeLength(joined)) return undefined;
+  if (joined.length < MIN_CODE || joined.length > MAX_CODE) return undefined;
   const lengths = chunks.map((chunk) => chunk.text.length);
   const first = lengths[0] ?? 0;
+  const single = lengths.every((length) => length === 1);
   if (chunks.every((chunk) => DIGITS.test(chunk.text))) {
     // `1 2 3 4 5 6` (digits in boxes) or equal groups `123 456`, `12-34-56`. Unequal groups
-    // like `10 000` are thousands separators, not codes.
-    if (first === 1 && lengths.every((length) => length === 1))
-      return chunks.length >= MIN_CODE ? joined : undefined;
-    return first >= 2 && lengths.every((length) => length === first) ? joined : undefined;
+    // like `10 000` are thousands separators, not codes; with hyphens (`482-1937`) they are.
+    if (first === 1 && single) return chunks.length >= MIN_CODE ? joined : undefined;
+    if (first >= 2 && lengths.every((length) => length === first)) return joined;
+    const hyphens = separators.every((separator) => separator === '-');
+    return hyphens && chunks.length === 2 && lengths.every((length) => length >= 2) ? joined : undefined;
   }
+  // Upper-case letters and digits typed one by one, space apart: `K Q T Z`, `Q 7 K 2 M P`.
+  if (single && chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)))
+    return separators.every((separator) => separator === ' ') ? joined : undefined;
   // Alphanumeric groups (`ABC-123`, `X7K2-9QPL`): hyphenated (a space is too often a label,
   // as in `OTP 5521`), upper case, groups of 3-4, at least one digit.
   if (separators.some((separator) => separator !== '-')) return undefined;
@@ -78,7 +91,10 @@ export function findCandidates(text: string): Candidate[] {
       text.slice(previous.end, chunk.start) === '-' &&
       DIGITS.test(chunk.text) &&
       !/[A-Za-z0-9-]/.test(text[previous.start - 1] ?? '');
-    if (isCodeLength(chunk.text)) {
+    const glued = GLUED_WORD.exec(chunk.text)?.[1];
+    if (glued)
+      candidates.push({ start: chunk.start, end: chunk.start + glued.length, code: glued, grouped: false });
+    else if (isCodeLength(chunk.text)) {
       candidates.push(
         prefixed
           ? { start: previous.start, end: chunk.end, code: chunk.text, grouped: false, prefix: previous.text }

@@ -1,6 +1,28 @@
 import { HINT_MATCHERS, LANGUAGES } from './lexicon/keyword-index.js';
 
-const LATIN_TAGS = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'pl', 'tr', 'vi', 'id', 'sv'];
+const LATIN_TAGS = [
+  'en',
+  'es',
+  'pt',
+  'fr',
+  'de',
+  'it',
+  'nl',
+  'pl',
+  'tr',
+  'vi',
+  'id',
+  'sv',
+  'fi',
+  'cs',
+  'ro',
+  'hu',
+  'da',
+  'ca',
+  'ms',
+];
+// Languages of other scripts that SMS gateways often send in Latin letters (Hinglish, translit).
+const ROMANIZED_TAGS = ['hi', 'ru'];
 
 const SCRIPTS: Array<{ pattern: RegExp; tag: (text: string) => string }> = [
   { pattern: /[\p{Script=Hiragana}\p{Script=Katakana}]/gu, tag: () => 'ja' },
@@ -12,6 +34,8 @@ const SCRIPTS: Array<{ pattern: RegExp; tag: (text: string) => string }> = [
   { pattern: /\p{Script=Thai}/gu, tag: () => 'th' },
   { pattern: /\p{Script=Hebrew}/gu, tag: () => 'he' },
   { pattern: /\p{Script=Devanagari}/gu, tag: () => 'hi' },
+  { pattern: /\p{Script=Bengali}/gu, tag: () => 'bn' },
+  { pattern: /\p{Script=Greek}/gu, tag: () => 'el' },
   {
     pattern: /\p{Script=Cyrillic}/gu,
     // Ukrainian has і ї є ґ and no ы э ъ ё; short messages may have none of them, so words count too.
@@ -36,6 +60,10 @@ const LATIN_LETTERS: Record<string, RegExp> = {
   pt: /[ãõ]/gu,
   fr: /[èêëîïûœ]/gu,
   it: /[ò]/gu,
+  cs: /[ěčřůťď]/gu,
+  ro: /[șțşţ]/gu,
+  hu: /[őű]/gu,
+  da: /[æø]/gu,
 };
 
 function count(text: string, pattern: RegExp): number {
@@ -71,7 +99,7 @@ export function guessLanguage(lowerText: string, among: readonly string[]): stri
     // A few Latin letters ("OTP", a brand) inside another script do not make a Latin message.
     return best.tag;
   }
-  const choices = latinAmong.length > 0 ? latinAmong : LATIN_TAGS;
+  const choices = latinAmong.length > 0 ? latinAmong : [...LATIN_TAGS, ...ROMANIZED_TAGS];
   let winner: { tag: string; score: number } | undefined;
   for (const tag of choices) {
     const letters = LATIN_LETTERS[tag];

@@ -34,6 +34,10 @@ export interface ScoreFactors {
   second?: KeywordPull;
   aloneOnLine: boolean;
   repeated: boolean;
+  /** A 9- or 10-digit number without a keyword right before it. */
+  unlabelledLong?: boolean;
+  /** The message is about a booking, a meeting or a gift card, and the keyword could name their codes. */
+  occasion?: boolean;
 }
 
 export interface ScoredCandidate {
@@ -48,6 +52,21 @@ export interface ScoredCandidate {
 
 // Score of a perfectly shaped candidate that no keyword pulls at all: below MIN_CONFIDENCE.
 const BASE = 0.3;
+// Keywords that also name booking, meeting and receipt codes ("confirmation code", "passcode",
+// "access code", "PIN"): in a message about a booking, a meeting or a gift card they are not
+// enough. Verification, login and one-time keywords still are.
+const AMBIGUOUS_KEYWORD =
+  /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|pin|autori|approval|mot de passe|password|codi d/;
+// Percentages ("20% off", "%20 indirim") give a message about discounts away in any language.
+const PERCENTAGE = /\d\s?%|%\s?\d/;
+// How much a non-decisive keyword is worth in a booking, meeting or gift-card message.
+const OCCASION_FACTOR = 0.4;
+// Longer codes (9, 10 digits) need a keyword right before them.
+const LONGEST_UNLABELLED = 8;
+
+function isDecisive(keyword: KeywordMatch): boolean {
+  return keyword.meta.strength === 'strong' && !AMBIGUOUS_KEYWORD.test(keyword.meta.label);
+}
 
 function rejected(candidate: Candidate, factors: Partial<ScoreFactors>): ScoredCandidate {
   return {
@@ -95,9 +114,10 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     keywords: analysis.keywords,
     contexts: analysis.contexts,
     expired: analysis.contexts.filter((context) => context.meta === 'expired'),
-    hasPromo: analysis.contexts.some((context) => context.meta === 'promo'),
+    hasPromo: analysis.contexts.some((context) => context.meta === 'promo') || PERCENTAGE.test(text),
     layout,
   };
+  const aboutOccasion = analysis.contexts.some((context) => context.meta === 'occasion');
   // A token inside a longer group (`1234` in `1234 5678`) is judged as the group.
   const contained = containedSpans(candidates);
   const timesSeen = new Map<string, number>();
@@ -121,9 +141,25 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
       if (keepRejected) scored.push(rejected(candidate, factors));
       return;
     }
+    const labelled = best.direction === 'before' && best.gap === 0;
+    // 9- and 10-digit numbers are account, phone and card numbers unless a keyword labels them.
+    if (candidate.code.length > LONGEST_UNLABELLED && (!labelled || best.keyword.meta.strength === 'weak')) {
+      if (keepRejected)
+        scored.push(
+          rejected(candidate, {
+            shape,
+            surroundings: around.score,
+            surroundingsSeen: around.seen,
+            unlabelledLong: true,
+          }),
+        );
+      return;
+    }
     const pull = best.pull + 0.5 * (second?.pull ?? 0) * (1 - best.pull);
-    const context = contextPenalty(penaltyInputs, candidate);
+    const context = contextPenalty(penaltyInputs, candidate, labelled);
     let score = shape * around.score * context.penalty * (BASE + (1 - BASE) * pull);
+    const occasion = aboutOccasion && !isDecisive(best.keyword);
+    if (occasion) score *= OCCASION_FACTOR;
     const aloneOnLine = layout.isAloneOnLine(candidate);
     const repeated = (timesSeen.get(candidate.code) ?? 0) > 1;
     if (aloneOnLine) score += 0.06;
@@ -142,6 +178,7 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
         second,
         aloneOnLine,
         repeated,
+        occasion,
       },
     });
   });

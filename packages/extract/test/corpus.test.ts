@@ -25,6 +25,15 @@ const REQUIRED_LANGUAGES = [
   'vi',
   'id',
   'sv',
+  'fi',
+  'el',
+  'cs',
+  'ro',
+  'hu',
+  'da',
+  'ca',
+  'ms',
+  'bn',
 ];
 
 describe('extraction corpus', () => {

@@ -35,6 +35,15 @@ describe('extractor on hostile text (issue 9 item 1)', () => {
     ['expired codes', fill('Code 482913 has expired. '), null],
     ['an origin-bound line that never ends', `@${fill('a.')}com #482913`, null],
     ['a phone-number run', `+${fill('1 ')}`, null],
+    // Issue 14: phrases with a `*` inside (`одноразов* парол*`), long codes, glued and spaced codes.
+    ['a mid-word phrase start without a space', fill('одноразов'), null],
+    ['mid-word phrase starts and keywords', fill('одноразовый пароль '), null],
+    ['ten-digit codes after keywords', fill('code 1234567890 '), '1234567890'],
+    ['glued codes', fill('482193is '), null],
+    ['letters typed one by one', fill('code K '), null],
+    ['hyphen groups', fill('482-1937-'), null],
+    ['percentages and promo-shaped codes', fill('20% code SAVE20 '), null],
+    ['booking words beside codes', fill('booking confirmation code 4821 '), null],
   ];
 
   for (const [name, text, expected] of hostileBodies) {

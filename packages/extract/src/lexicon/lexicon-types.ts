@@ -3,6 +3,7 @@
  * - phrases are matched case-insensitively on normalised text;
  * - a space matches any run of spaces or hyphens, a hyphen matches an optional hyphen or space;
  * - `*` at the end lets letters follow (inflections: `код*` matches `кода`, `kod*` matches `kodunuz`);
+ *   inside a phrase it stands for the rest of that word (`одноразов* парол*` matches `одноразовый пароль`);
  * - `~` at the start lets letters precede (compounds and clitics: `~kod` matches `verifieringskod`,
  *   `~رمز` matches `بالرمز`);
  * - otherwise phrases in scripts written with spaces must stand as whole words; Chinese,

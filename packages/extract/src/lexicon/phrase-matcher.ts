@@ -28,7 +28,13 @@ const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
 const LETTER = /[\p{L}\p{M}]/u;
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/;
 
+// A `*` inside a phrase (`одноразов* парол*`) stands for the rest of that word: letters, never a
+// space or punctuation, and at most 24 of them: a hostile run of `одноразоводноразов…` without a
+// space would otherwise be rescanned from every place the phrase starts (quadratic).
+const REST_OF_WORD = '[^\\s\\-\\d.,:;!?()\'"«»]{0,24}';
+
 function characterSource(character: string): string {
+  if (character === '*') return REST_OF_WORD;
   if (character === ' ') return '[\\s\\-]+';
   if (character === '-') return '[\\s\\-]?';
   if (character === "'") return "['’ʼ`]";

@@ -13,7 +13,7 @@ function isPhoneRunCode(code: number): boolean {
 /**
  * Builds the test "do the digits around this span make a phone number?" (`+1 (555) 123-4567`,
  * `0912 345 678`): nine digits or more in the run of phone characters around it, seven after a
- * leading `+`, or an area code in brackets. The runs, digit counts and bracketed area codes are
+ * leading `+`, or an area code in brackets (the span's own digits alone never make one). The runs, digit counts and bracketed area codes are
  * indexed once per text; walking the run again for every candidate was quadratic on a message
  * that is one long run of digits and spaces.
  *
@@ -48,7 +48,8 @@ export function phoneNumberTest(text: string): (span: Span) => boolean {
     const from = runStart[span.start] ?? span.start;
     const to = runEnd[span.end] ?? span.end;
     const digitCount = (digits[to] ?? 0) - (digits[from] ?? 0);
-    if (digitCount >= 9) return true;
+    // A 9- or 10-digit code is not a phone number by its own length; digits around it are.
+    if (digitCount >= 9 && digitCount > (digits[span.end] ?? 0) - (digits[span.start] ?? 0)) return true;
     if (text[firstVisible[from] ?? from] === '+' && digitCount >= 7) return true;
     const areaCode = areaCodes[firstIndexWhereNot(areaCodes, (match) => match.start < from)];
     return areaCode !== undefined && areaCode.end <= to;
