@@ -6,10 +6,12 @@ import {
   EXIT_NOT_FOUND,
   EXIT_USAGE,
   type ExtractCommandOptions,
+  type ExtractCommandSettings,
   emlToExtractInput,
   registerExtractCommand,
   runExtractCommand,
 } from '../../../apps/cli/src/commands/extract.js';
+import { DEFAULT_DELIVERY_CONFIDENCE, explainExtraction } from '../src/index.js';
 
 function collect(stream: PassThrough): () => string {
   const chunks: string[] = [];
@@ -17,13 +19,18 @@ function collect(stream: PassThrough): () => string {
   return () => chunks.join('');
 }
 
-async function run(options: ExtractCommandOptions, stdinText = '', isTTY = false) {
+async function run(
+  options: ExtractCommandOptions,
+  stdinText = '',
+  isTTY = false,
+  settings: ExtractCommandSettings = {},
+) {
   const stdin = Object.assign(Readable.from([Buffer.from(stdinText)]), { isTTY });
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out = collect(stdout);
   const err = collect(stderr);
-  const exitCode = await runExtractCommand(options, { stdin, stdout, stderr });
+  const exitCode = await runExtractCommand(options, { stdin, stdout, stderr }, settings);
   return { exitCode, stdout: out(), stderr: err() };
 }
 
@@ -101,6 +108,79 @@ describe('agent-otp extract', () => {
       { id: '2', code: null },
       { id: null, code: null, error: 'line 3: invalid JSON' },
     ]);
+  });
+
+  describe('--explain (issue 14)', () => {
+    const TEXT = 'Your one-time passcode: 48213907. Ref No. 55120394';
+
+    it('prints every candidate with its score and reasons, the winner, and the relay’s decision', async () => {
+      const explained = explainExtraction({ source: 'sms', text: TEXT });
+      const { exitCode, stdout } = await run({ text: TEXT, explain: true, minConfidence: '0.7' });
+      expect(exitCode).toBe(EXIT_FOUND);
+      for (const candidate of explained.candidates) {
+        const line = stdout.split('\n').find((l) => l.slice(2).startsWith(`${candidate.code} `));
+        expect(line, candidate.code).toBeDefined();
+        expect(line).toContain(candidate.score.toFixed(2));
+        for (const reason of candidate.reasons) expect(line).toContain(reason);
+        expect(line?.startsWith('→')).toBe(candidate.chosen);
+      }
+      expect(stdout).toContain(`Chosen: 48213907 (confidence ${explained.result?.confidence.toFixed(2)}`);
+      expect(stdout).toContain(explained.result?.reason ?? 'no reason');
+      expect(stdout).toMatch(/The relay would deliver it: .* ≥ EXTRACT_MIN_CONFIDENCE 0\.70/);
+      // The reference number lost, and the explanation says why.
+      expect(stdout).toMatch(/55120394 .*reference number/);
+    });
+
+    it('says the relay would not deliver below the threshold, and the owner would be told', async () => {
+      const confidence = explainExtraction({ source: 'sms', text: TEXT }).result?.confidence ?? 0;
+      const { exitCode, stdout } = await run({
+        text: TEXT,
+        explain: true,
+        minConfidence: String(Math.min(1, confidence + 0.05)),
+      });
+      expect(exitCode).toBe(EXIT_FOUND);
+      expect(stdout).toContain('The relay would not deliver a code');
+      expect(stdout).toContain('held no clear code');
+    });
+
+    it('--json prints the explanation object with the threshold and the decision', async () => {
+      const { exitCode, stdout } = await run({ text: TEXT, explain: true, json: true }, '', false, {
+        minConfidence: async () => 0.95,
+      });
+      expect(exitCode).toBe(EXIT_FOUND);
+      expect(JSON.parse(stdout)).toEqual({
+        ...explainExtraction({ source: 'sms', text: TEXT }),
+        minConfidence: 0.95,
+        wouldDeliver: false,
+      });
+    });
+
+    it('judges at the extractor’s default when nothing is configured, and explains a message with no code', async () => {
+      const { exitCode, stdout } = await run({
+        text: 'Your parcel is on its way',
+        explain: true,
+        json: true,
+      });
+      expect(exitCode).toBe(EXIT_NOT_FOUND);
+      expect(JSON.parse(stdout)).toMatchObject({
+        result: null,
+        minConfidence: DEFAULT_DELIVERY_CONFIDENCE,
+        wouldDeliver: false,
+      });
+    });
+
+    it('refuses a threshold outside 0..1, --json without --explain, and --explain with --jsonl', async () => {
+      for (const options of [
+        { text: TEXT, explain: true, minConfidence: '1.5' },
+        { text: TEXT, explain: true, minConfidence: 'high' },
+        { text: TEXT, json: true },
+        { explain: true, jsonl: true },
+      ]) {
+        const refused = await run(options);
+        expect(refused.exitCode, JSON.stringify(options)).toBe(EXIT_USAGE);
+        expect(refused.stderr).toMatch(/--min-confidence|--explain/);
+      }
+    });
   });
 
   describe('registered on a commander program', () => {

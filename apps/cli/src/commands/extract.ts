@@ -9,6 +9,17 @@ export interface ExtractCommandOptions {
   html?: string;
   source?: string;
   jsonl?: boolean;
+  /** Print every candidate, its score and reasons, and whether the relay would deliver the winner. */
+  explain?: boolean;
+  /** With --explain: print the explanation object as JSON. */
+  json?: boolean;
+  /** With --explain: the threshold to judge at (default EXTRACT_MIN_CONFIDENCE). */
+  minConfidence?: string;
+}
+
+/** What the command takes from the configuration: EXTRACT_MIN_CONFIDENCE, read only when --explain needs it. */
+export interface ExtractCommandSettings {
+  minConfidence?: () => Promise<number>;
 }
 
 export interface ExtractCommandIo {
@@ -63,10 +74,26 @@ export async function emlToExtractInput(eml: Buffer | string): Promise<ExtractIn
 export async function runExtractCommand(
   options: ExtractCommandOptions,
   io: ExtractCommandIo,
+  settings: ExtractCommandSettings = {},
 ): Promise<number> {
-  const { extractOTP, processJsonl } = await import('@agent-otp/extract');
+  const { DEFAULT_DELIVERY_CONFIDENCE, explainExtraction, extractOTP, processJsonl } = await import(
+    '@agent-otp/extract'
+  );
   if (options.source !== undefined && options.source !== 'sms' && options.source !== 'email') {
     io.stderr.write('--source must be "sms" or "email"\n');
+    return EXIT_USAGE;
+  }
+  const minConfidence = options.minConfidence === undefined ? undefined : Number(options.minConfidence);
+  if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) {
+    io.stderr.write('--min-confidence must be a number from 0 to 1\n');
+    return EXIT_USAGE;
+  }
+  if ((options.json || minConfidence !== undefined) && !options.explain) {
+    io.stderr.write('--json and --min-confidence go with --explain\n');
+    return EXIT_USAGE;
+  }
+  if (options.explain && options.jsonl) {
+    io.stderr.write('--explain explains one message; it does not take --jsonl\n');
     return EXIT_USAGE;
   }
   if (options.jsonl) {
@@ -101,6 +128,14 @@ export async function runExtractCommand(
     if (options.subject !== undefined) input.subject = options.subject;
     if (options.source === 'sms') input.source = 'sms';
   }
+  if (options.explain) {
+    const { decideDelivery, writeExplanation } = await import('./extract-explain.js');
+    const threshold = minConfidence ?? (await settings.minConfidence?.()) ?? DEFAULT_DELIVERY_CONFIDENCE;
+    const explained = decideDelivery(explainExtraction(input), threshold);
+    if (options.json) io.stdout.write(`${JSON.stringify(explained)}\n`);
+    else writeExplanation(explained, io.stdout);
+    return explained.result ? EXIT_FOUND : EXIT_NOT_FOUND;
+  }
   const result = extractOTP(input);
   io.stdout.write(`${JSON.stringify(result ?? { code: null })}\n`);
   return result ? EXIT_FOUND : EXIT_NOT_FOUND;
@@ -127,11 +162,25 @@ export function registerExtractCommand(program: Command): void {
       '--jsonl',
       'read {"id","source","from","subject","text","html"} lines from stdin, write {"id","code"} lines',
     )
+    .option(
+      '--explain',
+      'print every candidate with its score and reasons, which won and why, and whether the relay would deliver it',
+    )
+    .option('--json', 'with --explain: print the explanation as JSON')
+    .option(
+      '--min-confidence <n>',
+      'with --explain: judge delivery at this threshold (default EXTRACT_MIN_CONFIDENCE)',
+    )
     .action(async (options: ExtractCommandOptions) => {
-      process.exitCode = await runExtractCommand(options, {
-        stdin: process.stdin,
-        stdout: process.stdout,
-        stderr: process.stderr,
-      });
+      process.exitCode = await runExtractCommand(
+        options,
+        { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+        {
+          minConfidence: async () => {
+            const { loadEnvironmentConfig } = await import('@agent-otp/config');
+            return loadEnvironmentConfig().extractMinConfidence;
+          },
+        },
+      );
     });
 }
