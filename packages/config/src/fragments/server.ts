@@ -12,6 +12,11 @@ export const serverEnvironment = {
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(100_000).default(120),
+  /**
+   * Failed authentications (a wrong or revoked API key, owner or source token, a dead session)
+   * one client address may make per minute, all at once or spread out; beyond it 429.
+   */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   TRUST_PROXY: booleanFromEnv.default(false),
   /** The built dashboard (default: apps/dashboard/dist of this install). */
   DASHBOARD_DIR: z.string().min(1).optional(),
@@ -37,6 +42,7 @@ export function serverConfig(env: ServerEnvironment) {
     host: env.HOST,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     rateLimit: { perMinute: env.RATE_LIMIT_PER_MINUTE, burst: env.RATE_LIMIT_BURST },
+    authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
     dashboardDir: env.DASHBOARD_DIR ? resolve(env.DASHBOARD_DIR) : undefined,
     guideDir: env.GUIDE_DIR ? resolve(env.GUIDE_DIR) : undefined,

@@ -11,6 +11,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { markConnectionAuthenticated } from '../connection-limits.js';
 import type { AppEnv, ServerServices } from '../env.js';
 import { OWNER_TOKEN_CHANNEL } from '../routes/owner/owner-actor.js';
+import { clientIp } from './client-ip.js';
+import type { RateVerdict } from './rate-limit.js';
 import { CSRF_HEADER, clearSessionCookies, readSessionCookie } from './session-cookies.js';
 
 function bearerToken(c: Context): string {
@@ -21,14 +23,40 @@ function bearerToken(c: Context): string {
   return match[1];
 }
 
+function refuse(c: Context, verdict: RateVerdict, what: string): void {
+  if (verdict.allowed) return;
+  c.header('Retry-After', String(verdict.retryAfterSeconds));
+  throw new AppError('RATE_LIMITED', `${what}; retry after ${verdict.retryAfterSeconds} s`, {
+    retryAfter: verdict.retryAfterSeconds,
+  });
+}
+
 function enforceRateLimit(services: ServerServices, c: Context, key: string): void {
-  const verdict = services.rateLimiter.take(key);
-  if (!verdict.allowed) {
-    c.header('Retry-After', String(verdict.retryAfterSeconds));
-    throw new AppError('RATE_LIMITED', `rate limit exceeded; retry after ${verdict.retryAfterSeconds} s`, {
-      retryAfter: verdict.retryAfterSeconds,
-    });
+  refuse(c, services.rateLimiter.take(key), 'rate limit exceeded');
+}
+
+/**
+ * Runs one credential check under the client address's budget of failed authentications
+ * (AUTH_FAILURES_PER_MINUTE). Each refused credential (UNAUTHORIZED: malformed, unknown,
+ * revoked, expired) spends one failure; an address with none left gets 429 before its
+ * credential is even looked at, so guessing stays slow, and that includes a correct key sent
+ * from the same address until the budget refills (Retry-After says when). Requests that
+ * carry no credential at all spend nothing: a signed-out dashboard is not an attack.
+ */
+async function authenticating<T>(services: ServerServices, c: Context, check: () => Promise<T>): Promise<T> {
+  const address = clientIp(c, services.web.trustProxy);
+  refuse(c, services.authFailures.check(address), 'too many failed authentications from this address');
+  try {
+    return await check();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'UNAUTHORIZED' && presentsCredential(c))
+      services.authFailures.take(address);
+    throw error;
   }
+}
+
+function presentsCredential(c: Context): boolean {
+  return c.req.header('authorization') !== undefined || readSessionCookie(c) !== undefined;
 }
 
 /**
@@ -37,10 +65,12 @@ function enforceRateLimit(services: ServerServices, c: Context, key: string): vo
  */
 export function agentAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = bearerToken(c);
-    if (!token.startsWith('ak_'))
-      throw new AppError('UNAUTHORIZED', 'this endpoint needs an agent API key (ak_…)');
-    const agent = await authenticateApiKey(services.ctx, token);
+    const agent = await authenticating(services, c, () => {
+      const token = bearerToken(c);
+      if (!token.startsWith('ak_'))
+        throw new AppError('UNAUTHORIZED', 'this endpoint needs an agent API key (ak_…)');
+      return authenticateApiKey(services.ctx, token);
+    });
     enforceRateLimit(services, c, agent.keyId);
     markConnectionAuthenticated(c);
     c.set('agent', agent);
@@ -51,10 +81,12 @@ export function agentAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
 /** Capture routes: a valid, unrevoked `cs_…` source token. */
 export function sourceAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = bearerToken(c);
-    if (!token.startsWith('cs_'))
-      throw new AppError('UNAUTHORIZED', 'this endpoint needs a capture-source token (cs_…)');
-    const source = await authenticateSourceToken(services.ctx, token);
+    const source = await authenticating(services, c, () => {
+      const token = bearerToken(c);
+      if (!token.startsWith('cs_'))
+        throw new AppError('UNAUTHORIZED', 'this endpoint needs a capture-source token (cs_…)');
+      return authenticateSourceToken(services.ctx, token);
+    });
     enforceRateLimit(services, c, source.sourceId);
     markConnectionAuthenticated(c);
     c.set('source', source);
@@ -82,7 +114,7 @@ export async function browserSessionAuth(
       'UNAUTHORIZED',
       'not signed in: sign in to the dashboard, or send Authorization: Bearer os_…',
     );
-  const session = await authenticateBrowserSession(services.ctx, cookie);
+  const session = await authenticating(services, c, () => authenticateBrowserSession(services.ctx, cookie));
   if (STATE_CHANGING.has(c.req.method) && !csrfTokenMatches(session, c.req.header(CSRF_HEADER)))
     throw new AppError('CSRF_REJECTED', `missing or wrong ${CSRF_HEADER} header for this session`);
   return session;
@@ -105,10 +137,12 @@ export function ownerAuth(services: ServerServices): MiddlewareHandler<AppEnv> {
       await next();
       return;
     }
-    const token = bearerToken(c);
-    if (!token.startsWith('os_'))
-      throw new AppError('UNAUTHORIZED', 'this endpoint needs an owner credential');
-    const owner = await authenticateOwnerToken(services.ctx, token);
+    const owner = await authenticating(services, c, () => {
+      const token = bearerToken(c);
+      if (!token.startsWith('os_'))
+        throw new AppError('UNAUTHORIZED', 'this endpoint needs an owner credential');
+      return authenticateOwnerToken(services.ctx, token);
+    });
     enforceRateLimit(services, c, owner.id);
     markConnectionAuthenticated(c);
     c.set('owner', owner);
