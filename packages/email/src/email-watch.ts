@@ -22,8 +22,8 @@ export interface EmailWatchOptions {
   gmail?: GmailSettings | undefined;
   dataDir: string;
   lookbackSeconds: number;
-  /** EXTRACT_MIN_CONFIDENCE: codes the extractor is less sure of are reported, not delivered. */
-  minConfidence: number;
+  /** EXTRACT_MIN_CONFIDENCE: codes the extractor is less sure of are reported, not delivered (default: the extractor's). */
+  minConfidence?: number | undefined;
   logger: MailLogger;
   hooks?: Pick<StartConnectorsOptions, 'onOutcome' | 'onImapStatus' | 'onGmailStatus'>;
 }

@@ -1,3 +1,4 @@
+import { deliveryThreshold } from '@agent-otp/core';
 import { CaptureRequestList, DeliverResponse } from '@agent-otp/shared';
 import { Backoff, sleep } from '../backoff.js';
 import { deliveryVerdict } from './delivery-verdict.js';
@@ -19,8 +20,8 @@ export interface HttpRelayOptions {
   url: string;
   /** The capture-source token (`cs_…`) of an email source. */
   token: string;
-  /** EXTRACT_MIN_CONFIDENCE of this process (see {@link RelayPort.minConfidence}). */
-  minConfidence: number;
+  /** EXTRACT_MIN_CONFIDENCE of this process (see {@link RelayPort.minConfidence}); the extractor's default when absent. */
+  minConfidence?: number | undefined;
   /** How long one long-poll for new requests waits server-side (seconds, ≤ 60). */
   longPollSeconds?: number;
   /** While requests are open the long-poll answers at once; poll this often instead (ms). */
@@ -83,7 +84,7 @@ export function httpRelay(options: HttpRelayOptions): RelayPort {
 
   return {
     description: `relay at ${base}`,
-    minConfidence: options.minConfidence,
+    minConfidence: deliveryThreshold(options.minConfidence),
     openRequests: () => list(0),
     async deliver(requestId, encryptedPayload): Promise<DeliveryOutcome> {
       const attempts = Math.max(1, options.deliveryAttempts ?? 4);
