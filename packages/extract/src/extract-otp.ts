@@ -1,4 +1,5 @@
 import { analyzeMessage } from './analyze-message.js';
+import { confidenceCaps } from './calibrate-confidence.js';
 import { codeKind } from './candidate-shape.js';
 import { explainScore } from './explain-reasons.js';
 import { guessLanguage } from './guess-language.js';
@@ -57,12 +58,12 @@ function extractFromText(raw: string, explaining: boolean): TextOutcome {
   }
   const scored = scoreCandidates(analysis, explaining);
   const best = scored[0];
-  if (!best?.keyword || !best.direction || best.score < MIN_CONFIDENCE) return { result: null, scored };
+  if (!best?.keyword || !best.direction || best.confidence < MIN_CONFIDENCE) return { result: null, scored };
   const { label } = best.keyword.meta;
   const languages = keywordLanguages(best.keyword.text);
   const result: ExtractResult = {
     code: best.candidate.code,
-    confidence: Math.round(best.score * 100) / 100,
+    confidence: best.confidence,
     kind: codeKind(best.candidate.code),
     language: languages.length === 1 ? languages[0] : guessLanguage(lower, languages),
     reason: `keyword-${best.direction}:${label}`,
@@ -100,12 +101,15 @@ function describeCandidates(outcome: TextOutcome): ExtractionCandidate[] {
     if (candidates.length >= EXPLAINED_CANDIDATES) break;
     const chosen = originCode === undefined && result !== null && candidates.length === 0;
     const reasons = explainScore(scored);
-    if (!chosen && scored.score > 0 && scored.score < MIN_CONFIDENCE)
+    const score = scored.confidence;
+    for (const cap of confidenceCaps(scored))
+      if (scored.score > cap.ceiling) reasons.push(`confidence at most ${cap.ceiling}: ${cap.why}`);
+    if (!chosen && scored.confidence > 0 && scored.confidence < MIN_CONFIDENCE)
       reasons.push(`below the minimum confidence ${MIN_CONFIDENCE}`);
     candidates.push({
       code: scored.candidate.code,
       kind: codeKind(scored.candidate.code),
-      score: Math.round(scored.score * 1000) / 1000,
+      score,
       reasons,
       chosen,
     });

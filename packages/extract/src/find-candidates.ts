@@ -16,6 +16,8 @@ export interface Candidate {
   grouped: boolean;
   /** Sender prefix such as `G` in `G-123456`. */
   prefix?: string;
+  /** Printed in a way codes seldom are: glued to a word, letters one by one, uneven groups. */
+  unusual?: boolean;
 }
 
 /** Longest numeric code: 9 and 10 digits are accepted only when labelled (see `shapeScore`). */
@@ -42,7 +44,16 @@ function isCodeLength(text: string): boolean {
   return text.length >= MIN_CODE;
 }
 
-function groupCode(chunks: Chunk[], separators: string[]): string | undefined {
+function groupCode(chunks: Chunk[], separators: string[]): { code: string; unusual: boolean } | undefined {
+  const code = groupText(chunks, separators);
+  if (code === undefined) return undefined;
+  const lengths = chunks.map((chunk) => chunk.text.length);
+  const even = lengths.every((length) => length === lengths[0]);
+  const lettersOneByOne = lengths[0] === 1 && /[A-Z]/.test(code);
+  return { code, unusual: !even || lettersOneByOne };
+}
+
+function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   const joined = chunks.map((chunk) => chunk.text).join('');
   if (joined.length < MIN_CODE || joined.length > MAX_CODE) return undefined;
   const lengths = chunks.map((chunk) => chunk.text.length);
@@ -112,8 +123,8 @@ export function findCandidates(text: string): Candidate[] {
       if (!GROUP_SEPARATOR.test(separator)) break;
       group.push(following);
       separators.push(separator);
-      const code = groupCode(group, separators);
-      if (code) groups.push({ start: chunk.start, end: following.end, code, grouped: true });
+      const found = groupCode(group, separators);
+      if (found) groups.push({ start: chunk.start, end: following.end, grouped: true, ...found });
     }
     const longest = groups.at(-1);
     if (longest) candidates.push(longest);

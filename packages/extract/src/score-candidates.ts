@@ -1,3 +1,4 @@
+import { calibratedConfidence } from './calibrate-confidence.js';
 import { codeKind, shapeScore, surroundingsVerdict } from './candidate-shape.js';
 import { type ContextJudgement, contextPenalty, type PenaltyInputs } from './context-penalty.js';
 import type { Candidate } from './find-candidates.js';
@@ -44,6 +45,8 @@ export interface ScoredCandidate {
   candidate: Candidate;
   /** 0..0.99; 0 means "not a code". */
   score: number;
+  /** The score capped by the kind of evidence behind it (see `calibrate-confidence.ts`). */
+  confidence: number;
   /** The keyword pulling hardest; absent when none pulls at all. */
   keyword?: KeywordMatch;
   direction?: 'before' | 'after';
@@ -72,6 +75,7 @@ function rejected(candidate: Candidate, factors: Partial<ScoreFactors>): ScoredC
   return {
     candidate,
     score: 0,
+    confidence: 0,
     factors: {
       shape: 0,
       surroundings: 0,
@@ -164,9 +168,10 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     const repeated = (timesSeen.get(candidate.code) ?? 0) > 1;
     if (aloneOnLine) score += 0.06;
     if (repeated) score += 0.04;
-    scored.push({
+    const entry: ScoredCandidate = {
       candidate,
       score: Math.min(0.99, score),
+      confidence: 0,
       keyword: best.keyword,
       direction: best.direction,
       factors: {
@@ -180,7 +185,12 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
         repeated,
         occasion,
       },
-    });
+    };
+    entry.confidence = calibratedConfidence(entry);
+    scored.push(entry);
   });
-  return scored.sort((a, b) => b.score - a.score || a.candidate.start - b.candidate.start);
+  // Confidence first: a code backed by "verification code" beats one a bare "PIN" scores higher.
+  return scored.sort(
+    (a, b) => b.confidence - a.confidence || b.score - a.score || a.candidate.start - b.candidate.start,
+  );
 }

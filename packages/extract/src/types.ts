@@ -33,7 +33,7 @@ export interface ExtractionCandidate {
   /** As the user would type it. */
   code: string;
   kind: CodeKind;
-  /** The raw score, 0..1 (0: ruled out). The chosen one's is the result's `confidence`. */
+  /** Its confidence, 0..1 (0: ruled out), computed like the result's `confidence`. */
   score: number;
   /** Human-readable, e.g. "after keyword 'código'", "near 'ref no' (reference number)", "8 digits". */
   reasons: string[];

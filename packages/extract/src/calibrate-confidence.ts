@@ -1,0 +1,49 @@
+import type { ScoredCandidate } from './score-candidates.js';
+
+/**
+ * Confidence ceilings by kind of evidence. The raw score ranks candidates; the confidence a
+ * caller sees must also say how often that kind of evidence has been right, so a score of 0.99
+ * earned from a bare "PIN" is not reported like one earned from "verification code". Results at
+ * 0.9 and above therefore always rest on an OTP-specific keyword with nothing against the code
+ * (`test/confidence-calibration.test.ts` measures it by bucket on the tuning corpus).
+ */
+const CEILING = {
+  /** A word for "code" or "PIN" alone: also names promo, booking and gift-card codes. */
+  genericKeyword: 0.89,
+  /** A verb near the code ("verify", "confirm"): weak evidence. */
+  weakKeyword: 0.75,
+  /** A context (order, price, booking…) or an unusual shape pulled the score down. */
+  contradicted: 0.85,
+  /** 9 or 10 digits, letters typed one by one, glued or unevenly grouped. */
+  unusualShape: 0.85,
+} as const;
+
+/** What capped a candidate's confidence, for explanations; empty when nothing did. */
+export function confidenceCaps(scored: ScoredCandidate): Array<{ ceiling: number; why: string }> {
+  const caps: Array<{ ceiling: number; why: string }> = [];
+  const { factors, keyword, candidate } = scored;
+  if (!keyword) return caps;
+  if (keyword.meta.strength === 'generic')
+    caps.push({ ceiling: CEILING.genericKeyword, why: 'only a generic keyword' });
+  if (keyword.meta.strength === 'weak')
+    caps.push({ ceiling: CEILING.weakKeyword, why: 'only a weak keyword' });
+  const penalised =
+    (factors.context?.penalty ?? 1) < 1 || factors.surroundings < 1 || factors.occasion === true;
+  if (penalised) caps.push({ ceiling: CEILING.contradicted, why: 'something around it speaks against it' });
+  if (candidate.unusual || candidate.code.length > 8)
+    caps.push({ ceiling: CEILING.unusualShape, why: 'an unusual length or grouping' });
+  return caps;
+}
+
+/**
+ * The confidence reported for a scored candidate: its score, no higher than the ceiling of the
+ * weakest evidence behind it, rounded to two decimals.
+ *
+ * @example
+ * calibratedConfidence(scoreCandidates(analyzeMessage('PIN: 4821'))[0]); // at most 0.89
+ */
+export function calibratedConfidence(scored: ScoredCandidate): number {
+  let confidence = scored.score;
+  for (const cap of confidenceCaps(scored)) confidence = Math.min(confidence, cap.ceiling);
+  return Math.round(confidence * 100) / 100;
+}
