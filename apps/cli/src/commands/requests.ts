@@ -4,20 +4,17 @@ import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { callServerAsOwner, serverUrl } from '../server-client.js';
 
-/** The bounds the relay puts on a denial's reason (the deny body of the HTTP contract). */
-export const DENIAL_REASON_MAX_LENGTH = 500;
-
-/** `--reason` checked here, so a typo costs no round trip and says what was wrong. */
-export function parseDenialReason(reason: string | undefined): string | undefined {
+/**
+ * `--reason` checked here against the contract's DenialReason (1-500 characters, one line of
+ * plain text), so a bad one costs no round trip and the usage error says what was wrong.
+ */
+export async function parseDenialReason(reason: string | undefined): Promise<string | undefined> {
   if (reason === undefined) return undefined;
-  const trimmed = reason.trim();
-  if (trimmed.length === 0) throw new CliError('--reason must not be empty', 'USAGE');
-  if (trimmed.length > DENIAL_REASON_MAX_LENGTH)
-    throw new CliError(
-      `--reason is ${trimmed.length} characters long; at most ${DENIAL_REASON_MAX_LENGTH} are allowed`,
-      'USAGE',
-    );
-  return trimmed;
+  const { DenialReason } = await import('@agent-otp/shared');
+  const parsed = DenialReason.safeParse(reason);
+  if (!parsed.success)
+    throw new CliError(`--reason: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'USAGE');
+  return parsed.data;
 }
 
 /** Any pending request (OTP or permission), from the same decision subject every approval channel shows. */
@@ -70,7 +67,7 @@ export function registerRequestCommands(program: Command): void {
     if (outcome === 'deny')
       command.option(
         '--reason <text>',
-        `why, shown to the agent as denialReason (1-${DENIAL_REASON_MAX_LENGTH} characters)`,
+        'why, in one line of 1-500 characters; the agent receives it as denialReason',
       );
     command.action(
       async (
@@ -78,7 +75,7 @@ export function registerRequestCommands(program: Command): void {
         options: { url?: string; user?: string; json?: boolean; reason?: string },
       ) => {
         const id = await parseRequestId(requestId);
-        const reason = parseDenialReason(options.reason);
+        const reason = await parseDenialReason(options.reason);
         const { output, resolveOwner, withCore } = await import('../runtime.js');
         await withCore(async (ctx, config) => {
           const owner = await resolveOwner(ctx, options.user);

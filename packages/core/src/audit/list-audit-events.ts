@@ -25,7 +25,14 @@ export function toApiAuditEvent(row: AuditEventRecord): AuditEvent {
  */
 export async function listAuditEvents(
   ctx: CoreContext,
-  options: { ownerId: string; limit: number; cursor?: string | undefined; search?: string | undefined },
+  options: {
+    ownerId: string;
+    limit: number;
+    cursor?: string | undefined;
+    search?: string | undefined;
+    /** An action (`otp.approved`) or its family (`otp`). */
+    action?: string | undefined;
+  },
 ): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
   const before = options.cursor ? Number.parseInt(options.cursor, 10) : Number.NaN;
   const rows = await listAuditEventRecords(ctx.database, {
@@ -33,6 +40,7 @@ export async function listAuditEvents(
     limit: options.limit + 1,
     beforeSeq: Number.isInteger(before) ? before : undefined,
     search: options.search,
+    action: options.action,
   });
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);

@@ -1,6 +1,8 @@
 import {
   findOwnerRequestRecord,
+  listOwnerPermissionRequestRecords,
   listPendingPermissionRequestRecords,
+  type OwnerPermissionRequestQuery,
   type RequestWithAgent,
 } from '@agent-otp/db';
 import type { OwnerPermissionRequest } from '@agent-otp/shared';
@@ -47,4 +49,23 @@ export async function listPendingPermissions(
     limit,
   });
   return records.map((record) => toOwnerPermission(ctx, record));
+}
+
+/**
+ * One page of an owner's permission requests, newest first (every status unless one is
+ * given), the permission counterpart of `listOwnerRequests` (same filters).
+ *
+ * @example
+ * const { requests, nextCursor } = await listOwnerPermissions(ctx, { ownerId, limit: 20 });
+ */
+export async function listOwnerPermissions(
+  ctx: CoreContext,
+  query: Omit<OwnerPermissionRequestQuery, 'liveAt'>,
+): Promise<{ requests: OwnerPermissionRequest[]; nextCursor: string | null }> {
+  const { records, nextCursor } = await listOwnerPermissionRequestRecords(ctx.database.db, {
+    ...query,
+    // As for OTP requests: a request past its deadline is no longer waiting, whatever its row says.
+    liveAt: query.status === 'pending_approval' ? nowIso(ctx) : undefined,
+  });
+  return { requests: records.map((record) => toOwnerPermission(ctx, record)), nextCursor };
 }

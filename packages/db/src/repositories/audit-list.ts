@@ -17,7 +17,14 @@ export type AuditEventRecord = Omit<AuditEventRow, 'details'> & { details: JsonO
  */
 export async function listAuditEventRecords(
   database: DatabaseHandle,
-  options: { chain: string; limit: number; beforeSeq?: number | undefined; search?: string | undefined },
+  options: {
+    chain: string;
+    limit: number;
+    beforeSeq?: number | undefined;
+    search?: string | undefined;
+    /** An action (`otp.approved`) or the family before its dot (`otp`, every `otp.*`). */
+    action?: string | undefined;
+  },
 ): Promise<AuditEventRecord[]> {
   let query = database.db
     .selectFrom('audit_events')
@@ -26,6 +33,13 @@ export async function listAuditEventRecords(
     .orderBy('seq', 'desc')
     .limit(options.limit);
   if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+  const action = options.action;
+  if (action) {
+    const family = `${action.replace(/[!%_]/g, (c) => `!${c}`)}.%`;
+    query = query.where(
+      sql<boolean>`(${sql.ref('action')} = ${action} or ${sql.ref('action')} like ${family} escape '!')`,
+    );
+  }
   if (options.search) {
     // LIKE with an explicit escape character behaves the same on SQLite (which has no default) and PostgreSQL.
     const like = `%${options.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;

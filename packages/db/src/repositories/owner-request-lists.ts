@@ -1,4 +1,4 @@
-import type { OtpStatus } from '@agent-otp/shared';
+import type { OtpStatus, PermissionStatus } from '@agent-otp/shared';
 import type { Tx } from '../transaction.js';
 import {
   type RequestRecords,
@@ -57,6 +57,33 @@ export interface OwnerOtpRequestQuery {
   cursor?: string | undefined;
 }
 
+/** The filters of an owner's permission request list: those of the OTP list, with its statuses. */
+export interface OwnerPermissionRequestQuery extends Omit<OwnerOtpRequestQuery, 'status'> {
+  status?: PermissionStatus | undefined;
+}
+
+/** One page of either table, newest first; both tables share the columns it filters on. */
+async function listOwnerRequestRecords<T extends RequestTable>(
+  tx: Tx,
+  table: T,
+  query: Omit<OwnerOtpRequestQuery, 'status'> & { status?: string | undefined },
+): Promise<{ records: RequestWithAgent<T>[]; nextCursor: string | null }> {
+  let select = withAgent(tx, table, query.ownerId)
+    .orderBy('r.id', 'desc')
+    .limit(query.limit + 1);
+  if (query.status) select = select.where('r.status', '=', query.status as OtpStatus);
+  if (query.liveAt) select = select.where('r.expires_at', '>', query.liveAt);
+  if (query.agentId) select = select.where('r.agent_id', '=', query.agentId);
+  if (query.since) select = select.where('r.created_at', '>=', query.since);
+  if (query.cursor) select = select.where('r.id', '<', query.cursor);
+  const rows = await select.execute();
+  const page = rows.slice(0, query.limit);
+  return {
+    records: page.map((row) => toWithAgent(table, row)),
+    nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
 /**
  * One page of an owner's OTP requests, newest first, with the cursor of the next page.
  *
@@ -67,20 +94,20 @@ export async function listOwnerOtpRequestRecords(
   tx: Tx,
   query: OwnerOtpRequestQuery,
 ): Promise<{ records: RequestWithAgent<'otp_requests'>[]; nextCursor: string | null }> {
-  let select = withAgent(tx, 'otp_requests', query.ownerId)
-    .orderBy('r.id', 'desc')
-    .limit(query.limit + 1);
-  if (query.status) select = select.where('r.status', '=', query.status);
-  if (query.liveAt) select = select.where('r.expires_at', '>', query.liveAt);
-  if (query.agentId) select = select.where('r.agent_id', '=', query.agentId);
-  if (query.since) select = select.where('r.created_at', '>=', query.since);
-  if (query.cursor) select = select.where('r.id', '<', query.cursor);
-  const rows = await select.execute();
-  const page = rows.slice(0, query.limit);
-  return {
-    records: page.map((row) => toWithAgent('otp_requests', row)),
-    nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return listOwnerRequestRecords(tx, 'otp_requests', query);
+}
+
+/**
+ * One page of an owner's permission requests, newest first, with the cursor of the next page.
+ *
+ * @example
+ * const { records } = await listOwnerPermissionRequestRecords(db, { ownerId, status: 'denied', limit: 20 });
+ */
+export async function listOwnerPermissionRequestRecords(
+  tx: Tx,
+  query: OwnerPermissionRequestQuery,
+): Promise<{ records: RequestWithAgent<'permission_requests'>[]; nextCursor: string | null }> {
+  return listOwnerRequestRecords(tx, 'permission_requests', query);
 }
 
 /**
