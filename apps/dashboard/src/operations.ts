@@ -12,6 +12,7 @@ import type {
   CreateAgentBody,
   CreateSourceBody,
   DecisionSubjectSchema,
+  DenyRequestBody,
   DiscardHeldMessageResponse,
   OwnerCaptureSourceList,
   OwnerOtpRequest,
@@ -95,6 +96,9 @@ export const operations = {
   /** `approveRequest` or `denyRequest`. */
   decideApproval: (id: string, outcome: 'approve' | 'deny') =>
     api(`/approvals/${segment(id)}/${outcome}`, { method: 'POST' }) as Answer<typeof DecisionSubjectSchema>,
+  /** `denyRequest` with the owner's reason, which the agent receives. */
+  denyApproval: (id: string, body: z.input<typeof DenyRequestBody>) =>
+    api(`/approvals/${segment(id)}/deny`, { body }) as Answer<typeof DecisionSubjectSchema>,
 
   assignHeldMessage: (id: string, body: z.input<typeof AssignHeldMessageBody>) =>
     api(`/held-messages/${segment(id)}/assign`, { body }) as Answer<typeof AssignHeldMessageResponse>,

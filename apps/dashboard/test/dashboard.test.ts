@@ -221,12 +221,37 @@ describeWithService('chromium', chromiumInstalled(), 'dashboard in a real browse
   it('Deny: the agent learns it was denied', async () => {
     const request = await agentAsks('Reset the admin password');
     await card(request.id).waitFor();
-    await card(request.id).getByRole('button', { name: 'Deny' }).click();
+    await card(request.id).getByRole('button', { name: 'Deny', exact: true }).click();
     await settled(request.id)
       .getByText(/Denied by alice@example.com via dashboard/)
       .waitFor();
     const status = await call(relay.url, `/api/v1/otp/${request.id}`, { token: apiKey });
     expect(status.body.status).toBe('denied');
+    expect(status.body).not.toHaveProperty('denialReason');
+  });
+
+  it('Deny with reason…: the field opens focused, Enter denies, and the agent receives the words (issue 15)', async () => {
+    const request = await agentAsks('Drop the production users table');
+    await card(request.id).waitFor();
+    const reveal = card(request.id).getByRole('button', { name: 'Deny with reason…' });
+    expect(await reveal.getAttribute('aria-expanded')).toBe('false');
+    await reveal.click();
+    expect(await reveal.getAttribute('aria-expanded')).toBe('true');
+    const field = card(request.id).getByLabel('Reason (the agent receives it)');
+    // Focus moved into the field: the keyboard types straight into it, and Enter submits.
+    await page.keyboard.type('Use the staging database instead');
+    expect(await field.inputValue()).toBe('Use the staging database instead');
+    await page.keyboard.press('Enter');
+    await settled(request.id)
+      .getByText(/Denied by alice@example.com via dashboard/)
+      .waitFor();
+    const status = await call(relay.url, `/api/v1/otp/${request.id}`, { token: apiKey });
+    expect(status.body).toMatchObject({ status: 'denied', denialReason: 'Use the staging database instead' });
+    // The owner's own view of the decided request shows the words too.
+    await page.goto(`${relay.url}/approvals/${request.id}`);
+    await page.getByText('“Use the staging database instead”').waitFor();
+    await page.goto(`${relay.url}/`);
+    await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
   });
 
   it('a decision from the CLI shows up live', async () => {

@@ -69,7 +69,12 @@ describeEachDialect('deny with a reason', (dialect) => {
       const waiting = call(relay.url, `/api/v1/otp/${id}?wait=20`, { token: apiKey });
       const denied = await deny(id, { reason: `  ${REASON}  ` });
       expect(denied.status).toBe(200);
-      expect(denied.body).toMatchObject({ status: 'denied', decision: { outcome: 'denied' } });
+      // The owner's answer (the approval as it now stands) shows the words as stored.
+      expect(denied.body).toMatchObject({
+        status: 'denied',
+        decision: { outcome: 'denied' },
+        denialReason: REASON,
+      });
 
       const woken = await waiting;
       expect(woken.body).toMatchObject({ status: 'denied', denialReason: REASON });

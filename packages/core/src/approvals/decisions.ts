@@ -39,6 +39,7 @@ function fromOtpRequest(ownerId: string, r: OwnerOtpRequest): DecisionSubject {
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
     decision: r.decision,
+    ...(r.denialReason === undefined ? {} : { denialReason: r.denialReason }),
   };
 }
 

@@ -42,5 +42,6 @@ export function permissionDecisionSubject(ownerId: string, r: OwnerPermissionReq
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
     decision: r.decision,
+    ...(r.denialReason === undefined ? {} : { denialReason: r.denialReason }),
   };
 }

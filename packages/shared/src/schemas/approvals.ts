@@ -1,4 +1,4 @@
-import { Decision, RequestKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
+import { Decision, DenialReasonField, RequestKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
 import { describeUnstorableString } from '../unstorable-text.js';
 
@@ -17,6 +17,7 @@ export const DecisionSubjectSchema = z
     createdAt: Timestamp,
     expiresAt: Timestamp,
     decision: Decision.nullable(),
+    denialReason: DenialReasonField,
   })
   .meta({ id: 'DecisionSubject' });
 export type DecisionSubjectResponse = z.infer<typeof DecisionSubjectSchema>;
