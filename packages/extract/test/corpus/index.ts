@@ -88,6 +88,14 @@ export function toInput(corpusCase: CorpusCase): ExtractInput {
 export interface Tally {
   total: number;
   correct: number;
+  /** A code returned that differs from the expected one, including any code for a negative. */
+  wrong: number;
+  /** No code returned for a message that holds one. */
+  missed: number;
+}
+
+function emptyTally(): Tally {
+  return { total: 0, correct: 0, wrong: 0, missed: 0 };
 }
 
 export interface CorpusScore {
@@ -99,16 +107,22 @@ export interface CorpusScore {
   failures: Array<{ id: string; expected: string | null; actual: string | null; why: string }>;
 }
 
-function count(tallies: Record<string, Tally>, key: string, correct: boolean): void {
-  const tally = tallies[key] ?? { total: 0, correct: 0 };
+type Outcome = 'correct' | 'wrong' | 'missed';
+
+function count(tally: Tally, outcome: Outcome): void {
   tally.total++;
-  if (correct) tally.correct++;
+  tally[outcome]++;
+}
+
+function countIn(tallies: Record<string, Tally>, key: string, outcome: Outcome): void {
+  const tally = tallies[key] ?? emptyTally();
+  count(tally, outcome);
   tallies[key] = tally;
 }
 
 /**
- * Runs the extractor over the whole corpus and tallies exact-match accuracy per language and
- * per category.
+ * Runs the extractor over the whole tuning corpus and tallies exact-match accuracy, wrong codes
+ * and misses per language and per category.
  *
  * @example
  * const { overall, byLanguage } = scoreCorpus();
@@ -118,24 +132,22 @@ export function scoreCorpus(
   extract: (input: ExtractInput) => ExtractResult | null = extractOTP,
 ): CorpusScore {
   const score: CorpusScore = {
-    overall: { total: 0, correct: 0 },
+    overall: emptyTally(),
     byLanguage: {},
     byCategory: {},
-    languageTags: { total: 0, correct: 0 },
+    languageTags: emptyTally(),
     failures: [],
   };
   for (const corpusCase of loadCorpus()) {
     const result = extract(toInput(corpusCase));
     const actual = result?.code ?? null;
     const correct = actual === corpusCase.expected;
-    score.overall.total++;
-    if (correct) score.overall.correct++;
-    count(score.byLanguage, corpusCase.language, correct);
-    count(score.byCategory, corpusCase.category, correct);
-    if (result && correct) {
-      score.languageTags.total++;
-      if (result.language === corpusCase.language) score.languageTags.correct++;
-    }
+    const outcome: Outcome = correct ? 'correct' : actual === null ? 'missed' : 'wrong';
+    count(score.overall, outcome);
+    countIn(score.byLanguage, corpusCase.language, outcome);
+    countIn(score.byCategory, corpusCase.category, outcome);
+    if (result && correct)
+      count(score.languageTags, result.language === corpusCase.language ? 'correct' : 'wrong');
     if (!correct)
       score.failures.push({ id: corpusCase.id, expected: corpusCase.expected, actual, why: corpusCase.why });
   }
