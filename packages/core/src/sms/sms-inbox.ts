@@ -129,7 +129,7 @@ export class SmsInbox {
       await recordCaptureSourceError(
         this.ctx.database.db,
         source.sourceId,
-        'no code found in the message',
+        'no clear code in the message',
         now,
       );
       return { outcome: 'captured', result };
