@@ -66,8 +66,16 @@ describeEachDialect('dashboard sessions', (dialect) => {
       expect(session).not.toMatch(/Secure/i); // PUBLIC_URL is http here
       expect(alice.setCookie.find((c) => c.startsWith('agent_otp_csrf='))).not.toMatch(/HttpOnly/i);
 
+      // Issue 17: no new link is printed once an owner has a password, so a used link says
+      // where to sign in instead of "restart serve for a new one".
       const again = await call(relay.url, '/api/v1/setup', { json: { token: setup?.token, ...OTHER } });
-      expect(again.status).toBe(401);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toBe(
+        `This relay is already set up: sign in at ${relay.ctx.publicUrl}/sign-in`,
+      );
+      const unknown = await call(relay.url, '/api/v1/setup', { json: { token: 'st_wrong', ...OTHER } });
+      expect(unknown.status).toBe(409);
+      expect(unknown.body.error.message).toMatch(/already set up: sign in at http:.*\/sign-in$/);
       expect(await issueSetupToken(relay.ctx)).toBeUndefined();
       expect((await call(relay.url, '/api/v1/setup')).body).toEqual({ setupRequired: false });
     });

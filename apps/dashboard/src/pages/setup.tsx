@@ -1,5 +1,5 @@
 import type { SessionInfo } from '@agent-otp/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { describeError } from '../api.js';
 import { operations } from '../operations.js';
 import { Link, useLocation, useTitle } from '../router.js';
@@ -15,6 +15,16 @@ export function SetupPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) =
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  // Once an owner has a password no setup link is printed any more: the page says where to
+  // go instead of offering a form that can only fail.
+  const [alreadySetUp, setAlreadySetUp] = useState(false);
+
+  useEffect(() => {
+    operations.getSetupStatus().then(
+      (status) => setAlreadySetUp(!status.setupRequired),
+      () => undefined, // the form still works; submitting it gives the server's answer
+    );
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -31,6 +41,22 @@ export function SetupPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) =
       setBusy(false);
     }
   };
+
+  if (alreadySetUp)
+    return (
+      <main className="auth-page" id="main">
+        <section className="auth-card" aria-labelledby="setup-title">
+          <h1 id="setup-title">Already set up</h1>
+          <p className="notice" role="note">
+            This relay is already set up: <Link href="/sign-in">sign in</Link>.
+          </p>
+          <p className="hint">
+            Setup links work once, and only until an owner has a password. More owners are added with{' '}
+            <code>agent-otp user:create</code> on the server.
+          </p>
+        </section>
+      </main>
+    );
 
   return (
     <main className="auth-page" id="main">

@@ -49,8 +49,9 @@ export async function issueSetupToken(
 
 /**
  * Spends a setup token and creates the first owner with a password (claiming the
- * passwordless default owner when it is the only one). Fails with UNAUTHORIZED for an
- * unknown, used or expired token, and with CONFLICT once any owner has a password.
+ * passwordless default owner when it is the only one). Fails with CONFLICT ("already set
+ * up: sign in", with the sign-in page's address) once any owner has a password, and with
+ * UNAUTHORIZED for an unknown, used or expired token before that.
  *
  * @example
  * const { owner } = await completeSetup(ctx, { token, email: 'me@example.com', password: '…' });
@@ -64,6 +65,10 @@ export async function completeSetup(
     'UNAUTHORIZED',
     'this setup link is not valid (used, expired or mistyped); restart `agent-otp serve` for a new one',
   );
+  // Once an owner has a password no link is printed any more, so "restart serve for a new
+  // one" would send the owner in circles: say where to go instead. (GET /api/v1/setup tells
+  // anyone the same, so this reveals nothing new.)
+  if (await anyOwnerHasPassword(ctx)) throw alreadySetUp(ctx);
   const tokenHash = hashSecret(options.token);
   // A cheap look-up first, so strangers without a token cannot make the server run scrypt.
   if (!(await isSetupTokenLive(ctx.database.db, tokenHash, nowIso(ctx)))) throw invalid;
@@ -71,8 +76,12 @@ export async function completeSetup(
   return withTransaction(ctx.database, async (tx) => {
     const now = nowIso(ctx);
     if (!(await spendSetupToken(tx, tokenHash, now))) throw invalid;
-    if (await anyOwnerHasPassword(ctx, tx))
-      throw new AppError('CONFLICT', 'setup is already complete; sign in instead');
+    if (await anyOwnerHasPassword(ctx, tx)) throw alreadySetUp(ctx);
     return insertOwnerAccount(ctx, tx, { email, passwordHash, channel: 'dashboard' });
   });
+}
+
+/** The refusal once an owner has a password: where to sign in instead. */
+function alreadySetUp(ctx: CoreContext): AppError {
+  return new AppError('CONFLICT', `This relay is already set up: sign in at ${ctx.publicUrl}/sign-in`);
 }

@@ -26,7 +26,7 @@ const completeRoute = declareRoute({
   errors: {
     UNAUTHORIZED:
       'this setup link is not valid (used, expired or mistyped); restart `agent-otp serve` for a new one',
-    CONFLICT: 'setup is already complete; sign in instead',
+    CONFLICT: 'This relay is already set up: sign in at https://otp.example.com/sign-in',
     VALIDATION_ERROR: 'body.password: password must be at least 12 characters',
   },
   credential: 'public',
