@@ -264,6 +264,13 @@ describeEachDialect('upgrading a first-release database to today', (dialect) => 
       // 0008: requests made before webhooks name none; agents get a signing secret when rotated.
       webhook_url: null,
     });
+    // 0010: a request denied before reasons existed has none (the agent sees no denialReason).
+    const denied = await handle.db
+      .selectFrom('otp_requests')
+      .select(['decision', 'denial_reason'])
+      .where('id', '=', 'otp_usr_upgrade_a_denied')
+      .executeTakeFirstOrThrow();
+    expect(denied).toEqual({ decision: 'denied', denial_reason: null });
     const agentSecrets = await handle.db.selectFrom('agents').select('webhook_secret_sealed').execute();
     expect(agentSecrets.map((a) => a.webhook_secret_sealed)).toEqual([null, null]);
     const statuses = await handle.db
