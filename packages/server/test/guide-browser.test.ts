@@ -179,6 +179,21 @@ describeWithService('chromium', chromiumInstalled(), 'the guide at /guide in a r
     expect(errors).toEqual([]);
   });
 
+  it("leads from the API reference at /docs into the guide, and the guide's link leads back", async () => {
+    errors = [];
+    await page.goto(`${relay.url}/docs`);
+    // The introduction's links are the OpenAPI document's (openapi-introduction.ts); Swagger UI
+    // opens them in a new tab, so this follows the link's own address in this one.
+    const guideLink = page.getByRole('link', { name: 'the API guide' });
+    const href = await guideLink.evaluate((a) => (a as HTMLAnchorElement).href);
+    expect(new URL(href).pathname).toBe('/guide/api');
+    expect((await page.goto(href))?.status()).toBe(200);
+    await expect.poll(() => page.locator('.vp-doc h1').first().innerText()).toContain('HTTP API');
+    await page.locator('.VPNavBar .api-reference-link').click();
+    await page.waitForURL('**/docs');
+    expect(errors).toEqual([]);
+  });
+
   it("answers a page that does not exist with the site's own 404 page", async () => {
     const response = await page.goto(`${relay.url}/guide/no-such-page`);
     expect(response?.status()).toBe(404);
