@@ -41,7 +41,7 @@ export async function createServices(
   config: Config,
   options: CreateServicesOptions = {},
 ): Promise<RunningServices> {
-  const logger: Logger = createLogger(config.logLevel, options.logDestination);
+  const logger: Logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
   // Before anything is opened: an invalid POLICY_FILE stops start-up with its line number.
   const policies = await loadPolicyFile(config.policyFile);
   const { ctx, close: closeCore } = await openCoreContext(config, {

@@ -35,7 +35,7 @@ async function runStandalone(config: Config, token: string): Promise<void> {
   const { describeApiError, launchTelegramBot } = await import('@agent-otp/telegram');
   const { defineJob, defineService, JobRunner } = await import('@agent-otp/jobs');
   requireExistingDatabase(config);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   const { ctx, close } = await openCoreContext(config, { logger, crossProcessEvents: true });
   const bot = launchTelegramBot({
     ctx,

@@ -12,6 +12,8 @@ export const coreEnvironment = {
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: readable lines on a terminal, JSON lines otherwise (a file, a pipe, a log collector). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOOKBACK_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   /**
    * A code is delivered only when the extractor is at least this sure (0..1); a matched message
@@ -52,6 +54,7 @@ export function coreConfig(env: CoreEnvironment) {
     dataDir: resolve(env.DATA_DIR),
     databaseUrl: env.DATABASE_URL,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     lookbackSeconds: env.LOOKBACK_SECONDS,
     extractMinConfidence: env.EXTRACT_MIN_CONFIDENCE,
     openRequestsPerAgent: env.OPEN_REQUESTS_PER_AGENT,
