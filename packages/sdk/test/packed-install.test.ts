@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeWithService } from '../../../test-support/services.js';
-import { captureAcmeEmail, decide, waitForPendingRequest } from './support/owner.js';
+import { captureAcmeEmail, decide, ownerJson, waitForPendingRequest } from './support/owner.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -203,6 +203,29 @@ describeWithService('npm', npmAvailable, 'the packed SDK, installed outside the 
     expect(stdout.trim().split('\n')).toEqual([
       `Waiting for approval: ${pending.id}`,
       'Received OTP: 847291',
+    ]);
+  }, 120_000);
+
+  it('runs the README quick start when the owner denies: the agent prints the denial and its reason', async () => {
+    const agent = await relay.createAgent({ name: 'stranger-denied' });
+    const child = run(
+      process.execPath,
+      ['agent.mjs'],
+      project,
+      outsideEnvironment({ AGENT_OTP_API_KEY: agent.apiKey, AGENT_OTP_URL: relay.url }),
+    );
+    const pending = await waitForPendingRequest(relay, (r) => r.agent.id === agent.id, 60_000);
+    await ownerJson(relay, `/api/v1/approvals/${pending.id}/deny`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'not this account' }),
+    });
+
+    const { code, stdout, stderr } = await child;
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toEqual([
+      `Waiting for approval: ${pending.id}`,
+      'Denied by the owner: not this account',
     ]);
   }, 120_000);
 });
