@@ -104,10 +104,18 @@ describeEachDialect('deny with a reason', (dialect) => {
     expect(JSON.parse(String(audit.details))).toMatchObject({ reason: REASON });
   });
 
-  it('denies without a reason when there is no body or an empty object: no denialReason at all', async () => {
-    for (const body of [undefined, {}]) {
+  it('denies without a reason when there is no body, an empty object, or an empty JSON-typed body: no denialReason at all', async () => {
+    // `curl -X POST -H 'Content-Type: application/json'`: the header, and nothing after it.
+    const emptyTyped = (id: string) =>
+      call(relay.url, `/api/v1/approvals/${id}/deny`, {
+        method: 'POST',
+        token: relay.ownerToken,
+        headers: { 'content-type': 'application/json' },
+        raw: '',
+      });
+    for (const send of [(id: string) => deny(id), (id: string) => deny(id, {}), emptyTyped]) {
       const id = await createOtp();
-      expect((await deny(id, body)).status).toBe(200);
+      expect((await send(id)).status).toBe(200);
       const read = await call(relay.url, `/api/v1/otp/${id}`, { token: apiKey });
       expect(read.body.status).toBe('denied');
       expect(read.body).not.toHaveProperty('denialReason');

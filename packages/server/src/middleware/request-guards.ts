@@ -65,6 +65,25 @@ export const adoptUntypedJsonBody: MiddlewareHandler<AppEnv> = async (c, next) =
 };
 
 /**
+ * For a route whose body is optional: an empty body sent with a Content-Type (`curl -X POST
+ * -H 'Content-Type: application/json'`, clients that always set the header) is no body, as
+ * it was before the route declared one, rather than malformed JSON. The header is dropped so
+ * the route's optional-body validator sees no body at all.
+ *
+ * @example
+ * openapiRoute(app, services, { ...denyRoute, middleware: [emptyBodyIsNoBody] }, handler);
+ */
+export const emptyBodyIsNoBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!hasRequestBody(c) && c.req.header('content-type') !== undefined) {
+    const raw = c.req.raw;
+    const headers = new Headers(raw.headers);
+    headers.delete('content-type');
+    c.req.raw = new Request(raw.url, { method: raw.method, headers, signal: raw.signal });
+  }
+  await next();
+};
+
+/**
  * Refuses bodies over `maxBytes` before they are read in full.
  *
  * @example

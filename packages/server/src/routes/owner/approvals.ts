@@ -15,6 +15,7 @@ import {
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
+import { emptyBodyIsNoBody } from '../../middleware/request-guards.js';
 import { errorResponses, type Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
@@ -87,7 +88,8 @@ export function registerOwnerApprovals(app: Router, services: ServerServices) {
   });
 
   for (const outcome of ['approve', 'deny'] as const) {
-    openapiRoute(app, services, decisionRoute(outcome), async (c) => {
+    // The body is optional: `Content-Type: application/json` with nothing after it decides as before.
+    openapiRoute(app, services, { ...decisionRoute(outcome), middleware: [emptyBodyIsNoBody] }, async (c) => {
       const { id } = c.req.valid('param');
       const { reason }: { reason?: string } = c.req.valid('json');
       const subject = await decideRequest(services.ctx, {
