@@ -4,6 +4,7 @@ export * from './crypto/public-key.js';
 export * from './errors.js';
 export * from './safe-pattern.js';
 export * from './schemas/common.js';
+export * from './schemas/examples.js';
 export * from './schemas/otp.js';
 export * from './schemas/permissions.js';
 export * from './schemas/webhook-url.js';

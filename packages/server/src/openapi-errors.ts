@@ -59,7 +59,7 @@ function validationMessage(request: NonNullable<RouteConfig['request']>): string
   for (const [name, schema] of Object.entries(params?.shape ?? {})) {
     const example = schema.meta?.()?.example;
     if (typeof example === 'string' && example.includes('_'))
-      return `params.${name}: must be an ID starting with ${example.split('_')[0]}_`;
+      return `param.${name}: must be an ID starting with ${example.split('_')[0]}_`;
   }
   return undefined;
 }
@@ -85,7 +85,10 @@ function routeErrorCodes(route: ErrorRouteShape): Map<ErrorCode, string> {
       'PAYLOAD_TOO_LARGE',
       `request body is larger than ${Math.round(route.maxBodyBytes / 1024)} KiB`,
     );
-    codes.set('UNSUPPORTED_MEDIA_TYPE', 'request body must be JSON (Content-Type: application/json)');
+    codes.set(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'request body must be JSON (Content-Type: application/json), not text/plain',
+    );
   }
   // Every client address is capped on connections that have not authenticated yet, so even public routes can be 429.
   codes.set(

@@ -74,4 +74,33 @@ describe('the OpenAPI document under Redocly’s recommended rules', () => {
     expect(report.problems.map((p) => p.ruleId)).toContain('no-empty-servers');
     expect(report.totals.errors).toBeGreaterThan(0);
   }, 60_000);
+
+  it('checks every example against its schema: a wrong error example is an error', async () => {
+    const response = await fetch(`${relay.url}/openapi.json`);
+    const document = (await response.json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            responses: Record<
+              string,
+              {
+                content: Record<string, { examples: Record<string, { value: { error: { code: string } } }> }>;
+              }
+            >;
+          }
+        >
+      >;
+    };
+    const notFound = document.paths['/api/v1/otp/{id}']?.get?.responses['404']?.content['application/json'];
+    const example = notFound?.examples.NOT_FOUND;
+    if (!example) throw new Error('GET /api/v1/otp/{id} has no NOT_FOUND example');
+    example.value.error.code = 'NO_SUCH_CODE';
+    const file = join(dir, 'wrong-example.json');
+    writeFileSync(file, formatOpenApiDocument(document));
+    const report = await lint(file);
+    expect(report.problems.map((p) => p.ruleId)).toContain('no-invalid-media-type-examples');
+    expect(report.totals.errors).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ export * from '@orrisai/agent-otp-contract';
 export * from './app-error.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
+export * from './schemas/examples.js';
 export * from './schemas/held.js';
 export * from './schemas/mailbox-settings.js';
 export * from './schemas/owner.js';

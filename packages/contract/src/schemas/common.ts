@@ -52,11 +52,18 @@ export const WaitQuery = z.object({
     .min(0)
     .max(60, 'wait must be at most 60 seconds')
     .optional()
-    .meta({ description: 'Hold the request up to this many seconds for a change (long-poll).' }),
+    .meta({ description: 'Hold the request up to this many seconds for a change (long-poll).', example: 30 }),
 });
 
 /** Cursor pagination for owner lists. */
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ example: 50 }),
+  cursor: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({
+      description: 'The `nextCursor` of the previous page.',
+      example: 'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    }),
 });

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { SENDER_GLOB_LIMITS, senderGlobProblem } from '../sender-glob.js';
 import { CAPTURE_SOURCES, DECISION_CHANNELS, OTP_STATUSES, OTP_TTL } from '../status.js';
 import { Timestamp } from './common.js';
+import { CONSUME_OTP_RESPONSE_EXAMPLE, CREATE_OTP_REQUEST_EXAMPLE, OTP_REQUEST_EXAMPLE } from './examples.js';
 import { WebhookUrl } from './webhook-url.js';
 
 export const CaptureSourceKindSchema = z.enum(CAPTURE_SOURCES);
 /** The capture sources a request accepts. */
 export const CaptureSourceList = z.array(CaptureSourceKindSchema);
-export const OtpStatusSchema = z.enum(OTP_STATUSES).meta({ id: 'OtpStatus' });
+export const OtpStatusSchema = z.enum(OTP_STATUSES).meta({ id: 'OtpStatus', example: 'pending_approval' });
 
 /** Which messages may serve a request. */
 export const OtpFilter = z
@@ -70,7 +71,7 @@ export const CreateOtpRequestBody = z
       .meta({ description: 'Seconds until the request expires. Default 300.' }),
     webhookUrl: WebhookUrl.optional(),
   })
-  .meta({ id: 'CreateOtpRequest' });
+  .meta({ id: 'CreateOtpRequest', example: CREATE_OTP_REQUEST_EXAMPLE });
 export type CreateOtpRequestBody = z.infer<typeof CreateOtpRequestBody>;
 
 /** Who made a decision on a request, and how. */
@@ -115,7 +116,7 @@ export const OtpRequest = z
     otpReceivedAt: Timestamp.nullable(),
     consumedAt: Timestamp.nullable(),
   })
-  .meta({ id: 'OtpRequest' });
+  .meta({ id: 'OtpRequest', example: OTP_REQUEST_EXAMPLE });
 export type OtpRequest = z.infer<typeof OtpRequest>;
 
 /** Response of `POST /api/v1/otp/:id/consume`: the ciphertext, handed out once. */
@@ -128,5 +129,5 @@ export const ConsumeOtpResponse = z
       .meta({ description: 'Compact JWE (RSA-OAEP-256 + A256GCM) to the agent key.' }),
     consumedAt: Timestamp,
   })
-  .meta({ id: 'ConsumeOtpResponse' });
+  .meta({ id: 'ConsumeOtpResponse', example: CONSUME_OTP_RESPONSE_EXAMPLE });
 export type ConsumeOtpResponse = z.infer<typeof ConsumeOtpResponse>;

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { compileSafePattern, SAFE_PATTERN_LIMITS, UnsafePatternError } from '../safe-pattern.js';
 import { JsonObject, Timestamp } from './common.js';
+import {
+  CREATE_PERMISSION_REQUEST_EXAMPLE,
+  PERMISSION_REQUEST_EXAMPLE,
+  USE_TOKEN_BODY_EXAMPLE,
+  USE_TOKEN_RESPONSE_EXAMPLE,
+  VERIFY_TOKEN_BODY_EXAMPLE,
+  VERIFY_TOKEN_RESPONSE_EXAMPLE,
+} from './examples.js';
 import { Decision, DenialReasonField } from './otp.js';
 import { WebhookUrl } from './webhook-url.js';
 
@@ -149,7 +157,7 @@ export const CreatePermissionRequestBody = z
       }),
     webhookUrl: WebhookUrl.optional(),
   })
-  .meta({ id: 'CreatePermissionRequest' });
+  .meta({ id: 'CreatePermissionRequest', example: CREATE_PERMISSION_REQUEST_EXAMPLE });
 export type CreatePermissionRequestBody = z.infer<typeof CreatePermissionRequestBody>;
 
 /** A permission request as its agent sees it. */
@@ -180,12 +188,14 @@ export const PermissionRequest = z
       description: 'Pending: when the request lapses. Approved: when the token expires.',
     }),
   })
-  .meta({ id: 'PermissionRequest' });
+  .meta({ id: 'PermissionRequest', example: PERMISSION_REQUEST_EXAMPLE });
 export type PermissionRequest = z.infer<typeof PermissionRequest>;
 
 const TokenField = z.string().min(1, 'token is required').max(200).meta({ example: 'otp_Xk3…' });
 
-export const VerifyTokenBody = z.strictObject({ token: TokenField }).meta({ id: 'VerifyTokenBody' });
+export const VerifyTokenBody = z
+  .strictObject({ token: TokenField })
+  .meta({ id: 'VerifyTokenBody', example: VERIFY_TOKEN_BODY_EXAMPLE });
 export type VerifyTokenBody = z.infer<typeof VerifyTokenBody>;
 
 export const TOKEN_INVALID_REASONS = [
@@ -210,7 +220,7 @@ export const VerifyTokenResponse = z
     usesRemaining: z.number().int(),
     expiresAt: Timestamp,
   })
-  .meta({ id: 'VerifyTokenResponse' });
+  .meta({ id: 'VerifyTokenResponse', example: VERIFY_TOKEN_RESPONSE_EXAMPLE });
 export type VerifyTokenResponse = z.infer<typeof VerifyTokenResponse>;
 
 export const UseTokenBody = z
@@ -224,7 +234,7 @@ export const UseTokenBody = z
           'What the protected operation is doing; checked against the scope and kept in the audit log.',
       }),
   })
-  .meta({ id: 'UseTokenBody' });
+  .meta({ id: 'UseTokenBody', example: USE_TOKEN_BODY_EXAMPLE });
 export type UseTokenBody = z.infer<typeof UseTokenBody>;
 
 export const UseTokenResponse = z
@@ -235,5 +245,5 @@ export const UseTokenResponse = z
     usesRemaining: z.number().int(),
     usedAt: Timestamp,
   })
-  .meta({ id: 'UseTokenResponse' });
+  .meta({ id: 'UseTokenResponse', example: USE_TOKEN_RESPONSE_EXAMPLE });
 export type UseTokenResponse = z.infer<typeof UseTokenResponse>;

@@ -1,6 +1,12 @@
 import { Decision, DenialReasonField, RequestKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
 import { describeUnstorableString } from '../unstorable-text.js';
+import {
+  APPROVE_REQUEST_EXAMPLE,
+  DECISION_SUBJECT_EXAMPLE,
+  DECISION_SUBJECT_LIST_EXAMPLE,
+  DENY_REQUEST_EXAMPLE,
+} from './examples.js';
 
 /** Any request that needs (or needed) the owner's decision, as every approval channel shows it. */
 export const DecisionSubjectSchema = z
@@ -19,12 +25,12 @@ export const DecisionSubjectSchema = z
     decision: Decision.nullable(),
     denialReason: DenialReasonField,
   })
-  .meta({ id: 'DecisionSubject' });
+  .meta({ id: 'DecisionSubject', example: DECISION_SUBJECT_EXAMPLE });
 export type DecisionSubjectResponse = z.infer<typeof DecisionSubjectSchema>;
 
 export const DecisionSubjectList = z
   .object({ approvals: z.array(DecisionSubjectSchema) })
-  .meta({ id: 'DecisionSubjectList' });
+  .meta({ id: 'DecisionSubjectList', example: DECISION_SUBJECT_LIST_EXAMPLE });
 
 /** `otp_…` or `prm_…`: any request an owner decides on. */
 export const ApprovalRequestId = z
@@ -74,11 +80,13 @@ export const DenialReason = z
 /** Body of `POST /api/v1/approvals/{id}/deny`; optional: no body denies without a reason. */
 export const DenyRequestBody = z
   .strictObject({ reason: DenialReason.optional() })
-  .meta({ id: 'DenyRequest' });
+  .meta({ id: 'DenyRequest', example: DENY_REQUEST_EXAMPLE });
 export type DenyRequestBody = z.input<typeof DenyRequestBody>;
 
 /**
  * Body of `POST /api/v1/approvals/{id}/approve`; optional and empty. Declared so that a
  * `reason` sent to approve by mistake is refused, not silently dropped.
  */
-export const ApproveRequestBody = z.strictObject({}).meta({ id: 'ApproveRequest' });
+export const ApproveRequestBody = z
+  .strictObject({})
+  .meta({ id: 'ApproveRequest', example: APPROVE_REQUEST_EXAMPLE });

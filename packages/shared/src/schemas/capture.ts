@@ -1,5 +1,12 @@
 import { CaptureSourceKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import {
+  CAPTURE_MESSAGE_EXAMPLE,
+  CAPTURE_MESSAGE_RESULT_EXAMPLE,
+  CAPTURE_REQUEST_LIST_EXAMPLE,
+  DELIVER_BODY_EXAMPLE,
+  DELIVER_RESPONSE_EXAMPLE,
+} from './examples.js';
 
 /** An open request as a capture source sees it: enough to match and encrypt, nothing more. */
 export const CaptureRequest = z
@@ -26,7 +33,7 @@ export type CaptureRequest = z.infer<typeof CaptureRequest>;
 
 export const CaptureRequestList = z
   .object({ requests: z.array(CaptureRequest), serverTime: Timestamp })
-  .meta({ id: 'CaptureRequestList' });
+  .meta({ id: 'CaptureRequestList', example: CAPTURE_REQUEST_LIST_EXAMPLE });
 export type CaptureRequestList = z.infer<typeof CaptureRequestList>;
 
 /** Body of `POST /api/v1/capture/requests/:id/deliver`: ciphertext only. */
@@ -38,12 +45,12 @@ export const DeliverBody = z
       .max(16_384, 'encryptedPayload is too long')
       .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){4}$/, 'encryptedPayload must be a compact JWE'),
   })
-  .meta({ id: 'DeliverBody' });
+  .meta({ id: 'DeliverBody', example: DELIVER_BODY_EXAMPLE });
 export type DeliverBody = z.infer<typeof DeliverBody>;
 
 export const DeliverResponse = z
   .object({ id: z.string(), status: z.enum(['pending_approval', 'otp_received']) })
-  .meta({ id: 'DeliverResponse' });
+  .meta({ id: 'DeliverResponse', example: DELIVER_RESPONSE_EXAMPLE });
 
 /**
  * Body of `POST /api/v1/capture/messages`: one plaintext message from a simple forwarder.
@@ -60,7 +67,7 @@ export const CaptureMessageBody = z
   .refine((m) => m.text !== undefined || m.html !== undefined || m.subject !== undefined, {
     message: 'a message needs text, html or subject',
   })
-  .meta({ id: 'CaptureMessage' });
+  .meta({ id: 'CaptureMessage', example: CAPTURE_MESSAGE_EXAMPLE });
 export type CaptureMessageBody = z.infer<typeof CaptureMessageBody>;
 
 export const CaptureMessageResponse = z
@@ -76,5 +83,5 @@ export const CaptureMessageResponse = z
         'With `held_for_owner`: requests of different agents matched equally well; the owner assigns it.',
     }),
   })
-  .meta({ id: 'CaptureMessageResult' });
+  .meta({ id: 'CaptureMessageResult', example: CAPTURE_MESSAGE_RESULT_EXAMPLE });
 export type CaptureMessageResponse = z.infer<typeof CaptureMessageResponse>;

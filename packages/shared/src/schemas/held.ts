@@ -6,6 +6,14 @@ import {
   Timestamp,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import {
+  ASSIGN_HELD_MESSAGE_EXAMPLE,
+  ASSIGN_HELD_MESSAGE_RESULT_EXAMPLE,
+  DISCARD_HELD_MESSAGE_RESULT_EXAMPLE,
+  HELD_MESSAGE_LIST_EXAMPLE,
+  HOLD_MESSAGE_EXAMPLE,
+  HOLD_MESSAGE_RESULT_EXAMPLE,
+} from './examples.js';
 
 export const HeldMessageId = prefixedId('hld');
 
@@ -51,13 +59,13 @@ export type HeldMessage = z.infer<typeof HeldMessage>;
 
 export const HeldMessageList = z
   .object({ heldMessages: z.array(HeldMessage) })
-  .meta({ id: 'HeldMessageList' });
+  .meta({ id: 'HeldMessageList', example: HELD_MESSAGE_LIST_EXAMPLE });
 export type HeldMessageList = z.infer<typeof HeldMessageList>;
 
 /** Body of `POST /api/v1/held-messages/:id/assign`. */
 export const AssignHeldMessageBody = z
   .strictObject({ requestId: OtpRequestId })
-  .meta({ id: 'AssignHeldMessage' });
+  .meta({ id: 'AssignHeldMessage', example: ASSIGN_HELD_MESSAGE_EXAMPLE });
 export type AssignHeldMessageBody = z.infer<typeof AssignHeldMessageBody>;
 
 export const AssignHeldMessageResponse = z
@@ -66,12 +74,12 @@ export const AssignHeldMessageResponse = z
     requestId: z.string(),
     status: z.enum(['pending_approval', 'otp_received']),
   })
-  .meta({ id: 'AssignHeldMessageResult' });
+  .meta({ id: 'AssignHeldMessageResult', example: ASSIGN_HELD_MESSAGE_RESULT_EXAMPLE });
 export type AssignHeldMessageResponse = z.infer<typeof AssignHeldMessageResponse>;
 
 export const DiscardHeldMessageResponse = z
   .object({ id: z.string(), status: z.literal('discarded') })
-  .meta({ id: 'DiscardHeldMessageResult' });
+  .meta({ id: 'DiscardHeldMessageResult', example: DISCARD_HELD_MESSAGE_RESULT_EXAMPLE });
 
 /**
  * Body of `POST /api/v1/capture/held`: a capture source that encrypts on its own side found
@@ -88,10 +96,10 @@ export const HoldMessageBody = z
       .max(MAX_HELD_CANDIDATES, `a held message may name at most ${MAX_HELD_CANDIDATES} requests`)
       .refine((p) => new Set(p.map((x) => x.requestId)).size === p.length, 'each request may appear once'),
   })
-  .meta({ id: 'HoldMessage' });
+  .meta({ id: 'HoldMessage', example: HOLD_MESSAGE_EXAMPLE });
 export type HoldMessageBody = z.infer<typeof HoldMessageBody>;
 
 export const HoldMessageResponse = z
   .object({ id: z.string(), expiresAt: Timestamp, candidates: z.array(z.string()) })
-  .meta({ id: 'HoldMessageResult' });
+  .meta({ id: 'HoldMessageResult', example: HOLD_MESSAGE_RESULT_EXAMPLE });
 export type HoldMessageResponse = z.infer<typeof HoldMessageResponse>;

@@ -7,6 +7,19 @@ import {
   Timestamp,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import {
+  AGENT_EXAMPLE,
+  AGENT_LIST_EXAMPLE,
+  AGENT_WITH_KEY_EXAMPLE,
+  AUDIT_EVENT_LIST_EXAMPLE,
+  AUDIT_VERIFICATION_EXAMPLE,
+  CREATE_AGENT_EXAMPLE,
+  OWNER_CAPTURE_EXAMPLE,
+  OWNER_OTP_REQUEST_EXAMPLE,
+  OWNER_OTP_REQUEST_LIST_EXAMPLE,
+  POLICY_REMOVED_EXAMPLE,
+  SIGNED_OUT_EXAMPLE,
+} from './examples.js';
 import { UnclearMessage } from './unclear-messages.js';
 
 /** A request as its owner sees it: with the agent it came from. */
@@ -16,12 +29,12 @@ export const OwnerOtpRequest = OtpRequest.extend({
     description:
       'Messages that matched this request but held no clear code, oldest first (at most a few): sender and time, never text or code.',
   }),
-}).meta({ id: 'OwnerOtpRequest' });
+}).meta({ id: 'OwnerOtpRequest', example: OWNER_OTP_REQUEST_EXAMPLE });
 export type OwnerOtpRequest = z.infer<typeof OwnerOtpRequest>;
 
 export const OwnerOtpRequestList = z
   .object({ requests: z.array(OwnerOtpRequest), nextCursor: z.string().nullable() })
-  .meta({ id: 'OwnerOtpRequestList' });
+  .meta({ id: 'OwnerOtpRequestList', example: OWNER_OTP_REQUEST_LIST_EXAMPLE });
 
 export const Agent = z
   .object({
@@ -40,7 +53,7 @@ export const Agent = z
       }),
     ),
   })
-  .meta({ id: 'Agent' });
+  .meta({ id: 'Agent', example: AGENT_EXAMPLE });
 export type Agent = z.infer<typeof Agent>;
 
 export const CreateAgentBody = z
@@ -50,16 +63,15 @@ export const CreateAgentBody = z
       .trim()
       .min(1, 'name is required')
       .max(100)
-      .regex(
-        /^[\p{L}\p{N} ._-]+$/u,
-        'name may contain letters, digits, spaces, dots, dashes and underscores',
-      ),
+      .regex(/^[\p{L}\p{N} ._-]+$/u, 'name may contain letters, digits, spaces, dots, dashes and underscores')
+      // The document gets the pattern without the JavaScript flag (the generator appends `/u`, which no name matches).
+      .meta({ pattern: '^[\\p{L}\\p{N} ._-]+$' }),
     test: z
       .boolean()
       .optional()
       .meta({ description: 'Issue an `ak_test_` key: auto-approved, synthetic codes.' }),
   })
-  .meta({ id: 'CreateAgent' });
+  .meta({ id: 'CreateAgent', example: CREATE_AGENT_EXAMPLE });
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
 
 export const AgentWithKey = z
@@ -71,7 +83,7 @@ export const AgentWithKey = z
         'The agent’s webhook signing secret (`whsec_…`), on creation only: shown once; store it now.',
     }),
   })
-  .meta({ id: 'AgentWithKey' });
+  .meta({ id: 'AgentWithKey', example: AGENT_WITH_KEY_EXAMPLE });
 
 /** Body of the owner's capture endpoint (the CLI's `capture` command). */
 export const OwnerCaptureBody = z
@@ -82,7 +94,7 @@ export const OwnerCaptureBody = z
     text: z.string().max(262_144).optional(),
     html: z.string().max(1_048_576).optional(),
   })
-  .meta({ id: 'OwnerCapture' });
+  .meta({ id: 'OwnerCapture', example: OWNER_CAPTURE_EXAMPLE });
 
 export const AuditEvent = z
   .object({
@@ -102,7 +114,7 @@ export type AuditEvent = z.infer<typeof AuditEvent>;
 
 export const AuditEventList = z
   .object({ events: z.array(AuditEvent), nextCursor: z.string().nullable() })
-  .meta({ id: 'AuditEventList' });
+  .meta({ id: 'AuditEventList', example: AUDIT_EVENT_LIST_EXAMPLE });
 
 export const AuditHead = z
   .object({
@@ -139,7 +151,7 @@ export const AuditVerification = z
         'Each verified chain’s signed head; keep a copy outside the database to detect a rollback.',
     }),
   })
-  .meta({ id: 'AuditVerification' });
+  .meta({ id: 'AuditVerification', example: AUDIT_VERIFICATION_EXAMPLE });
 export type AuditVerification = z.infer<typeof AuditVerification>;
 
 // The query strings and response wrappers of the owner operations. They live here, not in
@@ -161,21 +173,26 @@ export const AuditEventsQuery = PageQuery.extend({
     .string()
     .regex(/^\d{1,10}$/, 'cursor must be the nextCursor of a previous page')
     .refine((value) => Number(value) <= 2_147_483_647, 'cursor must be the nextCursor of a previous page')
-    .optional(),
-  q: z.string().max(200).optional(),
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page.', example: '41' }),
+  q: z.string().max(200).optional().meta({ example: 'otp.approved' }),
 });
 export type AuditEventsQuery = z.input<typeof AuditEventsQuery>;
 
 /** `GET /api/v1/agents`. */
-export const AgentList = z.object({ agents: z.array(Agent) }).meta({ id: 'AgentList' });
+export const AgentList = z
+  .object({ agents: z.array(Agent) })
+  .meta({ id: 'AgentList', example: AGENT_LIST_EXAMPLE });
 export type AgentList = z.infer<typeof AgentList>;
 
 /** `DELETE /api/v1/policies/{id}`. */
 export const PolicyRemoved = z
   .object({ id: z.string(), removed: z.literal(true) })
-  .meta({ id: 'PolicyRemoved' });
+  .meta({ id: 'PolicyRemoved', example: POLICY_REMOVED_EXAMPLE });
 export type PolicyRemoved = z.infer<typeof PolicyRemoved>;
 
 /** `DELETE /api/v1/session`. */
-export const SignedOut = z.object({ signedOut: z.literal(true) }).meta({ id: 'SignedOut' });
+export const SignedOut = z
+  .object({ signedOut: z.literal(true) })
+  .meta({ id: 'SignedOut', example: SIGNED_OUT_EXAMPLE });
 export type SignedOut = z.infer<typeof SignedOut>;

@@ -6,6 +6,13 @@ import {
   UnsafePatternError,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import {
+  CREATE_POLICY_EXAMPLE,
+  POLICY_EVALUATION_EXAMPLE,
+  POLICY_EXAMPLE,
+  POLICY_LIST_EXAMPLE,
+  POLICY_TEST_EXAMPLE,
+} from './examples.js';
 
 /** What a matching policy decides. */
 export const POLICY_ACTIONS = ['auto_approve', 'require_approval', 'deny'] as const;
@@ -111,7 +118,7 @@ export type PolicyDefinition = z.output<typeof PolicyDefinition>;
 /** Body of `POST /api/v1/policies`. */
 export const CreatePolicyBody = PolicyDefinition.extend({
   agentId: AgentId.optional().meta({ description: 'Restrict the policy to one agent.' }),
-}).meta({ id: 'CreatePolicy' });
+}).meta({ id: 'CreatePolicy', example: CREATE_POLICY_EXAMPLE });
 export type CreatePolicyBody = z.infer<typeof CreatePolicyBody>;
 
 /** A policy as the owner API lists it. */
@@ -132,10 +139,12 @@ export const Policy = z
     enabled: z.boolean(),
     createdAt: Timestamp.nullable(),
   })
-  .meta({ id: 'Policy' });
+  .meta({ id: 'Policy', example: POLICY_EXAMPLE });
 export type Policy = z.infer<typeof Policy>;
 
-export const PolicyList = z.object({ policies: z.array(Policy) }).meta({ id: 'PolicyList' });
+export const PolicyList = z
+  .object({ policies: z.array(Policy) })
+  .meta({ id: 'PolicyList', example: POLICY_LIST_EXAMPLE });
 
 /** Body of `POST /api/v1/policies/test`: a request as the engine would see it. */
 export const PolicyTestBody = z
@@ -155,7 +164,7 @@ export const PolicyTestBody = z
       })
       .optional(),
   })
-  .meta({ id: 'PolicyTest' });
+  .meta({ id: 'PolicyTest', example: POLICY_TEST_EXAMPLE });
 export type PolicyTestBody = z.infer<typeof PolicyTestBody>;
 
 /** What the engine decided, and why. */
@@ -177,5 +186,5 @@ export const PolicyEvaluation = z
       .meta({ description: 'Policies that could not be evaluated; any failure forbids auto_approve.' }),
     explanation: z.string(),
   })
-  .meta({ id: 'PolicyEvaluation' });
+  .meta({ id: 'PolicyEvaluation', example: POLICY_EVALUATION_EXAMPLE });
 export type PolicyEvaluation = z.infer<typeof PolicyEvaluation>;

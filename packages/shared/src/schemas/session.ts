@@ -1,5 +1,11 @@
 import { Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import {
+  FIRST_RUN_SETUP_EXAMPLE,
+  SESSION_EXAMPLE,
+  SETUP_STATUS_EXAMPLE,
+  SIGN_IN_EXAMPLE,
+} from './examples.js';
 
 /** Shortest password an owner may choose. */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -22,7 +28,7 @@ export const SignInBody = z
     email: z.string().trim().min(1, 'email is required').max(254),
     password: z.string().min(1, 'password is required').max(1024),
   })
-  .meta({ id: 'SignIn' });
+  .meta({ id: 'SignIn', example: SIGN_IN_EXAMPLE });
 export type SignInBody = z.infer<typeof SignInBody>;
 
 export const SetupBody = z
@@ -31,7 +37,7 @@ export const SetupBody = z
     email: z.string().trim().pipe(OwnerEmail),
     password: NewPassword,
   })
-  .meta({ id: 'FirstRunSetup' });
+  .meta({ id: 'FirstRunSetup', example: FIRST_RUN_SETUP_EXAMPLE });
 export type SetupBody = z.infer<typeof SetupBody>;
 
 /** The signed-in owner, as the dashboard sees itself. */
@@ -40,7 +46,7 @@ export const SessionInfo = z
     owner: z.object({ id: z.string(), email: z.string() }),
     expiresAt: Timestamp,
   })
-  .meta({ id: 'Session' });
+  .meta({ id: 'Session', example: SESSION_EXAMPLE });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
 export const SetupStatus = z
@@ -49,5 +55,5 @@ export const SetupStatus = z
       .boolean()
       .meta({ description: 'True while no owner has a password: the first-run setup link works.' }),
   })
-  .meta({ id: 'SetupStatus' });
+  .meta({ id: 'SetupStatus', example: SETUP_STATUS_EXAMPLE });
 export type SetupStatus = z.infer<typeof SetupStatus>;

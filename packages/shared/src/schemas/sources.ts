@@ -1,5 +1,11 @@
 import { CaptureSourceKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import {
+  CAPTURE_SOURCE_EXAMPLE,
+  CAPTURE_SOURCE_LIST_EXAMPLE,
+  CAPTURE_SOURCE_WITH_TOKEN_EXAMPLE,
+  CREATE_CAPTURE_SOURCE_EXAMPLE,
+} from './examples.js';
 
 /**
  * How an SMS source reaches the relay: a provider's own webhook, verified by the signature
@@ -36,7 +42,7 @@ export const CaptureSource = z
     lastSeenAt: Timestamp.nullable(),
     revokedAt: Timestamp.nullable(),
   })
-  .meta({ id: 'CaptureSource' });
+  .meta({ id: 'CaptureSource', example: CAPTURE_SOURCE_EXAMPLE });
 export type CaptureSource = z.infer<typeof CaptureSource>;
 
 const TWILIO_AUTH_TOKEN = /^[A-Za-z0-9]{16,128}$/;
@@ -90,7 +96,7 @@ export const CreateSourceBody = z
     if (provider !== 'generic' && body.signed !== undefined)
       issue('signed', 'signed applies to provider generic only');
   })
-  .meta({ id: 'CreateCaptureSource' });
+  .meta({ id: 'CreateCaptureSource', example: CREATE_CAPTURE_SOURCE_EXAMPLE });
 export type CreateSourceBody = z.infer<typeof CreateSourceBody>;
 
 /** One value to type into the app or provider console, in the order the screens ask for them. */
@@ -124,11 +130,11 @@ export const SourceWithToken = z
       .meta({ description: 'The URL to paste in the app or provider console.' }),
     setup: SourceSetup.optional(),
   })
-  .meta({ id: 'CaptureSourceWithToken' });
+  .meta({ id: 'CaptureSourceWithToken', example: CAPTURE_SOURCE_WITH_TOKEN_EXAMPLE });
 export type SourceWithToken = z.infer<typeof SourceWithToken>;
 
 /** `GET /api/v1/sources`. */
 export const OwnerCaptureSourceList = z
   .object({ sources: z.array(CaptureSource) })
-  .meta({ id: 'CaptureSourceList' });
+  .meta({ id: 'CaptureSourceList', example: CAPTURE_SOURCE_LIST_EXAMPLE });
 export type OwnerCaptureSourceList = z.infer<typeof OwnerCaptureSourceList>;

@@ -1,5 +1,6 @@
 import { Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import { TELEGRAM_DEEP_LINK_EXAMPLE, TELEGRAM_SETTINGS_EXAMPLE } from './examples.js';
 
 /** Whether the relay runs a Telegram bot, and which Telegram accounts act for this owner. */
 export const TelegramSettings = z
@@ -8,7 +9,7 @@ export const TelegramSettings = z
     botUsername: z.string().nullable().meta({ description: 'Known once the bot has reached Telegram.' }),
     links: z.array(z.object({ telegramUserId: z.number().int(), linkedAt: Timestamp })),
   })
-  .meta({ id: 'TelegramSettings' });
+  .meta({ id: 'TelegramSettings', example: TELEGRAM_SETTINGS_EXAMPLE });
 export type TelegramSettings = z.infer<typeof TelegramSettings>;
 
 /** A one-time deep link that links whoever opens it in Telegram to this owner. */
@@ -18,5 +19,5 @@ export const TelegramDeepLink = z
     bot: z.string(),
     expiresAt: Timestamp,
   })
-  .meta({ id: 'TelegramDeepLink' });
+  .meta({ id: 'TelegramDeepLink', example: TELEGRAM_DEEP_LINK_EXAMPLE });
 export type TelegramDeepLink = z.infer<typeof TelegramDeepLink>;

@@ -1,5 +1,6 @@
 import { CaptureSourceKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import { UNCLEAR_MESSAGE_REPORT_EXAMPLE, UNCLEAR_MESSAGE_REPORT_RESULT_EXAMPLE } from './examples.js';
 
 /** At most this many unclear messages are recorded per request; later ones are not (issue 14). */
 export const MAX_UNCLEAR_MESSAGES_PER_REQUEST = 5;
@@ -52,7 +53,7 @@ export const UnclearMessageReport = z
     message: 'confidence must be null with no_code and a number with unclear_code',
     path: ['confidence'],
   })
-  .meta({ id: 'UnclearMessageReport' });
+  .meta({ id: 'UnclearMessageReport', example: UNCLEAR_MESSAGE_REPORT_EXAMPLE });
 export type UnclearMessageReport = z.infer<typeof UnclearMessageReport>;
 
 export const UnclearMessageReportResponse = z
@@ -61,5 +62,5 @@ export const UnclearMessageReportResponse = z
       description: `false when the request already holds ${MAX_UNCLEAR_MESSAGES_PER_REQUEST} notes or this one (same sender and time) was recorded before.`,
     }),
   })
-  .meta({ id: 'UnclearMessageReportResult' });
+  .meta({ id: 'UnclearMessageReportResult', example: UNCLEAR_MESSAGE_REPORT_RESULT_EXAMPLE });
 export type UnclearMessageReportResponse = z.infer<typeof UnclearMessageReportResponse>;

@@ -13,7 +13,7 @@ export const listCaptureRequestsRoute = declareRoute({
   description:
     'Open requests of the source’s owner that this source may serve: not yet holding a code, accepting its kind, oldest first, each with its public key, key fingerprint and filters. With `wait=N` (at most 60 seconds) the answer is held until a new one appears.',
   errors: {
-    VALIDATION_ERROR: 'query.wait: Too big: expected number to be <=60',
+    VALIDATION_ERROR: 'query.wait: wait must be at most 60 seconds',
     RATE_LIMITED: 'at most 10 concurrent waits per credential',
   },
   tags: ['Capture'],

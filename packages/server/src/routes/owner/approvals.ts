@@ -16,7 +16,7 @@ import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { emptyBodyIsNoBody } from '../../middleware/request-guards.js';
-import { errorResponses, type Router } from '../../openapi-app.js';
+import type { Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
@@ -26,23 +26,29 @@ const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals',
   operationId: 'listApprovals',
+  description:
+    'Every request of the owner still waiting for a decision, OTP and permission requests alike, oldest first, as the approval screens show them.',
   tags: ['Owner'],
   summary: 'Every request of the owner still waiting for a decision (codes and permissions), oldest first',
   credential: 'owner',
-  responses: { 200: { description: 'The queue.', content: json(DecisionSubjectList) }, ...errorResponses() },
+  responses: { 200: { description: 'The queue.', content: json(DecisionSubjectList) } },
 });
 
 const getRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals/{id}',
   operationId: 'getApproval',
+  description:
+    'One OTP or permission request of the owner as an approver sees it (agent, reason, scope, key fingerprint), decided or not.',
+  errors: {
+    NOT_FOUND: 'no such request',
+  },
   tags: ['Owner'],
   summary: 'One request of the owner as an approver sees it, decided or not',
   credential: 'owner',
   request: { params },
   responses: {
     200: { description: 'The request.', content: json(DecisionSubjectSchema) },
-    ...errorResponses(404),
   },
 });
 
@@ -61,11 +67,19 @@ function decisionRoute(outcome: 'approve' | 'deny') {
       outcome === 'approve'
         ? 'The first decision wins, whatever the channel; a later one gets 409.'
         : 'The first decision wins, whatever the channel; a later one gets 409. An optional `reason` reaches the agent as `denialReason`; no body denies without one.',
+    errors: {
+      NOT_FOUND: 'no request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+      INVALID_TRANSITION: 'cannot decide on OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N while it is approved',
+      OTP_ALREADY_CONSUMED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was already consumed',
+      OTP_DENIED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was denied by its owner',
+      OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
+      OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+      ...(outcome === 'approve' ? { VALIDATION_ERROR: 'reason: only a denial carries a reason' } : {}),
+    },
     credential: 'owner',
     request: { params, body: { required: false, content: json(DECISION_BODIES[outcome]) } },
     responses: {
       200: { description: 'The request as it now stands.', content: json(DecisionSubjectSchema) },
-      ...errorResponses(403, 404, 409, 410),
     },
   });
 }

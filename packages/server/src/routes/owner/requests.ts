@@ -19,7 +19,7 @@ const listRoute = declareRoute({
   description:
     'The owner’s OTP requests, newest first, one page at a time (`cursor` from the previous page). `status=pending_approval` gives the approval queue.',
   errors: {
-    VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=100',
+    VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
   },
   tags: ['Owner'],
   summary: 'The owner’s requests, newest first (status=pending_approval for the approval queue)',

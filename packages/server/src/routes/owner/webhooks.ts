@@ -16,7 +16,7 @@ const routes = {
     description:
       'Recent webhook deliveries to the owner’s agents (status changes sent to `webhookUrl`), newest first, with failures and their reasons.',
     errors: {
-      VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=100',
+      VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
       NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
     },
     tags: ['Owner'],
