@@ -1,6 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type DefaultTheme, defineConfig } from 'vitepress';
+import { type DefaultTheme, defineConfigWithTheme } from 'vitepress';
 import { externalizeInlineScripts } from './external-scripts.js';
 import { githubSlug } from './github-slug.js';
 import { repoLinks } from './repo-links.js';
@@ -13,7 +13,7 @@ const linkedFiles = new Set<string>();
 // biome-ignore lint/style/noProcessEnv: a build-time setting of the docs build, not the relay's configuration
 const base = process.env.DOCS_BASE ?? '/guide/';
 
-export default defineConfig<DefaultTheme.Config & { apiReferenceUrl: string }>({
+export default defineConfigWithTheme<DefaultTheme.Config & { apiReferenceUrl: string }>({
   title: 'Agent OTP',
   description: 'One verification code or one permission at a time for AI agents, with owner approval.',
   lang: 'en',
@@ -28,6 +28,10 @@ export default defineConfig<DefaultTheme.Config & { apiReferenceUrl: string }>({
   // Only URLs of the reader's own relay (`http://localhost:8787/docs`) are not pages of this site.
   ignoreDeadLinks: 'localhostLinks',
   markdown: {
+    // The docs are written for GitHub, which drops raw HTML it does not know; here it is shown
+    // as text, so a placeholder like <sender> in prose reads as written and never breaks the
+    // build (VitePress would compile it as a Vue element).
+    html: false,
     anchor: { slugify: githubSlug },
     config: (md) => repoLinks(md, linkedFiles),
   },
