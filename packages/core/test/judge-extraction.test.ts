@@ -1,4 +1,4 @@
-import { defaultOf, loadConfig } from '@agent-otp/config';
+import { defaultOf, describeConfig, loadConfig } from '@agent-otp/config';
 import { DEFAULT_DELIVERY_CONFIDENCE, explainExtraction, extractOTP } from '@agent-otp/extract';
 import { describe, expect, it } from 'vitest';
 import { deliveryThreshold, judgeExtraction } from '../src/capture/judge-extraction.js';
@@ -55,6 +55,18 @@ describe('EXTRACT_MIN_CONFIDENCE', () => {
   it('defaults to the extractor’s DEFAULT_DELIVERY_CONFIDENCE (configuration cannot import it, so this keeps them equal)', () => {
     expect(Number(defaultOf('EXTRACT_MIN_CONFIDENCE'))).toBe(DEFAULT_DELIVERY_CONFIDENCE);
     expect(loadConfig({}).extractMinConfidence).toBe(DEFAULT_DELIVERY_CONFIDENCE);
+  });
+
+  it('is listed by config:check with its value and where it came from', () => {
+    const entry = (env: Record<string, string>) =>
+      describeConfig({ flags: {}, env, dotenv: {} }).entries.find((e) => e.name === 'EXTRACT_MIN_CONFIDENCE');
+    expect(entry({})).toEqual({
+      name: 'EXTRACT_MIN_CONFIDENCE',
+      value: String(DEFAULT_DELIVERY_CONFIDENCE),
+      secret: false,
+      source: 'default',
+    });
+    expect(entry({ EXTRACT_MIN_CONFIDENCE: '0.9' })).toMatchObject({ value: '0.9', source: 'env' });
   });
 
   it('takes a number from 0 to 1 and refuses anything else, naming the variable', () => {

@@ -107,4 +107,50 @@ describeWithService('dovecot', dovecotAvailable(), () => {
       expect(await waitForCode(relay, request)).toBe('730194');
     });
   });
+
+  describeEachDialect(
+    'the IMAP connector inside serve notes a message that held no clear code',
+    (dialect) => {
+      let dovecot: DovecotServer;
+      let relay: TestRelay;
+
+      beforeAll(async () => {
+        dovecot = await startDovecot();
+        relay = await startTestRelay(dialect, {
+          env: {
+            IMAP_HOST: dovecot.host,
+            IMAP_PORT: String(dovecot.port),
+            IMAP_USER: dovecot.user,
+            IMAP_PASSWORD: dovecot.password,
+            IMAP_TLS: 'false',
+          },
+        });
+      });
+      afterAll(async () => {
+        await relay?.stop();
+        await dovecot?.close();
+      });
+
+      it('leaves the request open and shows its owner the sender, never the code', async () => {
+        const { apiKey } = await relay.createAgent({ name: 'harbor-serve-bot' });
+        const request = await openEmailRequest(relay, apiKey, '*@harbor-serve.test');
+        await dovecot.appendMessage(
+          buildMessage({ from: 'Harbor <alerts@harbor-serve.test>', subject: SUBJECT, text: UNCLEAR_TEXT }),
+        );
+        const noted = await eventually(async () => {
+          const viewed = await call<OwnerOtpRequest>(relay.url, `/api/v1/requests/${request.id}`, {
+            token: relay.ownerToken,
+          });
+          return viewed.body.unclearMessages.length > 0 && viewed.body;
+        }, 15_000);
+        expect(noted.status).toBe('approved');
+        expect(noted.unclearMessages).toMatchObject([
+          { source: 'email', from: 'alerts@harbor-serve.test', outcome: 'unclear_code' },
+        ]);
+        const dump = await relay.dumpDatabase();
+        expect(dump.includes(UNCLEAR_CODE)).toBe(false);
+        expect(relay.logs.join('\n').includes(UNCLEAR_CODE)).toBe(false);
+      });
+    },
+  );
 });
