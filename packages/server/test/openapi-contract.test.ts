@@ -12,7 +12,7 @@ import {
   httpStatusForError,
 } from '@agent-otp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../../../test-support/http.js';
+import { type CallResult, call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 
 interface MediaType {
@@ -161,7 +161,7 @@ describe('the HTTP contract in /openapi.json', () => {
   it('shows the messages the server really sends for the errors a credential and an input imply', async () => {
     const agent = await relay.createAgent();
     const otp = 'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N';
-    const cases: Array<{ where: string; code: ErrorCode; send: () => ReturnType<typeof call> }> = [
+    const cases: Array<{ where: string; code: ErrorCode; send: () => Promise<CallResult> }> = [
       {
         where: 'GET /api/v1/otp/{id}',
         code: 'UNAUTHORIZED',

@@ -308,6 +308,8 @@ describe('a route without a credential declaration does not start', () => {
       method: 'get',
       path: '/api/v1/example',
       operationId: 'getExample',
+      summary: 'An example operation',
+      description: 'Declared only to have its credential removed.',
       credential: 'agent',
       responses: { 200: { description: 'ok' } },
     });
