@@ -93,7 +93,9 @@ function routeErrorCodes(route: ErrorRouteShape): Map<ErrorCode, string> {
   // Every client address is capped on connections that have not authenticated yet, so even public routes can be 429.
   codes.set(
     'RATE_LIMITED',
-    unauthorized ? 'rate limit exceeded; retry after 12 s' : 'too many connections from this address',
+    unauthorized
+      ? 'rate limit exceeded; retry after 12 s'
+      : 'too many connections from your address: at most 64 unauthenticated connections per address; retry after 1 s',
   );
   codes.set('INTERNAL_ERROR', 'internal error; the request ID identifies it in the server log');
   codes.set('SERVICE_UNAVAILABLE', 'the database is unavailable; retry in a few seconds');

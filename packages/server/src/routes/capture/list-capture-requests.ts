@@ -14,7 +14,8 @@ export const listCaptureRequestsRoute = declareRoute({
     'Open requests of the source’s owner that this source may serve: not yet holding a code, accepting its kind, oldest first, each with its public key, key fingerprint and filters. With `wait=N` (at most 60 seconds) the answer is held until a new one appears.',
   errors: {
     VALIDATION_ERROR: 'query.wait: wait must be at most 60 seconds',
-    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+    RATE_LIMITED:
+      'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
   tags: ['Capture'],
   summary: 'Open requests this source may serve (filters and public keys); ?wait=N long-polls',

@@ -15,7 +15,8 @@ export const getOtpRoute = declareRoute({
     'Returns the request and its status (`pending_approval`, `approved`, `otp_received`, `consumed`, `denied`, `expired`, `cancelled`), never the code. With `wait=N` (at most 60 seconds) the answer is held until the status changes, and comes at once when the code is there or the request has ended.',
   errors: {
     NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
-    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+    RATE_LIMITED:
+      'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
   tags: ['OTP'],
   summary: 'Read a request’s status; with ?wait=N, long-poll for a change',

@@ -17,7 +17,8 @@ export const otpEventsRoute = declareRoute({
     'A Server-Sent Events stream for one request: a `status` event at once and one per change; the stream ends after a terminal status. A comment line (`: keepalive`) every 15 seconds keeps proxies from closing it. Counts as one wait against the credential’s limit.',
   errors: {
     NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
-    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+    RATE_LIMITED:
+      'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
   tags: ['OTP'],
   summary: 'Server-Sent Events: one `status` event now and one per change, until the request ends',

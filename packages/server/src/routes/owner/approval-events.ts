@@ -21,7 +21,8 @@ export const approvalEventsRoute = declareRoute({
   path: '/api/v1/approvals/events',
   operationId: 'streamApprovalEvents',
   errors: {
-    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+    RATE_LIMITED:
+      'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
   tags: ['Owner'],
   summary: 'Server-Sent Events: the owner’s approval queue, live',

@@ -15,7 +15,8 @@ export const getPermissionRoute = declareRoute({
     'Returns the permission request and its status. The first response after approval carries the token (`token`), once; later ones do not. With `wait=N` (at most 60 seconds) the answer is held until the status changes.',
   errors: {
     NOT_FOUND: 'no permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
-    RATE_LIMITED: 'at most 10 concurrent waits per credential',
+    RATE_LIMITED:
+      'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
   tags: ['Permissions'],
   summary:
