@@ -169,6 +169,38 @@ describeEachDialect('unclear messages are noted for the owner, never delivered o
     await call(relay.url, `/api/v1/otp/${request.id}`, { method: 'DELETE', token: apiKey });
   });
 
+  it('notes an unclear message on every request of a tie, and holds nothing for the owner', async () => {
+    const other = await relay.createAgent({ name: 'other-unclear-agent' });
+    const mine = await openRequest(['email'], '*@tie.test');
+    const keys = await agentKeyPair();
+    const created = await call(relay.url, '/api/v1/otp', {
+      token: other.apiKey,
+      json: {
+        reason: 'tie',
+        filter: { sources: ['email'], senderPattern: '*@tie.test' },
+        publicKey: keys.publicKey,
+      },
+    });
+    await relay.ownerFetch(`/api/v1/requests/${created.body.id}/approve`, { method: 'POST' });
+    const captured = await call(relay.url, '/api/v1/capture/messages', {
+      token: emailSource.token,
+      json: { from: 'codes@tie.test', subject: SUBJECT, text: UNCLEAR_TEXT },
+    });
+    expect(captured.body).toMatchObject({ matched: false, reason: 'no_code_found' });
+    for (const id of [mine.id, created.body.id as string]) {
+      const viewed = await ownerView(id);
+      expect(viewed.body.status).toBe('approved');
+      expect(viewed.body.unclearMessages).toMatchObject([
+        { from: 'codes@tie.test', outcome: 'unclear_code' },
+      ]);
+    }
+    const held = await call(relay.url, '/api/v1/held-messages', { token: relay.ownerToken });
+    expect(held.status).toBe(200);
+    expect(JSON.stringify(held.body)).not.toContain('tie.test');
+    await call(relay.url, `/api/v1/otp/${mine.id}`, { method: 'DELETE', token: apiKey });
+    await call(relay.url, `/api/v1/otp/${created.body.id}`, { method: 'DELETE', token: other.apiKey });
+  });
+
   it('notes an unclear SMS that came through a provider webhook', async () => {
     const created = await relay.ownerFetch('/api/v1/sources', {
       method: 'POST',

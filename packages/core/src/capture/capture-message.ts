@@ -110,17 +110,24 @@ export async function captureMessage(
       deliveryThreshold(ctx.extractMinConfidence),
     );
     if (verdict.kind === 'unclear') {
-      // The request stays open for a clearer message; its owner learns one came (no content kept).
-      try {
-        await recordUnclearMessage(ctx, source, first.id, {
-          from: message.from,
-          receivedAt: message.receivedAt,
-          outcome: verdict.outcome,
-          confidence: verdict.confidence,
-        });
-      } catch (error) {
-        // The request closed meanwhile: nobody is waiting to be told.
-        if (!skipReason(error)) throw error;
+      // The requests stay open for a clearer message; the owner learns one came (no content
+      // kept), on each request it could have served: the winner, or every tied agent's oldest.
+      const noted =
+        decision.kind === 'ambiguous'
+          ? oldestPerAgent(decision.requests).slice(0, MAX_HELD_CANDIDATES)
+          : [first];
+      for (const request of noted) {
+        try {
+          await recordUnclearMessage(ctx, source, request.id, {
+            from: message.from,
+            receivedAt: message.receivedAt,
+            outcome: verdict.outcome,
+            confidence: verdict.confidence,
+          });
+        } catch (error) {
+          // The request closed meanwhile: nobody is waiting to be told.
+          if (!skipReason(error)) throw error;
+        }
       }
       return { matched: false, requestId: first.id, status: null, reason: 'no_code_found' };
     }

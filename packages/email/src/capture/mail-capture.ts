@@ -169,13 +169,19 @@ export class MailCapture {
       if (!first) return this.#unserved(ref, headers.receivedAt);
       verdict ??= judgeExtraction(message, this.#options.relay.minConfidence);
       if (verdict.kind === 'unclear') {
-        // Not clear enough to spend the request on: it stays open, and its owner is told a message came.
-        await this.#options.relay.reportUnclear(first.id, {
-          from: message.from,
-          receivedAt: message.receivedAt,
-          outcome: verdict.outcome,
-          confidence: verdict.confidence,
-        });
+        // Not clear enough to spend a request on: they stay open, and the owner is told a message
+        // came, on each request it could have served (the winner, or every tied agent's oldest).
+        const noted =
+          decision.kind === 'ambiguous'
+            ? oldestPerAgent(decision.requests).slice(0, MAX_HELD_CANDIDATES)
+            : [first];
+        for (const request of noted)
+          await this.#options.relay.reportUnclear(request.id, {
+            from: message.from,
+            receivedAt: message.receivedAt,
+            outcome: verdict.outcome,
+            confidence: verdict.confidence,
+          });
         return this.#finish(ref, 'no_code', first.id);
       }
       const { code } = verdict;
