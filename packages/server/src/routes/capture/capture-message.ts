@@ -8,15 +8,15 @@ export const captureMessageRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/messages',
   operationId: 'captureMessage',
+  tags: ['Capture'],
+  summary:
+    'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
   description:
     'For sources that cannot encrypt: the relay matches the message to the most specific open request, extracts the code and encrypts it to that request’s key in memory; the message itself is not stored. A tie between agents holds the code for the owner to assign.',
   errors: {
     FORBIDDEN: 'a email source cannot capture sms messages',
     VALIDATION_ERROR: 'from is not a parseable sender address',
   },
-  tags: ['Capture'],
-  summary:
-    'For simple forwarders: post one plaintext message; the relay matches, extracts and encrypts it in memory',
   credential: 'source',
   // Plaintext forwarders may post a whole HTML email.
   maxBodyBytes: 2 * 1024 * 1024,

@@ -8,13 +8,6 @@ export const holdMessageRoute = declareRoute({
   method: 'post',
   path: '/api/v1/capture/held',
   operationId: 'holdMessage',
-  errors: {
-    NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
-    FORBIDDEN: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N does not accept codes from sms sources',
-    CONFLICT: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N already holds a code',
-    OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
-    VALIDATION_ERROR: 'the candidate requests do not match this sender equally well',
-  },
   tags: ['Capture'],
   summary:
     'Hand over a message that requests of several agents matched equally well, for the owner to assign',
@@ -24,6 +17,13 @@ export const holdMessageRoute = declareRoute({
     'matches the sender in the same specificity tier, and that each JWE header names its request’s key.',
     'No subject or body is sent or stored.',
   ].join(' '),
+  errors: {
+    NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    FORBIDDEN: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N does not accept codes from sms sources',
+    CONFLICT: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N already holds a code',
+    OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+    VALIDATION_ERROR: 'the candidate requests do not match this sender equally well',
+  },
   credential: 'source',
   request: { body: { required: true, content: { 'application/json': { schema: HoldMessageBody } } } },
   responses: {

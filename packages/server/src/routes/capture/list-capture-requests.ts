@@ -10,6 +10,8 @@ export const listCaptureRequestsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/capture/requests',
   operationId: 'listCaptureRequests',
+  tags: ['Capture'],
+  summary: 'Open requests this source may serve (filters and public keys); ?wait=N long-polls',
   description:
     'Open requests of the source’s owner that this source may serve: not yet holding a code, accepting its kind, oldest first, each with its public key, key fingerprint and filters. With `wait=N` (at most 60 seconds) the answer is held until a new one appears.',
   errors: {
@@ -17,8 +19,6 @@ export const listCaptureRequestsRoute = declareRoute({
     RATE_LIMITED:
       'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
-  tags: ['Capture'],
-  summary: 'Open requests this source may serve (filters and public keys); ?wait=N long-polls',
   credential: 'source',
   request: { query: WaitQuery },
   responses: {

@@ -9,6 +9,8 @@ export const cancelOtpRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/otp/{id}',
   operationId: 'cancelOtpRequest',
+  tags: ['OTP'],
+  summary: 'Cancel an open request; any held code is erased',
   description:
     'Withdraws an open request (`pending_approval`, `approved` or `otp_received`); a code already held for it is erased. Cancelling frees a place under the open-request limit.',
   errors: {
@@ -18,8 +20,6 @@ export const cancelOtpRoute = declareRoute({
     OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
     OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
   },
-  tags: ['OTP'],
-  summary: 'Cancel an open request; any held code is erased',
   credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {

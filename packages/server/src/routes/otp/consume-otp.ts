@@ -9,6 +9,8 @@ export const consumeOtpRoute = declareRoute({
   method: 'post',
   path: '/api/v1/otp/{id}/consume',
   operationId: 'consumeOtp',
+  tags: ['OTP'],
+  summary: 'Take the encrypted code, once; the relay erases it in the same statement',
   description:
     'Returns the code as a compact JWE (`RSA-OAEP-256` + `A256GCM`) sealed to the request’s public key and erases it from the relay in the same statement: it can be taken once. Decrypt it with the agent’s private key and check the `requestId` inside.',
   errors: {
@@ -19,8 +21,6 @@ export const consumeOtpRoute = declareRoute({
     OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
     OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
   },
-  tags: ['OTP'],
-  summary: 'Take the encrypted code, once; the relay erases it in the same statement',
   credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {

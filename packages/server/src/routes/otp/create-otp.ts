@@ -8,6 +8,8 @@ export const createOtpRoute = declareRoute({
   method: 'post',
   path: '/api/v1/otp',
   operationId: 'createOtpRequest',
+  tags: ['OTP'],
+  summary: 'Request one verification code',
   description:
     'Creates a request for one verification code. The owner is asked on every channel (dashboard, Telegram, CLI) unless a policy decides; a test key (`ak_test_…`) approves its own request and receives a random six-digit code. `publicKey` is the RSA key the code will be encrypted to; keep its private half. Poll `GET /api/v1/otp/{id}?wait=N` or stream `/events` for the outcome.',
   errors: {
@@ -16,8 +18,6 @@ export const createOtpRoute = declareRoute({
     RATE_LIMITED:
       'this agent already has 100 open OTP requests (the limit, OPEN_REQUESTS_PER_AGENT); consume, cancel or wait for one to close, retry after 240 s',
   },
-  tags: ['OTP'],
-  summary: 'Request one verification code',
   credential: 'agent',
   request: { body: { required: true, content: { 'application/json': { schema: CreateOtpRequestBody } } } },
   responses: {

@@ -11,6 +11,8 @@ export const getOtpRoute = declareRoute({
   method: 'get',
   path: '/api/v1/otp/{id}',
   operationId: 'getOtpRequest',
+  tags: ['OTP'],
+  summary: 'Read a request’s status; with ?wait=N, long-poll for a change',
   description:
     'Returns the request and its status (`pending_approval`, `approved`, `otp_received`, `consumed`, `denied`, `expired`, `cancelled`), never the code. With `wait=N` (at most 60 seconds) the answer is held until the status changes, and comes at once when the code is there or the request has ended.',
   errors: {
@@ -18,8 +20,6 @@ export const getOtpRoute = declareRoute({
     RATE_LIMITED:
       'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
-  tags: ['OTP'],
-  summary: 'Read a request’s status; with ?wait=N, long-poll for a change',
   credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }), query: WaitQuery },
   responses: {

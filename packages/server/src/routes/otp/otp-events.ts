@@ -13,6 +13,8 @@ export const otpEventsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/otp/{id}/events',
   operationId: 'streamOtpEvents',
+  tags: ['OTP'],
+  summary: 'Server-Sent Events: one `status` event now and one per change, until the request ends',
   description:
     'A Server-Sent Events stream for one request: a `status` event at once and one per change; the stream ends after a terminal status. A comment line (`: keepalive`) every 15 seconds keeps proxies from closing it. Counts as one wait against the credential’s limit.',
   errors: {
@@ -20,8 +22,6 @@ export const otpEventsRoute = declareRoute({
     RATE_LIMITED:
       'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
-  tags: ['OTP'],
-  summary: 'Server-Sent Events: one `status` event now and one per change, until the request ends',
   credential: 'agent',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {

@@ -14,10 +14,10 @@ const routes = {
     method: 'get',
     path: '/api/v1/agents',
     operationId: 'listAgents',
-    description:
-      'The owner’s agents with their key prefixes (never the keys), status and when each was last used.',
     tags: ['Owner'],
     summary: 'The owner’s agents and their keys (prefixes only)',
+    description:
+      'The owner’s agents with their key prefixes (never the keys), status and when each was last used.',
     credential: 'owner',
     responses: {
       200: { description: 'Agents.', content: json(AgentList) },
@@ -27,13 +27,13 @@ const routes = {
     method: 'post',
     path: '/api/v1/agents',
     operationId: 'createAgent',
+    tags: ['Owner'],
+    summary: 'Create an agent; its API key is in this response only',
     description:
       'Creates an agent. Its API key (`ak_live_…`, or `ak_test_…` with `test: true`) and its webhook signing secret are in this response only; the relay stores hashes.',
     errors: {
       VALIDATION_ERROR: 'body.name: Too small: expected string to have >=1 characters',
     },
-    tags: ['Owner'],
-    summary: 'Create an agent; its API key is in this response only',
     credential: 'owner',
     request: { body: { required: true, content: json(CreateAgentBody) } },
     responses: { 201: { description: 'Created.', content: json(AgentWithKey) } },
@@ -42,14 +42,14 @@ const routes = {
     method: 'post',
     path: '/api/v1/agents/{id}/revoke',
     operationId: 'revokeAgent',
+    tags: ['Owner'],
+    summary: 'Revoke an agent and all its keys',
     description:
       'Revokes the agent and all its keys; its open requests are cancelled and any codes held for them erased.',
     errors: {
       NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
       CONFLICT: 'agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N is already revoked',
     },
-    tags: ['Owner'],
-    summary: 'Revoke an agent and all its keys',
     credential: 'owner',
     request: { params },
     responses: { 200: { description: 'Revoked.', content: json(Agent) } },
@@ -58,14 +58,14 @@ const routes = {
     method: 'post',
     path: '/api/v1/agents/{id}/rotate-key',
     operationId: 'rotateAgentKey',
+    tags: ['Owner'],
+    summary: 'Issue a new key and revoke the old ones',
     description:
       'Issues a new API key, shown in this response only, and revokes the agent’s previous keys at once.',
     errors: {
       NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
       CONFLICT: 'agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N is revoked; create a new agent',
     },
-    tags: ['Owner'],
-    summary: 'Issue a new key and revoke the old ones',
     credential: 'owner',
     request: { params },
     responses: {

@@ -20,10 +20,6 @@ export const approvalEventsRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals/events',
   operationId: 'streamApprovalEvents',
-  errors: {
-    RATE_LIMITED:
-      'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
-  },
   tags: ['Owner'],
   summary: 'Server-Sent Events: the owner’s approval queue, live',
   description: [
@@ -33,6 +29,10 @@ export const approvalEventsRoute = declareRoute({
     '(`{"heldMessages": HeldMessage[]}`) on connect and whenever the messages held for the owner to assign change.',
     'The dashboard uses it.',
   ].join(' '),
+  errors: {
+    RATE_LIMITED:
+      'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
+  },
   credential: 'owner',
   responses: {
     200: { description: 'An event stream.', content: eventStreamOf(ApprovalStreamEvent) },

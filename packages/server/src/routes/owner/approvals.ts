@@ -26,10 +26,10 @@ const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals',
   operationId: 'listApprovals',
-  description:
-    'Every request of the owner still waiting for a decision, OTP and permission requests alike, oldest first, as the approval screens show them.',
   tags: ['Owner'],
   summary: 'Every request of the owner still waiting for a decision (codes and permissions), oldest first',
+  description:
+    'Every request of the owner still waiting for a decision, OTP and permission requests alike, oldest first, as the approval screens show them.',
   credential: 'owner',
   responses: { 200: { description: 'The queue.', content: json(DecisionSubjectList) } },
 });
@@ -38,13 +38,13 @@ const getRoute = declareRoute({
   method: 'get',
   path: '/api/v1/approvals/{id}',
   operationId: 'getApproval',
+  tags: ['Owner'],
+  summary: 'One request of the owner as an approver sees it, decided or not',
   description:
     'One OTP or permission request of the owner as an approver sees it (agent, reason, scope, key fingerprint), decided or not.',
   errors: {
     NOT_FOUND: 'no such request',
   },
-  tags: ['Owner'],
-  summary: 'One request of the owner as an approver sees it, decided or not',
   credential: 'owner',
   request: { params },
   responses: {

@@ -8,13 +8,13 @@ const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/audit',
   operationId: 'listAuditEvents',
+  tags: ['Owner'],
+  summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
   description:
     'The owner’s audit events, newest first, one page at a time. `q` searches action, target and details.',
   errors: {
     VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
   },
-  tags: ['Owner'],
-  summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
   credential: 'owner',
   request: {
     query: AuditEventsQuery,
@@ -28,10 +28,10 @@ const verifyRoute = declareRoute({
   method: 'post',
   path: '/api/v1/audit/verify',
   operationId: 'verifyAuditChain',
-  description:
-    'Recomputes the owner’s keyed hash chain (HMAC-SHA256 under the relay’s audit key) and its signed checkpoint, and names the first row that does not match: an edited, deleted or re-ordered row shows up here.',
   tags: ['Owner'],
   summary: 'Check the owner’s audit hash chain and name the first broken row',
+  description:
+    'Recomputes the owner’s keyed hash chain (HMAC-SHA256 under the relay’s audit key) and its signed checkpoint, and names the first row that does not match: an edited, deleted or re-ordered row shows up here.',
   credential: 'owner',
   responses: {
     200: { description: 'The verdict.', content: { 'application/json': { schema: AuditVerification } } },

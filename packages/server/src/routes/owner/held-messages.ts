@@ -16,10 +16,10 @@ const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/held-messages',
   operationId: 'listHeldMessages',
-  description:
-    'Messages a capture source could not give to one request because requests of several agents matched them equally well. Each lists its candidate requests; the owner assigns it to one or discards it before it expires.',
   tags: ['Owner'],
   summary: 'Messages held for the owner because requests of several agents matched them equally well',
+  description:
+    'Messages a capture source could not give to one request because requests of several agents matched them equally well. Each lists its candidate requests; the owner assigns it to one or discards it before it expires.',
   credential: 'owner',
   responses: {
     200: {
@@ -33,6 +33,9 @@ const assignRoute = declareRoute({
   method: 'post',
   path: '/api/v1/held-messages/{id}/assign',
   operationId: 'assignHeldMessage',
+  tags: ['Owner'],
+  summary:
+    'Give a held message to one of its candidate requests; the other candidates’ ciphertexts are erased',
   description:
     'Gives a held message to one of its candidate requests: that request receives the code (held until approval if it is still pending) and every other candidate’s ciphertext is erased.',
   errors: {
@@ -41,9 +44,6 @@ const assignRoute = declareRoute({
     CONFLICT: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N was already assigned',
     OTP_EXPIRED: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
   },
-  tags: ['Owner'],
-  summary:
-    'Give a held message to one of its candidate requests; the other candidates’ ciphertexts are erased',
   credential: 'owner',
   request: {
     params: z.object({ id: HeldMessageId }),
@@ -61,6 +61,8 @@ const discardRoute = declareRoute({
   method: 'post',
   path: '/api/v1/held-messages/{id}/discard',
   operationId: 'discardHeldMessage',
+  tags: ['Owner'],
+  summary: 'Throw a held message away; every candidate’s ciphertext is erased',
   description:
     'Throws a held message away: every candidate’s ciphertext is erased and no request receives it.',
   errors: {
@@ -68,8 +70,6 @@ const discardRoute = declareRoute({
     CONFLICT: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N was already discarded',
     OTP_EXPIRED: 'held message hld_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
   },
-  tags: ['Owner'],
-  summary: 'Throw a held message away; every candidate’s ciphertext is erased',
   credential: 'owner',
   request: { params: z.object({ id: HeldMessageId }) },
   responses: {

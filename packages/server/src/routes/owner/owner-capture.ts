@@ -8,14 +8,14 @@ const route = declareRoute({
   method: 'post',
   path: '/api/v1/owner/capture',
   operationId: 'captureMessageAsOwner',
+  tags: ['Owner'],
+  summary:
+    'Feed one message through the capture path as the owner (the CLI’s `capture`, for demos and tests)',
   description:
     'Runs one message through the same matching, extraction and encryption as a capture source’s `POST /api/v1/capture/messages`, with the owner as the source: the CLI’s `capture` command uses it for demos and tests.',
   errors: {
     VALIDATION_ERROR: 'from is not a parseable sender address',
   },
-  tags: ['Owner'],
-  summary:
-    'Feed one message through the capture path as the owner (the CLI’s `capture`, for demos and tests)',
   credential: 'owner',
   request: { body: { required: true, content: { 'application/json': { schema: OwnerCaptureBody } } } },
   responses: {

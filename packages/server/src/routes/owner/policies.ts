@@ -18,10 +18,10 @@ const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/policies',
   operationId: 'listPolicies',
-  description:
-    'Every policy that governs the owner’s requests: those of POLICY_FILE first, then the database’s, in the order ties are broken.',
   tags: ['Policies'],
   summary: 'Every policy governing the owner’s requests: POLICY_FILE’s, then the database’s',
+  description:
+    'Every policy that governs the owner’s requests: those of POLICY_FILE first, then the database’s, in the order ties are broken.',
   credential: 'owner',
   responses: {
     200: {
@@ -35,14 +35,14 @@ const createPolicyRoute = declareRoute({
   method: 'post',
   path: '/api/v1/policies',
   operationId: 'createPolicy',
+  tags: ['Policies'],
+  summary: 'Add a policy (optionally for one agent)',
   description:
     'Stores a policy (approve, deny or ask for matching requests), for all the owner’s agents or one; it applies from the next request.',
   errors: {
     NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
     VALIDATION_ERROR: 'body.effect: Invalid option: expected one of "approve"|"deny"|"ask"',
   },
-  tags: ['Policies'],
-  summary: 'Add a policy (optionally for one agent)',
   credential: 'owner',
   request: { body: { required: true, content: { 'application/json': { schema: CreatePolicyBody } } } },
   responses: {
@@ -57,12 +57,12 @@ const removeRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/policies/{id}',
   operationId: 'removePolicy',
+  tags: ['Policies'],
+  summary: 'Remove a database policy',
   description: 'Removes a database policy; policies from POLICY_FILE are changed in that file.',
   errors: {
     NOT_FOUND: 'no policy pol_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
   },
-  tags: ['Policies'],
-  summary: 'Remove a database policy',
   credential: 'owner',
   request: { params: z.object({ id: PolicyId }) },
   responses: {
@@ -77,13 +77,13 @@ const testRoute = declareRoute({
   method: 'post',
   path: '/api/v1/policies/test',
   operationId: 'testPolicies',
+  tags: ['Policies'],
+  summary: 'What the engine would decide for a request (nothing is stored)',
   description:
     'Evaluates the owner’s policies against a described request and returns the decision and the policy that made it; nothing is stored or audited.',
   errors: {
     NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
   },
-  tags: ['Policies'],
-  summary: 'What the engine would decide for a request (nothing is stored)',
   credential: 'owner',
   request: { body: { required: true, content: { 'application/json': { schema: PolicyTestBody } } } },
   responses: {

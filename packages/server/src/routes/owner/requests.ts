@@ -16,13 +16,13 @@ const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/requests',
   operationId: 'listOwnerRequests',
+  tags: ['Owner'],
+  summary: 'The owner’s requests, newest first (status=pending_approval for the approval queue)',
   description:
     'The owner’s OTP requests, newest first, one page at a time (`cursor` from the previous page). `status=pending_approval` gives the approval queue.',
   errors: {
     VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
   },
-  tags: ['Owner'],
-  summary: 'The owner’s requests, newest first (status=pending_approval for the approval queue)',
   credential: 'owner',
   request: {
     query: OwnerRequestsQuery,
@@ -36,13 +36,13 @@ const getRoute = declareRoute({
   method: 'get',
   path: '/api/v1/requests/{id}',
   operationId: 'getOwnerRequest',
+  tags: ['Owner'],
+  summary: 'One of the owner’s requests',
   description:
     'One of the owner’s OTP requests with its agent, reason, filters and key fingerprint (the code is never shown).',
   errors: {
     NOT_FOUND: 'no request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
   },
-  tags: ['Owner'],
-  summary: 'One of the owner’s requests',
   credential: 'owner',
   request: { params: z.object({ id: OtpRequestId }) },
   responses: {

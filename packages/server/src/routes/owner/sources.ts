@@ -25,10 +25,10 @@ const routes = {
     method: 'get',
     path: '/api/v1/sources',
     operationId: 'listCaptureSources',
-    description:
-      'The owner’s capture sources (mail watchers, SMS apps and forwarders), with when each was last seen and how many messages it sent.',
     tags: ['Owner'],
     summary: 'The owner’s capture sources and when each was last seen',
+    description:
+      'The owner’s capture sources (mail watchers, SMS apps and forwarders), with when each was last seen and how many messages it sent.',
     credential: 'owner',
     responses: {
       200: { description: 'Sources.', content: json(OwnerCaptureSourceList) },
@@ -38,13 +38,13 @@ const routes = {
     method: 'post',
     path: '/api/v1/sources',
     operationId: 'createCaptureSource',
+    tags: ['Owner'],
+    summary: 'Create a capture source; its token is in this response only',
     description:
       'Creates a capture source. Its token (`cs_…`), and for SMS providers its signing key or the provider secret it checks, are in this response only; the response also gives the webhook URL and the fields the phone app or provider needs.',
     errors: {
       VALIDATION_ERROR: 'twilioAuthToken is required for provider twilio',
     },
-    tags: ['Owner'],
-    summary: 'Create a capture source; its token is in this response only',
     credential: 'owner',
     request: { body: { required: true, content: json(CreateSourceBody) } },
     responses: { 201: { description: 'Created.', content: json(SourceWithToken) } },
@@ -53,13 +53,13 @@ const routes = {
     method: 'get',
     path: '/api/v1/sources/{id}',
     operationId: 'getCaptureSource',
+    tags: ['Owner'],
+    summary: 'One capture source: last seen, messages received, last error',
     description:
       'One capture source: its kind, provider, last seen time, messages received and the last error it reported.',
     errors: {
       NOT_FOUND: 'no capture source src_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
     },
-    tags: ['Owner'],
-    summary: 'One capture source: last seen, messages received, last error',
     credential: 'owner',
     request: { params: z.object({ id: SourceId }) },
     responses: {
@@ -70,14 +70,14 @@ const routes = {
     method: 'post',
     path: '/api/v1/sources/{id}/rotate',
     operationId: 'rotateCaptureSource',
+    tags: ['Owner'],
+    summary: 'Issue a new token (and signing key, where the relay issued one); shown in this response only',
     description:
       'Issues a new token (and a new signing key where the relay issued one), shown in this response only; the old ones stop working at once. Update the phone app or watcher with the new values.',
     errors: {
       NOT_FOUND: 'no capture source src_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
       CONFLICT: 'capture source src_01JD2W9X3YH4Q7M5RZ8T6KCB2N is revoked',
     },
-    tags: ['Owner'],
-    summary: 'Issue a new token (and signing key, where the relay issued one); shown in this response only',
     credential: 'owner',
     request: { params: z.object({ id: SourceId }) },
     responses: {
@@ -91,14 +91,14 @@ const routes = {
     method: 'post',
     path: '/api/v1/sources/{id}/revoke',
     operationId: 'revokeCaptureSource',
+    tags: ['Owner'],
+    summary: 'Revoke a capture source’s token',
     description:
       'Revokes the source’s token at once; the source can no longer list requests or deliver codes.',
     errors: {
       NOT_FOUND: 'no capture source src_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
       CONFLICT: 'capture source src_01JD2W9X3YH4Q7M5RZ8T6KCB2N is already revoked',
     },
-    tags: ['Owner'],
-    summary: 'Revoke a capture source’s token',
     credential: 'owner',
     request: { params: z.object({ id: SourceId }) },
     responses: {

@@ -13,14 +13,14 @@ const routes = {
     method: 'get',
     path: '/api/v1/webhooks/deliveries',
     operationId: 'listWebhookDeliveries',
+    tags: ['Owner'],
+    summary: 'Recent webhook deliveries and failures of the owner’s agents, newest first',
     description:
       'Recent webhook deliveries to the owner’s agents (status changes sent to `webhookUrl`), newest first, with failures and their reasons.',
     errors: {
       VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
       NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
     },
-    tags: ['Owner'],
-    summary: 'Recent webhook deliveries and failures of the owner’s agents, newest first',
     credential: 'owner',
     request: { query: WebhookDeliveryQuery },
     responses: {
@@ -31,14 +31,14 @@ const routes = {
     method: 'post',
     path: '/api/v1/agents/{id}/rotate-webhook-secret',
     operationId: 'rotateAgentWebhookSecret',
+    tags: ['Owner'],
+    summary: 'Replace the agent’s webhook signing secret; the new one is in this response only',
     description:
       'Replaces the secret the relay signs the agent’s webhook deliveries with; the new secret is in this response only and the old one stops being used at once.',
     errors: {
       NOT_FOUND: 'no agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
       CONFLICT: 'agent agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N is revoked; create a new agent',
     },
-    tags: ['Owner'],
-    summary: 'Replace the agent’s webhook signing secret; the new one is in this response only',
     credential: 'owner',
     request: { params: z.object({ id: AgentId }) },
     responses: {

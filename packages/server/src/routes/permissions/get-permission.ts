@@ -11,6 +11,9 @@ export const getPermissionRoute = declareRoute({
   method: 'get',
   path: '/api/v1/permissions/{id}',
   operationId: 'getPermissionRequest',
+  tags: ['Permissions'],
+  summary:
+    'Read a permission request; with ?wait=N, long-poll for the decision. The first read after approval carries the token',
   description:
     'Returns the permission request and its status. The first response after approval carries the token (`token`), once; later ones do not. With `wait=N` (at most 60 seconds) the answer is held until the status changes.',
   errors: {
@@ -18,9 +21,6 @@ export const getPermissionRoute = declareRoute({
     RATE_LIMITED:
       'too many open waits: at most 10 concurrent waits per credential (long-polls and event streams); retry after 1 s',
   },
-  tags: ['Permissions'],
-  summary:
-    'Read a permission request; with ?wait=N, long-poll for the decision. The first read after approval carries the token',
   credential: 'agent',
   request: { params: z.object({ id: PermissionRequestId }), query: WaitQuery },
   responses: {
@@ -35,6 +35,8 @@ export const cancelPermissionRoute = declareRoute({
   method: 'delete',
   path: '/api/v1/permissions/{id}',
   operationId: 'cancelPermissionRequest',
+  tags: ['Permissions'],
+  summary: 'Withdraw a request; an approved one loses its token',
   description:
     'Withdraws a permission request that is pending or approved; an approved one’s token stops working at once. Cancelling frees a place under the open-request limit.',
   errors: {
@@ -43,8 +45,6 @@ export const cancelPermissionRoute = declareRoute({
     OTP_CANCELLED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
     OTP_EXPIRED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
   },
-  tags: ['Permissions'],
-  summary: 'Withdraw a request; an approved one loses its token',
   credential: 'agent',
   request: { params: z.object({ id: PermissionRequestId }) },
   responses: {

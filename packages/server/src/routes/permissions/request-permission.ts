@@ -8,6 +8,8 @@ export const requestPermissionRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/request',
   operationId: 'requestPermission',
+  tags: ['Permissions'],
+  summary: 'Ask for a one-time permission; the policy engine approves, denies or asks the owner',
   description:
     'Asks for a one-time permission to do one action (`action`, a `scope` bounding it, a human `reason`). The owner’s policies may approve or deny it at once; otherwise the owner is asked. Poll `GET /api/v1/permissions/{id}?wait=N` for the token.',
   errors: {
@@ -15,8 +17,6 @@ export const requestPermissionRoute = declareRoute({
     RATE_LIMITED:
       'this agent already has 100 open permission requests (the limit, OPEN_REQUESTS_PER_AGENT); consume, cancel or wait for one to close, retry after 240 s',
   },
-  tags: ['Permissions'],
-  summary: 'Ask for a one-time permission; the policy engine approves, denies or asks the owner',
   credential: 'agent',
   request: {
     body: { required: true, content: { 'application/json': { schema: CreatePermissionRequestBody } } },

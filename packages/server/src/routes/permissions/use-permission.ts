@@ -15,13 +15,13 @@ export const verifyTokenRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/{id}/verify',
   operationId: 'verifyPermissionToken',
+  tags: ['Permissions'],
+  summary: 'Check a token without spending it: validity, uses left, scope and expiry',
   description:
     'Checks a permission token without spending a use: whether it is valid for this request, how many uses are left, its scope and expiry. A wrong token is a `valid: false` answer, not an error.',
   errors: {
     NOT_FOUND: 'no permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
   },
-  tags: ['Permissions'],
-  summary: 'Check a token without spending it: validity, uses left, scope and expiry',
   credential: 'agent',
   request: {
     params: z.object({ id: PermissionRequestId }),
@@ -39,6 +39,8 @@ export const useTokenRoute = declareRoute({
   method: 'post',
   path: '/api/v1/permissions/{id}/use',
   operationId: 'usePermissionToken',
+  tags: ['Permissions'],
+  summary: 'Spend one use of a token, atomically; actionDetails are checked against the scope and audited',
   description:
     'Spends one use of the token atomically. `actionDetails` describe what the agent is about to do; they are checked against the granted scope (`max_…`, `…_pattern`, `allowed_…`) and written to the audit chain. A use outside the scope is refused and audited.',
   errors: {
@@ -50,8 +52,6 @@ export const useTokenRoute = declareRoute({
     OTP_CANCELLED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
     OTP_EXPIRED: 'permission request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
   },
-  tags: ['Permissions'],
-  summary: 'Spend one use of a token, atomically; actionDetails are checked against the scope and audited',
   credential: 'agent',
   request: {
     params: z.object({ id: PermissionRequestId }),

@@ -14,17 +14,17 @@ const routes = {
     method: 'post',
     path: '/api/v1/session',
     operationId: 'signIn',
+    credential: 'public',
+    tags: ['Dashboard session'],
+    summary: 'Sign in with email and password; sets the session and CSRF cookies',
+    description:
+      'Failed attempts are limited per (email, client address) pair and per client address; over the limit the answer is 429 with Retry-After. When the relay is already checking as many passwords as it allows, the answer is 503 with Retry-After.',
     errors: {
       UNAUTHORIZED: 'email or password is wrong',
       RATE_LIMITED: 'too many failed sign-ins; retry after 60 s',
       SERVICE_UNAVAILABLE:
         'the relay is busy checking passwords (at most 2 at a time, 32 waiting); retry after 1 s',
     },
-    credential: 'public',
-    tags: ['Dashboard session'],
-    summary: 'Sign in with email and password; sets the session and CSRF cookies',
-    description:
-      'Failed attempts are limited per (email, client address) pair and per client address; over the limit the answer is 429 with Retry-After. When the relay is already checking as many passwords as it allows, the answer is 503 with Retry-After.',
     request: { body: { required: true, content: json(SignInBody) } },
     responses: {
       200: { description: 'Signed in.', content: json(SessionInfo) },
@@ -34,13 +34,13 @@ const routes = {
     method: 'get',
     path: '/api/v1/session',
     operationId: 'getSession',
+    tags: ['Dashboard session'],
+    summary: 'The signed-in owner (401 when not signed in)',
     description:
       'The owner the session cookie belongs to, and the CSRF token state-changing requests must send in the `x-csrf-token` header.',
     errors: {
       UNAUTHORIZED: 'your session has expired; sign in again',
     },
-    tags: ['Dashboard session'],
-    summary: 'The signed-in owner (401 when not signed in)',
     credential: 'session',
     responses: { 200: { description: 'Signed in.', content: json(SessionInfo) } },
   }),
@@ -48,9 +48,9 @@ const routes = {
     method: 'delete',
     path: '/api/v1/session',
     operationId: 'signOut',
-    description: 'Ends the dashboard session: the cookie stops working at once and both cookies are cleared.',
     tags: ['Dashboard session'],
     summary: 'Sign out: the session cookie stops working at once (needs the CSRF header)',
+    description: 'Ends the dashboard session: the cookie stops working at once and both cookies are cleared.',
     credential: 'session',
     responses: {
       200: { description: 'Signed out.', content: json(SignedOut) },

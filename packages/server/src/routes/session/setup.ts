@@ -9,11 +9,11 @@ const statusRoute = declareRoute({
   method: 'get',
   path: '/api/v1/setup',
   operationId: 'getSetupStatus',
-  description:
-    'Whether first-run setup is still open: true until an owner has a password. The dashboard uses it to choose between its setup and sign-in pages.',
   credential: 'public',
   tags: ['Dashboard session'],
   summary: 'Whether first-run setup is still open (no owner has a password yet)',
+  description:
+    'Whether first-run setup is still open: true until an owner has a password. The dashboard uses it to choose between its setup and sign-in pages.',
   responses: {
     200: { description: 'Setup state.', content: { 'application/json': { schema: SetupStatus } } },
   },
@@ -23,18 +23,18 @@ const completeRoute = declareRoute({
   method: 'post',
   path: '/api/v1/setup',
   operationId: 'completeSetup',
-  errors: {
-    UNAUTHORIZED:
-      'this setup link is not valid (used, expired or mistyped); restart `agent-otp serve` for a new one',
-    CONFLICT: 'This relay is already set up: sign in at https://otp.example.com/sign-in',
-    VALIDATION_ERROR: 'body.password: password must be at least 12 characters',
-  },
   credential: 'public',
   tags: ['Dashboard session'],
   summary:
     'First run: spend the one-time setup token printed by `agent-otp serve`, create the owner, sign in',
   description:
     'On a fresh install whose only owner is the passwordless `owner@localhost` (what the CLI uses), that owner is claimed and keeps its agents.',
+  errors: {
+    UNAUTHORIZED:
+      'this setup link is not valid (used, expired or mistyped); restart `agent-otp serve` for a new one',
+    CONFLICT: 'This relay is already set up: sign in at https://otp.example.com/sign-in',
+    VALIDATION_ERROR: 'body.password: password must be at least 12 characters',
+  },
   request: { body: { required: true, content: { 'application/json': { schema: SetupBody } } } },
   responses: {
     201: {
