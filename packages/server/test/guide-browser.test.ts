@@ -3,7 +3,7 @@
 // page reachable from the sidebar and from the pages' own links renders, every internal link
 // and `#anchor` resolves, and the local search finds a page by a word of its body.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -15,12 +15,27 @@ import { chromiumInstalled, describeWithService } from '../../../test-support/se
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const guideDir = join(repoRoot, 'docs', '.vitepress', 'dist');
 
+/** When the guide's newest source (Markdown it shows, its config and theme) was changed. */
+function newestGuideSource(): number {
+  const sources = [join(repoRoot, 'README.md')];
+  for (const path of readdirSync(join(repoRoot, 'docs'), { recursive: true, encoding: 'utf8' })) {
+    const inBuildOutput = path.split(/[\\/]/).some((part) => part === 'dist' || part === 'cache');
+    if (!inBuildOutput && /\.(md|ts|mts|css)$/.test(path)) sources.push(join(repoRoot, 'docs', path));
+  }
+  for (const name of readdirSync(join(repoRoot, 'packages'))) {
+    const readme = join(repoRoot, 'packages', name, 'README.md');
+    if (existsSync(readme)) sources.push(readme);
+  }
+  return Math.max(...sources.map((path) => statSync(path).mtimeMs));
+}
+
 /**
- * `npm run docs:build`'s output, built here only when missing (it takes 10 to 30 s on the
- * shared 2-core machine); after editing the docs, run `npm run docs:build` before this test.
+ * `npm run docs:build`'s output, built here only when missing or older than its sources
+ * (10 to 30 s on the shared 2-core machine), so the links checked are the docs' current ones.
  */
 async function ensureGuideBuilt(): Promise<void> {
-  if (existsSync(join(guideDir, 'index.html'))) return;
+  const index = join(guideDir, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestGuideSource()) return;
   const vitepress = join(repoRoot, 'node_modules', 'vitepress', 'bin', 'vitepress.js');
   await promisify(execFile)(process.execPath, [vitepress, 'build', 'docs'], {
     cwd: repoRoot,
