@@ -81,6 +81,9 @@ export function openapiRoute<R extends DeclaredRoute>(
   const { credential, middleware, maxBodyBytes, errors: _errors, ...operation } = route;
   if (!credential) throw new Error(`${route.method.toUpperCase()} ${route.path} declares no credential`);
   if (!route.operationId) throw new Error(`${route.method.toUpperCase()} ${route.path} has no operationId`);
+  // The compiler insists too; this catches a declaration built at run time (spread, cast).
+  if (!route.summary || !route.description)
+    throw new Error(`${route.method.toUpperCase()} ${route.path} needs a summary and a description`);
   declare(app, route.method, route.path.replaceAll(/\/{(.+?)}/g, '/:$1'), credential);
   const guarded = {
     ...operation,

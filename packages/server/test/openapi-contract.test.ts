@@ -151,6 +151,32 @@ describe('the HTTP contract in /openapi.json', () => {
     }
   });
 
+  it('lists the errors a credential, a method and an input imply, and no others', () => {
+    const codes = (where: string) => {
+      const op = operations.find((o) => o.where === where)?.op;
+      return Object.values(op?.responses ?? {}).flatMap((r) =>
+        Object.keys(r.content?.['application/json']?.examples ?? {}),
+      );
+    };
+    // A GET reads no body: no 413, 415 or MALFORMED_JSON; an agent key is no session: no CSRF.
+    for (const absent of ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'MALFORMED_JSON', 'CSRF_REJECTED'])
+      expect(codes('GET /api/v1/otp/{id}'), absent).not.toContain(absent);
+    expect(codes('POST /api/v1/otp')).not.toContain('CSRF_REJECTED');
+    // A state-changing owner route may be refused for a missing CSRF header; reading is not.
+    expect(codes('POST /api/v1/requests/{id}/approve')).toContain('CSRF_REJECTED');
+    expect(codes('GET /api/v1/requests/{id}')).not.toContain('CSRF_REJECTED');
+    // A public route has no credential to refuse, but the connection cap still applies.
+    expect(codes('GET /api/v1/setup')).not.toContain('UNAUTHORIZED');
+    expect(codes('GET /api/v1/setup')).toEqual(
+      expect.arrayContaining(['RATE_LIMITED', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE']),
+    );
+    // A route without a path parameter, query or body has nothing to validate.
+    expect(codes('GET /api/v1/agents')).not.toContain('VALIDATION_ERROR');
+    expect(codes('POST /api/v1/otp/{id}/consume')).toEqual(
+      expect.arrayContaining(['VALIDATION_ERROR', 'UNAUTHORIZED', 'NOT_FOUND', 'OTP_ALREADY_CONSUMED']),
+    );
+  });
+
   /** The document's example message of `code` on one operation. */
   function exampleMessage(where: string, code: ErrorCode): string | undefined {
     const op = operations.find((o) => o.where === where)?.op;

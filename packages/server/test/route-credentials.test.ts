@@ -318,4 +318,21 @@ describe('a route without a credential declaration does not start', () => {
       openapiRoute(app, relay.server.services, undeclared as typeof route, (c) => c.json({}, 200)),
     ).toThrow(/declares no credential/);
   });
+
+  it('refuses an OpenAPI operation without a description, so the document cannot lose one (issue 17)', () => {
+    const app = createRouter();
+    const route = declareRoute({
+      method: 'get',
+      path: '/api/v1/example',
+      operationId: 'getExample',
+      summary: 'An example operation',
+      description: 'Declared only to have its description removed.',
+      credential: 'agent',
+      responses: { 200: { description: 'ok' } },
+    });
+    const { description: _dropped, ...undescribed } = route;
+    expect(() =>
+      openapiRoute(app, relay.server.services, undescribed as typeof route, (c) => c.json({}, 200)),
+    ).toThrow('GET /api/v1/example needs a summary and a description');
+  });
 });
