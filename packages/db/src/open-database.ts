@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { preparePrivateSqliteFiles } from './private-files.js';
 import type { Database } from './schema.js';
@@ -50,16 +50,17 @@ const TIMESTAMPTZ_OID = 1184;
 const INT8_OID = 20;
 
 /** Hands `timestamptz` back as ISO strings and `bigint` counts as numbers, like SQLite does. */
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === TIMESTAMPTZ_OID) {
-      const parseDate = pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (value: string) => Date;
-      return (value: string) => parseDate(value).toISOString();
-    }
-    if (oid === INT8_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format ?? 'text');
-  },
-} as pg.CustomTypesConfig;
+const pgTypesOf = (types: typeof pg.types): pg.CustomTypesConfig =>
+  ({
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === TIMESTAMPTZ_OID) {
+        const parseDate = types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (value: string) => Date;
+        return (value: string) => parseDate(value).toISOString();
+      }
+      if (oid === INT8_OID) return (value: string) => Number(value);
+      return types.getTypeParser(oid, format ?? 'text');
+    },
+  }) as pg.CustomTypesConfig;
 
 /**
  * Opens (and by default migrates) the database: SQLite with WAL in `dataDir`, or PostgreSQL
@@ -120,10 +121,12 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<DatabaseHandl
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   const settings = [`-c TimeZone=UTC`];
   if (schema) settings.push(`-c search_path=${schema}`);
+  // Loaded only for PostgreSQL: a SQLite install (and every CLI command on it) never needs the driver.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize ?? 10,
-    types: pgTypes,
+    types: pgTypesOf(pg.types),
     options: settings.join(' '),
     // Operators (and tests) can tell the relay's connections apart in pg_stat_activity;
     // an application_name in DATABASE_URL or PGAPPNAME still wins.

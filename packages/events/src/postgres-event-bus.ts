@@ -6,7 +6,7 @@ import {
   isDatabaseUnavailable,
 } from '@agent-otp/db';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { BusEvent, EventBus, RequestEvent, Unsubscribe } from './event-bus.js';
 import { InProcessEventBus } from './in-process-event-bus.js';
 
@@ -91,6 +91,8 @@ export class PostgresEventBus implements EventBus {
   /** Opens a client and LISTENs on it; it becomes the bus's client only once that worked. */
   private async listen(): Promise<void> {
     const { connectionString, schema } = this.database.postgres!;
+    // Loaded here, not at the top: processes on SQLite import this package but never listen.
+    const { default: pg } = await import('pg');
     const client = new pg.Client({
       connectionString,
       fallback_application_name: connectionName('listen', schema),

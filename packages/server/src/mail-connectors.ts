@@ -1,10 +1,6 @@
 import type { Config } from '@agent-otp/config';
 import type { CoreContext } from '@agent-otp/core';
-import {
-  type BuiltInConnectorOptions,
-  type RunningConnectors,
-  startBuiltInConnectors,
-} from '@agent-otp/email';
+import type { BuiltInConnectorOptions, RunningConnectors } from '@agent-otp/email';
 import type { ConnectorStates } from './connector-states.js';
 import type { Logger } from './logger.js';
 
@@ -25,6 +21,11 @@ export async function startConfiguredMailConnectors(
   hooks?: BuiltInConnectorOptions['hooks'],
   states?: ConnectorStates,
 ): Promise<RunningConnectors | undefined> {
+  // Neither IMAP_HOST nor a Gmail client: nothing to start, and the mail packages (IMAP,
+  // MIME parsing) stay unloaded. startBuiltInConnectors makes every finer check itself.
+  const { clientId, clientSecret } = config.email.gmail;
+  if (!config.email.imap && !(clientId && clientSecret)) return undefined;
+  const { startBuiltInConnectors } = await import('@agent-otp/email');
   // The watchers' status callbacks also feed /readyz and /metrics; test hooks still see them.
   const reporting: BuiltInConnectorOptions['hooks'] = states
     ? {

@@ -1,6 +1,6 @@
 import type { Config } from '@agent-otp/config';
 import type { CoreContext } from '@agent-otp/core';
-import { deriveWebhookSecret, launchTelegramBot, type TelegramBot } from '@agent-otp/telegram';
+import type { TelegramBot } from '@agent-otp/telegram';
 import type { Logger } from './logger.js';
 
 /**
@@ -11,16 +11,18 @@ import type { Logger } from './logger.js';
  * of whoever hosts it (see `backgroundJobs`).
  *
  * @example
- * const telegram = startConfiguredTelegramBot(config, ctx, logger);
+ * const telegram = await startConfiguredTelegramBot(config, ctx, logger);
  * await telegram?.stop();
  */
-export function startConfiguredTelegramBot(
+export async function startConfiguredTelegramBot(
   config: Config,
   ctx: CoreContext,
   logger: Logger,
-): TelegramBot | undefined {
+): Promise<TelegramBot | undefined> {
   const { botToken, adminId, apiRoot, webhookUrl, webhookSecret } = config.telegram;
   if (!botToken) return undefined;
+  // Loaded only with a bot token: the bot package and its Bot API client cost start-up time.
+  const { deriveWebhookSecret, launchTelegramBot } = await import('@agent-otp/telegram');
   return launchTelegramBot({
     ctx,
     logger: logger.child({ component: 'telegram' }),

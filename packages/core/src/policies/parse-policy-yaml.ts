@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { findUnstorableText, PolicyDefinition } from '@agent-otp/shared';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import type { z } from 'zod';
 import { compilePolicy, PolicyDefinitionError } from './compile-policy.js';
 import type { CompiledPolicy } from './policy-types.js';
@@ -17,15 +19,26 @@ export class PolicyFileError extends Error {
 
 type Path = ReadonlyArray<string | number>;
 
+let yamlParser: typeof Yaml | undefined;
+
+/**
+ * The YAML parser, loaded on first use: every process imports this package, but only those
+ * that read a policy file need the parser (one-shot CLI commands start faster without it).
+ */
+function yaml(): typeof Yaml {
+  yamlParser ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yamlParser;
+}
+
 /** The deepest node along `path` that exists, so a missing key points at its parent. */
 function nodeAt(root: Node | null, path: Path): Node | null {
   let node: Node | null = root;
   for (const key of path) {
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
       if (!pair) return node;
       node = (pair.value as Node | null) ?? (pair.key as Node);
-    } else if (isSeq(node) && typeof key === 'number') {
+    } else if (yaml().isSeq(node) && typeof key === 'number') {
       const item = node.items[key] as Node | undefined;
       if (!item) return node;
       node = item;
@@ -61,8 +74,8 @@ function firstIssue(error: z.ZodError): { path: Path; message: string } {
  * const policies = parsePolicyYaml(readFileSync('policies.yaml', 'utf8'), 'policies.yaml');
  */
 export function parsePolicyYaml(text: string, fileName: string, idPrefix = 'file'): CompiledPolicy[] {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const document = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const where = (offset: number | undefined) => {
     if (offset === undefined) return { text: fileName, line: null };
     const { line, col } = lineCounter.linePos(offset);

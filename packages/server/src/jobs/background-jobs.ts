@@ -59,7 +59,7 @@ export function backgroundJobs(
       defineService({
         name: 'telegram bot',
         start: async () => {
-          telegram = startConfiguredTelegramBot(config, ctx, logger);
+          telegram = await startConfiguredTelegramBot(config, ctx, logger);
           if (telegram) options.connectorStates?.watchTelegram(telegram);
           return telegram;
         },

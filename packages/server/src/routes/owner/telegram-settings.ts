@@ -1,6 +1,5 @@
 import { createTelegramLinkToken, listTelegramLinks } from '@agent-otp/core';
 import { AppError, TelegramDeepLink, TelegramSettings } from '@agent-otp/shared';
-import { telegramDeepLink } from '@agent-otp/telegram';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import type { Router } from '../../openapi-app.js';
@@ -10,10 +9,10 @@ const statusRoute = declareRoute({
   method: 'get',
   path: '/api/v1/owner/telegram',
   operationId: 'getTelegramSettings',
-  description:
-    'Whether the relay’s Telegram bot is running (and its username), and the Telegram accounts linked to this owner, which receive approval prompts.',
   tags: ['Owner'],
   summary: 'Whether the Telegram bot runs, and which Telegram accounts are linked to this owner',
+  description:
+    'Whether the relay’s Telegram bot is running (and its username), and the Telegram accounts linked to this owner, which receive approval prompts.',
   credential: 'owner',
   responses: {
     200: { description: 'Telegram settings.', content: { 'application/json': { schema: TelegramSettings } } },
@@ -24,14 +23,14 @@ const linkRoute = declareRoute({
   method: 'post',
   path: '/api/v1/owner/telegram/link',
   operationId: 'createTelegramLink',
+  tags: ['Owner'],
+  summary: 'A one-time deep link (15 minutes) that links the Telegram account opening it to this owner',
   description:
     'Creates a one-time `t.me` deep link, valid for 15 minutes; the Telegram account that opens it is linked to this owner and receives approval prompts from then on.',
   errors: {
     CONFLICT: 'the Telegram bot is not running: start the relay with TELEGRAM_BOT_TOKEN set',
     SERVICE_UNAVAILABLE: 'the Telegram bot has not reached Telegram yet; try again in a moment',
   },
-  tags: ['Owner'],
-  summary: 'A one-time deep link (15 minutes) that links the Telegram account opening it to this owner',
   credential: 'owner',
   responses: {
     201: {
@@ -71,6 +70,8 @@ export function registerOwnerTelegramSettings(app: Router, services: ServerServi
       ownerId: owner.id,
       actor: requestOwnerActor(c),
     });
+    // Loaded on use: a relay without TELEGRAM_BOT_TOKEN never loads the bot package.
+    const { telegramDeepLink } = await import('@agent-otp/telegram');
     return c.json({ url: telegramDeepLink(bot, link.token), bot, expiresAt: link.expiresAt }, 201);
   });
 }

@@ -1,4 +1,4 @@
-import { TELEGRAM_WEBHOOK_PATH } from '@agent-otp/telegram';
+import type { TELEGRAM_WEBHOOK_PATH } from '@agent-otp/telegram';
 import { plainRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { errorResponse } from '../../middleware/errors.js';
@@ -15,10 +15,14 @@ const UPDATE_BODY_LIMIT = 1024 * 1024;
  * credential: the bot (`@agent-otp/telegram`'s `handleWebhookCall`) verifies the secret
  * before it reads the update.
  */
+// Typed as the bot package's constant, so the compiler keeps them equal, without loading the
+// bot package (and its Bot API client) into a relay that runs no Telegram bot.
+const WEBHOOK_PATH: typeof TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
 export function registerTelegramWebhook(app: Router, services: ServerServices): void {
   const route = {
     method: 'post',
-    path: TELEGRAM_WEBHOOK_PATH,
+    path: WEBHOOK_PATH,
     credential: { provider: 'telegram' },
   } as const;
   plainRoute(app, services, route, limitBody(UPDATE_BODY_LIMIT), async (c) => {
