@@ -44,6 +44,14 @@ const PERMISSION_NEXT_STEP: Record<PermissionResult['status'], string> = {
   cancelled: 'The permission request was cancelled.',
 };
 
+/**
+ * The owner's words on a denial, quoted for the model: "use the staging account" is
+ * something it can act on, where a bare "denied" only tells it to stop.
+ */
+function ownerReason(denialReason: string | undefined): string {
+  return denialReason === undefined ? '' : ` The owner's reason: "${denialReason}".`;
+}
+
 function compactFilter(input: RequestOtpInput): OTPFilter | undefined {
   const filter: OTPFilter = {};
   if (input.sources !== undefined) filter.sources = input.sources;
@@ -60,6 +68,7 @@ function otpFacts(request: OTPRequest): Record<string, unknown> {
     expiresAt: request.expiresAt,
     keyFingerprint: request.keyFingerprint,
     isTest: request.isTest,
+    ...(request.denialReason === undefined ? {} : { denialReason: request.denialReason }),
   };
 }
 
@@ -87,12 +96,15 @@ async function settleOtp(session: AgentSession, request: OTPRequest): Promise<To
     request.status === 'otp_received'
       ? 'The code has arrived, but it is sealed to a key this process does not hold (the request was made elsewhere or before a restart); it cannot be read here.'
       : OTP_NEXT_STEP[request.status];
-  return { summary: `Request ${request.id} is ${request.status}. ${next}`, data: otpFacts(request) };
+  return {
+    summary: `Request ${request.id} is ${request.status}.${ownerReason(request.denialReason)} ${next}`,
+    data: otpFacts(request),
+  };
 }
 
 function permissionOutput(result: PermissionResult): ToolOutput {
   return {
-    summary: `Permission ${result.id} is ${result.status}. ${PERMISSION_NEXT_STEP[result.status]}`,
+    summary: `Permission ${result.id} is ${result.status}.${ownerReason(result.denialReason)} ${PERMISSION_NEXT_STEP[result.status]}`,
     data: {
       requestId: result.id,
       status: result.status,
@@ -103,6 +115,7 @@ function permissionOutput(result: PermissionResult): ToolOutput {
       approvalUrl: result.approvalUrl,
       decidedBy: result.decision?.by ?? null,
       policy: result.policy?.name ?? null,
+      ...(result.denialReason === undefined ? {} : { denialReason: result.denialReason }),
     },
   };
 }

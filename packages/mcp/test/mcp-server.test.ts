@@ -231,6 +231,23 @@ describeEachDialect('MCP server against a live relay', (dialect) => {
         expect((decided.structuredContent as { token: string }).token).toMatch(/^otp_/);
       }, 120_000);
 
+      it('get_request_status tells the model why the owner denied (issue 15)', async () => {
+        const reason = `Drop the users table (${dialect}, ${transportName})`;
+        const first = await callTool(live.connected, 'request_permission', {
+          action: 'db.drop_table',
+          resource: 'postgres://prod/users',
+          context: { reason },
+          timeoutSeconds: 1,
+        });
+        const { requestId } = first.structuredContent as { requestId: string };
+        expect(await waitForPendingId(cli, reason)).toBe(requestId);
+        const denial = 'Use the staging database instead';
+        expect((await cli.run(['deny', requestId, '--reason', denial])).code).toBe(0);
+        const status = await callTool(live.connected, 'get_request_status', { requestId });
+        expect(status.structuredContent).toMatchObject({ requestId, status: 'denied', denialReason: denial });
+        expect(textOf(status)).toContain(`The owner's reason: "${denial}".`);
+      }, 120_000);
+
       it('cancel_request withdraws a pending OTP request', async () => {
         const reason = `Log in to Acme (${dialect}, ${transportName})`;
         const first = await callTool(live.connected, 'request_otp', { reason, timeoutSeconds: 1 });
