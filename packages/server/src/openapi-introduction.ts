@@ -48,8 +48,10 @@ is a \`400 VALIDATION_ERROR\` naming the field.
 
 Requests are counted per credential (\`RATE_LIMIT_PER_MINUTE\`, default 600 a minute with a
 burst of 120), long-polls and event streams per credential (\`MAX_WAITS_PER_CREDENTIAL\`,
-default 10 at once), open requests per agent (\`OPEN_REQUESTS_PER_AGENT\`, default 100) and
-failed sign-ins per address. Over a limit the answer is \`429 RATE_LIMITED\` with a
+default 10 at once), open requests per agent (\`OPEN_REQUESTS_PER_AGENT\`, default 100),
+failed authentications per client address (\`AUTH_FAILURES_PER_MINUTE\`, default 20 a minute:
+a wrong key, token or session; past it every credential from that address waits) and failed
+sign-ins per address. Over a limit the answer is \`429 RATE_LIMITED\` with a
 \`Retry-After\` header in seconds; a \`503 SERVICE_UNAVAILABLE\` (shutting down, database
 restarting) carries one too. Wait that long before retrying.
 
