@@ -57,9 +57,9 @@ export function analyzeMessage(normalized: string): MessageAnalysis {
     .replace(LONG_WORD_RUN, (run) => ' '.repeat(run.length))
     .replace(LINK_OR_ADDRESS, (link) => ' '.repeat(link.length));
   const folded = foldForMatching(text);
-  const contexts = CONTEXT_MATCHER.find(folded);
-  const keywords = KEYWORD_MATCHER.find(folded).filter(
-    (keyword) => !isQualifiedAway(keyword, contexts, folded),
-  );
+  const found = KEYWORD_MATCHER.find(folded);
+  // Contexts only ever weigh against candidates a keyword pulls: without one, nothing to scan.
+  const contexts = found.length > 0 ? CONTEXT_MATCHER.find(folded) : [];
+  const keywords = found.filter((keyword) => !isQualifiedAway(keyword, contexts, folded));
   return { text, folded, keywords, contexts, candidates: findCandidates(text), allCaps: shouts(text) };
 }

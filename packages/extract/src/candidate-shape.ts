@@ -108,14 +108,24 @@ function isCompactDate(code: string): boolean {
 /** A multiplier from the characters around a candidate, and what was seen (for explanations). */
 export interface SurroundingsVerdict {
   score: number;
-  seen: string[];
+  seen: readonly string[];
 }
 
 const NOTHING_SEEN: readonly string[] = [];
 
+const verdicts = new Map<string, SurroundingsVerdict>();
+
+/** One shared, frozen verdict per outcome: candidates are judged by the thousand per second. */
 function verdict(score: number, seen: string): SurroundingsVerdict {
-  return { score, seen: [seen] };
+  const key = `${score} ${seen}`;
+  let found = verdicts.get(key);
+  if (!found) {
+    found = Object.freeze({ score, seen: Object.freeze([seen]) });
+    verdicts.set(key, found);
+  }
+  return found;
 }
+const CLEAR: SurroundingsVerdict = Object.freeze({ score: 1, seen: NOTHING_SEEN });
 
 /**
  * Multiplier from the characters right around the candidate (0 means "cannot be a code") and
@@ -151,15 +161,24 @@ export function surroundingsVerdict(
   const lowerAfter = lower.slice(end, end + 12);
   if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter))
     return verdict(0.05, 'next to a currency (a price)');
+  const unit = UNIT_AFTER.test(lowerAfter);
+  const hash = /#\s?$/.test(text.slice(Math.max(0, start - 2), start));
+  const phone = isPhoneNumber(candidate);
+  if (!unit && !hash && !phone) return CLEAR;
   let score = 1;
-  let seen = NOTHING_SEEN as string[];
-  const note = (factor: number, what: string) => {
-    score *= factor;
-    seen = [...seen, what];
-  };
-  if (UNIT_AFTER.test(lowerAfter)) note(0.15, 'followed by a unit (minutes, points…)');
-  if (/#\s?$/.test(text.slice(Math.max(0, start - 2), start))) note(0.5, "after '#'");
+  let seen = NOTHING_SEEN;
+  if (unit) {
+    score *= 0.15;
+    seen = [...seen, 'followed by a unit (minutes, points…)'];
+  }
+  if (hash) {
+    score *= 0.5;
+    seen = [...seen, "after '#'"];
+  }
   // `+1 (555) 123-4567`, `0912 345 678`: the digits around the candidate make a phone number.
-  if (isPhoneNumber(candidate)) note(0.1, 'part of a phone number');
+  if (phone) {
+    score *= 0.1;
+    seen = [...seen, 'part of a phone number'];
+  }
   return { score, seen };
 }

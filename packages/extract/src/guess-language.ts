@@ -1,4 +1,4 @@
-import { HINT_MATCHERS, LANGUAGES } from './lexicon/keyword-index.js';
+import { hintCounts, LANGUAGES } from './lexicon/keyword-index.js';
 
 const LATIN_TAGS = [
   'en',
@@ -71,7 +71,7 @@ function count(text: string, pattern: RegExp): number {
 }
 
 function cyrillicScore(text: string, tag: 'ru' | 'uk', letters: RegExp): number {
-  return 2 * count(text, letters) + (HINT_MATCHERS.get(tag)?.count(text) ?? 0);
+  return 2 * count(text, letters) + (hintCounts(text).get(tag) ?? 0);
 }
 
 /**
@@ -100,11 +100,11 @@ export function guessLanguage(lowerText: string, among: readonly string[]): stri
     return best.tag;
   }
   const choices = latinAmong.length > 0 ? latinAmong : [...LATIN_TAGS, ...ROMANIZED_TAGS];
+  const hints = hintCounts(lowerText);
   let winner: { tag: string; score: number } | undefined;
   for (const tag of choices) {
     const letters = LATIN_LETTERS[tag];
-    const score =
-      (HINT_MATCHERS.get(tag)?.count(lowerText) ?? 0) + 2 * (letters ? count(lowerText, letters) : 0);
+    const score = (hints.get(tag) ?? 0) + 2 * (letters ? count(lowerText, letters) : 0);
     if (!winner || score > winner.score) winner = { tag, score };
   }
   return winner?.tag ?? LANGUAGES[0]?.tag;

@@ -91,10 +91,30 @@ export const CONNECTOR_MATCHER = new PhraseMatcher<true>(
   LANGUAGES.flatMap((lexicon) => lexicon.connectors.map((phrase) => ({ phrase, meta: true as const }))),
 );
 
-/** Per language, a matcher for the function words that identify it among same-script languages. */
-export const HINT_MATCHERS: ReadonlyMap<string, PhraseMatcher<true>> = new Map(
-  LANGUAGES.map((lexicon) => [
-    lexicon.tag,
-    new PhraseMatcher<true>(lexicon.hints.map((phrase) => ({ phrase, meta: true as const }))),
-  ]),
+/**
+ * Every language's function words in one matcher (each phrase names the languages that list it),
+ * so a message is scanned once for all of them instead of once per language.
+ */
+export const HINT_MATCHER = new PhraseMatcher<readonly string[]>(
+  [...mergeHints().entries()].map(([phrase, tags]) => ({ phrase, meta: tags })),
 );
+
+function mergeHints(): Map<string, string[]> {
+  const byPhrase = new Map<string, string[]>();
+  for (const lexicon of LANGUAGES)
+    for (const phrase of lexicon.hints) byPhrase.set(phrase, [...(byPhrase.get(phrase) ?? []), lexicon.tag]);
+  return byPhrase;
+}
+
+/**
+ * How many of each language's function words a text holds.
+ *
+ * @example
+ * hintCounts('votre code est 123456').get('fr'); // 2 ('votre', 'est')
+ */
+export function hintCounts(folded: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of HINT_MATCHER.find(folded))
+    for (const tag of match.meta) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  return counts;
+}

@@ -23,6 +23,15 @@ function isPhoneRunCode(code: number): boolean {
  * isPhone({ start: 30, end: 36 }); // false
  */
 export function phoneNumberTest(text: string): (span: Span) => boolean {
+  // Indexed on first use: most messages have no candidate that gets this far.
+  let test: ((span: Span) => boolean) | undefined;
+  return (span) => {
+    test ??= indexPhoneRuns(text);
+    return test(span);
+  };
+}
+
+function indexPhoneRuns(text: string): (span: Span) => boolean {
   const length = text.length;
   const runStart = new Int32Array(length + 1);
   const digits = new Int32Array(length + 1);
