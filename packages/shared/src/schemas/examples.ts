@@ -186,7 +186,7 @@ export const CAPTURE_SOURCE_LIST_EXAMPLE = { sources: [SOURCE] };
 export const CREATE_CAPTURE_SOURCE_EXAMPLE = { kind: 'sms', name: 'work phone', provider: 'sms-gateway' };
 export const CAPTURE_SOURCE_WITH_TOKEN_EXAMPLE = {
   source: SOURCE,
-  token: 'cs_Vb7Q2kN9xM4pR1tW6yZ3cF8hJ0lS5dG2aE7uK4iB1',
+  token: 'cs_Vb7Q2kN9xM4pR1tW6yZ3cF8hJ0lS5dG2aE7uK4iB1HU',
   signingSecret: 'Hq7Zp2Wm9Xv4Rk1Tn6Bc3Ld8Fs5Gj0Ya',
   webhookUrl: SOURCE.webhookUrl,
   setup: {
@@ -218,12 +218,12 @@ export const AGENT_LIST_EXAMPLE = { agents: [AGENT_RECORD] };
 export const CREATE_AGENT_EXAMPLE = { name: 'my-assistant' };
 export const AGENT_WITH_KEY_EXAMPLE = {
   agent: AGENT_RECORD,
-  apiKey: 'ak_live_3fT9xQ7mK2vR8nB4cW1yZ6hL0pS5dJ9gA3eU7iM2',
-  webhookSecret: 'whsec_9Lm2Qx7Vk4Rt1Np8Wc5Yb3Hd6Fs0Gj2Za7Eu4Ki9',
+  apiKey: 'ak_live_3fT9xQ7mK2vR8nB4cW1yZ6hL0pS5dJ9gA3eU7iM2f9t',
+  webhookSecret: 'whsec_SpfW906Rmz9SVZQvBAHLAoqNO9moVqDwcomR2x1jwes',
 };
 export const AGENT_WEBHOOK_SECRET_EXAMPLE = {
   agentId: EXAMPLE_IDS.agent,
-  webhookSecret: 'whsec_2Ra8Nc5Vx1Qm7Kt4Wp9Yb6Hd3Fs0Lj8Ze2Gu5Ti1',
+  webhookSecret: 'whsec_5F-AeEjiyhqAh3p-z2dd9yxQiu2vRWBuLnwpME1NfhY',
 };
 
 export const OWNER_OTP_REQUEST_EXAMPLE = {
