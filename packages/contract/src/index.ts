@@ -5,6 +5,8 @@ export * from './errors.js';
 export * from './safe-pattern.js';
 export * from './schemas/common.js';
 export * from './schemas/examples.js';
+export * from './schemas/mailbox-presets.js';
+export * from './schemas/mailbox-test-result.js';
 export * from './schemas/otp.js';
 export * from './schemas/permissions.js';
 export * from './schemas/webhook-url.js';
