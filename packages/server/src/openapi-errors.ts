@@ -1,5 +1,6 @@
 import { type ErrorCode, ErrorResponse, httpStatusForError } from '@agent-otp/shared';
 import type { RouteConfig } from '@hono/zod-openapi';
+import { CSRF_HEADER } from './middleware/session-cookies.js';
 import type { RouteCredential } from './route-credential.js';
 
 /**
@@ -79,7 +80,7 @@ function routeErrorCodes(route: ErrorRouteShape): Map<ErrorCode, string> {
   if (request.body) codes.set('MALFORMED_JSON', 'request body is not valid JSON');
   if (unauthorized) codes.set('UNAUTHORIZED', unauthorized);
   if ((route.credential === 'owner' || route.credential === 'session') && STATE_CHANGING.has(route.method))
-    codes.set('CSRF_REJECTED', 'missing or wrong x-csrf-token header for this session');
+    codes.set('CSRF_REJECTED', `missing or wrong ${CSRF_HEADER} header for this session`);
   if (TAKES_BODY.has(route.method)) {
     codes.set(
       'PAYLOAD_TOO_LARGE',
