@@ -94,6 +94,8 @@ describeEachDialect('deny with a reason', (dialect) => {
     const read = await call(relay.url, `/api/v1/permissions/${id}`, { token: apiKey });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ status: 'denied', denialReason: REASON });
+    const owners = await call(relay.url, `/api/v1/approvals/${id}`, { token: relay.ownerToken });
+    expect(owners.body).toMatchObject({ kind: 'permission', status: 'denied', denialReason: REASON });
 
     const audit = await relay.ctx.database.db
       .selectFrom('audit_events')
