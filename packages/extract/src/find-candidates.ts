@@ -55,11 +55,13 @@ function groupCode(chunks: Chunk[], separators: string[]): { code: string; unusu
 
 function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   const joined = chunks.map((chunk) => chunk.text).join('');
-  if (joined.length < MIN_CODE || joined.length > MAX_CODE) return undefined;
+  const digitsOnly = chunks.every((chunk) => DIGITS.test(chunk.text));
+  if (joined.length < MIN_CODE || joined.length > (digitsOnly ? MAX_NUMERIC_CODE : MAX_CODE))
+    return undefined;
   const lengths = chunks.map((chunk) => chunk.text.length);
   const first = lengths[0] ?? 0;
   const single = lengths.every((length) => length === 1);
-  if (chunks.every((chunk) => DIGITS.test(chunk.text))) {
+  if (digitsOnly) {
     // `1 2 3 4 5 6` (digits in boxes) or equal groups `123 456`, `12-34-56`. Unequal groups
     // like `10 000` are thousands separators, not codes; with hyphens (`482-1937`) they are.
     if (first === 1 && single) return chunks.length >= MIN_CODE ? joined : undefined;
