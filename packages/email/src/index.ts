@@ -18,6 +18,11 @@ export {
   type ImapConfigInput,
   imapSettingsFromConfig,
 } from './connector-config.js';
+export {
+  type ImapTestOptions,
+  type ImapTestSettings,
+  testImapConnection,
+} from './diagnostics/test-connection.js';
 export { type EmailWatchOptions, runEmailWatch } from './email-watch.js';
 export { GmailApi, GmailApiError, GmailNotFoundError } from './gmail/gmail-api.js';
 export {
