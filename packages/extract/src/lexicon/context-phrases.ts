@@ -173,6 +173,13 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     '~abholcode*',
     'codice di ritiro',
     'kod odbioru',
+    'packstation',
+    'paketstation',
+    'locker*',
+    'paczkomat*',
+    'код получения',
+    'пункт* выдачи',
+    'код отримання',
     'code-barre*',
     'code barre*',
     // Card-payment receipts: an authorisation code proves a payment, it is not typed anywhere.
