@@ -33,7 +33,10 @@ const CHUNK = /[A-Za-z0-9]+/g;
 const DIGITS = /^\d+$/;
 const UPPER_OR_DIGIT = /^[A-Z0-9]+$/;
 // A code glued to the word after it by a lost space: `482193is your code`.
-const GLUED_WORD = /^(\d{4,8})(?:is|as|es|est|ist|er|är|on|la|to|je)$/;
+const GLUED_WORD = /^(\d{4,8})([A-Za-z][a-z]+)$/;
+// Letters glued to a number that make it a quantity, not a code with a lost space (`2048mb`).
+const UNIT_WORD =
+  /^(?:[a-z]|km|kg|mb|gb|kb|tb|ml|mm|cm|hz|px|ms|mg|lb|oz|ft|kw|yr|hr|mi|mah|mbps|kbps|gbps|min|mins|hrs|sec|secs|pts|usd|eur|gbp|inr|rub|mph|kph|kwh|fps|dpi|ppm|nd|rd|st|th|am|pm)$/i;
 const GROUP_SEPARATOR = /^(?: |-| - )$/;
 const SENDER_PREFIX = /^[A-Z]{1,3}$/;
 const MAX_CODE = 8;
@@ -63,11 +66,12 @@ function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   const single = lengths.every((length) => length === 1);
   if (digitsOnly) {
     // `1 2 3 4 5 6` (digits in boxes) or equal groups `123 456`, `12-34-56`. Unequal groups
-    // like `10 000` are thousands separators, not codes; with hyphens (`482-1937`) they are.
+    // like `10 000` (1–3 digits, then threes) are thousands separators, not codes; other pairs
+    // (`482-1937`, `4821 937`) are.
     if (first === 1 && single) return chunks.length >= MIN_CODE ? joined : undefined;
     if (first >= 2 && lengths.every((length) => length === first)) return joined;
-    const hyphens = separators.every((separator) => separator === '-');
-    return hyphens && chunks.length === 2 && lengths.every((length) => length >= 2) ? joined : undefined;
+    const thousands = first <= 3 && lengths.slice(1).every((length) => length === 3);
+    return !thousands && chunks.length === 2 && lengths.every((length) => length >= 2) ? joined : undefined;
   }
   // Upper-case letters and digits typed one by one, space apart: `K Q T Z`, `Q 7 K 2 M P`.
   if (single && chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)))
@@ -104,7 +108,8 @@ export function findCandidates(text: string): Candidate[] {
       text.slice(previous.end, chunk.start) === '-' &&
       DIGITS.test(chunk.text) &&
       !/[A-Za-z0-9-]/.test(text[previous.start - 1] ?? '');
-    const glued = GLUED_WORD.exec(chunk.text)?.[1];
+    const gluedMatch = GLUED_WORD.exec(chunk.text);
+    const glued = gluedMatch && !UNIT_WORD.test(gluedMatch[2] ?? '') ? gluedMatch[1] : undefined;
     if (glued)
       candidates.push({ start: chunk.start, end: chunk.start + glued.length, code: glued, grouped: false });
     else if (isCodeLength(chunk.text)) {
