@@ -101,5 +101,5 @@ export function mailboxPreset(id: string | undefined): MailboxPreset | undefined
 /** `GET /api/v1/mailboxes/presets`. */
 export const MailboxPresetsResponseSchema = z
   .object({ presets: z.array(MailboxPresetSchema) })
-  .meta({ id: 'MailboxPresets' });
+  .meta({ id: 'MailboxPresets', example: { presets: MAILBOX_PRESETS.slice(0, 2) } });
 export type MailboxPresetsResponse = z.infer<typeof MailboxPresetsResponseSchema>;
