@@ -10,6 +10,7 @@ export * from './schemas/mailbox-test-result.js';
 export * from './schemas/otp.js';
 export * from './schemas/permissions.js';
 export * from './schemas/webhook-url.js';
+export * from './schemas/risk.js';
 export * from './sender-glob.js';
 export * from './status.js';
 export * from './webhooks/index.js';

@@ -10,6 +10,7 @@ import * as webhooks from './migrations/0008-webhooks.js';
 import * as smsProviders from './migrations/0009-sms-providers.js';
 import * as denialReason from './migrations/0010-denial-reason.js';
 import * as unclearMessages from './migrations/0011-unclear-messages.js';
+import * as risk from './migrations/0013-risk.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0009-sms-providers': smsProviders,
   '0010-denial-reason': denialReason,
   '0011-unclear-messages': unclearMessages,
+  '0013-risk': risk,
 };
 
 /**

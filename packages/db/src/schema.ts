@@ -5,6 +5,7 @@ import type {
   PolicyAction,
   PolicyTarget,
   RequestKind,
+  RiskLevel,
 } from '@agent-otp/shared';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
@@ -106,6 +107,8 @@ export interface OtpRequestsTable {
   closed_at: string | null;
   /** Where status changes are POSTed, signed (issue 11); NULL: the agent polls. */
   webhook_url: string | null;
+  /** JSON RiskAssessment made at creation and never changed (issue 15); NULL on older rows. */
+  risk: string | null;
 }
 
 export interface PermissionRequestsTable {
@@ -144,6 +147,8 @@ export interface PermissionRequestsTable {
   closed_at: string | null;
   /** Where status changes are POSTed, signed (issue 11); NULL: the agent polls. */
   webhook_url: string | null;
+  /** JSON RiskAssessment made at creation and never changed (issue 15); NULL on older rows. */
+  risk: string | null;
 }
 
 export interface PoliciesTable {
@@ -160,6 +165,8 @@ export interface PoliciesTable {
   action: PolicyAction;
   /** JSON object or NULL. */
   scope_template: string | null;
+  /** low | elevated | high: the risk this policy gives the requests it matches; NULL: none. */
+  risk: RiskLevel | null;
   enabled: number;
   created_at: string;
 }
@@ -374,3 +381,12 @@ export type HeldMessageRow = Selectable<HeldMessagesTable>;
 export type WebhookOutboxRow = Selectable<WebhookOutboxTable>;
 export type UnclearMessageRow = Selectable<UnclearMessagesTable>;
 export type { Generated };
+  risk_rule_settings: RiskRuleSettingsTable;
+}
+
+/** An owner's setting for one built-in risk rule (issue 15); rules without a row keep their default. */
+export interface RiskRuleSettingsTable {
+  owner_id: string;
+  rule: string;
+  level: RiskLevel | 'off';
+  updated_at: string;

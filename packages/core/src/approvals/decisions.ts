@@ -40,6 +40,7 @@ function fromOtpRequest(ownerId: string, r: OwnerOtpRequest): DecisionSubject {
     expiresAt: r.expiresAt,
     decision: r.decision,
     ...(r.denialReason === undefined ? {} : { denialReason: r.denialReason }),
+    risk: r.risk,
   };
 }
 

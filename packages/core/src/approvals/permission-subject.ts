@@ -43,5 +43,6 @@ export function permissionDecisionSubject(ownerId: string, r: OwnerPermissionReq
     expiresAt: r.expiresAt,
     decision: r.decision,
     ...(r.denialReason === undefined ? {} : { denialReason: r.denialReason }),
+    risk: r.risk,
   };
 }

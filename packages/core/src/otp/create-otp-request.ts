@@ -15,6 +15,7 @@ import type { CoreContext } from '../context.js';
 import { newId } from '../ids.js';
 import { insertRequest } from '../requests/insert-request.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
+import { assessOtpRisk } from '../risk/assess-new-request.js';
 import { randomNumericCode } from '../secrets.js';
 import { acceptWebhookUrl } from '../webhooks/accept-webhook-url.js';
 import { applyOtpPolicy, policyAuditDetails } from './apply-otp-policy.js';
@@ -74,6 +75,7 @@ export async function createOtpRequest(
     consumed_at: null,
     closed_at: null,
     webhook_url: webhookUrl,
+    risk: null,
   };
 
   if (isTest) {
@@ -98,6 +100,8 @@ export async function createOtpRequest(
 
   // Test keys keep their behaviour (no real code is ever at stake); live keys meet the policies.
   const policy = isTest ? null : await applyOtpPolicy(ctx, agent, row);
+  // Assessed before the insert, so the request's own key does not count as seen before.
+  row.risk = await assessOtpRisk(ctx, row, policy?.outcome ?? null);
 
   await insertRequest(ctx, OTP_REQUESTS, row, [
     {
@@ -111,6 +115,7 @@ export async function createOtpRequest(
         keyFingerprint: row.key_fingerprint,
         expiresAt: row.expires_at,
         test: isTest,
+        risk: row.risk.level,
         ...policyAuditDetails(policy),
       },
     },

@@ -49,6 +49,7 @@ function toOwnerRequest(
     ...toApiOtpRequest(ctx, request),
     agent: { id: record.agent_id, name: agent_name },
     unclearMessages: unclear.map(toUnclearMessage),
+    risk: record.risk,
   };
 }
 

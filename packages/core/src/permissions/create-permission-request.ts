@@ -7,6 +7,7 @@ import { newId } from '../ids.js';
 import { evaluatePolicies } from '../policies/evaluate-policies.js';
 import { insertRequest } from '../requests/insert-request.js';
 import { PERMISSION_REQUESTS } from '../requests/permission-requests.js';
+import { assessPermissionRisk } from '../risk/assess-new-request.js';
 import { newSecret } from '../secrets.js';
 import { acceptWebhookUrl } from '../webhooks/accept-webhook-url.js';
 import { policyActor, toApiPermission } from './permission-row.js';
@@ -45,6 +46,12 @@ export async function createPermissionRequest(
     context,
     agent: { id: agent.agentId, name: agent.agentName },
   });
+  const risk = await assessPermissionRisk(
+    ctx,
+    agent.ownerId,
+    { action: body.action, resource: body.resource, scope: requestedScope, context },
+    outcome,
+  );
   const now = ctx.clock.now();
   const createdAt = now.toISOString();
   const uses = usesGrantedBy(outcome.scope);
@@ -77,6 +84,7 @@ export async function createPermissionRequest(
     last_used_at: null,
     closed_at: null,
     webhook_url: webhookUrl,
+    risk,
   };
   const decider =
     outcome.policy && outcome.decision !== 'require_approval' ? policyActor(outcome.policy) : null;
@@ -105,6 +113,7 @@ export async function createPermissionRequest(
         policyDecision: outcome.decision,
         policy: outcome.policy?.name ?? null,
         explanation: outcome.explanation,
+        risk: risk.level,
         ...(outcome.failed.length ? { failedPolicies: outcome.failed } : {}),
       },
     },

@@ -14,7 +14,11 @@ function toOwnerPermission(
   record: RequestWithAgent<'permission_requests'>,
 ): OwnerPermissionRequest {
   const { agent_name, ...request } = record;
-  return { ...toApiPermission(ctx, request), agent: { id: record.agent_id, name: agent_name } };
+  return {
+    ...toApiPermission(ctx, request),
+    agent: { id: record.agent_id, name: agent_name },
+    risk: record.risk,
+  };
 }
 
 /**

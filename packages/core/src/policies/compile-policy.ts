@@ -62,6 +62,7 @@ export function compilePolicy(
     rawConditions: definition.conditions as Record<string, Record<string, unknown>>,
     action: definition.action,
     scopeTemplate: definition.scopeTemplate ?? null,
+    risk: definition.risk ?? null,
     ownerId: placement.ownerId ?? null,
     agentId: placement.agentId ?? null,
     enabled: placement.enabled ?? true,

@@ -45,6 +45,7 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], input: Po
   }
   const winner = matched.sort(comparePolicies)[0];
   const scope = winner?.scopeTemplate ?? input.scope;
+  const risk = winner?.risk ?? null;
   const policy = winner
     ? { id: winner.id, name: winner.name, priority: winner.priority, source: winner.source }
     : null;
@@ -53,6 +54,7 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], input: Po
       decision: 'require_approval',
       policy,
       scope,
+      risk,
       failed,
       explanation: failed.length
         ? 'no policy matched and some could not be evaluated: the owner decides'
@@ -63,6 +65,7 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], input: Po
       decision: 'require_approval',
       policy,
       scope,
+      risk,
       failed,
       explanation: `"${winner.name}" would auto-approve, but ${failed.length} polic${failed.length === 1 ? 'y' : 'ies'} could not be evaluated: the owner decides`,
     };
@@ -70,6 +73,7 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], input: Po
     decision: winner.action,
     policy,
     scope,
+    risk,
     failed,
     explanation: `"${winner.name}" (priority ${winner.priority}) matched: ${winner.action}`,
   };

@@ -20,6 +20,7 @@ export function toApiPolicy(policy: CompiledPolicy, agentNames: ReadonlyMap<stri
     conditions: policy.rawConditions,
     action: policy.action,
     scopeTemplate: policy.scopeTemplate,
+    risk: policy.risk,
     agent: policy.agentId
       ? { id: policy.agentId, name: agentNames.get(policy.agentId) ?? policy.agentId }
       : null,
@@ -76,6 +77,7 @@ export async function createPolicy(
       conditions: compiled.rawConditions,
       action: compiled.action,
       scope_template: compiled.scopeTemplate ?? null,
+      risk: compiled.risk,
       enabled: 1,
       created_at: createdAt,
     });
@@ -92,6 +94,7 @@ export async function createPolicy(
         conditions: compiled.rawConditions,
         decision: compiled.action,
         scopeTemplate: compiled.scopeTemplate,
+        ...(compiled.risk ? { risk: compiled.risk } : {}),
       },
     });
   });

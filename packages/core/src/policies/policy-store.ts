@@ -25,6 +25,7 @@ export function compileStoredPolicy({ record: row, corrupt }: LoadedPolicy, orde
       conditions: row.conditions,
       action: row.action,
       ...(row.scope_template === null ? {} : { scopeTemplate: row.scope_template }),
+      ...(row.risk === null ? {} : { risk: row.risk }),
       appliesTo: row.applies_to,
     };
     return compilePolicy(PolicyDefinition.parse(input), placement);
@@ -39,6 +40,7 @@ export function compileStoredPolicy({ record: row, corrupt }: LoadedPolicy, orde
       rawConditions: {},
       action: row.action,
       scopeTemplate: null,
+      risk: null,
       broken: `stored policy cannot be used: ${(error as Error).message.split('\n')[0]}`,
     };
   }

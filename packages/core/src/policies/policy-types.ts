@@ -1,4 +1,10 @@
-import type { ConditionOperator, PolicyAction, PolicyTarget, SafePattern } from '@agent-otp/shared';
+import type {
+  ConditionOperator,
+  PolicyAction,
+  PolicyTarget,
+  RiskLevel,
+  SafePattern,
+} from '@agent-otp/shared';
 
 /** One condition, ready to evaluate: a dotted path and its operators (patterns compiled once). */
 export interface CompiledCondition {
@@ -21,6 +27,8 @@ export interface CompiledPolicy {
   rawConditions: Record<string, Record<string, unknown>>;
   action: PolicyAction;
   scopeTemplate: Record<string, unknown> | null;
+  /** The risk it gives the requests it matches (issue 15); null: it says nothing. */
+  risk: RiskLevel | null;
   /** File policies apply to every owner; database policies to theirs. */
   ownerId: string | null;
   /** Restricts the policy to one agent. */
@@ -62,6 +70,8 @@ export interface PolicyOutcome {
   policy: Pick<CompiledPolicy, 'id' | 'name' | 'priority' | 'source'> | null;
   /** The scope to grant: the winner's scopeTemplate, or the requested scope. */
   scope: Record<string, unknown>;
+  /** The winner's `risk`, null when there is no winner or it has none. */
+  risk: RiskLevel | null;
   failed: Array<{ policy: string; error: string }>;
   explanation: string;
 }

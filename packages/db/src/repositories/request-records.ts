@@ -1,21 +1,27 @@
-import { type CaptureSourceKind, CaptureSourceList, JsonObject } from '@agent-otp/shared';
+import { type CaptureSourceKind, CaptureSourceList, JsonObject, RiskAssessment } from '@agent-otp/shared';
 import type { OtpRequestRow, PermissionRequestRow } from '../schema.js';
 import { parseJsonColumn } from './json-column.js';
 
 export type { RequestKind } from '@agent-otp/shared';
 
-/** An OTP request as the repositories hand it out: its `sources` JSON column parsed. */
-export type OtpRequestRecord = Omit<OtpRequestRow, 'sources'> & { sources: CaptureSourceKind[] };
+/** An OTP request as the repositories hand it out: its `sources` and `risk` JSON columns parsed. */
+export type OtpRequestRecord = Omit<OtpRequestRow, 'sources' | 'risk'> & {
+  sources: CaptureSourceKind[];
+  /** Assessed at creation (issue 15); null on rows written before risk was assessed. */
+  risk: RiskAssessment | null;
+};
 
 /** A permission request as the repositories hand it out: its scope and context JSON columns parsed. */
 export type PermissionRequestRecord = Omit<
   PermissionRequestRow,
-  'requested_scope' | 'granted_scope' | 'context'
+  'requested_scope' | 'granted_scope' | 'context' | 'risk'
 > & {
   requested_scope: JsonObject;
   /** The scope approval grants; null only on rows written before it was set at creation. */
   granted_scope: JsonObject | null;
   context: JsonObject;
+  /** Assessed at creation (issue 15); null on rows written before risk was assessed. */
+  risk: RiskAssessment | null;
 };
 
 /** The tables that hold requests an agent makes and its owner decides on, and their records. */
@@ -27,12 +33,21 @@ export type RequestTable = keyof RequestRecords;
 
 /** The columns of each request table that hold JSON text; nothing outside this file sees the text. */
 export type RequestJsonColumn<T extends RequestTable> = T extends 'otp_requests'
-  ? 'sources'
-  : 'requested_scope' | 'granted_scope' | 'context';
+  ? 'sources' | 'risk'
+  : 'requested_scope' | 'granted_scope' | 'context' | 'risk';
+
+/** The stored assessment, or null on rows from before it was made. */
+function parseRisk(table: RequestTable, id: string, text: string | null): RiskAssessment | null {
+  return text === null ? null : parseJsonColumn(RiskAssessment, { table, id, column: 'risk' }, text);
+}
 
 function toOtpRecord(row: OtpRequestRow): OtpRequestRecord {
   const where = { table: 'otp_requests', id: row.id, column: 'sources' };
-  return { ...row, sources: parseJsonColumn(CaptureSourceList, where, row.sources) };
+  return {
+    ...row,
+    sources: parseJsonColumn(CaptureSourceList, where, row.sources),
+    risk: parseRisk('otp_requests', row.id, row.risk),
+  };
 }
 
 function toPermissionRecord(row: PermissionRequestRow): PermissionRequestRecord {
@@ -43,6 +58,7 @@ function toPermissionRecord(row: PermissionRequestRow): PermissionRequestRecord 
     requested_scope: parse('requested_scope', row.requested_scope),
     granted_scope: row.granted_scope === null ? null : parse('granted_scope', row.granted_scope),
     context: parse('context', row.context),
+    risk: parseRisk('permission_requests', row.id, row.risk),
   };
 }
 
@@ -59,12 +75,17 @@ const TO_RECORD: { [T in RequestTable]: (row: StoredRequestRows[T]) => RequestRe
 
 const TO_ROW: { [T in RequestTable]: (record: RequestRecords[T]) => StoredRequestRows[T] } = {
   // JSON.stringify, as rows have always been written: capture's SQL pre-filter looks for `"sms"`.
-  otp_requests: (record) => ({ ...record, sources: JSON.stringify(record.sources) }),
+  otp_requests: (record) => ({
+    ...record,
+    sources: JSON.stringify(record.sources),
+    risk: record.risk === null ? null : JSON.stringify(record.risk),
+  }),
   permission_requests: (record) => ({
     ...record,
     requested_scope: JSON.stringify(record.requested_scope),
     granted_scope: record.granted_scope === null ? null : JSON.stringify(record.granted_scope),
     context: JSON.stringify(record.context),
+    risk: record.risk === null ? null : JSON.stringify(record.risk),
   }),
 };
 

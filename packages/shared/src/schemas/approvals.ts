@@ -1,4 +1,10 @@
-import { Decision, DenialReasonField, RequestKindSchema, Timestamp } from '@orrisai/agent-otp-contract';
+import {
+  Decision,
+  DenialReasonField,
+  RequestKindSchema,
+  RiskAssessment,
+  Timestamp,
+} from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
 import { describeUnstorableString } from '../unstorable-text.js';
 import {
@@ -24,6 +30,10 @@ export const DecisionSubjectSchema = z
     expiresAt: Timestamp,
     decision: Decision.nullable(),
     denialReason: DenialReasonField,
+    risk: RiskAssessment.nullable().meta({
+      description:
+        'How risky approving is and why, assessed at creation; null on requests from before risk was assessed.',
+    }),
   })
   .meta({ id: 'DecisionSubject', example: DECISION_SUBJECT_EXAMPLE });
 export type DecisionSubjectResponse = z.infer<typeof DecisionSubjectSchema>;

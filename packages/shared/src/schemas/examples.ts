@@ -133,6 +133,9 @@ export const ASSIGN_HELD_MESSAGE_RESULT_EXAMPLE = {
 };
 export const DISCARD_HELD_MESSAGE_RESULT_EXAMPLE = { id: EXAMPLE_IDS.held, status: 'discarded' };
 
+/** The risk of an OTP request from an agent's usual key, with a sender pattern. */
+const OTP_RISK_EXAMPLE = { level: 'low', reasons: [] };
+
 export const DECISION_SUBJECT_EXAMPLE = {
   kind: 'otp',
   id: EXAMPLE_IDS.otp,
@@ -152,6 +155,7 @@ export const DECISION_SUBJECT_EXAMPLE = {
   createdAt: AT,
   expiresAt: '2026-11-22T13:10:00.000Z',
   decision: null,
+  risk: OTP_RISK_EXAMPLE,
 };
 export const DECISION_SUBJECT_LIST_EXAMPLE = { approvals: [DECISION_SUBJECT_EXAMPLE] };
 export const APPROVE_REQUEST_EXAMPLE = {};
@@ -238,6 +242,7 @@ export const OWNER_OTP_REQUEST_EXAMPLE = {
       confidence: 0.42,
     },
   ],
+  risk: OTP_RISK_EXAMPLE,
 };
 export const OWNER_OTP_REQUEST_LIST_EXAMPLE = { requests: [OWNER_OTP_REQUEST_EXAMPLE], nextCursor: null };
 
@@ -293,6 +298,7 @@ const POLICY = {
   enabled: true,
   conditions: POLICY_CONDITIONS,
   scopeTemplate: { max_emails: 1, subject_pattern: '^Invoice' },
+  risk: null,
   agent: null,
   source: 'database',
   createdAt: '2026-11-19T10:00:00.000Z',
@@ -311,6 +317,7 @@ export const POLICY_EVALUATION_EXAMPLE = {
   decision: 'auto_approve',
   policy: { id: EXAMPLE_IDS.policy, name: 'one invoice email', priority: 10, source: 'database' },
   scope: { max_emails: 1, subject_pattern: '^Invoice' },
+  risk: null,
   explanation: '"one invoice email" (priority 10) matched: auto_approve',
   failed: [],
 };

@@ -1,8 +1,14 @@
-import { PermissionRequest } from '@orrisai/agent-otp-contract';
+import { PermissionRequest, RiskAssessment } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
 
 /** A permission request as its owner sees it: with the agent it came from, never a token. */
 export const OwnerPermissionRequest = PermissionRequest.omit({ token: true })
-  .extend({ agent: z.object({ id: z.string(), name: z.string() }) })
+  .extend({
+    agent: z.object({ id: z.string(), name: z.string() }),
+    risk: RiskAssessment.nullable().meta({
+      description:
+        'Assessed when the request was created and never changed; null on requests from before risk was assessed.',
+    }),
+  })
   .meta({ id: 'OwnerPermissionRequest' });
 export type OwnerPermissionRequest = z.infer<typeof OwnerPermissionRequest>;

@@ -4,6 +4,7 @@ import {
   OtpRequest,
   OtpStatusSchema,
   PageQuery,
+  RiskAssessment,
   Timestamp,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
@@ -28,6 +29,10 @@ export const OwnerOtpRequest = OtpRequest.extend({
   unclearMessages: z.array(UnclearMessage).meta({
     description:
       'Messages that matched this request but held no clear code, oldest first (at most a few): sender and time, never text or code.',
+  }),
+  risk: RiskAssessment.nullable().meta({
+    description:
+      'Assessed when the request was created and never changed; null on requests from before risk was assessed.',
   }),
 }).meta({ id: 'OwnerOtpRequest', example: OWNER_OTP_REQUEST_EXAMPLE });
 export type OwnerOtpRequest = z.infer<typeof OwnerOtpRequest>;

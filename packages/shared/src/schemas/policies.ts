@@ -2,6 +2,7 @@ import {
   AgentId,
   compileSafePattern,
   PermissionScope,
+  RiskLevel,
   Timestamp,
   UnsafePatternError,
 } from '@orrisai/agent-otp-contract';
@@ -110,6 +111,10 @@ export const PolicyDefinition = z
     appliesTo: z.enum(POLICY_TARGETS).optional().meta({
       description: 'permission, otp or any. Default: otp when a condition tests otp.*, otherwise permission.',
     }),
+    risk: RiskLevel.optional().meta({
+      description:
+        'The risk this policy gives the requests it matches (low, elevated, high); the request shows the highest of this and the built-in rules.',
+    }),
   })
   .meta({ id: 'PolicyDefinition' });
 export type PolicyDefinitionInput = z.input<typeof PolicyDefinition>;
@@ -135,6 +140,9 @@ export const Policy = z
     conditions: z.record(z.string(), z.record(z.string(), z.unknown())),
     action: z.enum(POLICY_ACTIONS),
     scopeTemplate: z.record(z.string(), z.unknown()).nullable(),
+    risk: RiskLevel.nullable().meta({
+      description: 'The risk it gives the requests it matches; null: none.',
+    }),
     agent: z.object({ id: z.string(), name: z.string() }).nullable(),
     enabled: z.boolean(),
     createdAt: Timestamp.nullable(),
@@ -181,6 +189,10 @@ export const PolicyEvaluation = z
       .nullable()
       .meta({ description: 'The winning policy; null when none matched (the default is require_approval).' }),
     scope: z.record(z.string(), z.unknown()).meta({ description: 'The scope that would be granted.' }),
+    risk: RiskLevel.nullable().meta({
+      description:
+        'The winning policy’s `risk`, null when it has none (the built-in risk rules are not applied here).',
+    }),
     failed: z
       .array(z.object({ policy: z.string(), error: z.string() }))
       .meta({ description: 'Policies that could not be evaluated; any failure forbids auto_approve.' }),
