@@ -31,6 +31,7 @@ export {
   type GmailAuthResult,
   runGmailAuthFlow,
 } from './gmail/gmail-auth-flow.js';
+export { type GmailGrant, gmailConsentUrl, pkcePair, redeemGmailCode } from './gmail/gmail-consent.js';
 export {
   GMAIL_TOKEN_FILE,
   readGmailToken,

@@ -1,9 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GMAIL_READONLY_SCOPE, gmailConsentUrl, pkcePair } from './gmail-consent.js';
 import { GoogleAuthError, type GoogleClient, postTokenForm } from './google-oauth.js';
 
-export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+export { GMAIL_READONLY_SCOPE };
+
 const CALLBACK_PATH = '/oauth2callback';
 
 export interface GmailAuthOptions extends GoogleClient {
@@ -47,8 +49,7 @@ function sameSecret(a: string, b: string): boolean {
  */
 export async function runGmailAuthFlow(options: GmailAuthOptions): Promise<GmailAuthResult> {
   const scope = options.scope ?? GMAIL_READONLY_SCOPE;
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const { verifier, challenge } = pkcePair();
   const state = randomBytes(24).toString('base64url');
   let settle: { resolve(value: GmailAuthResult): void; reject(error: Error): void } | undefined;
   const outcome = new Promise<GmailAuthResult>((resolve, reject) => {
@@ -104,25 +105,20 @@ export async function runGmailAuthFlow(options: GmailAuthOptions): Promise<Gmail
     server.listen(0, '127.0.0.1', resolve);
   });
   redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}${CALLBACK_PATH}`;
-  const consent = new URL(options.authUrl);
-  consent.search = new URLSearchParams({
-    client_id: options.clientId,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope,
+  const consent = gmailConsentUrl({
+    authUrl: options.authUrl,
+    clientId: options.clientId,
+    redirectUri,
     state,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    // offline + consent: Google only returns a refresh token when both are asked for.
-    access_type: 'offline',
-    prompt: 'consent',
-  }).toString();
+    challenge,
+    scope,
+  });
   const timer = setTimeout(
     () => settle?.reject(new GoogleAuthError('no answer from the browser in time', false)),
     options.timeoutMs ?? 300_000,
   );
   try {
-    options.onConsentUrl(consent.toString());
+    options.onConsentUrl(consent);
     return await outcome;
   } finally {
     clearTimeout(timer);
