@@ -362,6 +362,15 @@ export interface Database {
   held_message_candidates: HeldMessageCandidatesTable;
   webhook_outbox: WebhookOutboxTable;
   unclear_messages: UnclearMessagesTable;
+  risk_rule_settings: RiskRuleSettingsTable;
+}
+
+/** An owner's setting for one built-in risk rule (issue 15); rules without a row keep their default. */
+export interface RiskRuleSettingsTable {
+  owner_id: string;
+  rule: string;
+  level: RiskLevel | 'off';
+  updated_at: string;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -381,12 +390,3 @@ export type HeldMessageRow = Selectable<HeldMessagesTable>;
 export type WebhookOutboxRow = Selectable<WebhookOutboxTable>;
 export type UnclearMessageRow = Selectable<UnclearMessagesTable>;
 export type { Generated };
-  risk_rule_settings: RiskRuleSettingsTable;
-}
-
-/** An owner's setting for one built-in risk rule (issue 15); rules without a row keep their default. */
-export interface RiskRuleSettingsTable {
-  owner_id: string;
-  rule: string;
-  level: RiskLevel | 'off';
-  updated_at: string;
