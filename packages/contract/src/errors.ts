@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'INVALID_TRANSITION',
   'TOKEN_INVALID',
   'TOKEN_USED',
+  'TOKEN_REVOKED',
   'SCOPE_VIOLATION',
   'CONFLICT',
   'RATE_LIMITED',
@@ -61,6 +62,8 @@ export function httpStatusForError(
     case 'CONFLICT':
       return 409;
     case 'OTP_EXPIRED':
+    // A revoked token is as dead as an expired one; its own code says the owner ended it.
+    case 'TOKEN_REVOKED':
       return 410;
     case 'PAYLOAD_TOO_LARGE':
       return 413;

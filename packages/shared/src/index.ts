@@ -11,6 +11,7 @@ export * from './schemas/mailbox-settings.js';
 export * from './schemas/owner.js';
 export * from './schemas/owner-permissions.js';
 export * from './schemas/policies.js';
+export * from './schemas/request-history.js';
 export * from './schemas/risk-rules.js';
 export * from './schemas/session.js';
 export * from './schemas/sms-webhooks.js';

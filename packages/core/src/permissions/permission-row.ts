@@ -70,9 +70,13 @@ export function permissionNotFound(id: string): AppError {
 
 /** The error for acting on a permission request whose status no longer allows it. */
 export function permissionConflict(
-  row: Pick<PermissionRequestRecord, 'id' | 'status' | 'denial_reason'>,
+  row: Pick<PermissionRequestRecord, 'id' | 'status' | 'denial_reason' | 'decision' | 'uses_remaining'>,
   action: string,
 ): AppError {
+  // Only the owner's revocation closes an approved request with its uses zeroed (an agent's
+  // own cancel keeps them): the agent is told the token is dead, like an expired one.
+  if (row.status === 'cancelled' && row.decision === 'approved' && row.uses_remaining === 0)
+    return new AppError('TOKEN_REVOKED', `the token of ${row.id} was revoked by its owner`);
   switch (row.status) {
     case 'used':
       return new AppError('TOKEN_USED', `the token of ${row.id} has no uses left`);

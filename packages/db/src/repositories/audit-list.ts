@@ -57,3 +57,33 @@ export async function listAuditEventRecords(
     ),
   }));
 }
+
+/**
+ * The audit rows of one chain about one target (a request's `otp_…`/`prm_…` ID), oldest
+ * first: what a request's timeline is built from. Served by the `target_id` index; at most
+ * `limit` rows, so a request that was retried thousands of times cannot make a page huge.
+ *
+ * @example
+ * const rows = await listAuditEventRecordsForTarget(database, { chain: ownerId, targetId: 'otp_01J…', limit: 200 });
+ */
+export async function listAuditEventRecordsForTarget(
+  database: DatabaseHandle,
+  options: { chain: string; targetId: string; limit: number },
+): Promise<AuditEventRecord[]> {
+  const rows = await database.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('target_id', '=', options.targetId)
+    .where('chain', '=', options.chain)
+    .orderBy('seq', 'asc')
+    .limit(options.limit)
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    details: parseJsonColumn(
+      JsonObject,
+      { table: 'audit_events', id: row.id, column: 'details' },
+      row.details,
+    ),
+  }));
+}

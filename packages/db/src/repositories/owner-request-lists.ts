@@ -52,6 +52,8 @@ export interface OwnerOtpRequestQuery {
   agentId?: string | undefined;
   /** Only requests created at or after this instant. */
   since?: string | undefined;
+  /** Only requests created before this instant. */
+  until?: string | undefined;
   limit: number;
   /** The last ID of the previous page. */
   cursor?: string | undefined;
@@ -75,6 +77,7 @@ async function listOwnerRequestRecords<T extends RequestTable>(
   if (query.liveAt) select = select.where('r.expires_at', '>', query.liveAt);
   if (query.agentId) select = select.where('r.agent_id', '=', query.agentId);
   if (query.since) select = select.where('r.created_at', '>=', query.since);
+  if (query.until) select = select.where('r.created_at', '<', query.until);
   if (query.cursor) select = select.where('r.id', '<', query.cursor);
   const rows = await select.execute();
   const page = rows.slice(0, query.limit);

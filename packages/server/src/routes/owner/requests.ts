@@ -1,34 +1,35 @@
-import { decideOtpRequest, getOwnerRequest, listOwnerRequests } from '@agent-otp/core';
+import { decideOtpRequest, getOwnerRequest, listRequestHistory } from '@agent-otp/core';
 import {
   AppError,
   OtpRequestId,
   OwnerOtpRequest,
-  OwnerOtpRequestList,
-  OwnerRequestsQuery,
+  OwnerRequestHistoryQuery,
+  OwnerRequestList,
 } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import type { Router } from '../../openapi-app.js';
 import { ownerActor } from './owner-actor.js';
+import { registerRequestLifeRoutes } from './request-life.js';
 
 const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/requests',
   operationId: 'listOwnerRequests',
   tags: ['Owner'],
-  summary: 'The owner’s requests, newest first (status=pending_approval for the approval queue)',
+  summary: 'The owner’s history of OTP and permission requests, newest first, filtered',
   description:
-    'The owner’s OTP requests, newest first, one page at a time (`cursor` from the previous page). `status=pending_approval` gives the approval queue.',
+    'The owner’s requests, newest first, one page at a time (`cursor`: the `nextCursor` of the previous page). `kind` picks OTP requests (the default), permission requests, or `all` of both merged; each entry says its `kind`. Filters: `status` (of that kind), `agentId`, and the creation time range `since` (inclusive) to `until` (exclusive). `status=pending_approval` gives the approval queue.',
   errors: {
-    VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
+    VALIDATION_ERROR: 'query.status: used is not a status of an OTP request',
   },
   credential: 'owner',
   request: {
-    query: OwnerRequestsQuery,
+    query: OwnerRequestHistoryQuery,
   },
   responses: {
-    200: { description: 'One page.', content: { 'application/json': { schema: OwnerOtpRequestList } } },
+    200: { description: 'One page.', content: { 'application/json': { schema: OwnerRequestList } } },
   },
 });
 
@@ -83,7 +84,7 @@ function decisionRoute(outcome: 'approve' | 'deny') {
 export function registerOwnerRequests(app: Router, services: ServerServices) {
   openapiRoute(app, services, listRoute, async (c) => {
     const query = c.req.valid('query');
-    return c.json(await listOwnerRequests(services.ctx, { ...query, ownerId: c.get('owner').id }), 200);
+    return c.json(await listRequestHistory(services.ctx, { ...query, ownerId: c.get('owner').id }), 200);
   });
 
   openapiRoute(app, services, getRoute, async (c) => {
@@ -108,4 +109,6 @@ export function registerOwnerRequests(app: Router, services: ServerServices) {
       return c.json(request, 200);
     });
   }
+
+  registerRequestLifeRoutes(app, services);
 }
