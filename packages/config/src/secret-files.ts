@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 
 /**
  * Variables whose values are secrets: `config:check` masks them, and each one except
- * AUDIT_KEY can be read from a file named by `<NAME>_FILE` (Docker and systemd secrets).
- * AUDIT_KEY keeps its own AUDIT_KEY_FILE, which the server reads itself (docs/audit.md).
+ * AUDIT_KEY and CREDENTIAL_KEY can be read from a file named by `<NAME>_FILE` (Docker and
+ * systemd secrets). Those two keep their own `_FILE` variables, which the server reads itself
+ * (docs/audit.md, docs/operations.md).
  */
 export const SECRET_VARIABLES = [
   'DATABASE_URL',
   'AUDIT_KEY',
+  'CREDENTIAL_KEY',
   'IMAP_PASSWORD',
   'IMAP_ACCESS_TOKEN',
   'AGENT_OTP_SOURCE_TOKEN',
@@ -20,7 +22,9 @@ export const SECRET_VARIABLES = [
 ] as const;
 
 /** The secrets that have a generic `<NAME>_FILE` variant. */
-export const FILE_SECRET_VARIABLES = SECRET_VARIABLES.filter((name) => name !== 'AUDIT_KEY');
+export const FILE_SECRET_VARIABLES = SECRET_VARIABLES.filter(
+  (name) => name !== 'AUDIT_KEY' && name !== 'CREDENTIAL_KEY',
+);
 
 /** The `_FILE` variable names, e.g. TELEGRAM_BOT_TOKEN_FILE. */
 export const SECRET_FILE_VARIABLES = FILE_SECRET_VARIABLES.map((name) => `${name}_FILE`);

@@ -1,4 +1,4 @@
-import type { AuditKey, DatabaseHandle } from '@agent-otp/db';
+import type { AuditKey, DatabaseHandle, SecretBox } from '@agent-otp/db';
 import type { EventBus } from './events/event-bus.js';
 import type { PasswordHashGate } from './owners/password-hash-gate.js';
 import type { PolicySet } from './policies/policy-types.js';
@@ -25,6 +25,11 @@ export interface CoreContext {
   lookbackSeconds: number;
   /** Keys the audit chain and signs its checkpoints; never stored in the database. */
   auditKey: AuditKey;
+  /**
+   * Seals and opens the passwords of mailboxes owners connect, under the credential key
+   * (CREDENTIAL_KEY, not the audit key). Absent: mailboxes cannot be added.
+   */
+  mailboxCredentials?: SecretBox;
   /**
    * How many open requests (of each kind) one agent may hold; creating one more answers 429.
    * Bounds what one agent can put in front of capture sources and approvers.

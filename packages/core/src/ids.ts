@@ -18,7 +18,8 @@ export type IdPrefix =
   | 'tgm'
   | 'pol'
   | 'hld'
-  | 'unc';
+  | 'unc'
+  | 'mbx';
 
 /**
  * A new prefixed, time-sortable ID (`otp_01JD2W…`).

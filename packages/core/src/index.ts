@@ -85,6 +85,8 @@ export * from './sms/lookback-buffer.js';
 export * from './sms/seen-messages.js';
 export * from './sms/sms-inbox.js';
 export * from './sms/sms-signatures.js';
+export * from './mailboxes/mailbox-view.js';
+export * from './mailboxes/manage-mailboxes.js';
 export * from './sources/source-setup.js';
 export * from './sources/source-signing-secret.js';
 export * from './sources/sources.js';

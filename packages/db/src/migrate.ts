@@ -10,6 +10,7 @@ import * as webhooks from './migrations/0008-webhooks.js';
 import * as smsProviders from './migrations/0009-sms-providers.js';
 import * as denialReason from './migrations/0010-denial-reason.js';
 import * as unclearMessages from './migrations/0011-unclear-messages.js';
+import * as mailboxes from './migrations/0012-mailboxes.js';
 import * as risk from './migrations/0013-risk.js';
 import type { SqlDialect } from './types.js';
 
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0009-sms-providers': smsProviders,
   '0010-denial-reason': denialReason,
   '0011-unclear-messages': unclearMessages,
+  '0012-mailboxes': mailboxes,
   '0013-risk': risk,
 };
 

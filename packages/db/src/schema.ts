@@ -316,6 +316,40 @@ export interface UnclearMessagesTable {
   created_at: string;
 }
 
+/** Where a mailbox's connector stands, as the instance running it last wrote. */
+export type MailboxState = 'connecting' | 'idle' | 'reconnecting' | 'failing' | 'stopped';
+
+/**
+ * A mailbox connected by its owner (issue 16). `settings` is JSON without any secret; the
+ * password or refresh token is `credential`, sealed with the credential key.
+ */
+export interface MailboxesTable {
+  /** `mbx_…` */
+  id: string;
+  owner_id: string;
+  kind: 'imap' | 'gmail';
+  name: string;
+  /** JSON: IMAP host, port, tls, login, folder, preset; Gmail address. */
+  settings: string;
+  /** Sealed (purpose `mailbox credential`, binding `mailboxes:<id>`); NULL once removed. */
+  credential: string | null;
+  /** The capture source the connector acts as. */
+  source_id: string;
+  created_at: string;
+  updated_at: string;
+  removed_at: string | null;
+  state: MailboxState;
+  state_since: string | null;
+  /** Words, never a secret. */
+  last_error: string | null;
+  last_message_at: string | null;
+  reconnect_attempts: number;
+  health_updated_at: string | null;
+  /** The instance running the connector, until `lease_expires_at`. */
+  lease_holder: string | null;
+  lease_expires_at: string | null;
+}
+
 /** One webhook event and its delivery state; the body is the signed JSON, never the code. */
 export interface WebhookOutboxTable {
   /** `evt_…`, also the body's `id` and the `x-otp-event-id` header. */
@@ -362,6 +396,7 @@ export interface Database {
   held_message_candidates: HeldMessageCandidatesTable;
   webhook_outbox: WebhookOutboxTable;
   unclear_messages: UnclearMessagesTable;
+  mailboxes: MailboxesTable;
   risk_rule_settings: RiskRuleSettingsTable;
 }
 
@@ -389,4 +424,5 @@ export type TelegramMessageRow = Selectable<TelegramMessagesTable>;
 export type HeldMessageRow = Selectable<HeldMessagesTable>;
 export type WebhookOutboxRow = Selectable<WebhookOutboxTable>;
 export type UnclearMessageRow = Selectable<UnclearMessagesTable>;
+export type MailboxRow = Selectable<MailboxesTable>;
 export type { Generated };

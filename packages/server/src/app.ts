@@ -28,6 +28,7 @@ import { registerApprovalEvents } from './routes/owner/approval-events.js';
 import { registerOwnerApprovals } from './routes/owner/approvals.js';
 import { registerOwnerAudit } from './routes/owner/audit.js';
 import { registerOwnerHeldMessages } from './routes/owner/held-messages.js';
+import { registerOwnerMailboxes } from './routes/owner/mailboxes.js';
 import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
@@ -126,6 +127,7 @@ export function createApp(services: ServerServices) {
   registerOwnerApprovals(app, services);
   registerOwnerTelegramSettings(app, services);
   registerOwnerWebhooks(app, services);
+  registerOwnerMailboxes(app, services);
   registerSession(app, services);
   registerSetup(app, services);
   registerTelegramWebhook(app, services);

@@ -10,6 +10,7 @@ import {
 import { type AuditKey, type DatabaseHandle, openDatabase } from '@agent-otp/db';
 import { PostgresEventBus } from '@agent-otp/events';
 import { openAuditKey } from './audit-key.js';
+import { lazyCredentialBox } from './credential-key.js';
 import type { Logger } from './logger.js';
 
 export interface OpenCoreContextOptions {
@@ -68,6 +69,7 @@ export async function openCoreContext(
     openRequestsPerAgent: config.openRequestsPerAgent,
     webhooks: { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate },
     auditKey,
+    mailboxCredentials: lazyCredentialBox(config),
     ...(options.policies ? { policies: options.policies } : {}),
   };
   return {

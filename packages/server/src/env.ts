@@ -38,6 +38,8 @@ export interface ServerServices {
   sms: SmsInbox;
   /** The state of each configured connector (mail, Telegram), for `/readyz` and `/metrics`. */
   connectors: ConnectorStates;
+  /** Runs owners' mailboxes; the mailbox routes poke it so a change takes effect at once. */
+  mailboxes?: { poke(): void } | undefined;
   /** Prometheus metrics when METRICS_ENABLED is set, and the bearer token `/metrics` wants. */
   metrics?: { collector: RelayMetrics; token: string | undefined } | undefined;
 }

@@ -90,6 +90,7 @@ export async function createServices(
     telegram,
     sms,
     connectors,
+    mailboxes: jobs.mailboxes,
     metrics: config.metrics.enabled
       ? { collector: new RelayMetrics(ctx.database, connectors), token: config.metrics.token }
       : undefined,

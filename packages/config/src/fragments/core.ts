@@ -29,17 +29,32 @@ export const coreEnvironment = {
   /** Keys the audit chain; default: DATA_DIR/audit.key, created 0600 on first start. */
   AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   AUDIT_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Seals the passwords of mailboxes owners connect (issue 16); default: DATA_DIR/credential.key,
+   * created 0600 when first needed. Every instance sharing a database needs the same key.
+   */
+  CREDENTIAL_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+    .optional(),
+  CREDENTIAL_KEY_FILE: z.string().min(1).optional(),
 };
 
 type CoreEnvironment = z.output<z.ZodObject<typeof coreEnvironment>>;
 
-/** The audit key comes from one place only. */
+/** The audit key and the credential key each come from one place only. */
 export function checkCoreEnvironment(env: CoreEnvironment, ctx: z.RefinementCtx): void {
   if (env.AUDIT_KEY && env.AUDIT_KEY_FILE)
     ctx.addIssue({
       code: 'custom',
       path: ['AUDIT_KEY_FILE'],
       message: 'set AUDIT_KEY or AUDIT_KEY_FILE, not both',
+    });
+  if (env.CREDENTIAL_KEY && env.CREDENTIAL_KEY_FILE)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CREDENTIAL_KEY_FILE'],
+      message: 'set CREDENTIAL_KEY or CREDENTIAL_KEY_FILE, not both',
     });
 }
 
@@ -61,5 +76,9 @@ export function coreConfig(env: CoreEnvironment) {
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     policyFile: env.POLICY_FILE,
     audit: { key: env.AUDIT_KEY, keyFile: env.AUDIT_KEY_FILE ? resolve(env.AUDIT_KEY_FILE) : undefined },
+    credentials: {
+      key: env.CREDENTIAL_KEY,
+      keyFile: env.CREDENTIAL_KEY_FILE ? resolve(env.CREDENTIAL_KEY_FILE) : undefined,
+    },
   };
 }

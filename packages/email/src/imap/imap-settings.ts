@@ -19,6 +19,7 @@ export function imapFlowOptions(settings: ImapSettings): ImapFlowOptions {
     host: settings.host,
     port: settings.port,
     secure: settings.tls,
+    ...(settings.startTls !== undefined && !settings.tls ? { doSTARTTLS: settings.startTls } : {}),
     auth: settings.accessToken
       ? { user: settings.user, accessToken: settings.accessToken }
       : { user: settings.user, pass: settings.password ?? '' },

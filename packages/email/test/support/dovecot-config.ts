@@ -137,6 +137,11 @@ service imap-login {
     address = 127.0.0.1
     port = ${c.port}
   }
+  # Dovecot's default imaps listener of this service is port 993: two servers at once (two
+  # mailboxes in one test, or two test files) would fight over it. Port 0 disables it.
+  inet_listener imaps {
+    port = 0
+  }
 }
 service imaps-login {
   type = login

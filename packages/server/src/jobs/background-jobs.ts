@@ -3,8 +3,10 @@ import type { CoreContext } from '@agent-otp/core';
 import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
 import type { TelegramBot } from '@agent-otp/telegram';
 import type { ConnectorStates } from '../connector-states.js';
+import { startEmailNotifier } from '../email-notifications/email-notifier.js';
 import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
+import { MailboxSupervisor, type MailboxSupervisorOptions } from '../mailboxes/mailbox-supervisor.js';
 import { startConfiguredTelegramBot } from '../telegram-bot.js';
 import { expirySweepJob } from './expiry-sweep-job.js';
 import { WEBHOOK_DELIVERY_JOB, webhookDeliveryJobs } from './webhook-delivery-job.js';
@@ -21,17 +23,23 @@ export interface BackgroundJobOptions {
   mailHooks?: Parameters<typeof startConfiguredMailConnectors>[3];
   /** Where the connectors report their state (for /readyz and /metrics). */
   connectorStates?: ConnectorStates | undefined;
+  /** Delays between notification email attempts (default 5 s, 30 s, 2 min, 10 min). */
+  emailRetryDelaysMs?: readonly number[] | undefined;
+  /** Owner mailboxes' supervisor: instance id, lease and re-list times (tests), health hook. */
+  mailboxSupervisor?: Partial<Omit<MailboxSupervisorOptions, 'ctx' | 'logger'>> | undefined;
 }
 
 export interface BackgroundJobs {
   runner: JobRunner;
   /** The Telegram approval bot once the runner started it (its webhook route needs it). */
   telegram(): TelegramBot | undefined;
+  /** Runs the mailboxes owners connected; the API pokes it after a change. */
+  mailboxes: MailboxSupervisor;
 }
 
 /**
- * The relay's background work on one runner: the mailbox connectors and the Telegram bot
- * (services, when configured), the Telegram reconcile pass, the expiry sweeper and webhook
+ * The relay's background work on one runner: the mailbox connectors, the Telegram bot and
+ * owner notification email (services, when configured), the Telegram reconcile pass, the expiry sweeper and webhook
  * delivery (recurring).
  * The caller starts and stops the runner.
  *
@@ -51,6 +59,21 @@ export function backgroundJobs(
       name: 'mail connectors',
       start: () =>
         startConfiguredMailConnectors(config, ctx, logger, options.mailHooks, options.connectorStates),
+    }),
+  );
+  const mailboxes = new MailboxSupervisor({
+    lookbackSeconds: config.lookbackSeconds,
+    ...options.mailboxSupervisor,
+    ctx,
+    logger: logger.child({ component: 'mailboxes' }),
+  });
+  runner.add(
+    defineService({
+      name: 'mailbox supervisor',
+      start: async () => {
+        await mailboxes.start();
+        return mailboxes;
+      },
     }),
   );
   let telegram: TelegramBot | undefined;
@@ -73,8 +96,24 @@ export function backgroundJobs(
       }),
     );
   }
+  const notifyEmail = config.notifyEmail;
+  if (notifyEmail) {
+    runner.add(
+      defineService({
+        name: 'email notifications',
+        start: async () =>
+          startEmailNotifier({
+            ctx,
+            logger,
+            smtpUrl: notifyEmail.smtpUrl,
+            from: notifyEmail.from,
+            ...(options.emailRetryDelaysMs ? { retryDelaysMs: options.emailRetryDelaysMs } : {}),
+          }),
+      }),
+    );
+  }
   if (options.sweeper !== false) runner.add(expirySweepJob(ctx, logger, config.sweepIntervalMs));
   for (const job of webhookDeliveryJobs(config, ctx, logger, () => runner.trigger(WEBHOOK_DELIVERY_JOB)))
     runner.add(job);
-  return { runner, telegram: () => telegram };
+  return { runner, telegram: () => telegram, mailboxes };
 }

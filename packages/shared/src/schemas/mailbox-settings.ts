@@ -14,6 +14,11 @@ const ImapConnection = z.object({
   accessToken: z.string().optional(),
   /** Implicit TLS (IMAPS), certificate verified. `false` = plain IMAP (STARTTLS if offered). */
   tls: z.boolean(),
+  /**
+   * With `tls: false`: `true` refuses a server that does not offer STARTTLS, `false` never
+   * upgrades (owner mailboxes allow that to loopback only). Unset: STARTTLS if offered.
+   */
+  startTls: z.boolean().optional(),
   mailbox: z.string().min(1),
   /** Re-issue IDLE this often (RFC 2177: servers may end an IDLE after 29 minutes). */
   idleRestartSeconds: z.number().int().positive(),
