@@ -3,7 +3,6 @@ import type { CoreContext } from '@agent-otp/core';
 import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
 import type { TelegramBot } from '@agent-otp/telegram';
 import type { ConnectorStates } from '../connector-states.js';
-import { startEmailNotifier } from '../email-notifications/email-notifier.js';
 import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
 import { MailboxSupervisor, type MailboxSupervisorOptions } from '../mailboxes/mailbox-supervisor.js';
@@ -23,8 +22,6 @@ export interface BackgroundJobOptions {
   mailHooks?: Parameters<typeof startConfiguredMailConnectors>[3];
   /** Where the connectors report their state (for /readyz and /metrics). */
   connectorStates?: ConnectorStates | undefined;
-  /** Delays between notification email attempts (default 5 s, 30 s, 2 min, 10 min). */
-  emailRetryDelaysMs?: readonly number[] | undefined;
   /** Owner mailboxes' supervisor: instance id, lease and re-list times (tests), health hook. */
   mailboxSupervisor?: Partial<Omit<MailboxSupervisorOptions, 'ctx' | 'logger'>> | undefined;
 }
@@ -38,8 +35,8 @@ export interface BackgroundJobs {
 }
 
 /**
- * The relay's background work on one runner: the mailbox connectors, the Telegram bot and
- * owner notification email (services, when configured), the Telegram reconcile pass, the expiry sweeper and webhook
+ * The relay's background work on one runner: the mailbox connectors and the Telegram bot
+ * (services, when configured), the Telegram reconcile pass, the expiry sweeper and webhook
  * delivery (recurring).
  * The caller starts and stops the runner.
  *
@@ -93,22 +90,6 @@ export function backgroundJobs(
         name: 'telegram reconcile',
         everyMs: options.telegramReconcileMs ?? DEFAULT_TELEGRAM_RECONCILE_MS,
         run: async () => telegram?.reconcile(),
-      }),
-    );
-  }
-  const notifyEmail = config.notifyEmail;
-  if (notifyEmail) {
-    runner.add(
-      defineService({
-        name: 'email notifications',
-        start: async () =>
-          startEmailNotifier({
-            ctx,
-            logger,
-            smtpUrl: notifyEmail.smtpUrl,
-            from: notifyEmail.from,
-            ...(options.emailRetryDelaysMs ? { retryDelaysMs: options.emailRetryDelaysMs } : {}),
-          }),
       }),
     );
   }
