@@ -113,18 +113,17 @@ export interface SurroundingsVerdict {
 
 const NOTHING_SEEN: readonly string[] = [];
 
-const verdicts = new Map<string, SurroundingsVerdict>();
-
-/** One shared, frozen verdict per outcome: candidates are judged by the thousand per second. */
+/** A shared, frozen verdict: candidates are judged by the thousand per second. */
 function verdict(score: number, seen: string): SurroundingsVerdict {
-  const key = `${score} ${seen}`;
-  let found = verdicts.get(key);
-  if (!found) {
-    found = Object.freeze({ score, seen: Object.freeze([seen]) });
-    verdicts.set(key, found);
-  }
-  return found;
+  return Object.freeze({ score, seen: Object.freeze([seen]) });
 }
+const PART_OF_NUMBER = verdict(0, 'part of a bigger number');
+const HYPHENATED = verdict(0, 'part of a hyphenated word');
+const TEMPLATE = verdict(0, 'inside a template, an identifier or an address');
+const MASKED = verdict(0, 'after a mask (card ending)');
+const UNIT = verdict(0, 'followed by a unit');
+const COPYRIGHT = verdict(0, 'after a copyright sign');
+const PRICE = verdict(0.05, 'next to a currency (a price)');
 const CLEAR: SurroundingsVerdict = Object.freeze({ score: 1, seen: NOTHING_SEEN });
 
 /**
@@ -147,20 +146,17 @@ export function surroundingsVerdict(
   const beforeThat = text[start - 2] ?? '';
   const after = text[end] ?? '';
   const afterThat = text[end + 1] ?? '';
-  if (NUMBER_JOINER.test(before) && DIGIT.test(beforeThat)) return verdict(0, 'part of a bigger number');
-  if (NUMBER_JOINER.test(after) && DIGIT.test(afterThat)) return verdict(0, 'part of a bigger number');
-  if (before === '-' && ALNUM.test(beforeThat)) return verdict(0, 'part of a hyphenated word');
-  if (after === '-' && ALNUM.test(afterThat)) return verdict(0, 'part of a hyphenated word');
-  if (TEMPLATE_BEFORE.test(before) || TEMPLATE_AFTER.test(after))
-    return verdict(0, 'inside a template, an identifier or an address');
-  if (MASK_BEFORE.test(text.slice(Math.max(0, start - 6), start)))
-    return verdict(0, 'after a mask (card ending)');
-  if (CJK_UNIT_AFTER.test(text.slice(end, end + 1))) return verdict(0, 'followed by a unit');
-  if (/[©®]/.test(text.slice(Math.max(0, start - 3), start))) return verdict(0, 'after a copyright sign');
+  if (NUMBER_JOINER.test(before) && DIGIT.test(beforeThat)) return PART_OF_NUMBER;
+  if (NUMBER_JOINER.test(after) && DIGIT.test(afterThat)) return PART_OF_NUMBER;
+  if (before === '-' && ALNUM.test(beforeThat)) return HYPHENATED;
+  if (after === '-' && ALNUM.test(afterThat)) return HYPHENATED;
+  if (TEMPLATE_BEFORE.test(before) || TEMPLATE_AFTER.test(after)) return TEMPLATE;
+  if (MASK_BEFORE.test(text.slice(Math.max(0, start - 6), start))) return MASKED;
+  if (CJK_UNIT_AFTER.test(text.slice(end, end + 1))) return UNIT;
+  if (/[©®]/.test(text.slice(Math.max(0, start - 3), start))) return COPYRIGHT;
   const lowerBefore = lower.slice(Math.max(0, start - 6), start);
   const lowerAfter = lower.slice(end, end + 12);
-  if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter))
-    return verdict(0.05, 'next to a currency (a price)');
+  if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter)) return PRICE;
   const unit = UNIT_AFTER.test(lowerAfter);
   const hash = /#\s?$/.test(text.slice(Math.max(0, start - 2), start));
   const phone = isPhoneNumber(candidate);

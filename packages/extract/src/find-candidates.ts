@@ -6,6 +6,8 @@
  * listed too: some banks send them, and scoring accepts them only right after a keyword.
  */
 
+import { isDigitCode } from './positions/character-classes.js';
+
 export interface Candidate {
   /** Span in the normalised text, separators included. */
   start: number;
@@ -108,7 +110,11 @@ export function findCandidates(text: string): Candidate[] {
       text.slice(previous.end, chunk.start) === '-' &&
       DIGITS.test(chunk.text) &&
       !/[A-Za-z0-9-]/.test(text[previous.start - 1] ?? '');
-    const gluedMatch = GLUED_WORD.exec(chunk.text);
+    // Cheap test first: a glued code starts with a digit and ends with a letter.
+    const gluedMatch =
+      isDigitCode(chunk.text.charCodeAt(0)) && !isDigitCode(chunk.text.charCodeAt(chunk.text.length - 1))
+        ? GLUED_WORD.exec(chunk.text)
+        : null;
     const glued = gluedMatch && !UNIT_WORD.test(gluedMatch[2] ?? '') ? gluedMatch[1] : undefined;
     if (glued)
       candidates.push({ start: chunk.start, end: chunk.start + glued.length, code: glued, grouped: false });
