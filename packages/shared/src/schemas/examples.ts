@@ -4,6 +4,7 @@ import {
   EXAMPLE_KEY_FINGERPRINT,
   EXAMPLE_PUBLIC_KEY,
   OTP_REQUEST_EXAMPLE,
+  PERMISSION_REQUEST_EXAMPLE,
 } from '@orrisai/agent-otp-contract';
 
 /**
@@ -245,6 +246,10 @@ export const OWNER_OTP_REQUEST_EXAMPLE = {
   risk: OTP_RISK_EXAMPLE,
 };
 export const OWNER_OTP_REQUEST_LIST_EXAMPLE = { requests: [OWNER_OTP_REQUEST_EXAMPLE], nextCursor: null };
+
+/** A permission request as its owner sees it: never the token, which only the agent gets, once. */
+const { token: _ownerNeverSeesTheToken, ...PERMISSION_WITHOUT_TOKEN } = PERMISSION_REQUEST_EXAMPLE;
+export const OWNER_PERMISSION_REQUEST_EXAMPLE = { ...PERMISSION_WITHOUT_TOKEN, agent: AGENT, risk: null };
 
 export const AUDIT_EVENT_LIST_EXAMPLE = {
   events: [

@@ -3,12 +3,11 @@ import {
   EXAMPLE_IDS,
   OTP_STATUSES,
   PageQuery,
-  PERMISSION_REQUEST_EXAMPLE,
   PERMISSION_STATUSES,
   Timestamp,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
-import { OWNER_OTP_REQUEST_EXAMPLE } from './examples.js';
+import { OWNER_OTP_REQUEST_EXAMPLE, OWNER_PERMISSION_REQUEST_EXAMPLE } from './examples.js';
 import { OwnerOtpRequest } from './owner.js';
 import { OwnerPermissionRequest } from './owner-permissions.js';
 
@@ -28,13 +27,19 @@ export const OwnerRequestHistoryQuery = PageQuery.extend({
         '`otp` (the default, as before this filter existed), `permission`, or `all`: both kinds merged newest first.',
       example: 'all',
     }),
-  status: z
-    .enum(ANY_STATUS)
-    .optional()
-    .meta({ description: 'A status of the kind asked for (`used` exists only for permissions).' }),
+  status: z.enum(ANY_STATUS).optional().meta({
+    description: 'A status of the kind asked for (`used` exists only for permissions).',
+    example: 'approved',
+  }),
   agentId: AgentId.optional(),
-  since: Timestamp.optional().meta({ description: 'Only requests created at or after this instant.' }),
-  until: Timestamp.optional().meta({ description: 'Only requests created before this instant.' }),
+  since: Timestamp.optional().meta({
+    description: 'Only requests created at or after this instant.',
+    example: '2026-11-01T00:00:00.000Z',
+  }),
+  until: Timestamp.optional().meta({
+    description: 'Only requests created before this instant.',
+    example: '2026-12-01T00:00:00.000Z',
+  }),
 }).superRefine((query, ctx) => {
   if (query.since && query.until && query.until <= query.since)
     ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must be after since' });
@@ -48,12 +53,6 @@ export const OwnerRequestHistoryQuery = PageQuery.extend({
     });
 });
 export type OwnerRequestHistoryQuery = z.input<typeof OwnerRequestHistoryQuery>;
-
-const OWNER_PERMISSION_REQUEST_EXAMPLE = {
-  ...Object.fromEntries(Object.entries(PERMISSION_REQUEST_EXAMPLE).filter(([key]) => key !== 'token')),
-  agent: OWNER_OTP_REQUEST_EXAMPLE.agent,
-  risk: null,
-};
 
 /** One entry of the owner's history: an OTP or a permission request, told apart by `kind`. */
 export const OwnerRequestEntry = z
