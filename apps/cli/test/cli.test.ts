@@ -48,6 +48,10 @@ describeEachDialect('the agent-otp command against a running server', (dialect) 
     const human = await cli.run(['pending']);
     expect(human.stdout).toContain('Sign up for Acme website');
     expect(human.stdout).toContain(created.body.keyFingerprint);
+    // One line of risk (issue 15): the agent's first request, so its key is new.
+    expect(human.stdout).toContain(
+      'risk: elevated (new key: the first request of this agent, with a key never seen before)',
+    );
 
     const started = Date.now();
     const waiting = call(server.url, `/api/v1/otp/${id}?wait=30`, { token: agent.apiKey });

@@ -79,6 +79,7 @@ export * from './requests/sweep-expired.js';
 export * from './requests/transition.js';
 export * from './risk/assess-risk.js';
 export * from './risk/built-in-risk-rules.js';
+export * from './risk/risk-line.js';
 export * from './risk/risk-rule-settings.js';
 export * from './secrets.js';
 export * from './sms/lookback-buffer.js';

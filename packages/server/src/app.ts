@@ -32,6 +32,7 @@ import { registerOwnerMailboxes } from './routes/owner/mailboxes.js';
 import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
+import { registerOwnerRiskRules } from './routes/owner/risk-rules.js';
 import { registerOwnerSources } from './routes/owner/sources.js';
 import { registerOwnerTelegramSettings } from './routes/owner/telegram-settings.js';
 import { registerOwnerWebhooks } from './routes/owner/webhooks.js';
@@ -122,6 +123,7 @@ export function createApp(services: ServerServices) {
   registerOwnerCapture(app, services);
   registerOwnerHeldMessages(app, services);
   registerOwnerPolicies(app, services);
+  registerOwnerRiskRules(app, services);
   // The event stream before `/approvals/{id}`, which would otherwise take `events` for an ID.
   registerApprovalEvents(app, services);
   registerOwnerApprovals(app, services);

@@ -37,6 +37,18 @@ function headline(subject: DecisionSubject): string {
   return 'ℹ️';
 }
 
+const RISK_HEADINGS = {
+  high: '🛑 <b>High risk</b>',
+  elevated: '⚠️ <b>Elevated risk</b>',
+  low: '🟢 <b>Low risk</b>',
+};
+
+/** The level (icon and word, never the icon alone) and each reason, in the owner's words. */
+function riskLines(risk: DecisionSubject['risk']): string[] {
+  if (!risk) return [];
+  return [RISK_HEADINGS[risk.level], ...risk.reasons.map((reason) => `• ${userText(reason.text, 300)}`)];
+}
+
 function outcomeLines(subject: DecisionSubject): string[] {
   if (subject.pending) return ['⏳ <i>Waiting for your decision.</i>'];
   const lines: string[] = [];
@@ -70,7 +82,7 @@ function outcomeLines(subject: DecisionSubject): string[] {
 
 /**
  * The message about a request, for any kind of request the relay asks an owner to decide
- * (OTP access, one-time permissions): title, reason, every field, expiry, and either
+ * (OTP access, one-time permissions): title, risk level and reasons, reason, every field, expiry, and either
  * "waiting" with buttons or the outcome (who decided, through which channel, when).
  * Every user-supplied value is escaped.
  *
@@ -80,6 +92,7 @@ function outcomeLines(subject: DecisionSubject): string[] {
 export function renderDecisionMessage(subject: DecisionSubject): RenderedDecision {
   const lines = [
     `${headline(subject)} <b>${userText(subject.title, 200)}</b>`,
+    ...riskLines(subject.risk),
     '',
     `<b>Reason:</b> ${userText(subject.reason, 500)}`,
     `<b>Agent:</b> ${userText(subject.agent.name, 100)}`,

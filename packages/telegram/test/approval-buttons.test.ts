@@ -31,6 +31,10 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     const id = await h.createRequest();
     const message = await h.messageAbout(id);
     expect(message.text).toContain('shopping-agent requests a verification code');
+    // The agent's first request: its key is new to the relay (issue 15, risk at a glance).
+    expect(message.text).toContain(
+      '⚠️ Elevated risk\n• new key: the first request of this agent, with a key never seen before',
+    );
     expect(message.text).toContain('Reason: Sign up at Acme');
     expect(message.text).toContain('Expected sender: Acme');
     expect(message.text).toContain('Sources: email');
@@ -49,6 +53,23 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     expect(Buffer.byteLength(`a:${id}`)).toBeLessThanOrEqual(64);
     // Nobody else is linked, so nobody else was told.
     expect(h.fake.messages(mallory.id).filter((m) => m.text.includes(id))).toEqual([]);
+  });
+
+  it('a high-risk permission request says so in words, with every reason, and keeps both buttons', async () => {
+    const created = await call(h.relay.url, '/api/v1/permissions/request', {
+      token: h.apiKey,
+      json: { action: 'db.drop_table', resource: 'postgres://prod/users' },
+    });
+    expect(created.status).toBe(201);
+    const message = await h.messageAbout(created.body.id);
+    expect(message.text).toContain(
+      [
+        '🛑 High risk',
+        "• deletes data: the action `db.drop_table` contains the verb 'drop'",
+        "• touches production: the resource `postgres://prod/users` has the segment 'prod'",
+      ].join('\n'),
+    );
+    expect(message.reply_markup?.inline_keyboard[0]?.map((b) => b.text)).toEqual(['✅ Approve', '❌ Deny']);
   });
 
   it('approve wakes the waiting agent and the message shows who approved, through Telegram, without buttons', async () => {

@@ -18,10 +18,14 @@ export async function parseDenialReason(reason: string | undefined): Promise<str
 }
 
 /** Any pending request (OTP or permission), from the same decision subject every approval channel shows. */
-function describeRequest(subject: DecisionSubject): string {
+function describeRequest(
+  subject: DecisionSubject,
+  riskLine: (risk: DecisionSubject['risk']) => string,
+): string {
   const seconds = Math.max(0, Math.round((Date.parse(subject.expiresAt) - Date.now()) / 1000));
   return [
     `${subject.id}  ${subject.title}`,
+    `  ${riskLine(subject.risk)}`,
     `  reason: ${subject.reason}`,
     ...subject.fields.map((field) => `  ${field.label}: ${field.value}`),
     `  expires in ${seconds} s`,
@@ -45,14 +49,14 @@ export function registerRequestCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
       const { output, resolveOwner, withCore } = await import('../runtime.js');
-      const { listPendingDecisions } = await import('@agent-otp/core');
+      const { listPendingDecisions, riskLine } = await import('@agent-otp/core');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const requests = await listPendingDecisions(ctx, owner.id);
         output(options.json, requests, () =>
           requests.length === 0
             ? 'Nothing is waiting for approval.'
-            : requests.map(describeRequest).join('\n'),
+            : requests.map((subject) => describeRequest(subject, riskLine)).join('\n'),
         );
       });
     });
