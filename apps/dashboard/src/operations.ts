@@ -10,10 +10,15 @@ import type {
   AuditVerification,
   CaptureSource,
   CreateAgentBody,
+  CreateMailboxSchema,
   CreateSourceBody,
   DecisionSubjectSchema,
   DenyRequestBody,
   DiscardHeldMessageResponse,
+  MailboxListSchema,
+  MailboxPresetsResponseSchema,
+  MailboxSchema,
+  MailboxTestResultSchema,
   OwnerCaptureSourceList,
   OwnerOtpRequest,
   OwnerOtpRequestList,
@@ -26,6 +31,8 @@ import type {
   SourceWithToken,
   TelegramDeepLink,
   TelegramSettings,
+  TestMailboxSchema,
+  UpdateMailboxSchema,
   WebhookDeliveryList,
   WebhookDeliveryQuery,
 } from '@agent-otp/shared';
@@ -110,6 +117,18 @@ export const operations = {
   listAuditEvents: (query: Query<typeof AuditEventsQuery>) =>
     api(withQuery('/audit', query)) as Answer<typeof AuditEventList>,
   verifyAuditChain: () => api('/audit/verify', { method: 'POST' }) as Answer<typeof AuditVerification>,
+
+  listMailboxes: () => api('/mailboxes') as Answer<typeof MailboxListSchema>,
+  listMailboxPresets: () => api('/mailboxes/presets') as Answer<typeof MailboxPresetsResponseSchema>,
+  addMailbox: (body: z.input<typeof CreateMailboxSchema>) =>
+    api('/mailboxes', { body }) as Answer<typeof MailboxSchema>,
+  updateMailbox: (id: string, body: z.input<typeof UpdateMailboxSchema>) =>
+    api(`/mailboxes/${segment(id)}`, { method: 'PATCH', body }) as Answer<typeof MailboxSchema>,
+  removeMailbox: (id: string) => api(`/mailboxes/${segment(id)}`, { method: 'DELETE' }) as Promise<unknown>,
+  testMailboxSettings: (body: z.input<typeof TestMailboxSchema>) =>
+    api('/mailboxes/test', { body }) as Answer<typeof MailboxTestResultSchema>,
+  testMailbox: (id: string) =>
+    api(`/mailboxes/${segment(id)}/test`, { method: 'POST' }) as Answer<typeof MailboxTestResultSchema>,
 
   getTelegramSettings: () => api('/owner/telegram') as Answer<typeof TelegramSettings>,
   createTelegramLink: () =>

@@ -6,6 +6,7 @@ import { operations } from '../operations.js';
 import { useTitle } from '../router.js';
 import { useResource } from '../use-resource.js';
 import { ConnectSourceForm } from './connect-source-form.js';
+import { MailboxesSection } from './mailboxes/mailboxes-section.js';
 import { type Channel, channelOf } from './source-channels.js';
 import { SourceRow } from './source-row.js';
 import { SourceSetup } from './source-setup.js';
@@ -50,10 +51,11 @@ export function SourcesPage() {
         />
       )}
       <ConnectSourceForm onCreated={(created, channel) => show({ created, channel, rotated: false })} />
+      <MailboxesSection />
       <p className="hint">
-        The built-in IMAP and Gmail connector is configured with environment variables (<code>IMAP_HOST</code>
-        , <code>IMAP_USER</code>, … or <code>GMAIL_*</code>) when you start <code>agent-otp serve</code>; it
-        needs no token and shows up in this list once it runs.
+        A mailbox configured by the relay's operator with environment variables (<code>IMAP_*</code> or{' '}
+        <code>GMAIL_*</code>) is not listed above; it needs no token and shows up in the list below once it
+        runs.
       </p>
       <h2 className="section-title">Your sources</h2>
       {list.state === 'error' && <ErrorNotice message={list.error} onRetry={reload} />}
