@@ -6,12 +6,15 @@ import { agentKeyPair, call } from '../../../test-support/http.js';
 import { describeEachDialect } from '../../../test-support/services.js';
 import { EXIT } from '../src/exit-codes.js';
 
+/** The fields of an entry of GET /api/v1/requests these checks read. */
 interface ListedRequest {
   id: string;
   kind: 'otp' | 'permission';
   status: string;
   agent: { id: string; name: string };
-  title: string;
+  reason?: string;
+  action?: string;
+  resource?: string;
   denialReason: string | null;
 }
 
@@ -87,12 +90,16 @@ describeEachDialect('agent-otp requests, audit and deny --reason', (dialect) => 
   it('requests lists both kinds newest first and filters by status, kind, agent and limit', async () => {
     const all = jsonOf<ListedRequest[]>(await cli.run(['requests', '--json']));
     expect(all.map((r) => r.id)).toEqual([created.permission[0], created.otp[1], created.otp[0]]);
-    expect(all[0]).toMatchObject({ kind: 'permission', title: 'gmail.send email:client@example.com' });
+    expect(all[0]).toMatchObject({
+      kind: 'permission',
+      action: 'gmail.send',
+      resource: 'email:client@example.com',
+    });
     expect(all[2]).toMatchObject({
       kind: 'otp',
       status: 'denied',
       agent: { id: mailer.id, name: 'mailer' },
-      title: 'sign in to the bank',
+      reason: 'sign in to the bank',
       denialReason: 'Use the staging account',
     });
 
@@ -122,10 +129,14 @@ describeEachDialect('agent-otp requests, audit and deny --reason', (dialect) => 
       ['--kind', 'sms'],
       ['--status', 'lost'],
       ['--agent', 'mailer'],
+      ['--kind', 'permission', '--status', 'otp_received'],
     ]) {
       const refused = await cli.run(['requests', ...args, '--json']);
       expect(refused.code).toBe(EXIT.usage);
-      expect(JSON.parse(refused.stderr).error.code).toBe('USAGE');
+      expect(JSON.parse(refused.stderr).error).toMatchObject({
+        code: 'USAGE',
+        message: expect.stringContaining(args.at(-2) ?? ''),
+      });
     }
   }, 90_000);
 

@@ -1,22 +1,9 @@
-import type { OtpStatus, OwnerOtpRequest, OwnerPermissionRequest, PermissionStatus } from '@agent-otp/shared';
+import type { OwnerRequestEntry } from '@agent-otp/shared';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError } from '../cli-error.js';
 import { describeAge, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, parseListLimit } from '../list-options.js';
 
 type RequestKind = 'otp' | 'permission';
-
-/** One row of `agent-otp requests`: either kind, with what the owner needs to recognise it. */
-export interface RequestListEntry {
-  id: string;
-  kind: RequestKind;
-  status: OtpStatus | PermissionStatus;
-  agent: { id: string; name: string };
-  /** The OTP request's reason, or the permission's action and resource. */
-  title: string;
-  createdAt: string;
-  expiresAt: string;
-  denialReason: string | null;
-}
 
 interface RequestListOptions {
   status?: string;
@@ -27,49 +14,36 @@ interface RequestListOptions {
   json?: boolean;
 }
 
+/** The flag behind each field of the query, for naming it in a usage error. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  kind: '--kind',
+  status: '--status',
+  agentId: '--agent',
+  limit: '--limit',
+};
+
 function parseKind(value: string): RequestKind {
   if (value !== 'otp' && value !== 'permission') throw new InvalidArgumentError('expected otp or permission');
   return value;
 }
 
-function fromOtp(request: OwnerOtpRequest): RequestListEntry {
-  return {
-    id: request.id,
-    kind: 'otp',
-    status: request.status,
-    agent: request.agent,
-    title: request.reason,
-    createdAt: request.createdAt,
-    expiresAt: request.expiresAt,
-    denialReason: request.denialReason ?? null,
-  };
+/** What the owner recognises a request by: the OTP request's reason, or the permission's action and resource. */
+function titleOf(entry: OwnerRequestEntry): string {
+  return entry.kind === 'otp' ? entry.reason : `${entry.action} ${entry.resource}`;
 }
 
-function fromPermission(request: OwnerPermissionRequest): RequestListEntry {
-  return {
-    id: request.id,
-    kind: 'permission',
-    status: request.status,
-    agent: request.agent,
-    title: `${request.action} ${request.resource}`,
-    createdAt: request.createdAt,
-    expiresAt: request.expiresAt,
-    denialReason: request.denialReason ?? null,
-  };
-}
-
-function describeEntry(entry: RequestListEntry): string {
+function describeEntry(entry: OwnerRequestEntry): string {
   return [
     entry.id,
     entry.kind.padEnd(10),
     entry.status.padEnd(16),
     entry.agent.name,
-    entry.title,
+    titleOf(entry),
     describeAge(entry.createdAt),
   ].join('  ');
 }
 
-/** `requests`: the owner's requests of both kinds, newest first, through the core lists behind GET /api/v1/requests. */
+/** `requests`: the owner's requests of both kinds, newest first, through the history behind GET /api/v1/requests. */
 export function registerRequestListCommand(program: Command): void {
   program
     .command('requests')
@@ -81,34 +55,28 @@ export function registerRequestListCommand(program: Command): void {
     .option('--user <email>', 'owner (default: the only owner)')
     .option('--json', 'print JSON')
     .action(async (options: RequestListOptions) => {
-      const { AgentId, OTP_STATUSES, PERMISSION_STATUSES } = await import('@agent-otp/shared');
-      const status = options.status;
-      const otpStatus = OTP_STATUSES.find((s) => s === status);
-      const permissionStatus = PERMISSION_STATUSES.find((s) => s === status);
-      if (status !== undefined && !otpStatus && !permissionStatus)
+      // The query GET /api/v1/requests validates, so both refuse the same input the same way.
+      const { OwnerRequestHistoryQuery } = await import('@agent-otp/shared');
+      const query = OwnerRequestHistoryQuery.safeParse({
+        kind: options.kind ?? 'all',
+        status: options.status,
+        agentId: options.agent,
+        limit: options.limit,
+      });
+      if (!query.success) {
+        const issue = query.error.issues[0];
+        const field = String(issue?.path[0] ?? 'status');
         throw new CliError(
-          `--status: ${status} is not a request status; one of ${[...new Set([...OTP_STATUSES, ...PERMISSION_STATUSES])].join(', ')}`,
+          `${FLAG_OF_FIELD[field] ?? `--${field}`}: ${issue?.message ?? 'invalid'}`,
           'USAGE',
         );
-      if (options.agent !== undefined && !AgentId.safeParse(options.agent).success)
-        throw new CliError(`--agent: ${options.agent} is not an agent ID (agt_…)`, 'USAGE');
-      // A status only one kind has (otp_received, used) leaves the other kind out.
-      const wantOtp = options.kind !== 'permission' && (status === undefined || otpStatus !== undefined);
-      const wantPermission =
-        options.kind !== 'otp' && (status === undefined || permissionStatus !== undefined);
-      const { listOwnerPermissions, listOwnerRequests } = await import('@agent-otp/core');
+      }
+      const { listRequestHistory } = await import('@agent-otp/core');
       const { output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const page = { ownerId: owner.id, agentId: options.agent, limit: options.limit };
-        const otp = wantOtp ? (await listOwnerRequests(ctx, { ...page, status: otpStatus })).requests : [];
-        const permissions = wantPermission
-          ? (await listOwnerPermissions(ctx, { ...page, status: permissionStatus })).requests
-          : [];
-        // Each list is newest first and at most `limit` long, so the merged first `limit` are right.
-        const entries = [...otp.map(fromOtp), ...permissions.map(fromPermission)]
-          .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
-          .slice(0, options.limit);
+        // The history behind GET /api/v1/requests: both kinds merged newest first, same filters.
+        const { requests: entries } = await listRequestHistory(ctx, { ...query.data, ownerId: owner.id });
         output(options.json, entries, () =>
           entries.length === 0 ? 'No requests match.' : entries.map(describeEntry).join('\n'),
         );
