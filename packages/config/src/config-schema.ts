@@ -3,6 +3,11 @@ import { cliEnvironment, cliSettings } from './fragments/cli.js';
 import { checkCoreEnvironment, coreConfig, coreEnvironment } from './fragments/core.js';
 import { checkEmailEnvironment, emailConfig, emailEnvironment } from './fragments/email.js';
 import { checkLimitsEnvironment, limitsConfig, limitsEnvironment } from './fragments/limits.js';
+import {
+  checkNotifyEmailEnvironment,
+  notifyEmailConfig,
+  notifyEmailEnvironment,
+} from './fragments/notify-email.js';
 import { serverConfig, serverEnvironment } from './fragments/server.js';
 import { checkTelegramEnvironment, telegramConfig, telegramEnvironment } from './fragments/telegram.js';
 import { checkWebhooksEnvironment, webhooksConfig, webhooksEnvironment } from './fragments/webhooks.js';
@@ -13,6 +18,7 @@ export const configVariables = {
   ...serverEnvironment,
   ...limitsEnvironment,
   ...emailEnvironment,
+  ...notifyEmailEnvironment,
   ...telegramEnvironment,
   ...webhooksEnvironment,
   ...cliEnvironment,
@@ -28,6 +34,7 @@ export const ConfigSchema = z
   .object(configVariables)
   .superRefine(checkCoreEnvironment)
   .superRefine(checkEmailEnvironment)
+  .superRefine(checkNotifyEmailEnvironment)
   .superRefine(checkLimitsEnvironment)
   .superRefine(checkTelegramEnvironment)
   .superRefine(checkWebhooksEnvironment)
@@ -36,6 +43,7 @@ export const ConfigSchema = z
     ...serverConfig(env),
     ...limitsConfig(env),
     email: emailConfig(env),
+    ...notifyEmailConfig(env),
     ...telegramConfig(env),
     ...webhooksConfig(env),
     ...cliSettings(env),

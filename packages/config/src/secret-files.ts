@@ -19,6 +19,7 @@ export const SECRET_VARIABLES = [
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_WEBHOOK_SECRET',
   'METRICS_TOKEN',
+  'SMTP_URL',
 ] as const;
 
 /** The secrets that have a generic `<NAME>_FILE` variant. */

@@ -39,7 +39,15 @@ export const CAPTURE_SOURCES = ['sms', 'email'] as const;
 export type CaptureSourceKind = (typeof CAPTURE_SOURCES)[number];
 
 /** Channels through which an owner (or the system) decides or acts. */
-export const DECISION_CHANNELS = ['cli', 'dashboard', 'telegram', 'api', 'policy', 'system'] as const;
+export const DECISION_CHANNELS = [
+  'cli',
+  'dashboard',
+  'telegram',
+  'email',
+  'api',
+  'policy',
+  'system',
+] as const;
 export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
 
 /** TTL bounds for OTP requests, in seconds. */

@@ -13,6 +13,7 @@ import { registerDeliver } from './routes/capture/deliver.js';
 import { registerHoldMessage } from './routes/capture/hold-message.js';
 import { registerListCaptureRequests } from './routes/capture/list-capture-requests.js';
 import { registerReportUnclear } from './routes/capture/report-unclear.js';
+import { registerEmailDecision } from './routes/email/email-decision.js';
 import { dashboardHandler } from './routes/meta/dashboard.js';
 import { registerDocs } from './routes/meta/docs.js';
 import { guideHandler } from './routes/meta/guide.js';
@@ -53,7 +54,8 @@ function accessLog(services: ServerServices): MiddlewareHandler<AppEnv> {
       {
         requestId: c.get('requestId'),
         method: c.req.method,
-        path: c.req.path,
+        // An email link's token is a credential: the log shows that a link was used, not which.
+        path: c.req.path.startsWith('/email-decision/') ? '/email-decision/…' : c.req.path,
         status: c.res.status,
         ms: Math.round(performance.now() - started),
       },
@@ -133,6 +135,7 @@ export function createApp(services: ServerServices) {
   registerSession(app, services);
   registerSetup(app, services);
   registerTelegramWebhook(app, services);
+  registerEmailDecision(app, services);
   registerSmsWebhooks(app, services);
   registerHealth(app, services);
   // Opt-in (METRICS_ENABLED); without it `/metrics` is a reserved path, so a JSON 404.

@@ -28,7 +28,7 @@ class Decision:
 
     outcome: Literal["approved", "denied"]
     by: str
-    channel: Literal["cli", "dashboard", "telegram", "api", "policy", "system"]
+    channel: Literal["cli", "dashboard", "telegram", "email", "api", "policy", "system"]
     at: str
 
 

@@ -3,6 +3,7 @@ import type { CoreContext } from '@agent-otp/core';
 import { defineJob, defineService, JobRunner } from '@agent-otp/jobs';
 import type { TelegramBot } from '@agent-otp/telegram';
 import type { ConnectorStates } from '../connector-states.js';
+import { startEmailNotifier } from '../email-notifications/email-notifier.js';
 import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
 import { MailboxSupervisor, type MailboxSupervisorOptions } from '../mailboxes/mailbox-supervisor.js';
@@ -35,8 +36,8 @@ export interface BackgroundJobs {
 }
 
 /**
- * The relay's background work on one runner: the mailbox connectors and the Telegram bot
- * (services, when configured), the Telegram reconcile pass, the expiry sweeper and webhook
+ * The relay's background work on one runner: the mailbox connectors, the Telegram bot and
+ * owner notification email (services, when configured), the Telegram reconcile pass, the expiry sweeper and webhook
  * delivery (recurring).
  * The caller starts and stops the runner.
  *
@@ -90,6 +91,15 @@ export function backgroundJobs(
         name: 'telegram reconcile',
         everyMs: options.telegramReconcileMs ?? DEFAULT_TELEGRAM_RECONCILE_MS,
         run: async () => telegram?.reconcile(),
+      }),
+    );
+  }
+  const notifyEmail = config.notifyEmail;
+  if (notifyEmail) {
+    runner.add(
+      defineService({
+        name: 'email notifications',
+        start: async () => startEmailNotifier({ ctx, logger, ...notifyEmail }),
       }),
     );
   }
