@@ -104,7 +104,8 @@ export function startEmailNotifier(options: EmailNotifierOptions): EmailNotifier
       } catch (error) {
         const delay = retryDelays[attempt];
         // The error names the server and its answer, never the message: no link token reaches a log.
-        const err = { message: (error as Error).message, code: (error as { code?: unknown }).code };
+        // `code` is a redacted log key (OTP codes), so nodemailer's error code goes out as `failure`.
+        const err = { message: (error as Error).message, failure: (error as { code?: unknown }).code };
         if (delay === undefined) {
           logger.error({ requestId, attempts: attempt + 1, err }, 'email: notification given up');
           return;
