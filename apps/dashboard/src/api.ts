@@ -25,7 +25,7 @@ function csrfToken(): string | undefined {
   return undefined;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Calls the relay's API (`/api/v1` + path) with the session cookie, and the CSRF header on

@@ -23,6 +23,8 @@ import type {
   OwnerOtpRequest,
   OwnerOtpRequestList,
   OwnerRequestsQuery,
+  RiskRule,
+  RiskRuleList,
   SessionInfo,
   SetupBody,
   SetupStatus,
@@ -33,6 +35,7 @@ import type {
   TelegramSettings,
   TestMailboxSchema,
   UpdateMailboxSchema,
+  UpdateRiskRuleBody,
   WebhookDeliveryList,
   WebhookDeliveryQuery,
 } from '@agent-otp/shared';
@@ -129,6 +132,10 @@ export const operations = {
     api('/mailboxes/test', { body }) as Answer<typeof MailboxTestResultSchema>,
   testMailbox: (id: string) =>
     api(`/mailboxes/${segment(id)}/test`, { method: 'POST' }) as Answer<typeof MailboxTestResultSchema>,
+
+  listRiskRules: () => api('/risk-rules') as Answer<typeof RiskRuleList>,
+  updateRiskRule: (rule: string, body: z.input<typeof UpdateRiskRuleBody>) =>
+    api(`/risk-rules/${segment(rule)}`, { method: 'PUT', body }) as Answer<typeof RiskRule>,
 
   getTelegramSettings: () => api('/owner/telegram') as Answer<typeof TelegramSettings>,
   createTelegramLink: () =>

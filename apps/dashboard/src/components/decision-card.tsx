@@ -5,6 +5,7 @@ import { formatTime, statusLabel } from '../format.js';
 import { operations } from '../operations.js';
 import { Link } from '../router.js';
 import { Countdown } from './countdown.js';
+import { RiskSummary } from './risk-summary.js';
 
 /**
  * The relay's limit on a denial reason (`DENIAL_REASON_MAX_LENGTH` in the shared contract,
@@ -24,7 +25,7 @@ export function decisionLine(subject: DecisionSubject): string {
 }
 
 /**
- * One request as the owner decides on it: the agent, its reason, what it asks for (sender,
+ * One request as the owner decides on it: its risk (level and reasons), the agent, its reason, what it asks for (sender,
  * sources, patterns, the key fingerprint to compare with the agent's), the time left, and
  * `Approve` / `Deny` while it is pending. `Deny with reason…` reveals one text field whose
  * words the agent receives (Enter denies, Escape closes it); a decided card shows them.
@@ -68,7 +69,7 @@ export function DecisionCard(props: {
 
   return (
     <article
-      className={`card decision ${subject.pending ? 'pending' : 'settled'}`}
+      className={`card decision ${subject.pending ? 'pending' : 'settled'}${subject.risk ? ` risk-${subject.risk.level}` : ''}`}
       aria-labelledby={titleId}
       data-request-id={subject.id}
     >
@@ -86,6 +87,7 @@ export function DecisionCard(props: {
           <span className={`badge ${subject.status}`}>{statusLabel(subject.status)}</span>
         )}
       </header>
+      <RiskSummary risk={subject.risk} />
       <p className="reason">
         <span className="visually-hidden">Reason: </span>“{subject.reason}”
       </p>

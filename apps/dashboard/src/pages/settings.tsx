@@ -1,9 +1,10 @@
 import { formatTime } from '../format.js';
 import { useTitle } from '../router.js';
 import { useSession } from '../session.js';
+import { RiskRulesSettings } from './risk-rules-settings.js';
 import { TelegramSettings } from './telegram-settings.js';
 
-/** The account, signing out, and linking Telegram for approvals on the go. */
+/** The account, signing out, linking Telegram for approvals on the go, and the risk rules. */
 export function SettingsPage() {
   useTitle('Settings');
   const { session, signOut } = useSession();
@@ -29,6 +30,7 @@ export function SettingsPage() {
         </div>
       </section>
       <TelegramSettings />
+      <RiskRulesSettings />
     </>
   );
 }
