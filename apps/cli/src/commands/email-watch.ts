@@ -65,7 +65,9 @@ export function registerEmailWatchCommand(program: Command): void {
     if (!token)
       throw new CliError('--token (or AGENT_OTP_SOURCE_TOKEN) is required: an email capture-source token');
     const gmail = flags.gmail ? await gmailSettings(config) : undefined;
-    const logger = createLogger(config.logLevel, process.stderr, config.logFormat).child({ component: 'email' });
+    const logger = createLogger(config.logLevel, process.stderr, config.logFormat).child({
+      component: 'email',
+    });
     const url = serverUrl(config, flags.url);
     let running: Awaited<ReturnType<typeof runEmailWatch>>;
     try {
