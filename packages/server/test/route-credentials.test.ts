@@ -214,6 +214,9 @@ describe('a route without a credential declaration does not start', () => {
       'GET /docs/assets/:file': 'public',
       'GET /openapi.json': 'public',
       'POST /telegram/webhook': 'provider:telegram',
+      // The link token in the path / form is the credential (checked by the route itself).
+      'GET /email-decision/:token': 'public',
+      'POST /email-decision': 'public',
     });
   });
 
