@@ -295,3 +295,23 @@ describe('safe patterns (run against agent-controlled text)', () => {
     expect(compileSafePattern(pattern).test(text)).toBe(true);
   });
 });
+
+describe('a policy’s risk (issue 15)', () => {
+  const file = [
+    '- { name: watched, conditions: { resource: { contains: billing } }, action: require_approval, risk: high }',
+    '- { name: quiet, conditions: {}, action: require_approval, priority: -1 }',
+  ].join('\n');
+  const policies = parsePolicyYaml(file, 'p.yaml');
+
+  it('is the winner’s risk, and null when the winner says nothing or nothing matches', () => {
+    expect(evaluatePolicySet(policies, permission({ resource: 'db:billing' })).risk).toBe('high');
+    expect(evaluatePolicySet(policies, permission({ resource: 'db:notes' })).risk).toBeNull();
+    expect(evaluatePolicySet([], permission({})).risk).toBeNull();
+  });
+
+  it('refuses a level that is not low, elevated or high, naming the file, line and field', () => {
+    const error = parseFailure('- name: t\n  action: deny\n  risk: extreme\n');
+    expect(error.message).toMatch(/risk/);
+    expect(error.message).toMatch(/^policies\.yaml:3:\d+: policy 1 \("t"\) risk/);
+  });
+});
