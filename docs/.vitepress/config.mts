@@ -71,6 +71,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { apiReferenceUrl: st
         items: [
           { text: 'Web dashboard', link: '/dashboard' },
           { text: 'Telegram approvals', link: '/telegram' },
+          { text: 'Notification email', link: '/notifications' },
           { text: 'Email (IMAP and Gmail)', link: '/email' },
           { text: 'SMS capture', link: '/sms' },
           { text: 'Android capture app', link: '/android-app' },
