@@ -9,6 +9,7 @@ import { ApprovalDetailPage } from './pages/approval-detail.js';
 import { ApprovalsPage } from './pages/approvals.js';
 import { AuditPage } from './pages/audit.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { RequestTimelinePage } from './pages/request-timeline.js';
 import { RequestsPage } from './pages/requests.js';
 import { SettingsPage } from './pages/settings.js';
 import { SetupPage } from './pages/setup.js';
@@ -27,6 +28,8 @@ function SignedInPage({ path }: { path: string }) {
   if (approval?.id) return <ApprovalDetailPage id={approval.id} />;
   if (path === '/approvals') return <ApprovalsPage />;
   if (path === '/requests') return <RequestsPage />;
+  const request = matchPath('/requests/:id', path);
+  if (request?.id) return <RequestTimelinePage id={request.id} />;
   if (path === '/agents') return <AgentsPage />;
   if (path === '/sources') return <SourcesPage />;
   if (path === '/audit') return <AuditPage />;

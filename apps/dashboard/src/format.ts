@@ -39,7 +39,7 @@ export const OTP_STATUS_LABELS = {
   consumed: 'Code read by the agent',
   denied: 'Denied',
   expired: 'Expired',
-  cancelled: 'Cancelled (withdrawn by the agent, or the agent was revoked)',
+  cancelled: 'Cancelled (by you or the agent, or the agent was revoked)',
 } as const satisfies Record<OtpStatus, string>;
 
 /** The OTP statuses, for filters. */
