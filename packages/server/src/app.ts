@@ -29,6 +29,8 @@ import { registerApprovalEvents } from './routes/owner/approval-events.js';
 import { registerOwnerApprovals } from './routes/owner/approvals.js';
 import { registerOwnerAudit } from './routes/owner/audit.js';
 import { registerOwnerHeldMessages } from './routes/owner/held-messages.js';
+import { registerOwnerGmailConnect } from './routes/owner/mailbox-gmail.js';
+import { registerOwnerMailboxPresets } from './routes/owner/mailbox-presets.js';
 import { registerOwnerMailboxes } from './routes/owner/mailboxes.js';
 import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
@@ -121,6 +123,9 @@ export function createApp(services: ServerServices) {
   registerOwnerRequests(app, services);
   registerOwnerAgents(app, services);
   registerOwnerSources(app, services);
+  // Before the mailbox routes, which would otherwise take `presets` for a mailbox ID.
+  registerOwnerMailboxPresets(app, services);
+  registerOwnerGmailConnect(app, services);
   registerOwnerAudit(app, services);
   registerOwnerCapture(app, services);
   registerOwnerHeldMessages(app, services);

@@ -8,6 +8,7 @@ import { defaultDashboardDir, defaultGuideDir } from './dashboard-dir.js';
 import type { ServerServices } from './env.js';
 import { type BackgroundJobOptions, backgroundJobs } from './jobs/background-jobs.js';
 import { createLogger, type Logger } from './logger.js';
+import { gmailConnectFromConfig, gmailMailboxClient } from './mailboxes/gmail-connect.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { HoldCounter } from './middleware/hold-limits.js';
 import { RateLimiter } from './middleware/rate-limit.js';
@@ -55,7 +56,12 @@ export async function createServices(
   const shutdown = new AbortController();
 
   const connectors = new ConnectorStates();
-  const jobs = backgroundJobs(config, ctx, logger, { ...options, connectorStates: connectors });
+  const jobs = backgroundJobs(config, ctx, logger, {
+    ...options,
+    connectorStates: connectors,
+    // Gmail mailboxes owners connect from the dashboard run with the operator's OAuth client.
+    mailboxSupervisor: { ...options.mailboxSupervisor, gmail: gmailMailboxClient(config.email.gmail) },
+  });
   try {
     await jobs.runner.start();
   } catch (error) {
@@ -91,6 +97,7 @@ export async function createServices(
     sms,
     connectors,
     mailboxes: jobs.mailboxes,
+    gmailConnect: gmailConnectFromConfig(config.email.gmail, ctx),
     metrics: config.metrics.enabled
       ? { collector: new RelayMetrics(ctx.database, connectors), token: config.metrics.token }
       : undefined,

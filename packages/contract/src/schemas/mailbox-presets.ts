@@ -98,8 +98,31 @@ export function mailboxPreset(id: string | undefined): MailboxPreset | undefined
   return MAILBOX_PRESETS.find((preset) => preset.id === id);
 }
 
-/** `GET /api/v1/mailboxes/presets`. */
+/** `GET /api/v1/mailboxes/presets`: what the dashboard's "Add mailbox" offers. */
 export const MailboxPresetsResponseSchema = z
-  .object({ presets: z.array(MailboxPresetSchema) })
-  .meta({ id: 'MailboxPresets', example: { presets: MAILBOX_PRESETS.slice(0, 2) } });
+  .object({
+    presets: z.array(MailboxPresetSchema),
+    gmailConnect: z.boolean().meta({
+      description:
+        'Whether "Connect Gmail" (OAuth in the browser) is offered: the operator configured a Google OAuth client (GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET).',
+    }),
+  })
+  .meta({ id: 'MailboxPresets', example: { presets: MAILBOX_PRESETS.slice(0, 2), gmailConnect: true } });
 export type MailboxPresetsResponse = z.infer<typeof MailboxPresetsResponseSchema>;
+
+/** `POST /api/v1/mailboxes/gmail/start`: the page the owner's browser opens to consent. */
+export const GmailConnectStartSchema = z
+  .object({
+    authorizeUrl: z.string().meta({
+      description:
+        "Google's consent page for read-only Gmail access (PKCE); Google sends the browser back to the relay's /api/v1/mailboxes/gmail/callback within 10 minutes.",
+    }),
+  })
+  .meta({
+    id: 'GmailConnectStart',
+    example: {
+      authorizeUrl:
+        'https://accounts.google.com/o/oauth2/v2/auth?client_id=1234-abc.apps.googleusercontent.com&redirect_uri=https%3A%2F%2Frelay.example.com%2Fapi%2Fv1%2Fmailboxes%2Fgmail%2Fcallback&response_type=code&scope=https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fgmail.readonly&state=…&code_challenge=…&code_challenge_method=S256&access_type=offline&prompt=consent',
+    },
+  });
+export type GmailConnectStart = z.infer<typeof GmailConnectStartSchema>;

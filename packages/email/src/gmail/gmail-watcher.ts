@@ -45,6 +45,7 @@ export class GmailWatcher {
   #account: string | undefined;
   #historyId: string | undefined;
   #running: Promise<void> | undefined;
+  #failing = false;
 
   constructor(options: GmailWatcherOptions) {
     this.#options = options;
@@ -74,7 +75,13 @@ export class GmailWatcher {
     while (!this.#stop.signal.aborted) {
       try {
         if (this.#historyId === undefined) await this.#begin();
-        else await this.#poll();
+        else {
+          await this.#poll();
+          // Recovered from a failure: say so, or a health display would stay on "failing".
+          if (this.#failing && this.#historyId !== undefined)
+            this.#options.onStatus?.({ state: 'watching', historyId: this.#historyId });
+        }
+        this.#failing = false;
         this.#backoff.reset();
         await sleep(pollSeconds * 1000, this.#stop.signal);
       } catch (error) {
@@ -90,6 +97,7 @@ export class GmailWatcher {
 
   async #failed(error: unknown): Promise<void> {
     const permanent = error instanceof GoogleAuthError && error.permanent;
+    this.#failing = true;
     const retryInMs = this.#backoff.next();
     const message = (error as Error).message;
     this.#options.logger[permanent ? 'error' : 'warn'](

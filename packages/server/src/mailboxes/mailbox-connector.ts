@@ -3,6 +3,7 @@ import type { MailboxRow } from '@agent-otp/db';
 import type { CursorStore, ImapSettings } from '@agent-otp/email';
 import type { ImapMailboxSettings } from '@agent-otp/shared';
 import type { Logger } from '../logger.js';
+import type { GmailMailboxClient } from './gmail-connect.js';
 import type { MailboxHealthWriter } from './mailbox-health-writer.js';
 
 /** IDLE is re-issued this often (RFC 2177: servers may end an IDLE after 29 minutes). */
@@ -52,12 +53,16 @@ export async function startMailboxConnector(options: {
   logger: Logger;
   lookbackSeconds: number;
   health: MailboxHealthWriter;
+  /** The operator's Google OAuth client, which Gmail mailboxes need (GMAIL_CLIENT_ID / GMAIL_CLIENT_SECRET). */
+  gmail?: GmailMailboxClient | undefined;
 }): Promise<RunningMailbox> {
   const { ctx, row, health } = options;
-  if (row.kind !== 'imap' || row.credential === null)
+  if (row.credential === null)
     throw new Error(`mailbox ${row.id} has no connector this relay can run (${row.kind})`);
   if (!ctx.mailboxCredentials) throw new Error('no credential key: mailbox passwords cannot be opened');
+  // The IMAP password, or a Gmail mailbox's refresh token.
   const password = ctx.mailboxCredentials.open(row.credential, mailboxCredentialBinding(row.id));
+  if (row.kind === 'gmail') return startGmailMailbox({ ...options, refreshToken: password });
   const settings = parseMailboxSettings(row) as ImapMailboxSettings;
   const { ImapWatcher, databaseCursorStore, inProcessRelay } = await import('@agent-otp/email');
   const watcher = new ImapWatcher({
@@ -72,6 +77,53 @@ export async function startMailboxConnector(options: {
     lookbackSeconds: options.lookbackSeconds,
     logger: options.logger.child({ component: 'mailbox', mailboxId: row.id }),
     onStatus: (status) => health.imapStatus(status),
+    onOutcome: () => health.messageSeen(),
+  });
+  watcher.start();
+  return { stop: () => watcher.stop() };
+}
+
+/**
+ * A Gmail mailbox connected from the dashboard: its sealed refresh token, the operator's OAuth
+ * client, the Gmail API polled like the env-configured Gmail connector. Without the client
+ * (the operator removed GMAIL_CLIENT_ID) it cannot run, and its health says why.
+ */
+async function startGmailMailbox(options: {
+  ctx: CoreContext;
+  row: MailboxRow;
+  refreshToken: string;
+  logger: Logger;
+  lookbackSeconds: number;
+  health: MailboxHealthWriter;
+  gmail?: GmailMailboxClient | undefined;
+}): Promise<RunningMailbox> {
+  const { ctx, row, health, gmail } = options;
+  if (!gmail) {
+    health.gmailStatus({
+      state: 'failing',
+      error:
+        'this relay has no Google OAuth client configured (GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET): ask its operator',
+      permanent: true,
+      retryInMs: 0,
+    });
+    return { stop: async () => {} };
+  }
+  const { GmailApi, GmailWatcher, GoogleAccessTokens, databaseCursorStore, inProcessRelay } = await import(
+    '@agent-otp/email'
+  );
+  const watcher = new GmailWatcher({
+    api: new GmailApi(gmail.apiRoot, new GoogleAccessTokens(gmail, options.refreshToken)),
+    relay: inProcessRelay(ctx, {
+      sourceId: row.source_id,
+      ownerId: row.owner_id,
+      kind: 'email',
+      name: row.name,
+    }),
+    cursors: mailboxCursors(databaseCursorStore(ctx, 'gmail'), row.id),
+    lookbackSeconds: options.lookbackSeconds,
+    pollSeconds: gmail.pollSeconds,
+    logger: options.logger.child({ component: 'mailbox', mailboxId: row.id }),
+    onStatus: (status) => health.gmailStatus(status),
     onOutcome: () => health.messageSeen(),
   });
   watcher.start();

@@ -1,6 +1,6 @@
 import type { CoreContext } from '@agent-otp/core';
 import { type MailboxHealthUpdate, type MailboxState, writeMailboxHealth } from '@agent-otp/db';
-import type { ImapStatus } from '@agent-otp/email';
+import type { GmailStatus, ImapStatus } from '@agent-otp/email';
 import type { Logger } from '../logger.js';
 
 /** Reconnecting for longer than this (or a refused login at once) counts as failing. */
@@ -66,19 +66,30 @@ export class MailboxHealthWriter {
 
   /** IMAP watcher callback. */
   imapStatus(status: ImapStatus): void {
-    if (status.state === 'connected') {
-      this.#disconnectedSince = undefined;
-      this.#health.reconnect_attempts = 0;
-      this.#health.last_error = null;
-      this.#setState('idle');
-    } else {
-      this.#disconnectedSince ??= Date.now();
-      this.#health.reconnect_attempts += 1;
-      this.#health.last_error = status.error;
-      const refused = status.code === 'AUTH';
-      const long = Date.now() - this.#disconnectedSince >= MAILBOX_FAILING_AFTER_MS;
-      this.#setState(refused || long ? 'failing' : 'reconnecting');
-    }
+    if (status.state === 'connected') this.#connected();
+    else this.#disconnected(status.error, status.code === 'AUTH');
+  }
+
+  /** Gmail watcher callback: a refused grant (access revoked) fails at once, like a refused IMAP login. */
+  gmailStatus(status: GmailStatus): void {
+    if (status.state === 'failing') this.#disconnected(status.error, status.permanent);
+    else this.#connected();
+  }
+
+  #connected(): void {
+    this.#disconnectedSince = undefined;
+    this.#health.reconnect_attempts = 0;
+    this.#health.last_error = null;
+    this.#setState('idle');
+    void this.#write();
+  }
+
+  #disconnected(error: string, refused: boolean): void {
+    this.#disconnectedSince ??= Date.now();
+    this.#health.reconnect_attempts += 1;
+    this.#health.last_error = error;
+    const long = Date.now() - this.#disconnectedSince >= MAILBOX_FAILING_AFTER_MS;
+    this.#setState(refused || long ? 'failing' : 'reconnecting');
     void this.#write();
   }
 

@@ -10,6 +10,7 @@ import {
   takeMailboxLease,
 } from '@agent-otp/db';
 import type { Logger } from '../logger.js';
+import type { GmailMailboxClient } from './gmail-connect.js';
 import { type RunningMailbox, startMailboxConnector } from './mailbox-connector.js';
 import { type MailboxHealthChange, MailboxHealthWriter } from './mailbox-health-writer.js';
 
@@ -29,6 +30,8 @@ export interface MailboxSupervisorOptions {
   leaseMs?: number | undefined;
   renewMs?: number | undefined;
   relistMs?: number | undefined;
+  /** The operator's Google OAuth client, for Gmail mailboxes connected from the dashboard. */
+  gmail?: GmailMailboxClient | undefined;
   /** Every health write of every mailbox this instance runs: the hook for failing-mailbox notices. */
   onHealthChange?: ((change: MailboxHealthChange) => void) | undefined;
 }
@@ -208,6 +211,7 @@ export class MailboxSupervisor {
         logger,
         lookbackSeconds: this.#options.lookbackSeconds,
         health,
+        gmail: this.#options.gmail,
       });
       logger.info({ mailboxId: row.id, ownerId: row.owner_id }, 'mailbox connector started');
     } catch (error) {

@@ -22,5 +22,7 @@ const presetsRoute = declareRoute({
 
 /** The dashboard's "Add mailbox" preset picker; the same data the CLI's `mailbox:add --preset` reads. */
 export function registerOwnerMailboxPresets(app: Router, services: ServerServices) {
-  openapiRoute(app, services, presetsRoute, (c) => c.json({ presets: [...MAILBOX_PRESETS] }, 200));
+  openapiRoute(app, services, presetsRoute, (c) =>
+    c.json({ presets: [...MAILBOX_PRESETS], gmailConnect: services.gmailConnect !== undefined }, 200),
+  );
 }
