@@ -36,6 +36,7 @@ function policy(id: string, createdAt: string): PolicyRecord {
     conditions: { action: { equals: 'files.read' }, 'scope.max_bytes': { lte: 1024 } },
     action: 'auto_approve',
     scope_template: { max_uses: 1 },
+    risk: 'elevated',
     enabled: 1,
     created_at: createdAt,
   };
@@ -114,7 +115,11 @@ describeEachDialect('policy and cursor repositories', (dialect) => {
     it('deletes only the owner’s policy, corrupt or not, and returns what it said', async () => {
       expect(await deleteOwnerPolicy(handle.db, 'usr_someone_else', 'pol_earlier')).toBeUndefined();
       const removed = await deleteOwnerPolicy(handle.db, OWNER, 'pol_earlier');
-      expect(removed?.record).toMatchObject({ id: 'pol_earlier', conditions: policy('x', T0).conditions });
+      expect(removed?.record).toMatchObject({
+        id: 'pol_earlier',
+        conditions: policy('x', T0).conditions,
+        risk: 'elevated',
+      });
       expect((await deleteOwnerPolicy(handle.db, OWNER, 'pol_corrupt'))?.corrupt).toBeInstanceOf(
         CorruptRowError,
       );

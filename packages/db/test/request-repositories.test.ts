@@ -53,6 +53,7 @@ function otpRecord(id: string, sources: OtpRequestRecord['sources']): OtpRequest
     consumed_at: null,
     closed_at: null,
     webhook_url: null,
+    risk: null,
   };
 }
 
@@ -85,6 +86,13 @@ function permissionRecord(id: string): PermissionRequestRecord {
     last_used_at: null,
     closed_at: null,
     webhook_url: null,
+    // Stored as JSON text and read back as the same object (issue 15).
+    risk: {
+      level: 'high',
+      reasons: [
+        { rule: 'destructive-verb', level: 'high', text: "deletes data: the action contains 'drop'" },
+      ],
+    },
   };
 }
 
@@ -134,11 +142,12 @@ describeEachDialect('request repositories', (dialect) => {
 
       const stored = await handle.db
         .selectFrom('permission_requests')
-        .select(['requested_scope', 'context', 'granted_scope'])
+        .select(['requested_scope', 'context', 'granted_scope', 'risk'])
         .where('id', '=', permission.id)
         .executeTakeFirstOrThrow();
       expect(JSON.parse(stored.requested_scope)).toEqual(permission.requested_scope);
       expect(stored.granted_scope).toBeNull();
+      expect(JSON.parse(stored.risk ?? 'null')).toEqual(permission.risk);
 
       expect(await findRequestRecord(handle.db, 'otp_requests', otp.id, { any: true })).toEqual(otp);
       expect(await findRequestRecord(handle.db, 'permission_requests', permission.id, { any: true })).toEqual(
