@@ -15,6 +15,7 @@ import type {
   DecisionSubjectSchema,
   DenyRequestBody,
   DiscardHeldMessageResponse,
+  GmailConnectStartSchema,
   MailboxListSchema,
   MailboxPresetsResponseSchema,
   MailboxSchema,
@@ -130,6 +131,8 @@ export const operations = {
   removeMailbox: (id: string) => api(`/mailboxes/${segment(id)}`, { method: 'DELETE' }) as Promise<unknown>,
   testMailboxSettings: (body: z.input<typeof TestMailboxSchema>) =>
     api('/mailboxes/test', { body }) as Answer<typeof MailboxTestResultSchema>,
+  startGmailConnect: () =>
+    api('/mailboxes/gmail/start', { method: 'POST' }) as Answer<typeof GmailConnectStartSchema>,
   testMailbox: (id: string) =>
     api(`/mailboxes/${segment(id)}/test`, { method: 'POST' }) as Answer<typeof MailboxTestResultSchema>,
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { createOwnerAccount } from '@agent-otp/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import {
   dovecotAvailable,
   startDovecot,
 } from '../../../packages/email/test/support/dovecot.js';
+import { type FakeGoogle, startFakeGoogle } from '../../../packages/email/test/support/fake-google.js';
 import { eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { chromiumInstalled, describeWithService } from '../../../test-support/services.js';
@@ -15,9 +17,22 @@ import { buildDashboard, DESKTOP, launchChromium, screenshotBothWidths } from '.
 
 const OWNER = { email: 'owner@example.com', password: 'a long enough passphrase' };
 
+/** A loopback port nobody holds now, so PUBLIC_URL (and with it Google's redirect URI) can name it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
 // Issue 16: an owner connects a mailbox from the Sources page, against a real dovecot on
 // loopback: the test button names what fails, then passes; the saved mailbox's connector
-// starts without a relay restart and a matching mail reaches a waiting agent.
+// starts without a relay restart and a matching mail reaches a waiting agent. "Connect Gmail"
+// goes through a loopback Google speaking its OAuth and Gmail wire formats.
 describeWithService(
   'chromium and dovecot',
   chromiumInstalled() && dovecotAvailable(),
@@ -25,14 +40,28 @@ describeWithService(
   () => {
     let relay: TestRelay;
     let dovecot: DovecotServer;
+    let google: FakeGoogle;
     let build: { dir: string; remove(): void };
     let browser: Browser;
     let page: Page;
     let apiKey: string;
 
     beforeAll(async () => {
-      [build, dovecot] = await Promise.all([buildDashboard(), startDovecot()]);
-      relay = await startTestRelay('sqlite', { env: { DASHBOARD_DIR: build.dir } });
+      [build, dovecot, google] = await Promise.all([buildDashboard(), startDovecot(), startFakeGoogle()]);
+      const port = await freePort();
+      relay = await startTestRelay('sqlite', {
+        env: {
+          DASHBOARD_DIR: build.dir,
+          PORT: String(port),
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
+          GMAIL_CLIENT_ID: google.clientId,
+          GMAIL_CLIENT_SECRET: google.clientSecret,
+          GOOGLE_AUTH_URL: google.authUrl,
+          GOOGLE_TOKEN_URL: google.tokenUrl,
+          GMAIL_API_ROOT: google.gmailUrl,
+          GMAIL_POLL_SECONDS: '0.2',
+        },
+      });
       await createOwnerAccount(relay.ctx, { ...OWNER, channel: 'cli' });
       ({ apiKey } = await relay.createAgent({ name: 'mail-agent' }));
       browser = await launchChromium();
@@ -49,6 +78,7 @@ describeWithService(
       await browser?.close();
       await relay?.stop();
       await dovecot?.close();
+      await google?.close();
       build?.remove();
     });
 
@@ -135,6 +165,20 @@ describeWithService(
         const { sources: list } = await sources.json();
         return list.every((source: { revokedAt: string | null }) => source.revokedAt !== null);
       }, 20_000);
+    });
+
+    it('Connect Gmail goes through Google’s consent and comes back with the mailbox watching', async () => {
+      await page.getByRole('button', { name: 'Connect Gmail' }).click();
+      await page.waitForURL(`${relay.url}/sources`);
+      const gmailCard = page
+        .locator('li[data-mailbox-id]')
+        .filter({ hasText: `Gmail ${google.emailAddress}` });
+      await gmailCard.getByText(`Gmail (${google.emailAddress})`).waitFor();
+      await gmailCard.getByTestId('mailbox-state').getByText('Watching').waitFor();
+      // A Gmail mailbox has no password to edit or test: only its access, shown as saved.
+      expect(await gmailCard.getByRole('button', { name: 'Test connection' }).count()).toBe(0);
+      await gmailCard.getByText('saved', { exact: true }).waitFor();
+      await screenshotBothWidths(page, 'sources-mailboxes-gmail');
     });
   },
 );

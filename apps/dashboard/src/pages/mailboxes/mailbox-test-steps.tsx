@@ -20,7 +20,12 @@ export function MailboxTestSteps({ result }: { result: MailboxTestResult }) {
       </p>
       <ol className="mailbox-test-steps">
         {result.steps.map((step) => (
-          <li key={step.step} data-step={step.step} data-ok={step.ok} className={step.ok ? 'ok' : 'failed'}>
+          <li
+            key={step.step}
+            data-step={step.step}
+            data-ok={step.ok}
+            className={`mailbox-test-step ${step.ok ? 'ok' : 'failed'}`}
+          >
             <span className="step-mark" aria-hidden="true">
               {step.ok ? '✓' : '✗'}
             </span>

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Empty, ErrorNotice, Loading } from '../../components/states.js';
 import { operations } from '../../operations.js';
 import { useResource } from '../../use-resource.js';
+import { ConnectGmail } from './connect-gmail.js';
 import { MailboxForm } from './mailbox-form.js';
 import { MailboxRow } from './mailbox-row.js';
 
@@ -44,6 +45,7 @@ export function MailboxesSection() {
           ))}
         </ul>
       )}
+      {presets.data?.gmailConnect && <ConnectGmail />}
       <MailboxForm presets={presetList} onSaved={reload} />
     </section>
   );
