@@ -127,6 +127,13 @@ describeWithService(
       expect(await page.getByLabel('Kind').inputValue()).toBe('permission');
       await eventually(async () => (await rowOf('Sign in to Acme').count()) === 0);
 
+      // Risk, as assessed at creation: sending one email is not high risk.
+      await page.getByLabel('Risk').selectOption('high');
+      await page.waitForURL(/risk=high/);
+      await page.getByText('No requests match.').waitFor();
+      await page.getByLabel('Risk').selectOption('');
+      await rowOf('November invoice').waitFor();
+
       // A date range that ends before today leaves nothing; today brings the rows back.
       await page.getByLabel('To').fill('2020-01-01');
       await page.getByText('No requests match.').waitFor();

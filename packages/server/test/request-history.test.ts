@@ -140,9 +140,36 @@ describeEachDialect('the owner’s history of both kinds, timelines, revoke and 
       const backwards = await owner(`/api/v1/requests?kind=all&since=${future}&until=${past}`);
       expect(backwards.status).toBe(400);
       expect(backwards.body.error.message).toContain('until must be after since');
+      const wrongRisk = await owner('/api/v1/requests?kind=all&risk=severe');
+      expect(wrongRisk.status).toBe(400);
+      expect(wrongRisk.body.error.message).toContain('query.risk');
       const usedOnly = await owner('/api/v1/requests?kind=all&status=used');
       expect(usedOnly.status).toBe(200);
       expect(usedOnly.body.requests.every((r: { kind: string }) => r.kind === 'permission')).toBe(true);
+    });
+
+    it('filters by the risk assessed at creation', async () => {
+      const dropTable = await call(relay.url, '/api/v1/permissions/request', {
+        token: apiKey,
+        json: { action: 'db.drop_table', resource: 'postgres://prod/users', scope: {} },
+      });
+      expect(dropTable.status).toBe(201);
+      const calendar = await call(relay.url, '/api/v1/permissions/request', {
+        token: apiKey,
+        json: { action: 'calendar.read', resource: 'calendar:me', scope: {} },
+      });
+      const high = await owner('/api/v1/requests?kind=all&risk=high&limit=200');
+      expect(high.status).toBe(200);
+      const highIds = high.body.requests.map((r: { id: string }) => r.id);
+      expect(highIds).toContain(dropTable.body.id);
+      expect(highIds).not.toContain(calendar.body.id);
+      expect(
+        high.body.requests.every((r: { risk: { level: string } | null }) => r.risk?.level === 'high'),
+      ).toBe(true);
+      const low = await owner('/api/v1/requests?kind=permission&risk=low&limit=200');
+      const lowIds = low.body.requests.map((r: { id: string }) => r.id);
+      expect(lowIds).toContain(calendar.body.id);
+      expect(lowIds).not.toContain(dropTable.body.id);
     });
   });
 

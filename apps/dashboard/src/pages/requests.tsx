@@ -1,3 +1,4 @@
+import type { RiskLevel } from '@agent-otp/shared';
 import { useEffect } from 'react';
 import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
@@ -22,12 +23,15 @@ interface Filters {
   kind: KindFilter;
   status: string;
   agentId: string;
+  risk: string;
   /** `YYYY-MM-DD` in the reader's time zone, inclusive. */
   from: string;
   to: string;
 }
 
-const FILTER_NAMES = ['kind', 'status', 'agentId', 'from', 'to'] as const;
+const FILTER_NAMES = ['kind', 'status', 'agentId', 'risk', 'from', 'to'] as const;
+// A value import of the contract would bring zod into the bundle; `satisfies` keeps this list honest.
+const RISK_LEVELS = ['low', 'elevated', 'high'] as const satisfies readonly RiskLevel[];
 
 function filtersFrom(query: URLSearchParams): Filters {
   const kind = query.get('kind');
@@ -35,6 +39,7 @@ function filtersFrom(query: URLSearchParams): Filters {
     kind: kind === 'otp' || kind === 'permission' ? kind : 'all',
     status: query.get('status') ?? '',
     agentId: query.get('agentId') ?? '',
+    risk: query.get('risk') ?? '',
     from: query.get('from') ?? '',
     to: query.get('to') ?? '',
   };
@@ -64,6 +69,7 @@ function historyQuery(filters: Filters, cursor: string | undefined): HistoryQuer
     limit: String(PAGE_SIZE),
     status: filters.status || undefined,
     agentId: filters.agentId || undefined,
+    risk: filters.risk || undefined,
     since: filters.from ? dayStart(filters.from) : undefined,
     until: filters.to ? dayStart(filters.to, true) : undefined,
     cursor,
@@ -97,7 +103,7 @@ export function RequestsPage() {
     pages.reset();
     navigate(urlOf(next));
   };
-  const filtered = Boolean(filters.status || filters.agentId || filters.from || filters.to);
+  const filtered = Boolean(filters.status || filters.agentId || filters.risk || filters.from || filters.to);
 
   return (
     <>
@@ -143,6 +149,17 @@ export function RequestsPage() {
             {agents.data?.agents.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="filter-risk">Risk</label>
+          <select id="filter-risk" value={filters.risk} onChange={(e) => change({ risk: e.target.value })}>
+            <option value="">Any risk</option>
+            {RISK_LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {level.charAt(0).toUpperCase() + level.slice(1)}
               </option>
             ))}
           </select>

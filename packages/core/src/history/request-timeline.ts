@@ -131,6 +131,7 @@ function requestedDetail(d: JsonObject): string | null {
       `${d.action} on ${text(d.resource)}`,
       `scope ${JSON.stringify(d.requestedScope ?? {})}`,
       policyWords(d),
+      riskWords(d),
     ]);
   }
   const sender = text(d.expectedSender) ?? text(d.senderPattern) ?? 'any sender';
@@ -141,7 +142,13 @@ function requestedDetail(d: JsonObject): string | null {
     `from ${sender}`,
     sources && `via ${sources}`,
     d.test === true ? 'test key' : policyWords(d),
+    riskWords(d),
   ]);
+}
+
+function riskWords(d: JsonObject): string | null {
+  const level = text(d.risk);
+  return level ? `${level} risk` : null;
 }
 
 /** What the policies said when the request arrived: which one decided, or that the owner was asked. */

@@ -1,4 +1,4 @@
-import type { OtpStatus, PermissionStatus } from '@agent-otp/shared';
+import type { OtpStatus, PermissionStatus, RiskLevel } from '@agent-otp/shared';
 import type { Tx } from '../transaction.js';
 import {
   type RequestRecords,
@@ -54,6 +54,8 @@ export interface OwnerOtpRequestQuery {
   since?: string | undefined;
   /** Only requests created before this instant. */
   until?: string | undefined;
+  /** Only requests assessed at this level (rows from before risk was assessed have none). */
+  risk?: RiskLevel | undefined;
   limit: number;
   /** The last ID of the previous page. */
   cursor?: string | undefined;
@@ -78,6 +80,9 @@ async function listOwnerRequestRecords<T extends RequestTable>(
   if (query.agentId) select = select.where('r.agent_id', '=', query.agentId);
   if (query.since) select = select.where('r.created_at', '>=', query.since);
   if (query.until) select = select.where('r.created_at', '<', query.until);
+  // The column holds JSON.stringify({ level, reasons }): the level is always the first key, and
+  // a reason's own `level` never follows `{`, so the prefix tells the request's level alone.
+  if (query.risk) select = select.where('r.risk', 'like', `{"level":"${query.risk}",%`);
   if (query.cursor) select = select.where('r.id', '<', query.cursor);
   const rows = await select.execute();
   const page = rows.slice(0, query.limit);

@@ -4,6 +4,7 @@ import {
   OTP_STATUSES,
   PageQuery,
   PERMISSION_STATUSES,
+  RiskLevel,
   Timestamp,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
@@ -35,6 +36,10 @@ export const OwnerRequestHistoryQuery = PageQuery.extend({
   since: Timestamp.optional().meta({
     description: 'Only requests created at or after this instant.',
     example: '2026-11-01T00:00:00.000Z',
+  }),
+  risk: RiskLevel.optional().meta({
+    description: 'Only requests assessed at this risk level when they were created.',
+    example: 'high',
   }),
   until: Timestamp.optional().meta({
     description: 'Only requests created before this instant.',
