@@ -96,7 +96,10 @@ describeEachDialect('owner notification email', (dialect) => {
     expect(text).toContain('Agent key fingerprint: ');
     const subject = await getDecisionSubject(relay.ctx, alice.id, id);
     expect(text).toContain(`Expires: ${subject?.expiresAt}`);
-    if (subject?.risk) for (const reason of subject.risk.reasons) expect(text).toContain(reason.text);
+    const risk = subject?.risk;
+    if (!risk) throw new Error('every new request is assessed for risk');
+    expect(text).toContain({ low: 'Low risk', elevated: 'Elevated risk', high: 'High risk' }[risk.level]);
+    for (const reason of risk.reasons) expect(text).toContain(reason.text);
     const html = String(mail.html);
     expect(html).toContain('Sign up at &lt;b&gt;Acme&lt;/b&gt; &amp; &quot;friends&quot;');
     expect(html).not.toContain('<b>Acme');
