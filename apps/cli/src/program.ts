@@ -9,6 +9,7 @@ import { registerEmailWatchCommand } from './commands/email-watch.js';
 import { registerExtractCommand } from './commands/extract.js';
 import { registerGmailAuthCommand } from './commands/gmail-auth.js';
 import { registerHeldCommands } from './commands/held.js';
+import { registerMailboxCommands } from './commands/mailboxes.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policies.js';
 import { registerRequestListCommand } from './commands/request-list.js';
@@ -49,6 +50,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   registerRequestCommands(program);
   registerRequestListCommand(program);
   registerHeldCommands(program);
+  registerMailboxCommands(program);
   registerPolicyCommands(program);
   registerAuditListCommand(program);
   registerAuditCommands(program);

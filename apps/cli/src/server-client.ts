@@ -32,7 +32,7 @@ export async function callServerAsOwner<T>(
   owner: Owner,
   baseUrl: string,
   path: string,
-  init: { method: 'GET' | 'POST'; body?: unknown },
+  init: { method: 'GET' | 'POST' | 'DELETE'; body?: unknown },
 ): Promise<T> {
   // Loaded here, not at the top: command files import this module while registering.
   const { createOwnerToken } = await import('@agent-otp/core');

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 
 /** Reads a secret from a file, or stdin for `-`: never from argv, where `ps` and shell history see it. */
-async function readSecret(path: string, flag: string): Promise<string> {
+export async function readSecret(path: string, flag: string): Promise<string> {
   let text: string;
   try {
     if (path === '-') {

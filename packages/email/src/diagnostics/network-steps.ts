@@ -96,6 +96,8 @@ export async function checkTls(input: {
       };
     const greeting = await readPlainGreeting(address, port, where, timeoutMs);
     if (!greeting.ok) return greeting;
+    // The greeting was all this step needed; an open socket would keep the relay's process alive.
+    greeting.value.destroy();
     return {
       ok: true,
       message: `No TLS (server on this machine): ${where} greets as an IMAP server.`,
