@@ -36,6 +36,7 @@ const EXIT_BY_CODE: Record<string, ExitCode> = {
   OTP_DENIED: EXIT.conflict,
   OTP_CANCELLED: EXIT.conflict,
   TOKEN_USED: EXIT.conflict,
+  TOKEN_REVOKED: EXIT.conflict,
   SERVER_UNREACHABLE: EXIT.unreachable,
   SERVICE_UNAVAILABLE: EXIT.unreachable,
   UNAUTHORIZED: EXIT.auth,

@@ -76,6 +76,8 @@ function classForCode(code: string): ErrorClass | undefined {
     case 'OTP_ALREADY_CONSUMED':
       return OTPAlreadyConsumedError;
     case 'OTP_EXPIRED':
+    // A token its owner revoked is over like an expired one; `code` tells the two apart.
+    case 'TOKEN_REVOKED':
       return OTPExpiredError;
     case 'OTP_DENIED':
       return OTPApprovalDeniedError;
