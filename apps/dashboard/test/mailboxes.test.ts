@@ -150,6 +150,28 @@ describeWithService(
       await screenshotBothWidths(page, 'sources-mailboxes');
     });
 
+    it('editing keeps the saved password unless a new one is typed; a wrong one shows as failing', async () => {
+      const edit = () => mailboxCard().getByRole('form', { name: 'Edit Dovecot here' });
+      await mailboxCard().getByRole('button', { name: 'Edit' }).click();
+      expect(await edit().getByLabel('Password or app password').inputValue()).toBe('');
+      expect(await edit().getByLabel('Password or app password').getAttribute('placeholder')).toBe(
+        'saved (type a new one to replace it)',
+      );
+      // Unchanged settings and no password typed: the test runs with the saved password.
+      await edit().getByRole('button', { name: 'Test connection' }).click();
+      await edit().getByText('Connection works.').waitFor();
+      await edit().getByLabel('Password or app password').fill(`wrong-${dovecot.password}`);
+      await edit().getByRole('button', { name: 'Save changes' }).click();
+      await mailboxCard().getByTestId('mailbox-state').getByText('Failing').waitFor();
+      expect(await mailboxCard().getByTestId('mailbox-last-error').textContent()).not.toBe('none');
+
+      await mailboxCard().getByRole('button', { name: 'Edit' }).click();
+      await edit().getByLabel('Password or app password').fill(dovecot.password);
+      await edit().getByRole('button', { name: 'Save changes' }).click();
+      await mailboxCard().getByTestId('mailbox-state').getByText('Watching').waitFor();
+      expect(await mailboxCard().getByTestId('mailbox-last-error').textContent()).toBe('none');
+    });
+
     it('the saved mailbox passes its own test; removing it asks first, then stops it', async () => {
       await mailboxCard().getByRole('button', { name: 'Test connection' }).click();
       await mailboxCard().getByText('Connection works.').waitFor();
