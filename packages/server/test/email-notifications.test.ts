@@ -2,7 +2,7 @@
 // pending request with the card's facts and one-time, signed, expiring approve/deny links
 // that open a confirmation page (a bare GET decides nothing). Real relay, real nodemailer
 // client, a real SMTP server (smtp-server) on loopback; both dialects.
-import { createOwnerAccount, getDecisionSubject, type Owner } from '@agent-otp/core';
+import { createOwnerAccount, getDecisionSubject, listAuditEvents, type Owner } from '@agent-otp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentKeyPair, call, eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
@@ -132,6 +132,12 @@ describeEachDialect('owner notification email', (dialect) => {
     expect((await waiting).body.status).toBe('approved');
     const subject = await getDecisionSubject(relay.ctx, alice.id, id);
     expect(subject?.decision).toMatchObject({ outcome: 'approved', channel: 'email' });
+    const { events } = await listAuditEvents(relay.ctx, {
+      ownerId: alice.id,
+      limit: 50,
+      action: 'otp.approved',
+    });
+    expect(events.find((event) => event.targetId === id)).toMatchObject({ channel: 'email' });
   });
 
   it('spends a link with its decision: no reuse, and the other outcome cannot follow', async () => {
