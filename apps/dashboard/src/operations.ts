@@ -22,8 +22,6 @@ import type {
   MailboxTestResultSchema,
   OwnerCaptureSourceList,
   OwnerOtpRequest,
-  OwnerOtpRequestList,
-  OwnerRequestsQuery,
   RiskRule,
   RiskRuleList,
   SessionInfo,
@@ -99,8 +97,7 @@ export const operations = {
   rotateCaptureSource: (id: string) =>
     api(`/sources/${segment(id)}/rotate`, { method: 'POST' }) as Answer<typeof SourceWithToken>,
 
-  listOwnerRequests: (query: Query<typeof OwnerRequestsQuery>) =>
-    api(withQuery('/requests', query)) as Answer<typeof OwnerOtpRequestList>,
+  // listOwnerRequests (both kinds), getRequestTimeline, cancel and revoke: history-operations.ts.
   getOwnerRequest: (id: string) => api(`/requests/${segment(id)}`) as Answer<typeof OwnerOtpRequest>,
 
   getApproval: (id: string) => api(`/approvals/${segment(id)}`) as Answer<typeof DecisionSubjectSchema>,

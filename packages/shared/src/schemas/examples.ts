@@ -245,7 +245,6 @@ export const OWNER_OTP_REQUEST_EXAMPLE = {
   ],
   risk: OTP_RISK_EXAMPLE,
 };
-export const OWNER_OTP_REQUEST_LIST_EXAMPLE = { requests: [OWNER_OTP_REQUEST_EXAMPLE], nextCursor: null };
 
 /** A permission request as its owner sees it: never the token, which only the agent gets, once. */
 const { token: _ownerNeverSeesTheToken, ...PERMISSION_WITHOUT_TOKEN } = PERMISSION_REQUEST_EXAMPLE;

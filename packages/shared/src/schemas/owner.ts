@@ -1,8 +1,6 @@
 import {
-  AgentId,
   CaptureSourceKindSchema,
   OtpRequest,
-  OtpStatusSchema,
   PageQuery,
   RiskAssessment,
   Timestamp,
@@ -17,7 +15,6 @@ import {
   CREATE_AGENT_EXAMPLE,
   OWNER_CAPTURE_EXAMPLE,
   OWNER_OTP_REQUEST_EXAMPLE,
-  OWNER_OTP_REQUEST_LIST_EXAMPLE,
   POLICY_REMOVED_EXAMPLE,
   SIGNED_OUT_EXAMPLE,
 } from './examples.js';
@@ -36,10 +33,6 @@ export const OwnerOtpRequest = OtpRequest.extend({
   }),
 }).meta({ id: 'OwnerOtpRequest', example: OWNER_OTP_REQUEST_EXAMPLE });
 export type OwnerOtpRequest = z.infer<typeof OwnerOtpRequest>;
-
-export const OwnerOtpRequestList = z
-  .object({ requests: z.array(OwnerOtpRequest), nextCursor: z.string().nullable() })
-  .meta({ id: 'OwnerOtpRequestList', example: OWNER_OTP_REQUEST_LIST_EXAMPLE });
 
 export const Agent = z
   .object({
@@ -163,13 +156,7 @@ export type AuditVerification = z.infer<typeof AuditVerification>;
 // the server's route files, so the dashboard types each call by the same schema the route
 // validates and documents.
 
-/** `GET /api/v1/requests`: one page of the owner's requests, filtered. */
-export const OwnerRequestsQuery = PageQuery.extend({
-  status: OtpStatusSchema.optional(),
-  agentId: AgentId.optional(),
-  since: Timestamp.optional(),
-});
-export type OwnerRequestsQuery = z.input<typeof OwnerRequestsQuery>;
+// `GET /api/v1/requests` (both kinds): OwnerRequestHistoryQuery in request-history.ts.
 
 /** `GET /api/v1/audit`: one page of the owner's audit events; `q` searches action, target and details. */
 export const AuditEventsQuery = PageQuery.extend({
