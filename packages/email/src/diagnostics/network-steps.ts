@@ -168,7 +168,7 @@ function certificateProblem(
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return `The certificate of ${c.where} (for ${c.subject}, issued by ${c.issuer}) is not signed by an authority the relay trusts (${code}): use the provider's public IMAP server name; a server with a self-signed or private certificate needs its CA trusted by the relay's operator (IMAP_CA_FILE).`;
+      return `The certificate of ${c.where} (for ${c.subject}, issued by ${c.issuer}) is not signed by an authority the relay trusts (${code}): use the provider's public IMAP server name. A server with a self-signed or private certificate works only as the operator's own mailbox, with its CA in IMAP_CA_FILE.`;
     case 'CERT_HAS_EXPIRED':
       return `The certificate of ${c.where} (for ${c.subject}) expired on ${c.validTo ?? 'an earlier date'}: the server's administrator must renew it.`;
     case 'CERT_NOT_YET_VALID':
