@@ -3,9 +3,10 @@
 // request that holds a code. Real relay over HTTP, both dialects.
 import { createOwnerToken } from '@agent-otp/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentKeyPair, call, sealCodeFor } from '../../../test-support/http.js';
+import { agentKeyPair, call, eventually, sealCodeFor } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { describeEachDialect } from '../../../test-support/services.js';
+import { startWebhookReceiver } from '../../../test-support/webhook-receiver.js';
 
 describeEachDialect('the owner’s history of both kinds, timelines, revoke and cancel', (dialect) => {
   let relay: TestRelay;
@@ -375,5 +376,70 @@ describeEachDialect('the owner’s history of both kinds, timelines, revoke and 
       const malformed = await owner('/api/v1/requests/agt_01JD2W9X3YH4Q7M5RZ8T6KCB2N/timeline');
       expect(malformed.status).toBe(400);
     });
+  });
+});
+
+describeEachDialect('the owner’s revoke and cancel reach the agent’s webhook', (dialect) => {
+  let relay: TestRelay;
+  let apiKey: string;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+  beforeAll(async () => {
+    relay = await startTestRelay(dialect, {
+      env: { WEBHOOK_ALLOW_HTTP: '1', WEBHOOK_ALLOW_PRIVATE: '1', WEBHOOK_POLL_MS: '25' },
+    });
+    ({ apiKey } = await relay.createAgent({ name: 'hooked-bot' }));
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await receiver?.close();
+  });
+
+  const eventsFor = (id: string) =>
+    receiver.received
+      .map((r) => JSON.parse(r.raw))
+      .filter((e: { request_id: string }) => e.request_id === id);
+
+  it('sends permission.cancelled when the owner revokes a token, and otp.cancelled when they cancel a code request', async () => {
+    const permission = await call(relay.url, '/api/v1/permissions/request', {
+      token: apiKey,
+      json: { action: 'gmail.send', resource: 'email:client@example.com', webhookUrl: receiver.url },
+    });
+    expect(permission.status).toBe(201);
+    const id = permission.body.id as string;
+    await relay.ownerFetch(`/api/v1/approvals/${id}/approve`, { method: 'POST' });
+    expect(
+      (await call(relay.url, `/api/v1/requests/${id}/revoke`, { method: 'POST', token: relay.ownerToken }))
+        .status,
+    ).toBe(200);
+    const events = await eventually(async () => {
+      const seen = eventsFor(id);
+      return seen.length >= 2 && seen;
+    });
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      'permission.approved',
+      'permission.cancelled',
+    ]);
+    expect(events[1]).toMatchObject({ kind: 'permission', status: 'cancelled', request_id: id });
+
+    const { publicKey } = await agentKeyPair();
+    const otp = await call(relay.url, '/api/v1/otp', {
+      token: apiKey,
+      json: { reason: 'Sign in to Acme', publicKey, webhookUrl: receiver.url },
+    });
+    expect(
+      (
+        await call(relay.url, `/api/v1/requests/${otp.body.id}/cancel`, {
+          method: 'POST',
+          token: relay.ownerToken,
+        })
+      ).status,
+    ).toBe(200);
+    const otpEvents = await eventually(async () => {
+      const seen = eventsFor(otp.body.id);
+      return seen.length >= 1 && seen;
+    });
+    expect(otpEvents.map((e: { type: string }) => e.type)).toEqual(['otp.cancelled']);
   });
 });
