@@ -104,6 +104,19 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     expect(result.message).toContain('IMAP_CA_FILE');
   });
 
+  it('names the certificate’s own name when it is for another host', async () => {
+    // The per-run certificate names IP:127.0.0.1 only; localhost reaches the same server.
+    const result = await testImapConnection(
+      { host: 'localhost', port: server.tlsPort, tls: 'implicit', login: server.user },
+      server.password,
+      { caPem: server.caPem },
+    );
+    expect(result.steps.at(-1)).toMatchObject({ step: 'tls', ok: false });
+    expect(result.message).toBe(
+      `The certificate of localhost:${server.tlsPort} is for IP Address:127.0.0.1, not for localhost: use the server name the certificate names.`,
+    );
+  });
+
   it('recognises a plain IMAP port where the settings say TLS', async () => {
     const result = await testImapConnection(
       { host: server.host, port: server.port, tls: 'implicit', login: server.user },
