@@ -155,6 +155,9 @@ describeWithService(
         await timeline.getByText('gmail.send on email:client@example.com; scope {"max_uses":3}').count(),
       ).toBe(1);
       expect(await page.content()).not.toContain(permission.token);
+      // Instants in the steps' words are in the reader's time, like the rest of the page.
+      expect(await timeline.textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+      await timeline.getByText(/3 uses granted; valid until /).waitFor();
       await screenshotBothWidths(page, 'request-timeline');
       for (const size of [PHONE, DESKTOP]) {
         await page.setViewportSize(size);
@@ -178,7 +181,10 @@ describeWithService(
 
     it('cancels a code request from its page at phone width', async () => {
       await page.setViewportSize(PHONE);
-      await page.goto(`${relay.url}/requests/${otpId}`);
+      // From the approval card (the page an approvalUrl opens) to what happened since.
+      await page.goto(`${relay.url}/approvals/${otpId}`);
+      await page.getByRole('link', { name: 'What happened to it: the timeline' }).click();
+      await page.waitForURL(new RegExp(`/requests/${otpId}$`));
       const timeline = page.getByRole('list', { name: 'Timeline' });
       await timeline.getByText(`Approved by ${OWNER.email}`).waitFor();
       await page.getByRole('button', { name: 'Cancel request' }).click();

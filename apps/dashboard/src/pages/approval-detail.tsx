@@ -57,6 +57,9 @@ export function ApprovalDetailPage({ id }: { id: string }) {
         <>
           <DecisionCard subject={subject} onDecided={setSubject} />
           {subject.kind === 'otp' && <UnclearMessagesOf id={subject.id} status={subject.status} />}
+          <p className="hint">
+            <Link href={`/requests/${subject.id}`}>What happened to it: the timeline</Link>
+          </p>
           <p className="hint mono">ID {subject.id}</p>
         </>
       )}

@@ -103,7 +103,12 @@ function TimelineItem({ step }: { step: TimelineStep }) {
         {formatTime(step.at)}
       </time>
       <span className="timeline-title">{step.title}</span>
-      {step.detail && <span className="timeline-detail">{step.detail}</span>}
+      {step.detail && <span className="timeline-detail">{inLocalTime(step.detail)}</span>}
     </li>
   );
+}
+
+/** The relay writes instants as ISO 8601 (it cannot know the reader's zone): shown here like every other time. */
+function inLocalTime(detail: string): string {
+  return detail.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, (iso) => formatTime(iso));
 }
