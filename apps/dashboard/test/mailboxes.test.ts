@@ -145,6 +145,13 @@ describeWithService(
         }),
       );
       expect(await waiting).toBe('73915046');
+      // Neither the password nor the code is readable in any table or log line.
+      const dump = await relay.dumpDatabase();
+      const logs = relay.logs.join('\n');
+      for (const secret of [dovecot.password, '73915046']) {
+        expect(dump).not.toContain(secret);
+        expect(logs).not.toContain(secret);
+      }
       // The list refreshes on its own: the connector reports that it watches the mailbox.
       await mailboxCard().getByTestId('mailbox-state').getByText('Watching').waitFor();
       await screenshotBothWidths(page, 'sources-mailboxes');

@@ -120,10 +120,15 @@ describe('Connect Gmail from the dashboard', () => {
     );
     expect(await waiting).toBe('64028153');
 
-    // The refresh token is stored sealed only: no token of Google's shape in any table.
+    // The refresh token is stored sealed only: no token of Google's shape (nor the code) in any table or log line.
     const dump = await relay.dumpDatabase();
-    expect(dump).not.toMatch(/1\/\/0[A-Za-z0-9_-]{20,}/);
-    expect(dump).not.toContain(google.clientSecret);
+    const logs = relay.logs.join('\n');
+    for (const text of [dump, logs]) {
+      expect(text).not.toMatch(/1\/\/0[A-Za-z0-9_-]{20,}/);
+      expect(text).not.toMatch(/ya29\.a0[A-Za-z0-9_-]{20,}/);
+      expect(text).not.toContain(google.clientSecret);
+      expect(text).not.toContain('64028153');
+    }
 
     // The same answer from Google, replayed, does nothing more.
     const replay = await back(callback, cookie);
