@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
+import { describeEachDialect } from '../../../test-support/services.js';
 import { openEmailRequest, waitForCode } from '../../email/test/support/agent.js';
 import { buildMessage } from '../../email/test/support/dovecot.js';
 import { type FakeGoogle, startFakeGoogle } from '../../email/test/support/fake-google.js';
@@ -47,14 +48,14 @@ async function consent(authorizeUrl: URL): Promise<URL> {
 const back = (url: URL, cookie: string | undefined) =>
   fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 
-describe('Connect Gmail from the dashboard', () => {
+describeEachDialect('Connect Gmail from the dashboard', (dialect) => {
   let google: FakeGoogle;
   let relay: TestRelay;
 
   beforeAll(async () => {
     google = await startFakeGoogle();
     const port = await freePort();
-    relay = await startTestRelay('sqlite', {
+    relay = await startTestRelay(dialect, {
       env: {
         PORT: String(port),
         PUBLIC_URL: `http://127.0.0.1:${port}`,
