@@ -26,6 +26,8 @@ const mail = (from: string, otp: string) =>
     text: `Your verification code is ${otp}. It expires in 10 minutes.`,
   });
 
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+
 describeWithService('dovecot', dovecotAvailable(), () => {
   describeEachDialect('mailboxes connected by owners', (dialect) => {
     let relay: TestRelay;
@@ -61,7 +63,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
 
     beforeAll(async () => {
       [boxA, boxB] = await Promise.all([startDovecot(), startDovecot()]);
-      relay = await startTestRelay(dialect);
+      relay = await startTestRelay(dialect, { env: { METRICS_ENABLED: 'true', METRICS_TOKEN } });
       const { owner: ownerA } = await createOwnerAccount(relay.ctx, {
         email: 'alice@example.test',
         password: 'correct horse battery staple A',
@@ -117,6 +119,13 @@ describeWithService('dovecot', dovecotAvailable(), () => {
           health.state === 'idle' && health.lastMessageAt !== null && typeof health.runningOn === 'string'
         );
       }, 15_000);
+      // /metrics counts mailboxes by state, with no owner or mailbox id in the labels.
+      const metrics = await (
+        await fetch(`${relay.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      ).text();
+      expect(metrics).toContain('agent_otp_mailboxes{state="idle"} 1');
+      expect(metrics).toContain('agent_otp_mailboxes{state="failing"} 0');
+      expect(metrics).not.toContain(added.body.id);
     });
 
     it('each owner’s codes reach only that owner’s agents', async () => {

@@ -1,6 +1,15 @@
 import type { MailboxesTable, MailboxRow, MailboxState } from '../schema.js';
 import type { Tx } from '../transaction.js';
 
+/** Every health state, in the order a mailbox usually walks them. */
+export const MAILBOX_STATES: readonly MailboxState[] = [
+  'connecting',
+  'idle',
+  'reconnecting',
+  'failing',
+  'stopped',
+];
+
 /** The health columns the instance running a mailbox writes. */
 export interface MailboxHealthUpdate {
   state: MailboxState;
@@ -145,4 +154,16 @@ export function listSealedMailboxCredentials(tx: Tx): Promise<{ id: string; cred
 /** Replaces one mailbox's sealed credential (key rotation, inside its transaction). */
 export async function setSealedMailboxCredential(tx: Tx, id: string, credential: string): Promise<void> {
   await tx.updateTable('mailboxes').set({ credential }).where('id', '=', id).execute();
+}
+
+/** Live mailboxes of every owner by health state (for /metrics: no owner, no mailbox id). */
+export async function countMailboxesByState(tx: Tx): Promise<{ state: MailboxState; count: number }[]> {
+  const rows = await tx
+    .selectFrom('mailboxes')
+    .select((eb) => ['state', eb.fn.countAll<number | string>().as('count')])
+    .where('removed_at', 'is', null)
+    .groupBy('state')
+    .execute();
+  // PostgreSQL's count() is a bigint, which the driver hands back as text.
+  return rows.map((row) => ({ state: row.state, count: Number(row.count) }));
 }

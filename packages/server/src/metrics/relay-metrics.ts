@@ -1,9 +1,11 @@
 import {
+  countMailboxesByState,
   countPendingWebhookEvents,
   countRequestsByStatus,
   type DatabaseHandle,
   listCodeArrivalsBetween,
   listDecisionsBetween,
+  MAILBOX_STATES,
 } from '@agent-otp/db';
 import type { Context } from 'hono';
 import { matchedRoutes } from 'hono/route';
@@ -65,6 +67,12 @@ export class RelayMetrics {
     name: 'agent_otp_requests',
     help: 'Requests in the database, by kind (otp, permission) and status.',
     labelNames: ['kind', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly #mailboxes = new Gauge({
+    name: 'agent_otp_mailboxes',
+    help: 'Mailboxes owners connected, by health state (connecting, idle, reconnecting, failing, stopped), across every instance.',
+    labelNames: ['state'] as const,
     registers: [this.registry],
   });
   readonly #outboxDepth = new Gauge({
@@ -140,12 +148,16 @@ export class RelayMetrics {
     const db = this.#database.db;
     const upTo = new Date(Date.now() - SETTLE_MS).toISOString();
     const after = this.#readUpTo;
-    const [counts, depth, decisions, arrivals] = await Promise.all([
+    const [counts, depth, decisions, arrivals, mailboxes] = await Promise.all([
       countRequestsByStatus(db),
       countPendingWebhookEvents(db),
       upTo > after ? listDecisionsBetween(db, after, upTo) : [],
       upTo > after ? listCodeArrivalsBetween(db, after, upTo) : [],
+      countMailboxesByState(db),
     ]);
+    this.#mailboxes.reset();
+    for (const state of MAILBOX_STATES) this.#mailboxes.set({ state }, 0);
+    for (const { state, count } of mailboxes) this.#mailboxes.set({ state }, count);
     this.#requests.reset();
     for (const { kind, status, count } of counts) this.#requests.set({ kind, status }, count);
     this.#outboxDepth.set(depth);
