@@ -151,6 +151,36 @@ describeEachDialect('Connect Gmail from the dashboard', (dialect) => {
     expect(await tampered.text()).toContain('does not belong to a Gmail connection this relay started');
   });
 
+  it.runIf(dialect === 'postgres')(
+    'finishes on another instance sharing the key; the code then works nowhere else',
+    async () => {
+      const other = await startTestRelay(dialect, {
+        shareWith: relay,
+        env: {
+          GMAIL_CLIENT_ID: google.clientId,
+          GMAIL_CLIENT_SECRET: google.clientSecret,
+          GOOGLE_AUTH_URL: google.authUrl,
+          GOOGLE_TOKEN_URL: google.tokenUrl,
+          GMAIL_API_ROOT: google.gmailUrl,
+          PUBLIC_URL: relay.url,
+        },
+      });
+      try {
+        const { authorizeUrl, cookie } = await start(relay);
+        const callback = await consent(authorizeUrl);
+        const there = await back(new URL(`${other.url}${callback.pathname}${callback.search}`), cookie);
+        expect(there.status).toBe(303);
+        const again = await back(callback, cookie);
+        expect(again.status).toBe(502);
+        expect(await again.text()).toContain('Google refused to finish the connection');
+      } finally {
+        await other.stop();
+      }
+      const { mailboxes } = (await call(relay.url, '/api/v1/mailboxes', { token: relay.ownerToken })).body;
+      expect(mailboxes.filter((m: { kind: string }) => m.kind === 'gmail')).toHaveLength(2);
+    },
+  );
+
   it('stores nothing when the owner declines on Google’s page', async () => {
     const { authorizeUrl, cookie } = await start(relay);
     const declined = new URL(`${relay.url}${CALLBACK}`);
@@ -160,7 +190,7 @@ describeEachDialect('Connect Gmail from the dashboard', (dialect) => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('Google did not grant access (access_denied); nothing was connected.');
     const { mailboxes } = (await call(relay.url, '/api/v1/mailboxes', { token: relay.ownerToken })).body;
-    expect(mailboxes).toHaveLength(1);
+    expect(mailboxes).toHaveLength(dialect === 'postgres' ? 2 : 1);
   });
 });
 
