@@ -12,6 +12,7 @@ import * as denialReason from './migrations/0010-denial-reason.js';
 import * as unclearMessages from './migrations/0011-unclear-messages.js';
 import * as mailboxes from './migrations/0012-mailboxes.js';
 import * as risk from './migrations/0013-risk.js';
+import * as requestHistory from './migrations/0014-request-history.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0011-unclear-messages': unclearMessages,
   '0012-mailboxes': mailboxes,
   '0013-risk': risk,
+  '0014-request-history': requestHistory,
 };
 
 /**
