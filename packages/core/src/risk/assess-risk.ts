@@ -1,5 +1,11 @@
 import { higherRisk, type RiskAssessment, type RiskLevel, type RiskReason } from '@agent-otp/shared';
-import { RISK_RULE_CHECKS, RISK_RULE_IDS, type RiskInput, type RiskRuleId } from './built-in-risk-rules.js';
+import {
+  RISK_RULE_CHECKS,
+  RISK_RULE_IDS,
+  type RiskInput,
+  type RiskRuleId,
+  scanRequest,
+} from './built-in-risk-rules.js';
 
 /** The owner's setting for one rule: a level, or `off`. Rules not listed keep their default. */
 export type RiskRuleSettings = Partial<Record<RiskRuleId, RiskLevel | 'off'>>;
@@ -26,10 +32,12 @@ export function assessRisk(
   defaults: Record<RiskRuleId, RiskLevel>,
 ): RiskAssessment {
   const reasons: RiskReason[] = [];
+  // One walk of the scope and context for every rule: they are agent input.
+  const scanned = scanRequest(input);
   for (const rule of RISK_RULE_IDS) {
     const level = settings[rule] ?? defaults[rule];
     if (level === 'off') continue;
-    const text = RISK_RULE_CHECKS[rule](input);
+    const text = RISK_RULE_CHECKS[rule](input, scanned);
     if (text !== null) reasons.push({ rule, level, text });
   }
   if (policy)

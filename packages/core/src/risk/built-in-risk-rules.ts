@@ -158,39 +158,58 @@ function findWord(
   return null;
 }
 
-function scopeAndContext(input: RiskInput): Array<{ where: string; value: ScannedValue }> {
+/** The scope's and context's keys and values, walked once per request and shared by every rule. */
+export type ScannedRequest = Array<{ where: 'scope' | 'context'; value: ScannedValue; segments: string[] }>;
+
+/**
+ * Walks a request's scope and context once (bounded, see {@link scanObject}).
+ *
+ * @example
+ * const scanned = scanRequest(input); // [{ where: 'scope', value: { key: 'db', text: 'prod' } }, …]
+ */
+export function scanRequest(input: RiskInput): ScannedRequest {
+  if (input.kind !== 'permission') return [];
   return [
-    ...scanObject(input.scope).map((value) => ({ where: 'scope', value })),
+    ...scanObject(input.scope).map((value) => ({
+      where: 'scope' as const,
+      value,
+      segments: textSegments(value.text),
+    })),
     // The free-text reason is prose ("I live in…"), not a resource name: left out.
-    ...scanObject(input.context, ['reason']).map((value) => ({ where: 'context', value })),
+    ...scanObject(input.context, ['reason']).map((value) => ({
+      where: 'context' as const,
+      value,
+      segments: textSegments(value.text),
+    })),
   ];
 }
 
-function destructiveVerb(input: RiskInput): RuleFinding {
+function destructiveVerb(input: RiskInput, scanned: ScannedRequest): RuleFinding {
   if (input.kind !== 'permission') return null;
   const verb = findWord(textSegments(input.action), DESTRUCTIVE_VERBS, DESTRUCTIVE_PAIRS);
   if (verb) return `deletes data: the action ${quote(input.action)} contains the verb '${verb}'`;
-  for (const value of scanObject(input.scope)) {
-    const found = findWord(textSegments(value.text), DESTRUCTIVE_VERBS, DESTRUCTIVE_PAIRS);
+  for (const { where, value, segments } of scanned) {
+    if (where !== 'scope') continue;
+    const found = findWord(segments, DESTRUCTIVE_VERBS, DESTRUCTIVE_PAIRS);
     if (found) return `deletes data: the scope's ${quote(value.key)} contains the verb '${found}'`;
   }
   return null;
 }
 
-function productionResource(input: RiskInput): RuleFinding {
+function productionResource(input: RiskInput, scanned: ScannedRequest): RuleFinding {
   if (input.kind !== 'permission') return null;
   const inResource = findWord(textSegments(input.resource), PRODUCTION_SEGMENTS);
   if (inResource)
     return `touches production: the resource ${quote(input.resource)} has the segment '${inResource}'`;
-  for (const { where, value } of scopeAndContext(input)) {
-    const found = findWord(textSegments(value.text), PRODUCTION_SEGMENTS);
+  for (const { where, value, segments } of scanned) {
+    const found = findWord(segments, PRODUCTION_SEGMENTS);
     if (found) return `touches production: the ${where}'s ${quote(value.key)} has the segment '${found}'`;
   }
   return null;
 }
 
 /** `$12`, `12 EUR`, `EUR 12`, `12.50usd`: a number with a currency code or symbol right beside it. */
-function amountWithCurrency(text: string): boolean {
+function amountWithCurrency(text: string, segments: readonly string[]): boolean {
   const end = Math.min(text.length, 2000);
   for (let i = 0; i < end; i += 1) {
     const char = text[i] as string;
@@ -200,7 +219,6 @@ function amountWithCurrency(text: string): boolean {
       if ((next >= 48 && next <= 57) || (before >= 48 && before <= 57)) return true;
     }
   }
-  const segments = textSegments(text);
   for (let i = 0; i < segments.length; i += 1) {
     const segment = segments[i] as string;
     const digits = /^\d/.test(segment);
@@ -214,18 +232,18 @@ function amountWithCurrency(text: string): boolean {
   return false;
 }
 
-function money(input: RiskInput): RuleFinding {
+function money(input: RiskInput, scanned: ScannedRequest): RuleFinding {
   if (input.kind !== 'permission') return null;
   const actionSegments = textSegments(input.action);
   const verb = findWord(actionSegments, MONEY_VERBS, DESTRUCTIVE_PAIRS);
   // transfer_ownership is the destructive rule's; here only money verbs count.
   if (verb && !verb.includes('_')) return `moves money: the action ${quote(input.action)} contains '${verb}'`;
-  const values = scopeAndContext(input);
+  const values = scanned;
   const hasCurrencyKey = values.some(
     ({ value }) => value.key.toLowerCase() === 'currency' && value.text !== 'currency',
   );
-  for (const { where, value } of values) {
-    if (amountWithCurrency(value.text))
+  for (const { where, value, segments } of values) {
+    if (amountWithCurrency(value.text, segments))
       return `moves money: the ${where}'s ${quote(value.key)} is an amount with a currency (${quote(value.text)})`;
     if (hasCurrencyKey && value.number !== undefined && AMOUNT_KEYS.has(value.key.toLowerCase()))
       return `moves money: the ${where} holds an amount (${quote(value.key)}: ${value.text}) and a currency`;
@@ -246,7 +264,10 @@ function newKey(input: RiskInput): RuleFinding {
 }
 
 /** Each rule's check, pure and bounded: the same input always gives the same findings. */
-export const RISK_RULE_CHECKS: Record<RiskRuleId, (input: RiskInput) => RuleFinding> = {
+export const RISK_RULE_CHECKS: Record<
+  RiskRuleId,
+  (input: RiskInput, scanned: ScannedRequest) => RuleFinding
+> = {
   'destructive-verb': destructiveVerb,
   'production-resource': productionResource,
   money,
