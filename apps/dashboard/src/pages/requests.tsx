@@ -108,7 +108,11 @@ export function RequestsPage() {
   return (
     <>
       <h1>Requests</h1>
-      <form className="filters" aria-label="Filter requests" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters history-filters"
+        aria-label="Filter requests"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <div className="field">
           <label htmlFor="filter-kind">Kind</label>
           <select
