@@ -16,7 +16,7 @@ export const PERMISSION_STATUS_LABELS = {
 
 /** The kinds the history filters on, in words. */
 export const KIND_LABELS = {
-  all: 'Codes and permissions',
+  all: 'All kinds',
   otp: 'Codes (OTP)',
   permission: 'Permissions',
 } as const;
