@@ -99,16 +99,18 @@ describeEachDialect('agent-otp policy commands and permission approvals', (diale
       const file = join(cli.env.DATA_DIR as string, 'mailer.yaml');
       writeFileSync(
         file,
-        '- name: "mailer may write to clients, with approval"\n  conditions:\n    action: { equals: "gmail.send" }\n  action: require_approval\n  priority: 10\n',
+        '- name: "mailer may write to clients, with approval"\n  conditions:\n    action: { equals: "gmail.send" }\n  action: require_approval\n  priority: 10\n  risk: elevated\n',
       );
       const added = await cli.run(['policy:add', '--file', file, '--agent', 'mailer', '--json']);
       expect(added.code, added.stderr).toBe(0);
       const [policy] = JSON.parse(added.stdout);
-      expect(policy).toMatchObject({ source: 'database', agent: { name: 'mailer' } });
+      // The file's risk survives into the stored policy (issue 15).
+      expect(policy).toMatchObject({ source: 'database', agent: { name: 'mailer' }, risk: 'elevated' });
 
       const listed = await cli.run(['policy:list']);
       expect(listed.stdout).toContain('file:4');
       expect(listed.stdout).toContain(policy.id);
+      expect(listed.stdout).toContain('  risk: elevated');
 
       const withAgent = await cli.run([
         'policy:test',
@@ -120,6 +122,7 @@ describeEachDialect('agent-otp policy commands and permission approvals', (diale
         'mailer',
       ]);
       expect(withAgent.stdout).toContain('Decision: require_approval');
+      expect(withAgent.stdout).toContain('Risk:     elevated');
       const withoutAgent = await cli.run(['policy:test', '--action', 'gmail.send', '--resource', 'email:c']);
       expect(withoutAgent.stdout).toContain('Decision: deny');
 

@@ -39,6 +39,7 @@ async function definitionOf(policy: CompiledPolicy): Promise<PolicyDefinition> {
     conditions: policy.rawConditions,
     action: policy.action,
     ...(policy.scopeTemplate === null ? {} : { scopeTemplate: policy.scopeTemplate }),
+    ...(policy.risk === null ? {} : { risk: policy.risk }),
     appliesTo: policy.appliesTo,
   });
 }
@@ -49,6 +50,7 @@ function describePolicy(p: Policy): string {
     `${p.id}  "${p.name}"  ${p.action}  priority ${p.priority}  (${p.source}, ${p.appliesTo}${target})`,
     `  conditions: ${JSON.stringify(p.conditions)}`,
     ...(p.scopeTemplate ? [`  scopeTemplate: ${JSON.stringify(p.scopeTemplate)}`] : []),
+    ...(p.risk ? [`  risk: ${p.risk}`] : []),
   ].join('\n');
 }
 
@@ -104,6 +106,9 @@ export function registerPolicyCommands(program: Command): void {
                 ? `Matched:  "${result.policy.name}" (${result.policy.id}, ${result.policy.source}, priority ${result.policy.priority})`
                 : 'Matched:  no policy (the default is require_approval)',
               `Scope:    ${JSON.stringify(result.scope)}`,
+              ...(result.risk
+                ? [`Risk:     ${result.risk} (the policy's; built-in rules apply when a request is made)`]
+                : []),
               ...result.failed.map((f) => `Failed:   "${f.policy}": ${f.error}`),
               `Why:      ${result.explanation}`,
             ].join('\n'),
