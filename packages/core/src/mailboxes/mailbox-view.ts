@@ -28,12 +28,17 @@ export function parseMailboxSettings(row: Pick<MailboxRow, 'kind' | 'settings'>)
 
 /**
  * A mailbox as its owner sees it: never the credential, only whether one is stored.
+ * `runningOn` names the lease holder only while its lease lasts: an instance that died
+ * keeps its name on the row until another takes over, but it runs nothing.
  *
  * @example
- * const mailbox = toApiMailbox(row);
+ * const mailbox = toApiMailbox(row, new Date());
  */
-export function toApiMailbox(row: MailboxRow): Mailbox {
-  const leaseLive = row.lease_holder !== null && row.lease_expires_at !== null;
+export function toApiMailbox(row: MailboxRow, now: Date = new Date()): Mailbox {
+  const leaseLive =
+    row.lease_holder !== null &&
+    row.lease_expires_at !== null &&
+    new Date(row.lease_expires_at).getTime() > now.getTime();
   return {
     id: row.id,
     kind: row.kind,

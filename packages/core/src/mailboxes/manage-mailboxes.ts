@@ -29,12 +29,14 @@ import {
 
 /** Every live mailbox of one owner, oldest first. */
 export async function listMailboxes(ctx: CoreContext, ownerId: string): Promise<Mailbox[]> {
-  return (await listOwnerMailboxes(ctx.database.db, ownerId)).map(toApiMailbox);
+  return (await listOwnerMailboxes(ctx.database.db, ownerId)).map((row) =>
+    toApiMailbox(row, ctx.clock.now()),
+  );
 }
 
 /** One of the owner's mailboxes; another owner's id is NOT_FOUND, exactly like an unknown one. */
 export async function getMailbox(ctx: CoreContext, ownerId: string, mailboxId: string): Promise<Mailbox> {
-  return toApiMailbox(await ownedMailboxRow(ctx, ownerId, mailboxId));
+  return toApiMailbox(await ownedMailboxRow(ctx, ownerId, mailboxId), ctx.clock.now());
 }
 
 /** The stored row of one of the owner's live mailboxes, or NOT_FOUND. */
@@ -101,7 +103,7 @@ export async function addMailbox(
       details: { kind: row.kind, name: row.name, host: options.input.settings.host, sourceId: source.id },
     });
   });
-  return toApiMailbox(row);
+  return toApiMailbox(row, ctx.clock.now());
 }
 
 /**
@@ -150,7 +152,7 @@ export async function editMailbox(
       // Which fields changed, never the password itself.
       details: { fields: Object.keys(options.change).sort() },
     });
-    return toApiMailbox({ ...row, ...change });
+    return toApiMailbox({ ...row, ...change }, ctx.clock.now());
   });
 }
 
