@@ -24,7 +24,7 @@ export function describeOutcome(subject: DecisionSubject): string {
   }
   if (subject.status === 'expired') return `This request expired at ${formatTime(subject.expiresAt)}.`;
   if (subject.status === 'cancelled')
-    return 'This request was cancelled: withdrawn by the agent, or the agent was revoked.';
+    return 'This request was cancelled: withdrawn by the agent, ended by you (cancel or revoke), or the agent was revoked.';
   return `This request is ${subject.status}.`;
 }
 

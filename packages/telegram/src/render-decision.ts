@@ -16,7 +16,8 @@ const STATUS_LINES: Record<string, string> = {
   consumed: '🔓 The agent has read the code; it is gone from the relay.',
   used: '🔓 The agent has used its permission.',
   expired: '⌛ Expired',
-  cancelled: '🚫 Cancelled: withdrawn by the agent, or the agent was revoked.',
+  cancelled:
+    '🚫 Cancelled: withdrawn by the agent, ended by you (cancel or revoke), or the agent was revoked.',
 };
 
 const CHANNEL_NAMES: Record<string, string> = {
@@ -68,10 +69,11 @@ function outcomeLines(subject: DecisionSubject): string[] {
         : `⌛ <b>Expired</b> at ${formatTime(subject.expiresAt)} without a decision.`,
     );
   } else if (status) {
-    // Revoking an agent cancels its open requests too, so the line names both causes.
+    // Revoking an agent cancels its open requests too, and the owner can end one from the
+    // dashboard (issue 15), so the line names every cause.
     lines.push(
       status.startsWith('🚫')
-        ? '🚫 <b>Cancelled</b>: withdrawn by the agent, or the agent was revoked.'
+        ? '🚫 <b>Cancelled</b>: withdrawn by the agent, ended by you (cancel or revoke), or the agent was revoked.'
         : status,
     );
   } else if (!decision) {

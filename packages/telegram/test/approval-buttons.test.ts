@@ -225,7 +225,9 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     const res = await call(h.relay.url, `/api/v1/otp/${cancelled}`, { method: 'DELETE', token: h.apiKey });
     expect(res.status).toBeLessThan(300);
     const gone = await h.messageWhen(cancelled, (m) => m.reply_markup === undefined);
-    expect(gone.text).toContain('Cancelled: withdrawn by the agent, or the agent was revoked.');
+    expect(gone.text).toContain(
+      'Cancelled: withdrawn by the agent, ended by you (cancel or revoke), or the agent was revoked.',
+    );
     expect(gone.text.startsWith('🚫')).toBe(true);
   });
 
