@@ -58,12 +58,8 @@ export const WaitQuery = z.object({
 /** Cursor pagination for owner lists. */
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).meta({ example: 50 }),
-  cursor: z
-    .string()
-    .max(100)
-    .optional()
-    .meta({
-      description: 'The `nextCursor` of the previous page.',
-      example: 'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
-    }),
+  cursor: z.string().max(100).optional().meta({
+    description: 'The `nextCursor` of the previous page.',
+    example: 'otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+  }),
 });
