@@ -238,6 +238,38 @@ describeEachDialect('the owner’s history of both kinds, timelines, revoke and 
     });
   });
 
+  it('names the policy that approved a permission without asking, and the uses it granted', async () => {
+    const policy = await call(relay.url, '/api/v1/policies', {
+      token: relay.ownerToken,
+      json: {
+        name: 'docs may be read',
+        conditions: { action: { equals: 'docs.read' } },
+        action: 'auto_approve',
+        scopeTemplate: { max_uses: 2 },
+      },
+    });
+    expect(policy.status).toBe(201);
+    const requested = await call(relay.url, '/api/v1/permissions/request', {
+      token: apiKey,
+      json: { action: 'docs.read', resource: 'docs:handbook', scope: {} },
+    });
+    expect(requested.body.status).toBe('approved');
+    const timeline = await owner(`/api/v1/requests/${requested.body.id}/timeline`);
+    const steps = timeline.body.steps as { action: string; title: string; detail: string | null }[];
+    expect(steps.map((s) => s.action)).toEqual([
+      'permission.requested',
+      'permission.approved',
+      'permission.token_issued',
+    ]);
+    expect(steps[0]?.detail).toContain('policy docs may be read: auto approve');
+    expect(steps[1]?.title).toBe('Approved by policy docs may be read');
+    expect(steps[2]?.detail).toContain('2 uses granted');
+    await call(relay.url, `/api/v1/policies/${policy.body.id}`, {
+      method: 'DELETE',
+      token: relay.ownerToken,
+    });
+  });
+
   describe('revoke and cancel', () => {
     it('revoking makes the token fail like an expired one, with its own code, and is final', async () => {
       const { id, token } = await approvedToken();

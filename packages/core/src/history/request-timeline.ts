@@ -166,7 +166,8 @@ function who(row: AuditEventRecord, label: string | null): string {
     case 'owner':
       return `by ${label ?? 'you'}`;
     case 'policy':
-      return `by policy ${label ?? row.actor_id ?? ''}`.trim();
+      // A policy actor's label is `policy:<name>`: the words already say it is a policy.
+      return `by policy ${label?.replace(/^policy:/, '') ?? row.actor_id ?? ''}`.trim();
     case 'agent':
       return `by the agent${label ? ` ${label}` : ''}`;
     case 'source':
