@@ -21,7 +21,8 @@ describeWithService('dovecot', dovecotAvailable(), 'mailbox commands', () => {
 
   beforeAll(async () => {
     dovecot = await startDovecot();
-    cli = await createCliEnvironment('sqlite');
+    // dovecot runs on loopback, which owners' mailboxes may reach only when allowed.
+    cli = await createCliEnvironment('sqlite', { MAILBOX_ALLOW_PRIVATE: 'true' });
     server = await cli.serve();
     passwordFile = join(cli.env.DATA_DIR as string, 'imap-password');
     writeFileSync(passwordFile, `${dovecot.password}\n`, { mode: 0o600 });

@@ -31,6 +31,11 @@ export interface CoreContext {
    */
   mailboxCredentials?: SecretBox;
   /**
+   * MAILBOX_ALLOW_PRIVATE: owners' mailboxes may be on hosts that are, or resolve to, private,
+   * loopback or link-local addresses. Absent or false: refused (their test and their connector).
+   */
+  mailboxAllowPrivate?: boolean;
+  /**
    * How many open requests (of each kind) one agent may hold; creating one more answers 429.
    * Bounds what one agent can put in front of capture sources and approvers.
    * Default {@link DEFAULT_OPEN_REQUESTS_PER_AGENT}.

@@ -34,6 +34,7 @@ export * from './mailboxes/manage-mailboxes.js';
 export * from './matching/match-message.js';
 export * from './matching/sender.js';
 export * from './matching/sender-specificity.js';
+export * from './network/internal-address.js';
 export * from './otp/apply-otp-policy.js';
 export * from './otp/cancel-otp-request.js';
 export * from './otp/consume-otp.js';

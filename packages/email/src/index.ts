@@ -42,6 +42,12 @@ export { type GmailStatus, GmailWatcher } from './gmail/gmail-watcher.js';
 export { GoogleAccessTokens, GoogleAuthError } from './gmail/google-oauth.js';
 export { imapAccount, imapFlowOptions } from './imap/imap-settings.js';
 export { type ImapStatus, ImapWatcher } from './imap/imap-watcher.js';
+export {
+  PRIVATE_ADDRESS_CODE,
+  PrivateAddressError,
+  privateAddressRefusal,
+  resolvePublicMailboxAddress,
+} from './imap/mailbox-address-guard.js';
 export { type HttpRelayOptions, httpRelay, RelayError } from './relay/http-relay.js';
 export { inProcessRelay } from './relay/in-process-relay.js';
 export type { DeliveryOutcome, RelayPort } from './relay/relay-port.js';

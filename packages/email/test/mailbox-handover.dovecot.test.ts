@@ -23,6 +23,8 @@ import { describeWithService } from './support/require-service.js';
 
 /** The documented takeover bound (docs/email.md): lease 15 s, a look every 2 s, then connect. */
 const TAKEOVER_MS = 20_000;
+/** dovecot runs on loopback, which owners' mailboxes may reach only when the operator allows it. */
+const env = { MAILBOX_ALLOW_PRIVATE: 'true' };
 let serial = 0;
 function code(): string {
   serial += 1;
@@ -67,8 +69,8 @@ describeWithService('dovecot', dovecotAvailable(), () => {
         proxy = await startTcpProxy(postgresUrl);
         // The first instance reaches the database through a proxy the test cuts: from its
         // side a cut is the host dying (it can neither renew nor release its leases).
-        first = await startTestRelay('postgres', { databaseUrl: proxy.url });
-        second = await startTestRelay('postgres', { shareWith: first });
+        first = await startTestRelay('postgres', { databaseUrl: proxy.url, env });
+        second = await startTestRelay('postgres', { shareWith: first, env });
       });
       afterAll(async () => {
         await second?.stop();
@@ -121,7 +123,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
 
   it('credentials:rotate-key re-seals every password, and a relay started with the new key still reads them', async () => {
     const dovecot = await startDovecot();
-    const first = await startTestRelay('sqlite');
+    const first = await startTestRelay('sqlite', { env });
     let second: TestRelay | undefined;
     try {
       const mailboxId = await addMailbox(first, dovecot, 'rotated mail');
@@ -150,7 +152,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
       expect(newSealed).toMatch(/^v1\./);
 
       // A relay reading the new key file takes the mailbox over and captures with it.
-      second = await startTestRelay('sqlite', { shareWith: first });
+      second = await startTestRelay('sqlite', { shareWith: first, env });
       await first.server.stop();
       await eventually(async () => started(second as TestRelay, mailboxId) === 1, TAKEOVER_MS);
       const { apiKey } = await second.createAgent({ name: 'rotation-agent' });

@@ -63,7 +63,10 @@ describeWithService('dovecot', dovecotAvailable(), () => {
 
     beforeAll(async () => {
       [boxA, boxB] = await Promise.all([startDovecot(), startDovecot()]);
-      relay = await startTestRelay(dialect, { env: { METRICS_ENABLED: 'true', METRICS_TOKEN } });
+      relay = await startTestRelay(dialect, {
+        // dovecot runs on loopback, which owners' mailboxes may reach only when allowed.
+        env: { METRICS_ENABLED: 'true', METRICS_TOKEN, MAILBOX_ALLOW_PRIVATE: 'true' },
+      });
       const { owner: ownerA } = await createOwnerAccount(relay.ctx, {
         email: 'alice@example.test',
         password: 'correct horse battery staple A',

@@ -6,13 +6,15 @@ import { describeWithService } from './support/require-service.js';
 
 // Issue 16: a connection test names what failed, each failure in its own words, against a
 // real dovecot on loopback (plain port, and a TLS port with a per-run self-signed certificate).
+// Loopback is private: these tests allow it, as an operator does with MAILBOX_ALLOW_PRIVATE.
+const local = { allowPrivate: true } as const;
 
 describe('testImapConnection without a server', () => {
   it('names the host when it does not resolve (.invalid never does)', async () => {
     const result = await testImapConnection(
       { host: 'imap.nowhere.invalid', port: 993, tls: 'implicit', login: 'me' },
       'secret',
-      { timeoutMs: 5000 },
+      { ...local, timeoutMs: 5000 },
     );
     expect(result.ok).toBe(false);
     expect(result.steps.map((step) => [step.step, step.ok])).toEqual([['dns', false]]);
@@ -24,7 +26,7 @@ describe('testImapConnection without a server', () => {
     const result = await testImapConnection(
       { host: '127.0.0.1', port, tls: 'implicit', login: 'me' },
       'secret',
-      { timeoutMs: 5000 },
+      { ...local, timeoutMs: 5000 },
     );
     expect(result.steps.map((step) => [step.step, step.ok])).toEqual([
       ['dns', true],
@@ -47,7 +49,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.tlsPort, tls: 'implicit', login: server.user, folder: 'INBOX' },
       server.password,
-      { caPem: server.caPem },
+      { ...local, caPem: server.caPem },
     );
     expect(result.steps.map((step) => [step.step, step.ok])).toEqual([
       ['dns', true],
@@ -68,6 +70,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.port, tls: 'none', login: server.user },
       server.password,
+      local,
     );
     expect(result.ok).toBe(true);
     expect(result.steps[2]?.message).toContain('No TLS (server on this machine)');
@@ -78,6 +81,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.port, tls: 'none', login: server.user, preset: 'fastmail' },
       wrong,
+      local,
     );
     expect(result.ok).toBe(false);
     expect(result.steps.at(-1)).toMatchObject({ step: 'login', ok: false });
@@ -92,6 +96,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.tlsPort, tls: 'implicit', login: server.user },
       server.password,
+      local,
     );
     expect(result.steps.map((step) => [step.step, step.ok])).toEqual([
       ['dns', true],
@@ -109,7 +114,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: 'localhost', port: server.tlsPort, tls: 'implicit', login: server.user },
       server.password,
-      { caPem: server.caPem },
+      { ...local, caPem: server.caPem },
     );
     expect(result.steps.at(-1)).toMatchObject({ step: 'tls', ok: false });
     expect(result.message).toBe(
@@ -121,6 +126,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.port, tls: 'implicit', login: server.user },
       server.password,
+      local,
     );
     expect(result.steps.at(-1)).toMatchObject({ step: 'tls', ok: false });
     expect(result.message).toBe(
@@ -132,7 +138,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.tlsPort, tls: 'none', login: server.user },
       server.password,
-      { timeoutMs: 1500 },
+      { ...local, timeoutMs: 1500 },
     );
     expect(result.steps.at(-1)).toMatchObject({ step: 'tls', ok: false });
     expect(result.message).toContain('sent no IMAP greeting within 1.5 s: the port probably expects TLS');
@@ -142,6 +148,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.port, tls: 'starttls', login: server.user },
       server.password,
+      local,
     );
     expect(result.steps.at(-1)).toMatchObject({ step: 'tls', ok: false });
     expect(result.message).toContain(`127.0.0.1:${server.port} does not offer STARTTLS`);
@@ -151,6 +158,7 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     const result = await testImapConnection(
       { host: server.host, port: server.port, tls: 'none', login: server.user, folder: 'Codes' },
       server.password,
+      local,
     );
     expect(result.steps.at(-1)).toMatchObject({ step: 'folder', ok: false });
     expect(result.message).toBe(

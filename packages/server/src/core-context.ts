@@ -70,6 +70,7 @@ export async function openCoreContext(
     webhooks: { allowHttp: config.webhooks.allowHttp, allowPrivate: config.webhooks.allowPrivate },
     auditKey,
     mailboxCredentials: lazyCredentialBox(config),
+    mailboxAllowPrivate: config.email.mailboxAllowPrivate,
     ...(options.policies ? { policies: options.policies } : {}),
   };
   return {

@@ -31,6 +31,12 @@ export const emailEnvironment = {
   GMAIL_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://gmail.googleapis.com/gmail/v1'),
   GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
   GOOGLE_AUTH_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
+  /**
+   * Allow owners' mailboxes (added in the dashboard or with `mailbox:add`) on hosts that are or
+   * resolve to private, loopback, link-local or other internal addresses. Off by default, so an
+   * owner cannot make the relay probe its own network; the operator's IMAP_HOST is exempt.
+   */
+  MAILBOX_ALLOW_PRIVATE: flag.default(false),
 };
 
 type EmailEnvironment = z.output<z.ZodObject<typeof emailEnvironment>>;
@@ -64,6 +70,8 @@ export function emailConfig(env: EmailEnvironment): {
   imap: ImapConfig | undefined;
   gmail: GmailConfig;
   sourceToken: string | undefined;
+  /** Owners' mailboxes may reach internal addresses (MAILBOX_ALLOW_PRIVATE). */
+  mailboxAllowPrivate: boolean;
 } {
   const imap: ImapConfig | undefined =
     env.IMAP_HOST && env.IMAP_USER
@@ -82,6 +90,7 @@ export function emailConfig(env: EmailEnvironment): {
   return {
     imap,
     sourceToken: env.AGENT_OTP_SOURCE_TOKEN,
+    mailboxAllowPrivate: env.MAILBOX_ALLOW_PRIVATE,
     gmail: {
       clientId: env.GMAIL_CLIENT_ID,
       clientSecret: env.GMAIL_CLIENT_SECRET,

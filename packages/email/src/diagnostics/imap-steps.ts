@@ -1,9 +1,12 @@
+import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import type { TlsMode } from './network-steps.js';
 import { StepFailure, type StepOutcome, seconds, serverWords, withinDeadline } from './step-outcome.js';
 
 interface ImapLoginInput {
   host: string;
+  /** The address the TCP step reached: the login connects there, not to a fresh DNS answer. */
+  address: string;
   port: number;
   tls: TlsMode;
   login: string;
@@ -21,7 +24,9 @@ interface ImapLoginInput {
 export async function logIn(input: ImapLoginInput): Promise<StepOutcome<ImapFlow>> {
   const { host, port, tls, login, timeoutMs } = input;
   const client = new ImapFlow({
-    host,
+    host: input.address,
+    // The certificate is still checked for the name the owner typed.
+    ...(isIP(host) ? {} : { servername: host }),
     port,
     secure: tls === 'implicit',
     ...(tls === 'starttls' ? { doSTARTTLS: true } : tls === 'none' ? { doSTARTTLS: false } : {}),

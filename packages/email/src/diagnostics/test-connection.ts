@@ -1,4 +1,5 @@
 import { type MailboxTestResult, type MailboxTestStep, mailboxPreset } from '@agent-otp/shared';
+import { privateAddressRefusal } from '../imap/mailbox-address-guard.js';
 import { examineFolder, logIn } from './imap-steps.js';
 import { checkTls, connectTcp, resolveHost, type TlsMode } from './network-steps.js';
 import type { StepOutcome } from './step-outcome.js';
@@ -20,11 +21,18 @@ export interface ImapTestOptions {
   timeoutMs?: number;
   /** Extra CA certificate (PEM) to trust, as the connector trusts IMAP_CA_FILE. */
   caPem?: string | undefined;
+  /**
+   * Allow a host that is, or resolves to, a private, loopback or link-local address
+   * (MAILBOX_ALLOW_PRIVATE). Off by default: an owner's test must not probe the relay's network.
+   */
+  allowPrivate?: boolean | undefined;
 }
 
 /**
  * Tests IMAP settings step by step (DNS, TCP, TLS, login, folder), each bounded in time, and
- * stops at the first failure with a message that says what to change. Never throws for a
+ * stops at the first failure with a message that says what to change. A host that resolves to
+ * a private address fails the DNS step unless `allowPrivate`; later steps connect to the
+ * address checked there, never to a fresh DNS answer. Never throws for a
  * server's answer; the password appears in no message.
  *
  * @example
@@ -55,7 +63,12 @@ export async function testImapConnection(
   };
   const failed = (message: string): MailboxTestResult => ({ ok: false, steps, message });
 
-  const dns = await run('dns', () => resolveHost(settings.host, timeoutMs));
+  const dns = await run('dns', async () => {
+    const resolved = await resolveHost(settings.host, timeoutMs);
+    const refusal =
+      resolved.ok && !options.allowPrivate ? privateAddressRefusal(settings.host, resolved.value) : undefined;
+    return refusal ? { ok: false, message: `${refusal}.` } : resolved;
+  });
   if (!dns.ok) return failed(dns.message);
   const tcp = await run('tcp', () => connectTcp(settings.host, dns.value, settings.port, timeoutMs));
   if (!tcp.ok) return failed(tcp.message);
@@ -73,6 +86,7 @@ export async function testImapConnection(
   const login = await run('login', () =>
     logIn({
       host: settings.host,
+      address: tcp.value,
       port: settings.port,
       tls: settings.tls,
       login: settings.login,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { ImapSettings } from '@agent-otp/shared';
 import type { ImapFlowOptions } from 'imapflow';
 
@@ -10,13 +11,17 @@ export function imapAccount(settings: ImapSettings): string {
  * imapflow options for the connector: TLS verified (with an optional private CA), IDLE started
  * the moment the connection is free (imapflow would wait 15 s), re-issued every
  * `idleRestartSeconds`, and a socket timeout that turns a silent peer into a reconnect.
+ * `address`, when given, is where to connect instead of resolving `host` again.
  *
  * @example
  * const client = new ImapFlow(imapFlowOptions(settings));
  */
-export function imapFlowOptions(settings: ImapSettings): ImapFlowOptions {
+export function imapFlowOptions(settings: ImapSettings, address?: string): ImapFlowOptions {
   return {
-    host: settings.host,
+    // A checked address (owners' mailboxes): connect there, and still verify the certificate
+    // (and send SNI) for the name the owner typed.
+    host: address ?? settings.host,
+    ...(address !== undefined && !isIP(settings.host) ? { servername: settings.host } : {}),
     port: settings.port,
     secure: settings.tls,
     ...(settings.startTls !== undefined && !settings.tls ? { doSTARTTLS: settings.startTls } : {}),

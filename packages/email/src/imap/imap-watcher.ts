@@ -23,6 +23,12 @@ export interface ImapWatcherOptions {
   logger: MailLogger;
   onOutcome?: (outcome: CaptureOutcome) => void;
   onStatus?: (status: ImapStatus) => void;
+  /**
+   * Called before every connection for the address to connect to; throwing refuses the
+   * connection (an owner's mailbox whose host now resolves to a private address: the check
+   * runs on each reconnect, so a DNS answer changed after saving is caught too).
+   */
+  resolveAddress?: ((host: string) => Promise<string>) | undefined;
 }
 
 interface Position {
@@ -110,8 +116,9 @@ export class ImapWatcher {
 
   /** One connection, from login until it closes. */
   async #session(): Promise<void> {
-    const { settings, logger, onStatus } = this.#options;
-    const client = new ImapFlow(imapFlowOptions(settings));
+    const { settings, logger, onStatus, resolveAddress } = this.#options;
+    const address = resolveAddress ? await resolveAddress(settings.host) : undefined;
+    const client = new ImapFlow(imapFlowOptions(settings, address));
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     let lastError: unknown;
     // Without a listener an 'error' event would crash the process.

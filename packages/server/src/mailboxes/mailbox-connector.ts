@@ -64,7 +64,9 @@ export async function startMailboxConnector(options: {
   const password = ctx.mailboxCredentials.open(row.credential, mailboxCredentialBinding(row.id));
   if (row.kind === 'gmail') return startGmailMailbox({ ...options, refreshToken: password });
   const settings = parseMailboxSettings(row) as ImapMailboxSettings;
-  const { ImapWatcher, databaseCursorStore, inProcessRelay } = await import('@agent-otp/email');
+  const { ImapWatcher, databaseCursorStore, inProcessRelay, resolvePublicMailboxAddress } = await import(
+    '@agent-otp/email'
+  );
   const watcher = new ImapWatcher({
     settings: imapWatcherSettings(settings, password),
     relay: inProcessRelay(ctx, {
@@ -78,6 +80,9 @@ export async function startMailboxConnector(options: {
     logger: options.logger.child({ component: 'mailbox', mailboxId: row.id }),
     onStatus: (status) => health.imapStatus(status),
     onOutcome: () => health.messageSeen(),
+    // An owner's host is resolved and checked before every connection (MAILBOX_ALLOW_PRIVATE):
+    // a refusal reports PRIVATE_ADDRESS, which the health writer counts as failing at once.
+    resolveAddress: ctx.mailboxAllowPrivate ? undefined : resolvePublicMailboxAddress,
   });
   watcher.start();
   return { stop: () => watcher.stop() };

@@ -67,7 +67,9 @@ export class MailboxHealthWriter {
   /** IMAP watcher callback. */
   imapStatus(status: ImapStatus): void {
     if (status.state === 'connected') this.#connected();
-    else this.#disconnected(status.error, status.code === 'AUTH');
+    // A refused login, or a host refused as private (the email package's PRIVATE_ADDRESS_CODE,
+    // spelled out so this module does not load the mail packages): retrying will not help.
+    else this.#disconnected(status.error, status.code === 'AUTH' || status.code === 'PRIVATE_ADDRESS');
   }
 
   /** Gmail watcher callback: a refused grant (access revoked) fails at once, like a refused IMAP login. */

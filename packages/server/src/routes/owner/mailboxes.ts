@@ -1,5 +1,6 @@
 import {
   addMailbox,
+  type CoreContext,
   editMailbox,
   getMailbox,
   listMailboxes,
@@ -128,9 +129,16 @@ const routes = {
 };
 
 /** Runs the step-by-step IMAP test; the mail packages load on the first test only. */
-async function testImap(settings: ImapMailboxSettings, password: string): Promise<MailboxTestResult> {
+async function testImap(
+  ctx: CoreContext,
+  settings: ImapMailboxSettings,
+  password: string,
+): Promise<MailboxTestResult> {
   const { testImapConnection } = await import('@agent-otp/email');
-  return testImapConnection(settings, password, { timeoutMs: TEST_STEP_TIMEOUT_MS });
+  return testImapConnection(settings, password, {
+    timeoutMs: TEST_STEP_TIMEOUT_MS,
+    allowPrivate: ctx.mailboxAllowPrivate === true,
+  });
 }
 
 /**
@@ -155,7 +163,7 @@ export function registerOwnerMailboxes(app: Router, services: ServerServices) {
   // Before `/{id}` routes: `test` is not an id, and the id pattern would refuse it anyway.
   openapiRoute(app, services, routes.testUnsaved, async (c) => {
     const { settings, password } = c.req.valid('json');
-    return c.json(await testImap(settings, password), 200);
+    return c.json(await testImap(services.ctx, settings, password), 200);
   });
   openapiRoute(app, services, routes.get, async (c) =>
     c.json(await getMailbox(services.ctx, c.get('owner').id, c.req.valid('param').id), 200),
@@ -186,6 +194,6 @@ export function registerOwnerMailboxes(app: Router, services: ServerServices) {
         'CONFLICT',
         'only IMAP mailboxes have a connection test; a Gmail mailbox shows its health',
       );
-    return c.json(await testImap(saved.settings as ImapMailboxSettings, saved.password), 200);
+    return c.json(await testImap(services.ctx, saved.settings as ImapMailboxSettings, saved.password), 200);
   });
 }
