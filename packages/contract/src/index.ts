@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './safe-pattern.js';
 export * from './schemas/common.js';
 export * from './schemas/examples.js';
+export * from './schemas/mailbox-notices.js';
 export * from './schemas/mailbox-presets.js';
 export * from './schemas/mailbox-test-result.js';
 export * from './schemas/mailboxes.js';

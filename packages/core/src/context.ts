@@ -36,6 +36,11 @@ export interface CoreContext {
    */
   mailboxAllowPrivate?: boolean;
   /**
+   * MAILBOX_FAILING_NOTICE_MINUTES in ms: a mailbox failing or reconnecting for longer gets a
+   * notice to its owner. Default 5 minutes when absent.
+   */
+  mailboxFailingNoticeMs?: number;
+  /**
    * How many open requests (of each kind) one agent may hold; creating one more answers 429.
    * Bounds what one agent can put in front of capture sources and approvers.
    * Default {@link DEFAULT_OPEN_REQUESTS_PER_AGENT}.

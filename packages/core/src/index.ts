@@ -29,6 +29,7 @@ export * from './history/list-request-history.js';
 export * from './history/request-timeline.js';
 export * from './ids.js';
 export * from './mailboxes/add-gmail-mailbox.js';
+export * from './mailboxes/mailbox-notices.js';
 export * from './mailboxes/mailbox-view.js';
 export * from './mailboxes/manage-mailboxes.js';
 export * from './matching/match-message.js';

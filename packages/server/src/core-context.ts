@@ -71,6 +71,7 @@ export async function openCoreContext(
     auditKey,
     mailboxCredentials: lazyCredentialBox(config),
     mailboxAllowPrivate: config.email.mailboxAllowPrivate,
+    mailboxFailingNoticeMs: config.email.mailboxFailingNoticeMs,
     ...(options.policies ? { policies: options.policies } : {}),
   };
   return {

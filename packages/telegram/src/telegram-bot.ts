@@ -4,6 +4,7 @@ import {
   listHeldMessages,
   listOwnersWithTelegramLinks,
   listPendingDecisions,
+  listTelegramLinks,
   type Unsubscribe,
 } from '@agent-otp/core';
 import { Bot, type BotError, GrammyError } from 'grammy';
@@ -48,6 +49,11 @@ export interface TelegramBot {
    * nothing before the bot is connected.
    */
   reconcile(): Promise<void>;
+  /**
+   * Sends `text` (plain, no markup) to every chat linked to the owner; resolves with how
+   * many were sent. A chat that refuses (blocked bot) is logged and skipped.
+   */
+  tellOwner(ownerId: string, text: string): Promise<number>;
   /** Stops polling and event handling; waits for edits in flight. */
   stop(): Promise<void>;
 }
@@ -205,6 +211,18 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
       return handleWebhookCall(request, { bot, secret: options.webhook.secret, logger });
     },
     reconcile,
+    tellOwner: async (ownerId, text) => {
+      let sent = 0;
+      for (const link of await listTelegramLinks(ctx, ownerId)) {
+        try {
+          await bot.api.sendMessage(link.chatId, text, { link_preview_options: { is_disabled: true } });
+          sent += 1;
+        } catch (error) {
+          logger.warn({ ...describeApiError(error) }, 'telegram: a notice to the owner could not be sent');
+        }
+      }
+      return sent;
+    },
     stop: async () => {
       if (stopping.signal.aborted) return;
       stopping.abort();

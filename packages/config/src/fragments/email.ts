@@ -37,6 +37,11 @@ export const emailEnvironment = {
    * owner cannot make the relay probe its own network; the operator's IMAP_HOST is exempt.
    */
   MAILBOX_ALLOW_PRIVATE: flag.default(false),
+  /**
+   * An owner's mailbox failing (or reconnecting) for longer than this tells its owner once per
+   * episode (Telegram, dashboard). Fractions allowed (0.01 = 0.6 s, for tests).
+   */
+  MAILBOX_FAILING_NOTICE_MINUTES: z.coerce.number().min(0.001).max(1440).default(5),
 };
 
 type EmailEnvironment = z.output<z.ZodObject<typeof emailEnvironment>>;
@@ -72,6 +77,8 @@ export function emailConfig(env: EmailEnvironment): {
   sourceToken: string | undefined;
   /** Owners' mailboxes may reach internal addresses (MAILBOX_ALLOW_PRIVATE). */
   mailboxAllowPrivate: boolean;
+  /** How long a mailbox fails before its owner is told (MAILBOX_FAILING_NOTICE_MINUTES). */
+  mailboxFailingNoticeMs: number;
 } {
   const imap: ImapConfig | undefined =
     env.IMAP_HOST && env.IMAP_USER
@@ -91,6 +98,7 @@ export function emailConfig(env: EmailEnvironment): {
     imap,
     sourceToken: env.AGENT_OTP_SOURCE_TOKEN,
     mailboxAllowPrivate: env.MAILBOX_ALLOW_PRIVATE,
+    mailboxFailingNoticeMs: Math.round(env.MAILBOX_FAILING_NOTICE_MINUTES * 60_000),
     gmail: {
       clientId: env.GMAIL_CLIENT_ID,
       clientSecret: env.GMAIL_CLIENT_SECRET,

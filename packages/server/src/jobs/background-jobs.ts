@@ -6,6 +6,7 @@ import type { ConnectorStates } from '../connector-states.js';
 import { startEmailNotifier } from '../email-notifications/email-notifier.js';
 import type { Logger } from '../logger.js';
 import { startConfiguredMailConnectors } from '../mail-connectors.js';
+import { MailboxFailureNotifier } from '../mailboxes/mailbox-failure-notifier.js';
 import { MailboxSupervisor, type MailboxSupervisorOptions } from '../mailboxes/mailbox-supervisor.js';
 import { startConfiguredTelegramBot } from '../telegram-bot.js';
 import { expirySweepJob } from './expiry-sweep-job.js';
@@ -59,9 +60,23 @@ export function backgroundJobs(
         startConfiguredMailConnectors(config, ctx, logger, options.mailHooks, options.connectorStates),
     }),
   );
+  let telegram: TelegramBot | undefined;
+  // A mailbox failing for MAILBOX_FAILING_NOTICE_MINUTES tells its owner through Telegram
+  // (when configured); the dashboard's banner reads the health columns instead.
+  const failures = new MailboxFailureNotifier({
+    ctx,
+    thresholdMs: config.email.mailboxFailingNoticeMs,
+    tell: async (ownerId, text) => (telegram ? telegram.tellOwner(ownerId, text) : 0),
+    logger: logger.child({ component: 'mailboxes' }),
+  });
+  const onHealthChange = options.mailboxSupervisor?.onHealthChange;
   const mailboxes = new MailboxSupervisor({
     lookbackSeconds: config.lookbackSeconds,
     ...options.mailboxSupervisor,
+    onHealthChange: (change) => {
+      onHealthChange?.(change);
+      failures.healthChanged(change);
+    },
     ctx,
     logger: logger.child({ component: 'mailboxes' }),
   });
@@ -70,11 +85,15 @@ export function backgroundJobs(
       name: 'mailbox supervisor',
       start: async () => {
         await mailboxes.start();
-        return mailboxes;
+        return {
+          stop: async () => {
+            failures.stop();
+            await mailboxes.stop();
+          },
+        };
       },
     }),
   );
-  let telegram: TelegramBot | undefined;
   if (config.telegram.botToken) {
     runner.add(
       defineService({

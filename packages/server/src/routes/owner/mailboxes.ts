@@ -4,6 +4,7 @@ import {
   editMailbox,
   getMailbox,
   listMailboxes,
+  listMailboxNotices,
   openOwnedMailboxForTest,
   removeMailbox,
 } from '@agent-otp/core';
@@ -13,6 +14,7 @@ import {
   type ImapMailboxSettings,
   MailboxIdSchema,
   MailboxListSchema,
+  MailboxNoticeListSchema,
   MailboxSchema,
   type MailboxTestResult,
   MailboxTestResultSchema,
@@ -41,6 +43,17 @@ const routes = {
       'The mailboxes this owner connected, oldest first, each with its settings (never the password) and its health: state, last error in words, last message seen, reconnect attempts and the instance running it.',
     credential: 'owner',
     responses: { 200: { description: 'Mailboxes.', content: json(MailboxListSchema) } },
+  }),
+  notices: declareRoute({
+    method: 'get',
+    path: '/api/v1/mailboxes/notices',
+    operationId: 'listMailboxNotices',
+    tags: ['Owner'],
+    summary: 'The owner’s mailboxes failing for longer than the relay’s notice threshold',
+    description:
+      'Each of this owner’s mailboxes that has been reconnecting or failing for longer than MAILBOX_FAILING_NOTICE_MINUTES (default 5), with the last error in words: what the dashboard shows as a banner. Empty once the mailbox recovers.',
+    credential: 'owner',
+    responses: { 200: { description: 'Notices.', content: json(MailboxNoticeListSchema) } },
   }),
   create: declareRoute({
     method: 'post',
@@ -160,6 +173,9 @@ export function registerOwnerMailboxes(app: Router, services: ServerServices) {
     changed();
     return c.json(mailbox, 201);
   });
+  openapiRoute(app, services, routes.notices, async (c) =>
+    c.json({ notices: await listMailboxNotices(services.ctx, c.get('owner').id) }, 200),
+  );
   // Before `/{id}` routes: `test` is not an id, and the id pattern would refuse it anyway.
   openapiRoute(app, services, routes.testUnsaved, async (c) => {
     const { settings, password } = c.req.valid('json');
