@@ -7,7 +7,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentKeyPair, call, eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { chromiumInstalled, describeWithService } from '../../../test-support/services.js';
-import { buildDashboard, DESKTOP, launchChromium, PHONE, screenshotBothWidths } from './support/browser.js';
+import {
+  buildDashboard,
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  screenshotBothWidths,
+  signedInPage,
+} from './support/browser.js';
 
 const OWNER = { email: 'owner@example.com', password: 'a long enough passphrase' };
 
@@ -51,14 +58,7 @@ describeWithService(
       expect(permission.token).toMatch(/^otp_/);
 
       browser = await launchChromium();
-      const context = await browser.newContext({ viewport: DESKTOP });
-      context.setDefaultTimeout(15_000);
-      page = await context.newPage();
-      await page.goto(`${relay.url}/sign-in`);
-      await page.getByLabel('Email').fill(OWNER.email);
-      await page.getByLabel('Password').fill(OWNER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+      page = await signedInPage(browser, relay.url, OWNER, { timeoutMs: 15_000 });
     }, 180_000);
     afterAll(async () => {
       await browser?.close();

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { chromiumInstalled, describeWithService } from '../../../test-support/services.js';
-import { buildDashboard, DESKTOP, launchChromium, PHONE, screenshotBothWidths } from './support/browser.js';
+import {
+  buildDashboard,
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  screenshotBothWidths,
+  signedInPage,
+} from './support/browser.js';
 
 const OWNER = { email: 'owner@example.com', password: 'a long enough passphrase' };
 const DROP_REASONS = [
@@ -41,14 +48,7 @@ describeWithService(
         expect(created.status).toBe(201);
       }
       browser = await launchChromium();
-      const context = await browser.newContext({ viewport: DESKTOP });
-      context.setDefaultTimeout(10_000);
-      page = await context.newPage();
-      await page.goto(`${relay.url}/sign-in`);
-      await page.getByLabel('Email').fill(OWNER.email);
-      await page.getByLabel('Password').fill(OWNER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+      page = await signedInPage(browser, relay.url, OWNER);
     }, 180_000);
     afterAll(async () => {
       await browser?.close();

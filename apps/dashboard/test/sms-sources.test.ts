@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { chromiumInstalled, describeWithService } from '../../../test-support/services.js';
-import { buildDashboard, DESKTOP, launchChromium, screenshotBothWidths } from './support/browser.js';
+import { buildDashboard, launchChromium, screenshotBothWidths, signedInPage } from './support/browser.js';
 
 const OWNER = { email: 'owner@example.com', password: 'a long enough passphrase' };
 
@@ -77,14 +77,7 @@ describeWithService(
       });
       await createOwnerAccount(relay.ctx, { ...OWNER, channel: 'cli' });
       browser = await launchChromium();
-      const context = await browser.newContext({ viewport: DESKTOP });
-      context.setDefaultTimeout(10_000);
-      page = await context.newPage();
-      await page.goto(`${relay.url}/sign-in`);
-      await page.getByLabel('Email').fill(OWNER.email);
-      await page.getByLabel('Password').fill(OWNER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+      page = await signedInPage(browser, relay.url, OWNER);
     }, 180_000);
     afterAll(async () => {
       await browser?.close();

@@ -63,3 +63,24 @@ export async function screenshotBothWidths(page: Page, name: string): Promise<vo
   }
   await page.setViewportSize(DESKTOP);
 }
+
+/**
+ * A page of a fresh context (desktop size and a 10 s step timeout unless `options` say otherwise), signed in to the dashboard at `relayUrl` as `owner`
+ * through the sign-in form, waiting on the Approvals page.
+ */
+export async function signedInPage(
+  browser: Browser,
+  relayUrl: string,
+  owner: { email: string; password: string },
+  options: { viewport?: { width: number; height: number }; timeoutMs?: number } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP });
+  context.setDefaultTimeout(options.timeoutMs ?? 10_000);
+  const page = await context.newPage();
+  await page.goto(`${relayUrl}/sign-in`);
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+  return page;
+}
