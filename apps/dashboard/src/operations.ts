@@ -17,6 +17,7 @@ import type {
   DiscardHeldMessageResponse,
   GmailConnectStartSchema,
   MailboxListSchema,
+  MailboxNoticeListSchema,
   MailboxPresetsResponseSchema,
   MailboxSchema,
   MailboxTestResultSchema,
@@ -120,6 +121,7 @@ export const operations = {
   verifyAuditChain: () => api('/audit/verify', { method: 'POST' }) as Answer<typeof AuditVerification>,
 
   listMailboxes: () => api('/mailboxes') as Answer<typeof MailboxListSchema>,
+  listMailboxNotices: () => api('/mailboxes/notices') as Answer<typeof MailboxNoticeListSchema>,
   listMailboxPresets: () => api('/mailboxes/presets') as Answer<typeof MailboxPresetsResponseSchema>,
   addMailbox: (body: z.input<typeof CreateMailboxSchema>) =>
     api('/mailboxes', { body }) as Answer<typeof MailboxSchema>,

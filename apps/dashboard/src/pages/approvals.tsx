@@ -4,6 +4,7 @@ import { HeldMessageCard } from '../components/held-message-card.js';
 import { Empty, Loading } from '../components/states.js';
 import { type Connection, useLiveApprovals } from '../live-approvals.js';
 import { Link, useTitle } from '../router.js';
+import { MailboxNoticesBanner } from './mailboxes/mailbox-notices-banner.js';
 
 const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: 'Connecting…',
@@ -28,6 +29,7 @@ export function ApprovalsPage() {
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
+      <MailboxNoticesBanner />
       {held && held.length > 0 && (
         <section aria-labelledby="held-title">
           <h2 id="held-title" className="section-title">
