@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, ConfigError } from '@agent-otp/config';
 import {
@@ -9,38 +8,8 @@ import {
   readAuditManifest,
   sealAuditLog,
 } from '@agent-otp/db';
+import { createKeyFile, readKeyFile } from './key-files.js';
 import type { Logger } from './logger.js';
-
-const MIN_KEY_LENGTH = 32;
-
-function readKeyFile(path: string, name: string): string {
-  let material: string;
-  try {
-    material = readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    throw new ConfigError(
-      `${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  if (material.length < MIN_KEY_LENGTH)
-    throw new ConfigError(`${name}: ${path} must hold at least ${MIN_KEY_LENGTH} characters of key`);
-  return material;
-}
-
-/** Creates `path` with 256 random bits, readable by this user only; a concurrent creator's file wins. */
-function createKeyFile(dataDir: string, path: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    // link() fails if the name exists, so two processes starting at once agree on one key.
-    linkSync(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
-}
 
 /** The key material and where it came from (named in errors, never the key itself). */
 async function resolveKeyMaterial(

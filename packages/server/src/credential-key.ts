@@ -1,46 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, ConfigError } from '@agent-otp/config';
+import type { Config } from '@agent-otp/config';
 import { createSecretBox, type SecretBox } from '@agent-otp/db';
+import { createKeyFile, readKeyFile } from './key-files.js';
 
 /** What mailbox credentials are sealed for; a box with another purpose cannot open them. */
 export const MAILBOX_CREDENTIAL_PURPOSE = 'mailbox credential';
-const MIN_KEY_LENGTH = 32;
 
 /** The default key file: DATA_DIR/credential.key. */
 export function defaultCredentialKeyPath(dataDir: string): string {
   return join(dataDir, 'credential.key');
-}
-
-/** Reads a key file, naming the variable (never the key) when it cannot be used. */
-export function readCredentialKeyFile(path: string, name: string): string {
-  let material: string;
-  try {
-    material = readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    throw new ConfigError(
-      `${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  if (material.length < MIN_KEY_LENGTH)
-    throw new ConfigError(`${name}: ${path} must hold at least ${MIN_KEY_LENGTH} characters of key`);
-  return material;
-}
-
-/** Writes 256 random bits, hex, to a new file readable by this user only; an existing file wins. */
-export function createCredentialKeyFile(dataDir: string, path: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    // link() fails if the name exists, so two processes creating it at once agree on one key.
-    linkSync(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
 }
 
 /** Where the credential key comes from, as error messages name it. */
@@ -66,11 +35,10 @@ export function credentialKeySource(config: Config): CredentialKeySource {
 /** The configured key material; the default file is created (0600, 256 random bits) when missing. */
 export function loadCredentialKeyMaterial(config: Config): string {
   if (config.credentials.key) return config.credentials.key;
-  if (config.credentials.keyFile)
-    return readCredentialKeyFile(config.credentials.keyFile, 'CREDENTIAL_KEY_FILE');
+  if (config.credentials.keyFile) return readKeyFile(config.credentials.keyFile, 'CREDENTIAL_KEY_FILE');
   const path = defaultCredentialKeyPath(config.dataDir);
-  if (!existsSync(path)) createCredentialKeyFile(config.dataDir, path);
-  return readCredentialKeyFile(path, 'DATA_DIR/credential.key');
+  if (!existsSync(path)) createKeyFile(config.dataDir, path);
+  return readKeyFile(path, 'DATA_DIR/credential.key');
 }
 
 /** A secret box for mailbox credentials under the given key material. */

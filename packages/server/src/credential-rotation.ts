@@ -9,12 +9,8 @@ import {
   setSealedMailboxCredential,
   withTransaction,
 } from '@agent-otp/db';
-import {
-  credentialKeySource,
-  loadCredentialKeyMaterial,
-  mailboxCredentialBox,
-  readCredentialKeyFile,
-} from './credential-key.js';
+import { credentialKeySource, loadCredentialKeyMaterial, mailboxCredentialBox } from './credential-key.js';
+import { readKeyFile } from './key-files.js';
 
 export interface CredentialRotation {
   /** Mailbox credentials re-sealed under the new key. */
@@ -45,7 +41,7 @@ export async function rotateCredentialKey(
   const source = credentialKeySource(config);
   const oldBox = mailboxCredentialBox(loadCredentialKeyMaterial(config));
   let newMaterial: string;
-  if (options.newKeyFile) newMaterial = readCredentialKeyFile(options.newKeyFile, '--new-key-file');
+  if (options.newKeyFile) newMaterial = readKeyFile(options.newKeyFile, '--new-key-file');
   else if (source.defaultFile) newMaterial = randomBytes(32).toString('hex');
   else
     throw new ConfigError(
