@@ -1,6 +1,5 @@
 import {
   findOwnerMailbox,
-  insertMailbox,
   listOwnerMailboxes,
   type MailboxRow,
   markCaptureSourceRevoked,
@@ -18,14 +17,13 @@ import {
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
-import { newId } from '../ids.js';
-import { createCaptureSource } from '../sources/sources.js';
 import {
   mailboxCredentialBinding,
   mailboxCredentialBox,
   parseMailboxSettings,
   toApiMailbox,
 } from './mailbox-view.js';
+import { storeNewMailbox } from './store-new-mailbox.js';
 
 /** Every live mailbox of one owner, oldest first. */
 export async function listMailboxes(ctx: CoreContext, ownerId: string): Promise<Mailbox[]> {
@@ -63,47 +61,15 @@ export async function addMailbox(
   ctx: CoreContext,
   options: { ownerId: string; input: CreateMailbox; actor: Actor },
 ): Promise<Mailbox> {
-  const box = mailboxCredentialBox(ctx);
-  const id = newId('mbx');
-  const credential = box.seal(options.input.password, mailboxCredentialBinding(id));
-  const { source } = await createCaptureSource(ctx, {
+  return storeNewMailbox(ctx, {
     ownerId: options.ownerId,
-    kind: 'email',
-    name: `mailbox ${options.input.name} (${id})`,
     actor: options.actor,
-  });
-  const now = nowIso(ctx);
-  const row: MailboxRow = {
-    id,
-    owner_id: options.ownerId,
     kind: 'imap',
     name: options.input.name,
-    settings: JSON.stringify(options.input.settings),
-    credential,
-    source_id: source.id,
-    created_at: now,
-    updated_at: now,
-    removed_at: null,
-    state: 'connecting',
-    state_since: now,
-    last_error: null,
-    last_message_at: null,
-    reconnect_attempts: 0,
-    health_updated_at: null,
-    lease_holder: null,
-    lease_expires_at: null,
-  };
-  await withTransaction(ctx.database, async (tx) => {
-    await insertMailbox(tx, row);
-    await recordAuditEvent(ctx, tx, {
-      ownerId: options.ownerId,
-      actor: options.actor,
-      action: 'mailbox.added',
-      targetId: id,
-      details: { kind: row.kind, name: row.name, host: options.input.settings.host, sourceId: source.id },
-    });
+    settings: options.input.settings,
+    secret: options.input.password,
+    auditDetails: { host: options.input.settings.host },
   });
-  return toApiMailbox(row, ctx.clock.now());
 }
 
 /**
