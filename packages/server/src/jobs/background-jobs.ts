@@ -68,6 +68,7 @@ export function backgroundJobs(
     thresholdMs: config.email.mailboxFailingNoticeMs,
     tell: async (ownerId, text) => (telegram ? telegram.tellOwner(ownerId, text) : 0),
     logger: logger.child({ component: 'mailboxes' }),
+    instanceId: () => mailboxes.instanceId,
   });
   const onHealthChange = options.mailboxSupervisor?.onHealthChange;
   const mailboxes = new MailboxSupervisor({

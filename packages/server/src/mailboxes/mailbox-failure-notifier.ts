@@ -6,6 +6,15 @@ import type { MailboxHealthChange } from './mailbox-health-writer.js';
 /** How the owner is told (Telegram when configured); resolves with how many chats got it. */
 export type TellOwner = (ownerId: string, text: string) => Promise<number>;
 
+interface NotifierOptions {
+  ctx: CoreContext;
+  thresholdMs: number;
+  tell: TellOwner;
+  logger: Logger;
+  /** This instance's id in leases: only the holder of a mailbox's lease tells its owner. */
+  instanceId: () => string;
+}
+
 interface Episode {
   /** When the mailbox left `idle`/`connecting`: the episode's start. */
   since: Date;
@@ -23,14 +32,14 @@ interface Episode {
  * The dashboard's banner does not depend on this: it reads the health columns.
  *
  * @example
- * const notifier = new MailboxFailureNotifier({ ctx, thresholdMs: 300_000, tell, logger });
+ * const notifier = new MailboxFailureNotifier({ ctx, thresholdMs: 300_000, tell, logger, instanceId });
  * supervisorOptions.onHealthChange = (change) => notifier.healthChanged(change);
  */
 export class MailboxFailureNotifier {
   readonly #episodes = new Map<string, Episode>();
-  readonly #options: { ctx: CoreContext; thresholdMs: number; tell: TellOwner; logger: Logger };
+  readonly #options: NotifierOptions;
 
-  constructor(options: { ctx: CoreContext; thresholdMs: number; tell: TellOwner; logger: Logger }) {
+  constructor(options: NotifierOptions) {
     this.#options = options;
   }
 
@@ -70,10 +79,11 @@ export class MailboxFailureNotifier {
     episode.told = true;
     const { ownerId, name, health } = episode.latest;
     try {
-      // The stored row is the truth: a mailbox removed, or recovered on another instance after
-      // a handover, while the timer ran is not worth a message.
+      // The stored row is the truth: a mailbox removed, recovered, or taken over by another
+      // instance (which tells the owner itself) while the timer ran is not worth a message.
       const row = await findOwnerMailbox(this.#options.ctx.database.db, ownerId, mailboxId);
-      if (!row || !isTroubledMailboxState(row.state)) return;
+      if (!row || !isTroubledMailboxState(row.state) || row.lease_holder !== this.#options.instanceId())
+        return;
       const sent = await this.#options.tell(
         ownerId,
         mailboxNoticeText(name, episode.since, health.last_error),
