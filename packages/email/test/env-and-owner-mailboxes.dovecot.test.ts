@@ -1,3 +1,5 @@
+import { createOwnerAccount, createOwnerToken } from '@agent-otp/core';
+import { OPERATOR_MAILBOX_ID } from '@agent-otp/shared';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
@@ -6,8 +8,8 @@ import { buildMessage, type DovecotServer, dovecotAvailable, startDovecot } from
 import { describeWithService } from './support/require-service.js';
 
 // Issue 16: the mailbox configured with IMAP_* keeps working for the default owner when that
-// owner also connects a mailbox through the API: both run, side by side, and only the
-// owner's own mailbox is listed (the environment's is the operator's, not editable).
+// owner also connects a mailbox through the API: both run, side by side; the environment's
+// is listed first for the default owner, read-only (the operator's: 409 on any change).
 
 const mail = (from: string, otp: string) =>
   buildMessage({
@@ -53,7 +55,19 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     });
     expect(added.status).toBe(201);
     const listed = await call(relay.url, '/api/v1/mailboxes', { token: relay.ownerToken });
-    expect(listed.body.mailboxes.map((m: { id: string }) => m.id)).toEqual([added.body.id]);
+    // The operator's mailbox first, read-only; then the owner's own.
+    expect(listed.body.mailboxes.map((m: { id: string }) => m.id)).toEqual([
+      OPERATOR_MAILBOX_ID,
+      added.body.id,
+    ]);
+    expect(listed.body.mailboxes[0]).toMatchObject({
+      configuredBy: 'operator',
+      kind: 'imap',
+      settings: { host: envBox.host, port: envBox.port, tls: 'none', login: envBox.user, folder: 'INBOX' },
+      hasCredential: true,
+    });
+    expect(listed.body.mailboxes[1].configuredBy).toBeUndefined();
+    expect(JSON.stringify(listed.body)).not.toContain(envBox.password);
 
     const { apiKey } = await relay.createAgent({ name: 'both-ways' });
     const viaEnv = await openEmailRequest(relay, apiKey, '*@env-shop.test');
@@ -62,5 +76,50 @@ describeWithService('dovecot', dovecotAvailable(), () => {
     await ownerBox.appendMessage(mail('no-reply@owner-shop.test', '61830427'));
     expect(await waitForCode(relay, viaEnv)).toBe('52719384');
     expect(await waitForCode(relay, viaOwner)).toBe('61830427');
+    // The connector is running: its state shows as watching.
+    const operator = await call(relay.url, `/api/v1/mailboxes/${OPERATOR_MAILBOX_ID}`, {
+      token: relay.ownerToken,
+    });
+    expect(operator.body.health.state).toBe('idle');
+  });
+
+  it('refuses to edit, test or remove the operator’s mailbox, saying why', async () => {
+    const path = `/api/v1/mailboxes/${OPERATOR_MAILBOX_ID}`;
+    const attempts = [
+      await call(relay.url, path, { method: 'PATCH', token: relay.ownerToken, json: { name: 'mine now' } }),
+      await call(relay.url, path, { method: 'DELETE', token: relay.ownerToken }),
+      await call(relay.url, `${path}/test`, { method: 'POST', token: relay.ownerToken }),
+    ];
+    for (const res of attempts) {
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain('configured by the relay’s operator (IMAP_HOST');
+    }
+    // Still there, still running.
+    const listed = await call(relay.url, '/api/v1/mailboxes', { token: relay.ownerToken });
+    expect(listed.body.mailboxes[0]).toMatchObject({
+      id: OPERATOR_MAILBOX_ID,
+      name: 'Configured by the operator',
+    });
+  });
+
+  it('does not list the operator’s mailbox for another owner', async () => {
+    // The first account claims the passwordless default owner (the one the mailbox serves);
+    // the second is another owner.
+    const { owner: claimed } = await createOwnerAccount(relay.ctx, {
+      email: 'default@example.test',
+      password: 'correct horse battery staple D',
+      channel: 'cli',
+    });
+    const { owner } = await createOwnerAccount(relay.ctx, {
+      email: 'someone@example.test',
+      password: 'correct horse battery staple S',
+      channel: 'cli',
+    });
+    expect(owner.id).not.toBe(claimed.id);
+    const token = await createOwnerToken(relay.ctx, owner.id, 3600);
+    const listed = await call(relay.url, '/api/v1/mailboxes', { token });
+    expect(listed.body.mailboxes).toEqual([]);
+    const one = await call(relay.url, `/api/v1/mailboxes/${OPERATOR_MAILBOX_ID}`, { token });
+    expect(one.status).toBe(404);
   });
 });

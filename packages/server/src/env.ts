@@ -13,6 +13,7 @@ import type { RequestIdVariables } from 'hono/request-id';
 import type { ConnectorStates } from './connector-states.js';
 import type { Logger } from './logger.js';
 import type { GmailConnect } from './mailboxes/gmail-connect.js';
+import type { OperatorMailbox } from './mailboxes/operator-mailbox.js';
 import type { RelayMetrics } from './metrics/relay-metrics.js';
 import type { HoldCounter } from './middleware/hold-limits.js';
 import type { RateLimiter } from './middleware/rate-limit.js';
@@ -41,6 +42,8 @@ export interface ServerServices {
   connectors: ConnectorStates;
   /** Runs owners' mailboxes; the mailbox routes poke it so a change takes effect at once. */
   mailboxes?: { poke(): void } | undefined;
+  /** The operator's IMAP_HOST mailbox, listed read-only for the default owner. */
+  operatorMailbox?: OperatorMailbox | undefined;
   /** "Connect Gmail" in the dashboard, when the operator configured a Google OAuth client. */
   gmailConnect?: GmailConnect | undefined;
   /** Prometheus metrics when METRICS_ENABLED is set, and the bearer token `/metrics` wants. */

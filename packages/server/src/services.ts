@@ -9,6 +9,7 @@ import type { ServerServices } from './env.js';
 import { type BackgroundJobOptions, backgroundJobs } from './jobs/background-jobs.js';
 import { createLogger, type Logger } from './logger.js';
 import { gmailConnectFromConfig, gmailMailboxClient } from './mailboxes/gmail-connect.js';
+import { operatorMailbox } from './mailboxes/operator-mailbox.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { HoldCounter } from './middleware/hold-limits.js';
 import { RateLimiter } from './middleware/rate-limit.js';
@@ -97,6 +98,7 @@ export async function createServices(
     sms,
     connectors,
     mailboxes: jobs.mailboxes,
+    operatorMailbox: operatorMailbox(config, ctx, connectors),
     gmailConnect: gmailConnectFromConfig(config.email.gmail, ctx),
     metrics: config.metrics.enabled
       ? { collector: new RelayMetrics(ctx.database, connectors), token: config.metrics.token }

@@ -3,6 +3,11 @@ import { prefixedId, Timestamp } from './common.js';
 import { MailboxPresetIdSchema, MailboxTlsModeSchema } from './mailbox-presets.js';
 
 export const MailboxIdSchema = prefixedId('mbx');
+/**
+ * The id under which the mailbox the relay's operator configured (IMAP_HOST) is listed for
+ * the default owner: read-only, never stored in the mailboxes table.
+ */
+export const OPERATOR_MAILBOX_ID = 'mbx_00000000000000000000000000';
 
 /** Hosts a password may be sent to without TLS: this machine only. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -112,6 +117,10 @@ export const MailboxSchema = z
       .boolean()
       .meta({ description: 'A password (or refresh token) is stored; it is never returned.' }),
     health: MailboxHealthSchema,
+    configuredBy: z.literal('operator').optional().meta({
+      description:
+        'Present on the mailbox the relay’s operator configured (IMAP_HOST), listed read-only for the default owner: it cannot be edited, tested or removed here (409).',
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -35,7 +35,7 @@ function serverOf(mailbox: Mailbox): string {
 /**
  * One mailbox: where it connects, its health as the instance running it last wrote it
  * (state, last message, last error in words, reconnect attempts), and test, edit and remove.
- * The password shows only as "saved".
+ * The password shows only as "saved". The operator's own mailbox (IMAP_HOST) is read-only.
  */
 export function MailboxRow(props: {
   mailbox: Mailbox;
@@ -113,7 +113,11 @@ export function MailboxRow(props: {
         </p>
       )}
       {result && <MailboxTestSteps result={result} />}
-      {editing ? (
+      {mailbox.configuredBy === 'operator' ? (
+        <p className="hint" data-testid="operator-mailbox">
+          Configured by the relay’s operator (IMAP_HOST): it is changed in the relay’s settings, not here.
+        </p>
+      ) : editing ? (
         <MailboxForm
           presets={props.presets}
           editing={mailbox}

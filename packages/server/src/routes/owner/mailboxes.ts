@@ -18,12 +18,14 @@ import {
   MailboxSchema,
   type MailboxTestResult,
   MailboxTestResultSchema,
+  OPERATOR_MAILBOX_ID,
   TestMailboxSchema,
   UpdateMailboxSchema,
 } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
+import { OPERATOR_MAILBOX_CONFLICT, refuseOperatorMailbox } from '../../mailboxes/operator-mailbox.js';
 import type { Router } from '../../openapi-app.js';
 import { requestOwnerActor } from './owner-actor.js';
 
@@ -105,7 +107,10 @@ const routes = {
     summary: 'Change a mailbox’s name, settings or password; its connector restarts',
     description:
       'Changes only the fields given; settings are merged into the stored ones and checked whole. The connector restarts with them at once. The password is never returned.',
-    errors: { NOT_FOUND: `no mailbox ${MAILBOX_ID}` },
+    errors: {
+      NOT_FOUND: `no mailbox ${MAILBOX_ID}`,
+      CONFLICT: OPERATOR_MAILBOX_CONFLICT,
+    },
     credential: 'owner',
     request: {
       params: z.object({ id: MailboxIdSchema }),
@@ -121,7 +126,10 @@ const routes = {
     summary: 'Remove a mailbox: its connector stops and its password is erased',
     description:
       'Stops the mailbox’s connector within seconds on whichever instance runs it, erases its sealed password and revokes the capture source it acted as.',
-    errors: { NOT_FOUND: `no mailbox ${MAILBOX_ID}` },
+    errors: {
+      NOT_FOUND: `no mailbox ${MAILBOX_ID}`,
+      CONFLICT: OPERATOR_MAILBOX_CONFLICT,
+    },
     credential: 'owner',
     request: { params: z.object({ id: MailboxIdSchema }) },
     responses: { 204: { description: 'Removed.' } },
@@ -134,7 +142,10 @@ const routes = {
     summary: 'Test a saved mailbox: DNS, TCP, TLS, login, folder',
     description:
       'Runs the connection test with the mailbox’s stored settings and password and reports each step. A failed step is a 200 with `ok: false` and a message naming what to change.',
-    errors: { NOT_FOUND: `no mailbox ${MAILBOX_ID}` },
+    errors: {
+      NOT_FOUND: `no mailbox ${MAILBOX_ID}`,
+      CONFLICT: OPERATOR_MAILBOX_CONFLICT,
+    },
     credential: 'owner',
     request: { params: z.object({ id: MailboxIdSchema }) },
     responses: { 200: { description: 'Each step and its outcome.', content: json(MailboxTestResultSchema) } },
@@ -161,9 +172,17 @@ async function testImap(
  */
 export function registerOwnerMailboxes(app: Router, services: ServerServices) {
   const changed = () => services.mailboxes?.poke();
-  openapiRoute(app, services, routes.list, async (c) =>
-    c.json({ mailboxes: await listMailboxes(services.ctx, c.get('owner').id) }, 200),
-  );
+  /** The operator's mailbox, when this owner is the one it serves. */
+  const operatorMailboxFor = async (ownerId: string) => {
+    const operator = services.operatorMailbox;
+    return operator && (await operator.ownerId()) === ownerId ? operator.view() : undefined;
+  };
+  openapiRoute(app, services, routes.list, async (c) => {
+    const ownerId = c.get('owner').id;
+    const operator = await operatorMailboxFor(ownerId);
+    const stored = await listMailboxes(services.ctx, ownerId);
+    return c.json({ mailboxes: operator ? [operator, ...stored] : stored }, 200);
+  });
   openapiRoute(app, services, routes.create, async (c) => {
     const mailbox = await addMailbox(services.ctx, {
       ownerId: c.get('owner').id,
@@ -181,10 +200,13 @@ export function registerOwnerMailboxes(app: Router, services: ServerServices) {
     const { settings, password } = c.req.valid('json');
     return c.json(await testImap(services.ctx, settings, password), 200);
   });
-  openapiRoute(app, services, routes.get, async (c) =>
-    c.json(await getMailbox(services.ctx, c.get('owner').id, c.req.valid('param').id), 200),
-  );
+  openapiRoute(app, services, routes.get, async (c) => {
+    const { id } = c.req.valid('param');
+    const operator = id === OPERATOR_MAILBOX_ID ? await operatorMailboxFor(c.get('owner').id) : undefined;
+    return c.json(operator ?? (await getMailbox(services.ctx, c.get('owner').id, id)), 200);
+  });
   openapiRoute(app, services, routes.update, async (c) => {
+    refuseOperatorMailbox(c.req.valid('param').id);
     const mailbox = await editMailbox(services.ctx, {
       ownerId: c.get('owner').id,
       mailboxId: c.req.valid('param').id,
@@ -195,6 +217,7 @@ export function registerOwnerMailboxes(app: Router, services: ServerServices) {
     return c.json(mailbox, 200);
   });
   openapiRoute(app, services, routes.remove, async (c) => {
+    refuseOperatorMailbox(c.req.valid('param').id);
     await removeMailbox(services.ctx, {
       ownerId: c.get('owner').id,
       mailboxId: c.req.valid('param').id,
@@ -204,6 +227,7 @@ export function registerOwnerMailboxes(app: Router, services: ServerServices) {
     return c.body(null, 204);
   });
   openapiRoute(app, services, routes.testSaved, async (c) => {
+    refuseOperatorMailbox(c.req.valid('param').id);
     const saved = await openOwnedMailboxForTest(services.ctx, c.get('owner').id, c.req.valid('param').id);
     if (saved.kind !== 'imap')
       throw new AppError(
