@@ -101,3 +101,18 @@ def test_a_signed_body_that_is_not_an_event_is_malformed():
         with pytest.raises(WebhookSignatureError) as refused:
             verify_webhook_signature(body, signed, SECRET)
         assert refused.value.reason == "malformed"
+
+
+TS_EVENT_STATUSES = """
+import { WEBHOOK_EVENT_STATUSES } from '@orrisai/agent-otp-contract';
+console.log(JSON.stringify(WEBHOOK_EVENT_STATUSES));
+"""
+
+
+def test_event_statuses_match_the_typescript_contract(repo):
+    from agent_otp.webhooks import WEBHOOK_EVENT_STATUSES
+
+    contract = node_json(repo, TS_EVENT_STATUSES, "")
+    assert {kind: sorted(statuses) for kind, statuses in WEBHOOK_EVENT_STATUSES.items()} == {
+        kind: sorted(statuses) for kind, statuses in contract.items()
+    }

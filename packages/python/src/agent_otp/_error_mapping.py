@@ -42,6 +42,8 @@ CLASS_FOR_CODE: Dict[str, Type[AgentOTPError]] = {
     "SCOPE_VIOLATION": ScopeViolationError,
     "OTP_ALREADY_CONSUMED": OTPAlreadyConsumedError,
     "OTP_EXPIRED": OTPExpiredError,
+    # A token its owner revoked is over like an expired one; ``code`` tells the two apart.
+    "TOKEN_REVOKED": OTPExpiredError,
     "OTP_DENIED": OTPApprovalDeniedError,
     "OTP_CANCELLED": OTPCancelledError,
     "SERVICE_UNAVAILABLE": ServerError,

@@ -19,7 +19,8 @@ SIGNATURE_SCHEME = "v1"
 #: The statuses an agent hears about, per kind of request.
 WEBHOOK_EVENT_STATUSES = {
     "otp": ("approved", "otp_received", "denied", "expired", "cancelled"),
-    "permission": ("approved", "denied", "expired"),
+    # ``cancelled``: the agent cancelled it, or its owner revoked the token.
+    "permission": ("approved", "denied", "expired", "cancelled"),
 }
 _EVENT_FIELDS = ("id", "type", "request_id", "agent_id")
 _HEX_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
