@@ -151,9 +151,10 @@ describeEachDialect('Connect Gmail from the dashboard', (dialect) => {
     expect(await tampered.text()).toContain('does not belong to a Gmail connection this relay started');
   });
 
-  it.runIf(dialect === 'postgres')(
-    'finishes on another instance sharing the key; the code then works nowhere else',
-    async () => {
+  // Several instances share one database only on PostgreSQL: on SQLite this case does not
+  // exist, rather than being reported as skipped.
+  if (dialect === 'postgres')
+    it('finishes on another instance sharing the key; the code then works nowhere else', async () => {
       const other = await startTestRelay(dialect, {
         shareWith: relay,
         env: {
@@ -178,8 +179,7 @@ describeEachDialect('Connect Gmail from the dashboard', (dialect) => {
       }
       const { mailboxes } = (await call(relay.url, '/api/v1/mailboxes', { token: relay.ownerToken })).body;
       expect(mailboxes.filter((m: { kind: string }) => m.kind === 'gmail')).toHaveLength(2);
-    },
-  );
+    });
 
   it('stores nothing when the owner declines on Google’s page', async () => {
     const { authorizeUrl, cookie } = await start(relay);
