@@ -9,7 +9,7 @@ import {
 import { call, eventually } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { chromiumInstalled, describeWithService } from '../../../test-support/services.js';
-import { buildDashboard, DESKTOP, launchChromium } from './support/browser.js';
+import { buildDashboard, launchChromium, signedInPage } from './support/browser.js';
 
 const OWNER = { email: 'owner@example.com', password: 'a long enough passphrase' };
 
@@ -42,14 +42,7 @@ describeWithService(
       const { owner } = await createOwnerAccount(relay.ctx, { ...OWNER, channel: 'cli' });
       token = await createOwnerToken(relay.ctx, owner.id, 3600);
       browser = await launchChromium();
-      const context = await browser.newContext({ viewport: DESKTOP });
-      context.setDefaultTimeout(20_000);
-      page = await context.newPage();
-      await page.goto(`${relay.url}/sign-in`);
-      await page.getByLabel('Email').fill(OWNER.email);
-      await page.getByLabel('Password').fill(OWNER.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
+      page = await signedInPage(browser, relay.url, OWNER, { timeoutMs: 20_000 });
     }, 180_000);
     afterAll(async () => {
       await browser?.close();
