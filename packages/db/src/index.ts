@@ -9,6 +9,7 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from './open-database.js';
+export * from './repositories/agent-key-history.js';
 export * from './repositories/agent-webhook-secrets.js';
 export * from './repositories/agents.js';
 export * from './repositories/audit.js';

@@ -95,6 +95,9 @@ describeEachDialect('owner notification email', (dialect) => {
     expect(text).toContain('Reason: Sign up at <b>Acme</b> & "friends"');
     expect(text).toContain('Agent key fingerprint: ');
     const subject = await getDecisionSubject(relay.ctx, alice.id, id);
+    // The same plain-language lines as the dashboard card and Telegram (issue 15).
+    for (const line of subject?.summary ?? ['(no summary)']) expect(text).toContain(`  - ${line}`);
+    expect(text).toMatch(/Key: [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} \(/);
     expect(text).toContain(`Expires: ${subject?.expiresAt}`);
     const risk = subject?.risk;
     if (!risk) throw new Error('every new request is assessed for risk');

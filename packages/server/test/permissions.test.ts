@@ -77,9 +77,18 @@ describeEachDialect('one-time permissions over HTTP', (dialect) => {
           { label: 'Action', value: 'gmail.send' },
           { label: 'Resource', value: 'email:client@example.com' },
           { label: 'Scope', value: '{"max_emails":1,"subject_pattern":"^Invoice.*"}' },
-          { label: 'Reason', value: 'Sending monthly invoice to client' },
         ]),
       );
+      // The reason is shown once (its own field), never repeated among the labelled facts.
+      expect(subject.fields.map((field: { label: string }) => field.label)).not.toContain('Reason');
+      expect(subject.summary).toEqual([
+        'may gmail.send on email:client@example.com',
+        '1 use',
+        'at most 1 email',
+        'subject must match ^Invoice.*',
+      ]);
+      expect(subject.agentKey).toBeNull();
+      expect(subject.details).toMatchObject({ action: 'gmail.send', scope: { max_emails: 1 } });
 
       const waiting = get(created.body.id, '?wait=20');
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -3,6 +3,7 @@
 // from here, together with the schemas only the relay and its dashboard use.
 export * from '@orrisai/agent-otp-contract';
 export * from './app-error.js';
+export * from './request-lines.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
 export * from './schemas/examples.js';

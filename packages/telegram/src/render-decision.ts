@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DecisionSubject } from '@agent-otp/core';
+import { AGENT_KEY_HISTORY_TEXT, shortFingerprint } from '@agent-otp/shared';
 import { escapeHtml, formatTime, userText } from './html.js';
 
 /** What a message about a request shows: HTML text, and whether it carries the buttons. */
@@ -50,6 +51,16 @@ function riskLines(risk: DecisionSubject['risk']): string[] {
   return [RISK_HEADINGS[risk.level], ...risk.reasons.map((reason) => `• ${userText(reason.text, 300)}`)];
 }
 
+/** What approving allows in plain words (the same lines as the dashboard card), and the key. */
+function summaryLines(subject: DecisionSubject): string[] {
+  const lines = ['<b>Approving allows:</b>', ...subject.summary.map((line) => `• ${userText(line, 300)}`)];
+  if (subject.agentKey)
+    lines.push(
+      `<b>Key:</b> <code>${escapeHtml(shortFingerprint(subject.agentKey.fingerprint))}</code> (${escapeHtml(AGENT_KEY_HISTORY_TEXT[subject.agentKey.history])})`,
+    );
+  return lines;
+}
+
 function outcomeLines(subject: DecisionSubject): string[] {
   if (subject.pending) return ['⏳ <i>Waiting for your decision.</i>'];
   const lines: string[] = [];
@@ -98,6 +109,7 @@ export function renderDecisionMessage(subject: DecisionSubject): RenderedDecisio
     '',
     `<b>Reason:</b> ${userText(subject.reason, 500)}`,
     `<b>Agent:</b> ${userText(subject.agent.name, 100)}`,
+    ...summaryLines(subject),
     ...subject.fields.map((f) => `<b>${userText(f.label, 60)}:</b> <code>${userText(f.value, 200)}</code>`),
     `<b>Expires:</b> ${formatTime(subject.expiresAt)}`,
     `<b>Request:</b> <code>${escapeHtml(subject.id)}</code>`,

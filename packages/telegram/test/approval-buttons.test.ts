@@ -40,6 +40,8 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     expect(message.text).toContain('Sources: email');
     expect(message.text).toContain('Sender pattern: *@acme.com');
     expect(message.text).toMatch(/Agent key fingerprint: [0-9a-f]{64}/);
+    expect(message.text).toContain('• a code from *@acme.com by');
+    expect(message.text).toMatch(/Key: [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} \(/);
     expect(message.text).toMatch(/Expires: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     expect(message.parse_mode).toBe('HTML');
     expect(message.reply_markup).toEqual({
@@ -130,8 +132,10 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
       );
       expect(inside).toEqual([]);
     }
-    // The sender is one code span, exactly the value.
-    const senderStart = message.text.indexOf(sender);
+    // The sender's field is one code span, exactly the value (the plain-language line above
+    // names it too, as escaped text).
+    expect(message.text).toContain(`• the agent expects it from ${sender}`);
+    const senderStart = message.text.indexOf(`Expected sender: ${sender}`) + 'Expected sender: '.length;
     expect(message.entities).toContainEqual({ type: 'code', offset: senderStart, length: sender.length });
     expect(message.entities?.some((e) => e.type === 'text_link')).toBe(false);
     expect(message.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data)).toEqual([

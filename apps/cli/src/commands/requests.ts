@@ -27,6 +27,7 @@ function describeRequest(
     `${subject.id}  ${subject.title}`,
     `  ${riskLine(subject.risk)}`,
     `  reason: ${subject.reason}`,
+    ...subject.summary.map((line) => `  allows: ${line}`),
     ...subject.fields.map((field) => `  ${field.label}: ${field.value}`),
     `  expires in ${seconds} s`,
   ].join('\n');

@@ -1,10 +1,17 @@
-import type { DecisionSubjectResponse, OwnerOtpRequest, RequestKind } from '@agent-otp/shared';
-import { AppError } from '@agent-otp/shared';
+import { findPreviousKeyFingerprint } from '@agent-otp/db';
+import type {
+  AgentKeyHistory,
+  DecisionSubjectResponse,
+  OwnerOtpRequest,
+  RequestKind,
+} from '@agent-otp/shared';
+import { AppError, describeOtpRequest } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import { describeSenderPattern } from '../matching/sender-specificity.js';
 import { decideOtpRequest } from '../otp/decide-otp-request.js';
 import { getOwnerRequest, listOwnerRequests } from '../otp/list-owner-requests.js';
+import { requireStepUp, type StepUpProof } from '../owners/passkey-step-up.js';
 import { decidePermissionRequest } from '../permissions/decide-permission-request.js';
 import { getOwnerPermission, listPendingPermissions } from '../permissions/list-owner-permissions.js';
 import { permissionDecisionSubject } from './permission-subject.js';
@@ -19,7 +26,28 @@ export type DecisionSubject = DecisionSubjectResponse;
 /** One labelled line an approver reads before deciding. Values are plain text, never markup. */
 export type DecisionField = DecisionSubject['fields'][number];
 
-function fromOtpRequest(ownerId: string, r: OwnerOtpRequest): DecisionSubject {
+/** How the request's key compares with the key of the agent's previous OTP request. */
+async function agentKeyHistory(ctx: CoreContext, r: OwnerOtpRequest): Promise<AgentKeyHistory> {
+  const previous = await findPreviousKeyFingerprint(ctx.database.db, {
+    agentId: r.agent.id,
+    id: r.id,
+    createdAt: r.createdAt,
+  });
+  if (previous === null) return 'first_request';
+  return previous === r.keyFingerprint ? 'same_as_last_request' : 'new_key';
+}
+
+async function fromOtpRequest(
+  ctx: CoreContext,
+  ownerId: string,
+  r: OwnerOtpRequest,
+): Promise<DecisionSubject> {
+  const facts = {
+    sources: r.filter.sources,
+    senderPattern: r.filter.senderPattern ?? null,
+    expectedSender: r.expectedSender ?? null,
+    contentPattern: r.filter.contentPattern ?? null,
+  };
   return {
     kind: 'otp',
     id: r.id,
@@ -36,6 +64,9 @@ function fromOtpRequest(ownerId: string, r: OwnerOtpRequest): DecisionSubject {
       ...(r.filter.contentPattern ? [{ label: 'Content pattern', value: r.filter.contentPattern }] : []),
       { label: 'Agent key fingerprint', value: r.keyFingerprint },
     ],
+    summary: describeOtpRequest(facts),
+    details: facts,
+    agentKey: { fingerprint: r.keyFingerprint, history: await agentKeyHistory(ctx, r) },
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
     decision: r.decision,
@@ -65,7 +96,7 @@ export async function getDecisionSubject(
   switch (requestKindOf(id)) {
     case 'otp': {
       const request = await getOwnerRequest(ctx, ownerId, id);
-      return request ? fromOtpRequest(ownerId, request) : undefined;
+      return request ? await fromOtpRequest(ctx, ownerId, request) : undefined;
     }
     case 'permission': {
       const request = await getOwnerPermission(ctx, ownerId, id);
@@ -85,10 +116,10 @@ export async function getDecisionSubject(
 export async function listPendingDecisions(ctx: CoreContext, ownerId: string): Promise<DecisionSubject[]> {
   const { requests } = await listOwnerRequests(ctx, { ownerId, status: 'pending_approval', limit: 200 });
   const permissions = await listPendingPermissions(ctx, ownerId);
-  return [
-    ...requests.map((r) => fromOtpRequest(ownerId, r)),
-    ...permissions.map((r) => permissionDecisionSubject(ownerId, r)),
-  ].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const otpSubjects = await Promise.all(requests.map((r) => fromOtpRequest(ctx, ownerId, r)));
+  return [...otpSubjects, ...permissions.map((r) => permissionDecisionSubject(ownerId, r))].sort((a, b) =>
+    a.createdAt.localeCompare(b.createdAt),
+  );
 }
 
 /** An owner's decision as every channel records it. */
@@ -102,6 +133,26 @@ export interface OwnerDecision {
    * the agent receives it. Only with `denied`: an approval carries no reason.
    */
   denialReason?: string;
+  /**
+   * A fresh passkey assertion for this request; approving a high-risk request needs one
+   * (only the dashboard can make it).
+   */
+  stepUp?: StepUpProof | undefined;
+}
+
+/**
+ * Approving a high-risk request needs a passkey step-up on every channel (issue 15). A request
+ * that is not pending is left to the transition, which reports how it stands (409/410).
+ */
+async function requireStepUpWhenHighRisk(ctx: CoreContext, options: OwnerDecision): Promise<void> {
+  const subject = await getDecisionSubject(ctx, options.ownerId, options.id);
+  if (!subject?.pending || subject.risk?.level !== 'high') return;
+  await requireStepUp(ctx, {
+    ownerId: options.ownerId,
+    requestId: options.id,
+    actor: options.actor,
+    proof: options.stepUp,
+  });
 }
 
 /**
@@ -115,6 +166,7 @@ export async function decideRequest(ctx: CoreContext, options: OwnerDecision): P
   // A reason on an approval would be stored nowhere and shown to no one: refused, not dropped.
   if (options.outcome === 'approved' && options.denialReason !== undefined)
     throw new AppError('VALIDATION_ERROR', 'reason: only a denial carries a reason');
+  if (options.outcome === 'approved') await requireStepUpWhenHighRisk(ctx, options);
   switch (requestKindOf(options.id)) {
     case 'otp':
       await decideOtpRequest(ctx, options);

@@ -1,4 +1,4 @@
-import type { OwnerPermissionRequest } from '@agent-otp/shared';
+import { describePermission, type OwnerPermissionRequest } from '@agent-otp/shared';
 import type { DecisionField, DecisionSubject } from './decisions.js';
 
 const MAX_FIELD_TEXT = 1000;
@@ -20,15 +20,23 @@ export function permissionDecisionSubject(ownerId: string, r: OwnerPermissionReq
   const reason = typeof r.context.reason === 'string' ? r.context.reason : '(no reason given)';
   const { reason: _reason, ...otherContext } = r.context;
   const requestedDiffers = JSON.stringify(r.requestedScope) !== JSON.stringify(r.scope);
+  // The reason is shown once, on its own; the scope and context read as plain lines in
+  // `summary` (the JSON stays in the fields, for channels that show the exact text).
   const fields: DecisionField[] = [
     { label: 'Action', value: r.action },
     { label: 'Resource', value: r.resource },
     { label: 'Scope', value: jsonText(r.scope) },
     ...(requestedDiffers ? [{ label: 'Requested scope', value: jsonText(r.requestedScope) }] : []),
-    { label: 'Reason', value: reason },
     ...(Object.keys(otherContext).length ? [{ label: 'Context', value: jsonText(otherContext) }] : []),
     ...(r.policy ? [{ label: 'Policy', value: r.policy.name }] : []),
   ];
+  const summary = describePermission({
+    action: r.action,
+    resource: r.resource,
+    scope: r.scope,
+    ...(requestedDiffers ? { requestedScope: r.requestedScope } : {}),
+    context: otherContext,
+  });
   return {
     kind: 'permission',
     id: r.id,
@@ -39,6 +47,15 @@ export function permissionDecisionSubject(ownerId: string, r: OwnerPermissionReq
     title: `${r.agent.name} requests permission: ${r.action} on ${r.resource}`,
     reason,
     fields,
+    summary,
+    details: {
+      action: r.action,
+      resource: r.resource,
+      scope: r.scope,
+      requestedScope: r.requestedScope,
+      context: r.context,
+    },
+    agentKey: null,
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
     decision: r.decision,

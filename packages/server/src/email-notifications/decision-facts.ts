@@ -1,4 +1,5 @@
 import type { DecisionSubject } from '@agent-otp/core';
+import { AGENT_KEY_HISTORY_TEXT, shortFingerprint } from '@agent-otp/shared';
 import { escapeHtml } from './html-text.js';
 
 // The facts an owner reads before deciding, as the dashboard card and Telegram show them:
@@ -19,7 +20,10 @@ export function riskLabel(subject: DecisionSubject): string | undefined {
 
 /** The facts as plain text lines (for the text part of the email). */
 export function decisionFactsText(subject: DecisionSubject): string[] {
-  const lines = [subject.title, '', `Reason: ${subject.reason}`];
+  const lines = [subject.title, '', `Reason: ${subject.reason}`, 'Approving allows:'];
+  for (const line of subject.summary) lines.push(`  - ${line}`);
+  const key = keyLine(subject);
+  if (key) lines.push(`Key: ${key}`);
   for (const field of subject.fields) lines.push(`${field.label}: ${field.value}`);
   const risk = riskLabel(subject);
   if (risk && subject.risk) {
@@ -30,10 +34,19 @@ export function decisionFactsText(subject: DecisionSubject): string[] {
   return lines;
 }
 
+/** The short key and how it compares with the agent's last request, as every channel words it. */
+function keyLine(subject: DecisionSubject): string | undefined {
+  if (!subject.agentKey) return undefined;
+  return `${shortFingerprint(subject.agentKey.fingerprint)} (${AGENT_KEY_HISTORY_TEXT[subject.agentKey.history]})`;
+}
+
 /** The facts as simple HTML (escaped), for the email's HTML part and the confirmation page. */
 export function decisionFactsHtml(subject: DecisionSubject): string {
+  const key = keyLine(subject);
   const rows = [
     ['Reason', subject.reason],
+    ['Approving allows', subject.summary.join('; ')],
+    ...(key ? [['Key', key]] : []),
     ...subject.fields.map((field) => [field.label, field.value]),
     ['Expires', subject.expiresAt],
   ]

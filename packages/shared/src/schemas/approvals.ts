@@ -1,11 +1,13 @@
 import {
   Decision,
   DenialReasonField,
+  JsonObject,
   RequestKindSchema,
   RiskAssessment,
   Timestamp,
 } from '@orrisai/agent-otp-contract';
 import { z } from 'zod';
+import { AGENT_KEY_HISTORIES } from '../request-lines.js';
 import { describeUnstorableString } from '../unstorable-text.js';
 import {
   APPROVE_REQUEST_EXAMPLE,
@@ -26,6 +28,24 @@ export const DecisionSubjectSchema = z
     title: z.string().meta({ description: 'One line: what the agent wants.' }),
     reason: z.string(),
     fields: z.array(z.object({ label: z.string(), value: z.string() })),
+    summary: z.array(z.string()).meta({
+      description:
+        'What approving allows, in plain words, one fact per line ("a code from *@acme.com by SMS or email", "subject must match ^Invoice.*"); every channel shows the same lines.',
+    }),
+    details: JsonObject.meta({
+      description:
+        "The request as the agent sent it, for a raw view: an OTP request's sources and patterns, or a permission's action, resource, scope, requestedScope and context.",
+    }),
+    agentKey: z
+      .object({
+        fingerprint: z.string().meta({ description: 'SHA-256 of the public key (SPKI DER), hex.' }),
+        history: z.enum(AGENT_KEY_HISTORIES).meta({
+          description:
+            "How this key compares with the agent's previous OTP request: the same key, a new key, or no earlier request.",
+        }),
+      })
+      .nullable()
+      .meta({ description: 'The key a code would be encrypted to (OTP requests); null for permissions.' }),
     createdAt: Timestamp,
     expiresAt: Timestamp,
     decision: Decision.nullable(),

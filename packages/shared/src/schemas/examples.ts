@@ -153,6 +153,18 @@ export const DECISION_SUBJECT_EXAMPLE = {
     { label: 'Content pattern', value: 'verification code' },
     { label: 'Agent key fingerprint', value: EXAMPLE_KEY_FINGERPRINT },
   ],
+  summary: [
+    'a code from *@acme.com by email',
+    'the agent expects it from Acme',
+    'only from a message matching verification code',
+  ],
+  details: {
+    sources: ['email'],
+    senderPattern: '*@acme.com',
+    expectedSender: 'Acme',
+    contentPattern: 'verification code',
+  },
+  agentKey: { fingerprint: EXAMPLE_KEY_FINGERPRINT, history: 'same_as_last_request' },
   createdAt: AT,
   expiresAt: '2026-11-22T13:10:00.000Z',
   decision: null,

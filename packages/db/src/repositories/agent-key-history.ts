@@ -1,0 +1,26 @@
+import type { Tx } from '../transaction.js';
+
+/**
+ * The key fingerprint of an agent's OTP request made just before the given one, or null when
+ * there is none: what the approval card compares the request's key with ("same key as this
+ * agent's last request" / "new key"). One look-up on the (agent_id, created_at) index.
+ *
+ * @example
+ * const previous = await findPreviousKeyFingerprint(db, { agentId, id, createdAt });
+ */
+export async function findPreviousKeyFingerprint(
+  tx: Tx,
+  request: { agentId: string; id: string; createdAt: string },
+): Promise<string | null> {
+  const row = await tx
+    .selectFrom('otp_requests')
+    .select('key_fingerprint')
+    .where('agent_id', '=', request.agentId)
+    .where('created_at', '<=', request.createdAt)
+    .where('id', '!=', request.id)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.key_fingerprint ?? null;
+}
