@@ -42,6 +42,7 @@ const EXIT_BY_CODE: Record<string, ExitCode> = {
   UNAUTHORIZED: EXIT.auth,
   FORBIDDEN: EXIT.auth,
   CSRF_REJECTED: EXIT.auth,
+  STEP_UP_REQUIRED: EXIT.auth,
   TOKEN_INVALID: EXIT.auth,
   SCOPE_VIOLATION: EXIT.auth,
 };

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'CSRF_REJECTED',
+  'STEP_UP_REQUIRED',
   'NOT_FOUND',
   'OTP_NOT_READY',
   'OTP_ALREADY_CONSUMED',
@@ -48,6 +49,8 @@ export function httpStatusForError(
       return 401;
     case 'FORBIDDEN':
     case 'CSRF_REJECTED':
+    // A high-risk approval without a fresh passkey assertion (issue 15).
+    case 'STEP_UP_REQUIRED':
     case 'TOKEN_INVALID':
     case 'SCOPE_VIOLATION':
       return 403;

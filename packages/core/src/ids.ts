@@ -19,7 +19,9 @@ export type IdPrefix =
   | 'pol'
   | 'hld'
   | 'unc'
-  | 'mbx';
+  | 'mbx'
+  | 'pky'
+  | 'pkc';
 
 /**
  * A new prefixed, time-sortable ID (`otp_01JD2W…`).

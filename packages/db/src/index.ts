@@ -26,6 +26,7 @@ export * from './repositories/login-attempts.js';
 export * from './repositories/mailboxes.js';
 export * from './repositories/operational-stats.js';
 export * from './repositories/owner-request-lists.js';
+export * from './repositories/passkeys.js';
 export * from './repositories/policies.js';
 export * from './repositories/request-records.js';
 export * from './repositories/requests.js';

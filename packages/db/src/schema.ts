@@ -30,6 +30,38 @@ export interface SessionsTable {
   created_at: string;
   expires_at: string;
   last_seen_at: string | null;
+  /** The browser's User-Agent at sign-in (cut to a bounded length), so the owner can tell sessions apart. */
+  user_agent: string | null;
+}
+
+/** An owner's passkey (WebAuthn credential); the private key never leaves the authenticator. */
+export interface PasskeysTable {
+  id: string;
+  owner_id: string;
+  /** base64url, as the browser reports it. */
+  credential_id: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  /** The authenticator's signature counter (a `bigint` on PostgreSQL, read back as a string). */
+  sign_count: number | string;
+  /** JSON array of transport hints (`internal`, `usb`, `hybrid` …). */
+  transports: string;
+  name: string;
+  backed_up: number;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** A WebAuthn challenge the relay handed out: single-use, short-lived, bound to who asked. */
+export interface PasskeyChallengesTable {
+  id: string;
+  challenge_hash: string;
+  purpose: 'register' | 'sign_in' | 'step_up';
+  owner_id: string | null;
+  binding_hash: string;
+  request_id: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface AgentsTable {
@@ -377,6 +409,8 @@ export interface WebhookOutboxTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  passkeys: PasskeysTable;
+  passkey_challenges: PasskeyChallengesTable;
   agents: AgentsTable;
   api_keys: ApiKeysTable;
   capture_sources: CaptureSourcesTable;
@@ -419,6 +453,8 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type PermissionRequestRow = Selectable<PermissionRequestsTable>;
 export type PolicyRow = Selectable<PoliciesTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type PasskeyRow = Selectable<PasskeysTable>;
+export type PasskeyChallengeRow = Selectable<PasskeyChallengesTable>;
 export type TelegramLinkRow = Selectable<TelegramLinksTable>;
 export type TelegramMessageRow = Selectable<TelegramMessagesTable>;
 export type HeldMessageRow = Selectable<HeldMessagesTable>;

@@ -3,6 +3,7 @@
 // from here, together with the schemas only the relay and its dashboard use.
 export * from '@orrisai/agent-otp-contract';
 export * from './app-error.js';
+export * from './policy-draft.js';
 export * from './request-lines.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
@@ -11,7 +12,9 @@ export * from './schemas/held.js';
 export * from './schemas/mailbox-settings.js';
 export * from './schemas/owner.js';
 export * from './schemas/owner-permissions.js';
+export * from './schemas/passkeys.js';
 export * from './schemas/policies.js';
+export * from './schemas/policy-draft.js';
 export * from './schemas/request-history.js';
 export * from './schemas/risk-rules.js';
 export * from './schemas/session.js';

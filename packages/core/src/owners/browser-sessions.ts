@@ -35,14 +35,42 @@ export interface BrowserSession {
   expiresAt: string;
 }
 
+/** A User-Agent longer than this is cut: it is shown to the owner, never parsed. */
+const USER_AGENT_MAX_LENGTH = 300;
+
+/** How a session was opened, and from which browser; both shown on the Account page and in the audit log. */
+export interface SessionOrigin {
+  userAgent?: string | undefined;
+  method?: { kind: 'password' } | { kind: 'passkey'; passkeyId: string } | { kind: 'setup' };
+}
+
+/** The User-Agent as stored: one line of printable text, bounded. */
+function storableUserAgent(userAgent: string | undefined): string | null {
+  const cleaned = userAgent
+    ?.replace(/[^\x20-\x7e]/g, '')
+    .trim()
+    .slice(0, USER_AGENT_MAX_LENGTH);
+  return cleaned ? cleaned : null;
+}
+
+function methodDetails(method: NonNullable<SessionOrigin['method']>): Record<string, unknown> {
+  return method.kind === 'passkey'
+    ? { method: 'passkey', passkeyId: method.passkeyId }
+    : { method: method.kind };
+}
+
 /**
  * Creates a dashboard session for an owner. The session and CSRF tokens are returned once;
  * the database keeps only their hashes.
  *
  * @example
- * const session = await createBrowserSession(ctx, owner);
+ * const session = await createBrowserSession(ctx, owner, { userAgent, method: { kind: 'password' } });
  */
-export async function createBrowserSession(ctx: CoreContext, owner: Owner): Promise<BrowserSession> {
+export async function createBrowserSession(
+  ctx: CoreContext,
+  owner: Owner,
+  origin: SessionOrigin = {},
+): Promise<BrowserSession> {
   const session = newSecret('ses');
   const csrf = newSecret('csrf');
   const now = ctx.clock.now();
@@ -57,12 +85,14 @@ export async function createBrowserSession(ctx: CoreContext, owner: Owner): Prom
       created_at: now.toISOString(),
       expires_at: expiresAt,
       last_seen_at: now.toISOString(),
+      user_agent: storableUserAgent(origin.userAgent),
     });
     await recordAuditEvent(ctx, tx, {
       ownerId: owner.id,
       actor: { type: 'owner', id: owner.id, label: owner.email, channel: 'dashboard' },
       action: 'owner.signed_in',
       targetId: owner.id,
+      ...(origin.method ? { details: methodDetails(origin.method) } : {}),
     });
   });
   return { token: session.secret, csrfToken: csrf.secret, owner, expiresAt };
@@ -77,7 +107,7 @@ export async function createBrowserSession(ctx: CoreContext, owner: Owner): Prom
  */
 export async function signInWithPassword(
   ctx: CoreContext,
-  options: { email: string; password: string; ip: string },
+  options: { email: string; password: string; ip: string; userAgent?: string | undefined },
 ): Promise<BrowserSession> {
   const email = options.email.trim().toLowerCase();
   const gate = ctx.passwordHashGate ?? defaultPasswordHashGate;
@@ -103,7 +133,11 @@ export async function signInWithPassword(
   }
   await settleLoginAttempt(ctx, attemptId, ok);
   if (!ok || !user) throw new AppError('UNAUTHORIZED', 'email or password is wrong');
-  return createBrowserSession(ctx, { id: user.id, email: user.email });
+  return createBrowserSession(
+    ctx,
+    { id: user.id, email: user.email },
+    { userAgent: options.userAgent, method: { kind: 'password' } },
+  );
 }
 
 export interface AuthenticatedBrowserSession {

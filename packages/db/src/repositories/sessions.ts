@@ -1,8 +1,9 @@
-import type { SessionRow } from '../schema.js';
+import type { Insertable } from 'kysely';
+import type { SessionRow, SessionsTable } from '../schema.js';
 import type { Tx } from '../transaction.js';
 
 /** Stores a new session (token and CSRF hashes only). */
-export async function insertSession(tx: Tx, session: SessionRow): Promise<void> {
+export async function insertSession(tx: Tx, session: Insertable<SessionsTable>): Promise<void> {
   await tx.insertInto('sessions').values(session).execute();
 }
 
@@ -46,4 +47,40 @@ export async function markSessionSeen(db: Tx, id: string, at: string): Promise<v
 /** Ends one session. */
 export async function deleteSession(db: Tx, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+/** An owner's unexpired browser sessions, most recently created first. */
+export function listOwnerBrowserSessions(db: Tx, ownerId: string, now: string): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', ownerId)
+    .where('kind', '=', 'browser')
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Ends one of the owner's browser sessions; false when the owner has no such session. */
+export async function deleteOwnerBrowserSession(tx: Tx, ownerId: string, id: string): Promise<boolean> {
+  const result = await tx
+    .deleteFrom('sessions')
+    .where('user_id', '=', ownerId)
+    .where('kind', '=', 'browser')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Ends every browser session of the owner except `keepId` (when given); returns how many ended. */
+export async function deleteOwnerBrowserSessions(tx: Tx, ownerId: string, keepId?: string): Promise<number> {
+  let query = tx.deleteFrom('sessions').where('user_id', '=', ownerId).where('kind', '=', 'browser');
+  if (keepId !== undefined) query = query.where('id', '!=', keepId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Sets an owner's password hash. */
+export async function updateUserPasswordHash(tx: Tx, id: string, passwordHash: string): Promise<void> {
+  await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
 }

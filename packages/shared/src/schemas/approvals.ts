@@ -15,6 +15,7 @@ import {
   DECISION_SUBJECT_LIST_EXAMPLE,
   DENY_REQUEST_EXAMPLE,
 } from './examples.js';
+import { PasskeyAssertion } from './passkeys.js';
 
 /** Any request that needs (or needed) the owner's decision, as every approval channel shows it. */
 export const DecisionSubjectSchema = z
@@ -114,9 +115,15 @@ export const DenyRequestBody = z
 export type DenyRequestBody = z.input<typeof DenyRequestBody>;
 
 /**
- * Body of `POST /api/v1/approvals/{id}/approve`; optional and empty. Declared so that a
- * `reason` sent to approve by mistake is refused, not silently dropped.
+ * Body of `POST /api/v1/approvals/{id}/approve`; optional. Declared so that a `reason` sent to
+ * approve by mistake is refused, not silently dropped. A high-risk request needs `passkey`: a
+ * fresh assertion answering the step-up challenge issued for this request (issue 15).
  */
 export const ApproveRequestBody = z
-  .strictObject({})
+  .strictObject({
+    passkey: PasskeyAssertion.optional().meta({
+      description:
+        'Needed for a high-risk request only: the answer to `POST /api/v1/approvals/{id}/step-up`, made with user verification in the last 120 s.',
+    }),
+  })
   .meta({ id: 'ApproveRequest', example: APPROVE_REQUEST_EXAMPLE });

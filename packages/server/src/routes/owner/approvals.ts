@@ -11,6 +11,7 @@ import {
   DecisionSubjectList,
   DecisionSubjectSchema,
   DenyRequestBody,
+  type PasskeyAssertion,
 } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
@@ -65,7 +66,7 @@ function decisionRoute(outcome: 'approve' | 'deny') {
       outcome === 'approve' ? 'Approve a pending request of any kind' : 'Deny a pending request of any kind',
     description:
       outcome === 'approve'
-        ? 'The first decision wins, whatever the channel; a later one gets 409.'
+        ? 'The first decision wins, whatever the channel; a later one gets 409. A high-risk request is approved only with `passkey`: the answer to `POST /api/v1/approvals/{id}/step-up`, made in the same dashboard session with user verification within 120 s and used once; without it the answer is 403 `STEP_UP_REQUIRED` (an owner token, from the CLI, never has one: such requests are approved in the dashboard).'
         : 'The first decision wins, whatever the channel; a later one gets 409. An optional `reason` reaches the agent as `denialReason`; no body denies without one.',
     errors: {
       NOT_FOUND: 'no request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
@@ -74,7 +75,13 @@ function decisionRoute(outcome: 'approve' | 'deny') {
       OTP_DENIED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was denied by its owner',
       OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
       OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
-      ...(outcome === 'approve' ? { VALIDATION_ERROR: 'reason: only a denial carries a reason' } : {}),
+      ...(outcome === 'approve'
+        ? {
+            VALIDATION_ERROR: 'reason: only a denial carries a reason',
+            STEP_UP_REQUIRED:
+              'request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N is high risk: confirm the approval with your passkey',
+          }
+        : {}),
     },
     credential: 'owner',
     request: { params, body: { required: false, content: json(DECISION_BODIES[outcome]) } },
@@ -105,13 +112,16 @@ export function registerOwnerApprovals(app: Router, services: ServerServices) {
     // The body is optional: `Content-Type: application/json` with nothing after it decides as before.
     openapiRoute(app, services, { ...decisionRoute(outcome), middleware: [emptyBodyIsNoBody] }, async (c) => {
       const { id } = c.req.valid('param');
-      const { reason }: { reason?: string } = c.req.valid('json');
+      const { reason, passkey }: { reason?: string; passkey?: PasskeyAssertion } = c.req.valid('json');
+      // A step-up answer counts only with the browser session that asked for its challenge.
+      const session = c.get('browserSession');
       const subject = await decideRequest(services.ctx, {
         id,
         ownerId: c.get('owner').id,
         outcome: outcome === 'approve' ? 'approved' : 'denied',
         actor: requestOwnerActor(c),
         ...(reason === undefined ? {} : { denialReason: reason }),
+        ...(passkey && session ? { stepUp: { sessionId: session.sessionId, assertion: passkey } } : {}),
       });
       return c.json(asResponse(subject), 200);
     });

@@ -1,4 +1,4 @@
-import { decideOtpRequest, getOwnerRequest, listRequestHistory } from '@agent-otp/core';
+import { decideRequest, getOwnerRequest, listRequestHistory } from '@agent-otp/core';
 import {
   AppError,
   OtpRequestId,
@@ -60,7 +60,7 @@ function decisionRoute(outcome: 'approve' | 'deny') {
     summary: outcome === 'approve' ? 'Approve a pending request' : 'Deny a pending request',
     description:
       outcome === 'approve'
-        ? 'Approves a pending OTP request: the next matching code is encrypted to the agent’s key (a code that arrived while it was pending is released at once). The first decision wins, whatever the channel.'
+        ? 'Approves a pending OTP request: the next matching code is encrypted to the agent’s key (a code that arrived while it was pending is released at once). The first decision wins, whatever the channel. A high-risk request is approved only in the dashboard, with a passkey (`POST /api/v1/approvals/{id}/approve`); here it gets 403 `STEP_UP_REQUIRED`.'
         : 'Denies a pending OTP request: the agent is told at once and any code held for it is erased. The first decision wins, whatever the channel.',
     errors: {
       NOT_FOUND: 'no OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
@@ -69,6 +69,12 @@ function decisionRoute(outcome: 'approve' | 'deny') {
       OTP_DENIED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was denied by its owner',
       OTP_CANCELLED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N was cancelled',
       OTP_EXPIRED: 'OTP request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N has expired',
+      ...(outcome === 'approve'
+        ? {
+            STEP_UP_REQUIRED:
+              'request otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N is high risk: approve it in the dashboard with a passkey (https://otp.example.com/approvals/otp_01JD2W9X3YH4Q7M5RZ8T6KCB2N); it can still be denied here',
+          }
+        : {}),
     },
     credential: 'owner',
     request: { params: z.object({ id: OtpRequestId }) },
@@ -98,7 +104,8 @@ export function registerOwnerRequests(app: Router, services: ServerServices) {
     openapiRoute(app, services, decisionRoute(outcome), async (c) => {
       const { id } = c.req.valid('param');
       const owner = c.get('owner');
-      await decideOtpRequest(services.ctx, {
+      // Through the generic decision, so a high-risk request needs its passkey step-up here too.
+      await decideRequest(services.ctx, {
         id,
         ownerId: owner.id,
         outcome: outcome === 'approve' ? 'approved' : 'denied',

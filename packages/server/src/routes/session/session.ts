@@ -72,6 +72,7 @@ export function registerSession(app: Router, services: ServerServices) {
       const session = await signInWithPassword(services.ctx, {
         ...body,
         ip: clientIp(c, services.web.trustProxy),
+        userAgent: c.req.header('user-agent'),
       });
       setSessionCookies(c, session, services.ctx.publicUrl, services.ctx.clock.now());
       return c.json({ owner: session.owner, expiresAt: session.expiresAt }, 200);
