@@ -1,7 +1,11 @@
-import { createPolicy, listPolicies, removePolicy, testPolicies } from '@agent-otp/core';
+import { createPolicy, getDecisionSubject, listPolicies, removePolicy, testPolicies } from '@agent-otp/core';
 import {
+  AppError,
+  ApprovalRequestId,
+  alwaysAllowDraft,
   CreatePolicyBody,
   Policy,
+  PolicyDraft,
   PolicyEvaluation,
   PolicyId,
   PolicyList,
@@ -94,6 +98,33 @@ const testRoute = declareRoute({
   },
 });
 
+const draftRoute = declareRoute({
+  method: 'get',
+  path: '/api/v1/approvals/{id}/policy-draft',
+  operationId: 'getPolicyDraft',
+  tags: ['Policies'],
+  summary: '"Always allow like this": the policy that would auto-approve the next request like this one',
+  description:
+    'A draft policy built from one of the owner’s requests (same agent and kind; same action and resource, or sender pattern and sources; a scope no broader), to edit and send to `POST /api/v1/policies`. Nothing is stored. A high-risk request comes with a warning.',
+  errors: {
+    NOT_FOUND: 'no request prm_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+  },
+  credential: 'owner',
+  request: { params: z.object({ id: ApprovalRequestId }) },
+  responses: {
+    200: {
+      description: 'The draft, and a warning for a high-risk request.',
+      content: { 'application/json': { schema: PolicyDraft } },
+    },
+  },
+});
+
+/** Why a high-risk request deserves a second thought before it becomes a rule. */
+function highRiskWarning(reasons: readonly { text: string }[]): string {
+  const why = reasons.length > 0 ? ` (${reasons.map((reason) => reason.text).join('; ')})` : '';
+  return `This request is high risk${why}. A policy approves every request like it at once, without asking you.`;
+}
+
 export function registerOwnerPolicies(app: Router, services: ServerServices) {
   openapiRoute(app, services, listRoute, async (c) =>
     c.json({ policies: await listPolicies(services.ctx, c.get('owner').id) }, 200),
@@ -108,6 +139,22 @@ export function registerOwnerPolicies(app: Router, services: ServerServices) {
       actor: requestOwnerActor(c),
     });
     return c.json(policy, 201);
+  });
+
+  openapiRoute(app, services, draftRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const subject = await getDecisionSubject(services.ctx, c.get('owner').id, id);
+    if (!subject) throw new AppError('NOT_FOUND', `no request ${id}`);
+    const risk = subject.risk?.level ?? null;
+    return c.json(
+      {
+        // Parsed like a POST body, so the draft is exactly what the create route accepts.
+        policy: CreatePolicyBody.parse(alwaysAllowDraft(subject)),
+        risk,
+        warning: risk === 'high' ? highRiskWarning(subject.risk?.reasons ?? []) : null,
+      },
+      200,
+    );
   });
 
   openapiRoute(app, services, removeRoute, async (c) => {
