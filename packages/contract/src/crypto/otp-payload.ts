@@ -1,4 +1,4 @@
-import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from 'jose';
+import { CompactEncrypt, compactDecrypt, decodeProtectedHeader, type KeyObject } from 'jose';
 import { z } from 'zod';
 import { CAPTURE_SOURCES } from '../status.js';
 
@@ -30,7 +30,9 @@ export const JWE_REQUEST_ID_HEADER = 'requestId';
  * Encrypts one code to an agent's public key as a compact JWE (RSA-OAEP-256 + A256GCM).
  * The protected header carries the key fingerprint (`kid`) and the request id
  * (`requestId`), so the relay can check a delivery was made for this request and its key
- * without being able to read it.
+ * without being able to read it. `publicKey` is a WebCrypto key, or in Node a `KeyObject`
+ * (the relay's parsed-key cache hands over one, which jose turns into a WebCrypto key once
+ * per object).
  *
  * @example
  * const jwe = await encryptOtpPayload(agentKey.key, agentKey.fingerprint, {
@@ -38,7 +40,11 @@ export const JWE_REQUEST_ID_HEADER = 'requestId';
  *   receivedAt: new Date().toISOString(), requestId: 'otp_01J…',
  * });
  */
-export async function encryptOtpPayload(publicKey: CryptoKey, fingerprint: string, payload: OtpPayload) {
+export async function encryptOtpPayload(
+  publicKey: CryptoKey | KeyObject,
+  fingerprint: string,
+  payload: OtpPayload,
+) {
   const parsed = OtpPayload.parse(payload);
   const plaintext = new TextEncoder().encode(JSON.stringify(parsed));
   return new CompactEncrypt(plaintext)

@@ -1,9 +1,12 @@
 import { base64ToBytes, bytesToBase64, bytesToHex } from './encoding.js';
 import { publicKeyProblem } from './prove-public-key.js';
 
+export { jwkModulus, modulusProblem, TRIAL_ENCRYPTION_FAILED } from './prove-public-key.js';
+
 /** Smallest RSA modulus we accept, in bits. */
 export const MIN_RSA_BITS = 2048;
-const MAX_RSA_BITS = 16_384;
+/** Largest RSA modulus we accept, in bits. */
+export const MAX_RSA_BITS = 16_384;
 const OAEP = { name: 'RSA-OAEP', hash: 'SHA-256' } as const;
 
 /** A public key that failed validation; the message says what was wrong. */
@@ -74,6 +77,44 @@ function parseJwk(input: string | Record<string, unknown>): JsonWebKey {
   return { kty: 'RSA', n: record.n, e: record.e, ext: true };
 }
 
+/** An agent key as sent, decoded but not imported yet: SPKI DER bytes, or an RSA public JWK. */
+export type DecodedPublicKeyInput =
+  | { format: 'spki'; der: Uint8Array<ArrayBuffer> }
+  | { format: 'jwk'; jwk: JsonWebKey };
+
+/**
+ * Decodes a key as an agent sends it (SPKI base64 DER, PEM or JWK) without importing it;
+ * refuses private keys, PKCS#1 PEM and text that is none of the three, naming what was wrong.
+ * Each importer (WebCrypto here, node:crypto in the relay) starts from this, so every input
+ * is read one way.
+ *
+ * @example
+ * const decoded = decodePublicKeyInput('MIIBIjANBgkqh…'); // { format: 'spki', der }
+ */
+export function decodePublicKeyInput(input: string | Record<string, unknown>): DecodedPublicKeyInput {
+  return describeInput(input) === 'jwk'
+    ? { format: 'jwk', jwk: parseJwk(input) }
+    : { format: 'spki', der: decodeSpkiText(input as string) };
+}
+
+/**
+ * Why an imported RSA key's size or exponent is refused, or undefined when both are fine:
+ * at least 2048 and at most 16 384 bits, exponent 65537 (`publicExponentHex`, big-endian hex).
+ *
+ * @example
+ * rsaParametersProblem(1024, '010001'); // 'publicKey is a 1024-bit RSA key; at least 2048 bits are required'
+ */
+export function rsaParametersProblem(modulusLength: number, publicExponentHex: string): string | undefined {
+  if (modulusLength < MIN_RSA_BITS)
+    return `publicKey is a ${modulusLength}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`;
+  if (modulusLength > MAX_RSA_BITS) return `publicKey is larger than ${MAX_RSA_BITS} bits`;
+  if (publicExponentHex.replace(/^0+/, '') !== '10001') return 'publicKey must use the exponent 65537';
+  return undefined;
+}
+
+/** The message of a key text that decodes but does not import as an RSA public key. */
+export const NOT_AN_RSA_KEY = 'publicKey is not a valid RSA public key';
+
 /**
  * Parses and validates an agent's RSA public key (SPKI base64 DER, PEM or JWK).
  * Keys under 2048 bits, private keys, anything that is not an RSA key, and keys that import
@@ -86,26 +127,18 @@ function parseJwk(input: string | Record<string, unknown>): JsonWebKey {
 export async function parseAgentPublicKey(input: string | Record<string, unknown>): Promise<AgentPublicKey> {
   let key: CryptoKey;
   try {
-    if (describeInput(input) === 'jwk') {
-      key = await crypto.subtle.importKey('jwk', parseJwk(input), OAEP, true, ['encrypt']);
-    } else {
-      const der = decodeSpkiText(input as string);
-      key = await crypto.subtle.importKey('spki', der, OAEP, true, ['encrypt']);
-    }
+    const decoded = decodePublicKeyInput(input);
+    key =
+      decoded.format === 'jwk'
+        ? await crypto.subtle.importKey('jwk', decoded.jwk, OAEP, true, ['encrypt'])
+        : await crypto.subtle.importKey('spki', decoded.der, OAEP, true, ['encrypt']);
   } catch (error) {
     if (error instanceof PublicKeyError) throw error;
-    throw new PublicKeyError('publicKey is not a valid RSA public key');
+    throw new PublicKeyError(NOT_AN_RSA_KEY);
   }
   const algorithm = key.algorithm as RsaHashedKeyAlgorithm;
-  if (algorithm.modulusLength < MIN_RSA_BITS)
-    throw new PublicKeyError(
-      `publicKey is a ${algorithm.modulusLength}-bit RSA key; at least ${MIN_RSA_BITS} bits are required`,
-    );
-  if (algorithm.modulusLength > MAX_RSA_BITS)
-    throw new PublicKeyError(`publicKey is larger than ${MAX_RSA_BITS} bits`);
-  const exponent = bytesToHex(algorithm.publicExponent);
-  if (exponent.replace(/^0+/, '') !== '10001')
-    throw new PublicKeyError('publicKey must use the exponent 65537');
+  const parameters = rsaParametersProblem(algorithm.modulusLength, bytesToHex(algorithm.publicExponent));
+  if (parameters) throw new PublicKeyError(parameters);
   const problem = await publicKeyProblem(key);
   if (problem) throw new PublicKeyError(problem);
   const spkiDer = await crypto.subtle.exportKey('spki', key);

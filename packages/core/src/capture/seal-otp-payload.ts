@@ -1,6 +1,7 @@
-import { AppError, encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
+import { AppError, encryptOtpPayload } from '@agent-otp/shared';
 import type { IncomingMessage } from '../matching/match-message.js';
 import { senderIdentity } from '../matching/sender.js';
+import { relayAgentKey } from '../otp/agent-public-keys.js';
 
 /**
  * Encrypts one extracted code to the public key of the request it serves: the payload every
@@ -8,7 +9,8 @@ import { senderIdentity } from '../matching/sender.js';
  * Sharing it keeps the payload's shape (sender as the parsed address, subject capped,
  * receipt time) the same whichever path found the code. A key that cannot be used (stored
  * before keys were proved on create) is an INVALID_PUBLIC_KEY naming the request, so the
- * caller can pass the message to its next candidate instead of failing.
+ * caller can pass the message to its next candidate instead of failing. The key was proved
+ * when the request was created, so it normally comes from the parsed-key cache.
  *
  * @example
  * const jwe = await sealOtpPayload(request, message, '847291');
@@ -19,7 +21,7 @@ export async function sealOtpPayload(
   code: string,
 ): Promise<string> {
   try {
-    const key = await parseAgentPublicKey(request.publicKey);
+    const key = relayAgentKey(request.publicKey);
     return await encryptOtpPayload(key.key, key.fingerprint, {
       code,
       source: message.source,

@@ -7,7 +7,6 @@ import {
   OTP_TTL,
   type OtpRequest,
   PublicKeyError,
-  parseAgentPublicKey,
 } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { type Actor, agentActor } from '../audit/actor.js';
@@ -18,6 +17,7 @@ import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { assessOtpRisk } from '../risk/assess-new-request.js';
 import { randomNumericCode } from '../secrets.js';
 import { acceptWebhookUrl } from '../webhooks/accept-webhook-url.js';
+import { type RelayAgentKey, relayAgentKey } from './agent-public-keys.js';
 import { applyOtpPolicy, policyAuditDetails } from './apply-otp-policy.js';
 import { toApiOtpRequest } from './otp-row.js';
 
@@ -37,9 +37,9 @@ export async function createOtpRequest(
   agent: AuthenticatedAgent,
   body: CreateOtpRequestBody,
 ): Promise<OtpRequest> {
-  let key: Awaited<ReturnType<typeof parseAgentPublicKey>>;
+  let key: RelayAgentKey;
   try {
-    key = await parseAgentPublicKey(body.publicKey);
+    key = relayAgentKey(body.publicKey);
   } catch (error) {
     if (error instanceof PublicKeyError) throw new AppError('INVALID_PUBLIC_KEY', error.message);
     throw error;
