@@ -24,7 +24,7 @@ type Options = any;
 function authenticatorData(rpId: string, flags: number, counter: number, attested?: Buffer): Buffer {
   const count = Buffer.alloc(4);
   count.writeUInt32BE(counter);
-  const parts = [createHash('sha256').update(rpId).digest(), Buffer.from([flags]), count];
+  const parts: Buffer[] = [createHash('sha256').update(rpId).digest(), Buffer.from([flags]), count];
   if (attested) parts.push(attested);
   return Buffer.concat(parts);
 }
