@@ -1,187 +1,232 @@
 /**
- * The core relay's figures: full lifecycles per second (create → approve → deliver →
- * consume, over real HTTP against `agent-otp serve` in its own process) on SQLite and
- * PostgreSQL, and the wake-up latency from a delivery to a waiting agent's response with
- * 1,000 agents long-polling at once.
+ * The core relay's figures (issue 18), each beside a baseline measured in the same run:
+ *
+ * - statements per lifecycle and per step, counted in process;
+ * - full lifecycles per second (create → approve → deliver JWE → consume over real HTTP
+ *   against `agent-otp serve` in its own process, agents' RSA keys made up front) beside the
+ *   same statements replayed in a bare better-sqlite3 / pg loop;
+ * - the server's CPU per lifecycle and per step (each step run as its own phase), its
+ *   PostgreSQL backends' CPU, the client's CPU apart, and the server's RSS;
+ * - `GET /healthz` and an authenticated `GET /api/v1/otp/:id` beside a Hono hello-world on
+ *   the same HTTP stack.
  */
+import { join } from 'node:path';
+import { SQLITE_DATABASE_FILE } from '@agent-otp/db';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { postgresAvailable, postgresUrl } from '../../test-support/postgres.js';
+import { startHelloWorld } from '../bench-support/hello-world.js';
+import { loadGet } from '../bench-support/http-load.js';
+import { type Dialect, startCountedRelay } from '../bench-support/in-process-relay.js';
+import { lifecyclesFor, perStepPhases } from '../bench-support/lifecycle-load.js';
+import { type AgentKey, agentKeyPool, createRequest } from '../bench-support/lifecycle-steps.js';
+import { round } from '../bench-support/load-helpers.js';
+import { startServedRelay } from '../bench-support/served-relay.js';
+import { countStatementsPerLifecycle } from '../bench-support/statement-figures.js';
+import {
+  LifecycleReplay,
+  type ReplayResult,
+  replayOnPostgres,
+  replayOnSqlite,
+} from '../bench-support/statement-replay.js';
+import type { SummaryRow } from '../bench-support/summary.js';
 
-import { loadConfig } from '@agent-otp/config';
-import { createOwnerToken, ensureDefaultOwner, InProcessEventBus, systemClock } from '@agent-otp/core';
-import { openDatabase } from '@agent-otp/db';
-import { createLogger, openAuditKey } from '@agent-otp/server';
-import { decryptOtpPayloadFor, encryptOtpPayload, parseAgentPublicKey } from '@agent-otp/shared';
-import { createCliEnvironment } from '../../test-support/cli.js';
-import { agentKeyPair, call } from '../../test-support/http.js';
-import { postgresAvailable } from '../../test-support/postgres.js';
+const KEY_POOL = 32;
+const CONCURRENCY = 8;
+const LIFECYCLE_SECONDS = 10;
+const REPLAY_SECONDS = 5;
+const STEP_REQUESTS = 200;
+const HTTP_SECONDS = 3;
+const HTTP_CONCURRENCY = 32;
 
-type Dialect = 'sqlite' | 'postgres';
+const ratio = (value: number, baseline: number) => (baseline > 0 ? round(value / baseline) : Number.NaN);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function setUp(dialect: Dialect) {
-  // The benchmark measures the relay, not its per-key rate limit nor the per-agent cap on
-  // open requests (the wake-up test holds 1000 open at once), nor the caps on waits per key
-  // and on fresh connections per address (those 1000 long-polls share one key and loopback).
-  const cli = await createCliEnvironment(dialect, {
-    RATE_LIMIT_PER_MINUTE: '100000',
-    RATE_LIMIT_BURST: '10000',
-    OPEN_REQUESTS_PER_AGENT: '2000',
-    MAX_WAITS_PER_CREDENTIAL: '10000',
-    MAX_UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS: '100000',
-  });
-  const server = await cli.serve();
-  const agent = JSON.parse((await cli.run(['agent:create', '--name', 'bench', '--json'])).stdout) as {
-    apiKey: string;
-  };
-  const source = JSON.parse(
-    (await cli.run(['source:create', '--kind', 'email', '--name', 'bench', '--json'])).stdout,
-  ) as {
-    token: string;
-  };
-  const database = await openDatabase({ databaseUrl: cli.env.DATABASE_URL, dataDir: cli.env.DATA_DIR! });
-  const auditKey = await openAuditKey(
-    loadConfig({ DATA_DIR: cli.env.DATA_DIR, DATABASE_URL: cli.env.DATABASE_URL }),
-    database,
-    createLogger('silent'),
-  );
-  const ctx = {
-    database,
-    auditKey,
-    bus: new InProcessEventBus(),
-    clock: systemClock,
-    publicUrl: server.url,
-    lookbackSeconds: 120,
-  };
-  const ownerToken = await createOwnerToken(ctx, (await ensureDefaultOwner(ctx)).id, 3600);
-  return {
-    url: server.url,
-    agentKey: agent.apiKey,
-    sourceToken: source.token,
-    ownerToken,
-    async tearDown() {
-      await database.close();
-      await server.stop();
-      await cli.cleanup();
-    },
-  };
-}
-
-type Relay = Awaited<ReturnType<typeof setUp>>;
-
-async function deliver(relay: Relay, id: string, publicKey: string, code: string) {
-  const key = await parseAgentPublicKey(publicKey);
-  const jwe = await encryptOtpPayload(key.key, key.fingerprint, {
-    code,
-    source: 'email',
-    sender: 'bench@example.com',
-    receivedAt: new Date().toISOString(),
-    requestId: id,
-  });
-  const res = await call(relay.url, `/api/v1/capture/requests/${id}/deliver`, {
-    token: relay.sourceToken,
-    json: { encryptedPayload: jwe },
-  });
-  if (res.status !== 200) throw new Error(`deliver failed: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-async function lifecyclesPerSecond(relay: Relay, seconds: number, concurrency: number) {
-  const keys = await agentKeyPair();
-  let completed = 0;
-  const deadline = Date.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < deadline) {
-        const created = await call(relay.url, '/api/v1/otp', {
-          token: relay.agentKey,
-          json: { reason: 'bench', filter: { sources: ['email'] }, publicKey: keys.publicKey },
-        });
-        const id = created.body.id as string;
-        await call(relay.url, `/api/v1/requests/${id}/approve`, { method: 'POST', token: relay.ownerToken });
-        await deliver(relay, id, keys.publicKey, '123456');
-        const consumed = await call(relay.url, `/api/v1/otp/${id}/consume`, {
-          method: 'POST',
-          token: relay.agentKey,
-        });
-        await decryptOtpPayloadFor(consumed.body.encryptedPayload, keys.privateKey, id);
-        completed++;
+/** Counts statements in process and replays the captured lifecycle over the bare driver. */
+async function statementsAndDriverBaseline(dialect: Dialect, key: AgentKey) {
+  const relay = await startCountedRelay(dialect);
+  try {
+    const { figures, lastLifecycle } = await countStatementsPerLifecycle(relay, key, 5);
+    await relay.stop();
+    const replay = new LifecycleReplay(lastLifecycle);
+    let baseline: ReplayResult;
+    if (dialect === 'sqlite') {
+      const sqlite = new SQLite(join(relay.dataDir, SQLITE_DATABASE_FILE));
+      // The relay's own connection settings (packages/db open-database.ts).
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('secure_delete = ON');
+      sqlite.pragma('busy_timeout = 5000');
+      try {
+        baseline = replayOnSqlite(sqlite, replay, REPLAY_SECONDS);
+      } finally {
+        sqlite.close();
       }
-    }),
-  );
-  return {
-    lifecycles: completed,
-    perSecond: Math.round((completed / ((performance.now() - started) / 1000)) * 10) / 10,
-    concurrency,
-  };
+    } else {
+      const clients = Array.from(
+        { length: CONCURRENCY },
+        () =>
+          new pg.Client({
+            connectionString: postgresUrl,
+            options: `-c TimeZone=UTC -c search_path=${relay.schema}`,
+          }),
+      );
+      await Promise.all(clients.map((client) => client.connect()));
+      try {
+        baseline = await replayOnPostgres(clients, replay, REPLAY_SECONDS);
+      } finally {
+        await Promise.all(clients.map((client) => client.end()));
+      }
+    }
+    return {
+      figures: { ...figures, statementList: figures.statementList.map((sql) => sql.slice(0, 120)) },
+      baseline,
+    };
+  } finally {
+    await relay.stop();
+    await relay.cleanup();
+  }
 }
 
-async function wakeUpLatency(relay: Relay, waiters: number) {
-  const keys = await agentKeyPair();
-  const ids: string[] = [];
-  for (let i = 0; i < waiters; i += 50) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(50, waiters - i) }, () =>
-        call(relay.url, '/api/v1/otp', {
-          token: relay.agentKey,
-          json: { reason: 'wake', filter: { sources: ['email'] }, publicKey: keys.publicKey },
-        }),
-      ),
-    );
-    for (const res of batch) ids.push(res.body.id as string);
-  }
-  for (let i = 0; i < ids.length; i += 50) {
-    await Promise.all(
-      ids
-        .slice(i, i + 50)
-        .map((id) =>
-          call(relay.url, `/api/v1/requests/${id}/approve`, { method: 'POST', token: relay.ownerToken }),
+async function dialectFigures(dialect: Dialect, keys: AgentKey[], summary: SummaryRow[]) {
+  const { figures: statements, baseline: driverLoop } = await statementsAndDriverBaseline(dialect, keys[0]!);
+  const relay = await startServedRelay(dialect);
+  try {
+    const lifecycles = await lifecyclesFor(relay, keys, LIFECYCLE_SECONDS, CONCURRENCY);
+    const perStep = await perStepPhases(relay, keys, STEP_REQUESTS, CONCURRENCY);
+    const memoryAfterLifecycles = relay.serverMemory();
+
+    // The authenticated read: the relay's answer for a consumed request, and the same body
+    // from the hello-world behind the same bearer check.
+    const headers = { authorization: `Bearer ${relay.agentKey}` };
+    const id = await createRequest(relay, keys[0]!);
+    const otpPath = `/api/v1/otp/${id}`;
+    const otpBody = await (await fetch(`${relay.url}${otpPath}`, { headers })).text();
+    const hello = await startHelloWorld({ token: relay.agentKey, otpBody });
+    let http: Record<string, unknown>;
+    try {
+      const load = (url: string, extra: Record<string, string> = {}) =>
+        loadGet(url, { headers: extra, concurrency: HTTP_CONCURRENCY, seconds: HTTP_SECONDS });
+      const healthz = {
+        relay: await load(`${relay.url}/healthz`),
+        helloWorld: await load(`${hello.url}/healthz`),
+      };
+      const authenticatedGet = {
+        relay: await load(`${relay.url}${otpPath}`, headers),
+        helloWorld: await load(`${hello.url}${otpPath}`, headers),
+      };
+      http = {
+        healthz: { ...healthz, ratio: ratio(healthz.relay.perSecond, healthz.helloWorld.perSecond) },
+        authenticatedGet: {
+          ...authenticatedGet,
+          ratio: ratio(authenticatedGet.relay.perSecond, authenticatedGet.helloWorld.perSecond),
+        },
+      };
+      summary.push(
+        row(
+          `${dialect} GET /healthz`,
+          healthz.relay.perSecond,
+          healthz.helloWorld.perSecond,
+          'req/s',
+          'Hono hello-world',
         ),
+        row(
+          `${dialect} GET /api/v1/otp/:id`,
+          authenticatedGet.relay.perSecond,
+          authenticatedGet.helloWorld.perSecond,
+          'req/s',
+          'Hono hello-world with a bearer check',
+        ),
+      );
+    } finally {
+      await hello.stop();
+    }
+
+    summary.unshift(
+      row(
+        `${dialect} full lifecycle`,
+        lifecycles.perSecond,
+        driverLoop.perSecond,
+        '/s',
+        'same statements, bare driver',
+      ),
+      {
+        figure: `${dialect} server CPU per lifecycle`,
+        value: `${lifecycles.serverCpuMsPerOperation} ms`,
+        baseline: `client ${lifecycles.clientCpuMsPerOperation} ms${
+          lifecycles.databaseCpuMsPerOperation !== undefined
+            ? `, PostgreSQL ${lifecycles.databaseCpuMsPerOperation} ms`
+            : ''
+        }`,
+        ratio: '',
+      },
+      {
+        figure: `${dialect} server CPU per step`,
+        value: Object.entries(perStep)
+          .map(([step, phase]) => `${step} ${phase.serverCpuMsPerOperation}`)
+          .join(', '),
+        baseline: 'ms',
+        ratio: '',
+      },
+      {
+        figure: `${dialect} statements per lifecycle`,
+        value: rangeText(statements.perLifecycle),
+        baseline: Object.entries(statements.perStep)
+          .map(([step, count]) => `${step} ${rangeText(count)}`)
+          .join(', '),
+        ratio: '',
+      },
+      {
+        figure: `${dialect} server RSS`,
+        value: `${memoryAfterLifecycles.rssMb} MB`,
+        baseline: `peak ${memoryAfterLifecycles.peakRssMb} MB`,
+        ratio: '',
+      },
     );
+    return {
+      statements,
+      fullLifecycles: {
+        relay: { ...lifecycles, concurrency: CONCURRENCY, keyPool: keys.length },
+        bareDriverLoop: driverLoop,
+        ratio: ratio(lifecycles.perSecond, driverLoop.perSecond),
+      },
+      perStep: { ...perStep, requestsPerStep: STEP_REQUESTS, concurrency: CONCURRENCY },
+      serverMemory: memoryAfterLifecycles,
+      http,
+    };
+  } finally {
+    await relay.tearDown();
   }
-  const woke = new Map<string, number>();
-  const waiting = ids.map((id) =>
-    call(relay.url, `/api/v1/otp/${id}?wait=60`, { token: relay.agentKey }).then((res) => {
-      woke.set(id, performance.now());
-      return res.body.status as string;
-    }),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 2000)); // let every long-poll reach the server
-  const latencies: number[] = [];
-  for (const id of ids) {
-    const before = performance.now();
-    await deliver(relay, id, keys.publicKey, '654321');
-    while (!woke.has(id)) await new Promise((resolve) => setImmediate(resolve));
-    latencies.push(woke.get(id)! - before);
-  }
-  const statuses = await Promise.all(waiting);
-  latencies.sort((a, b) => a - b);
-  const round = (ms: number) => Math.round(ms * 100) / 100;
+}
+
+function rangeText({ min, max }: { min: number; max: number }) {
+  return min === max ? String(min) : `${min}–${max}`;
+}
+
+function row(figure: string, value: number, baseline: number, unit: string, against: string): SummaryRow {
   return {
-    waiters,
-    woken: statuses.filter((s) => s === 'otp_received').length,
-    p50Ms: round(percentile(latencies, 50)),
-    p99Ms: round(percentile(latencies, 99)),
-    maxMs: round(latencies.at(-1) ?? Number.NaN),
-    note: 'from just before the capture source posts the ciphertext to the waiting agent holding the response',
+    figure,
+    value: `${value} ${unit}`,
+    baseline: `${baseline} ${unit} (${against})`,
+    ratio: `${Math.round(ratio(value, baseline) * 100)}%`,
   };
 }
 
 export default async function bench(): Promise<Record<string, unknown>> {
   const dialects: Dialect[] = postgresAvailable() ? ['sqlite', 'postgres'] : ['sqlite'];
+  const keys = await agentKeyPool(KEY_POOL);
+  const summary: SummaryRow[] = [];
   const results: Record<string, unknown> = {};
   for (const dialect of dialects) {
-    const relay = await setUp(dialect);
+    const rows: SummaryRow[] = [];
     try {
-      results[dialect] = {
-        fullLifecycles: await lifecyclesPerSecond(relay, 5, 8),
-        wakeUp: await wakeUpLatency(relay, 1000),
-      };
-    } finally {
-      await relay.tearDown();
+      results[dialect] = await dialectFigures(dialect, keys, rows);
+    } catch (error) {
+      // One dialect failing (PostgreSQL down mid-run) leaves the other's figures standing.
+      results[dialect] = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
+    summary.push(...rows);
   }
   if (!postgresAvailable()) results.postgres = 'skipped: PostgreSQL not reachable';
-  return results;
+  return { ...results, summary };
 }
