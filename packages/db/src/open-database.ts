@@ -6,6 +6,7 @@ import { migrateToLatest } from './migrate.js';
 import { preparePrivateSqliteFiles } from './private-files.js';
 import type { Database } from './schema.js';
 import { SQLITE_DATABASE_FILE } from './sqlite-backup.js';
+import { cacheStatements } from './sqlite-statement-cache.js';
 import type { SqlDialect } from './types.js';
 
 /** An open database: the query builder, which dialect it speaks, and how to close it. */
@@ -100,7 +101,9 @@ function openSqlite(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('secure_delete = ON');
   // The CLI and the server share the file; wait for each other's short write locks.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cacheStatements(sqlite) }),
+  });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
