@@ -67,13 +67,11 @@ export function createPasskey(
   const rpId: string = options.rp.id;
   const flags = UP | AT | (settings.userVerified === false ? 0 : UV);
   const authData = authenticatorData(rpId, flags, 0, attested);
-  const attestationObject = isoCBOR.encode(
-    new Map<string, string | Map<string, never> | Uint8Array>([
-      ['fmt', 'none'],
-      ['attStmt', new Map()],
-      ['authData', authData],
-    ]),
-  );
+  const attestation = new Map<string, string | Map<string, never> | Uint8Array>();
+  attestation.set('fmt', 'none');
+  attestation.set('attStmt', new Map<string, never>());
+  attestation.set('authData', new Uint8Array(authData));
+  const attestationObject = isoCBOR.encode(attestation);
   const passkey: SoftwarePasskey = {
     credentialId,
     privateKey,
