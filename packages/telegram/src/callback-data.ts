@@ -31,13 +31,39 @@ export function parseDecisionCallbackData(
 }
 
 /**
- * The ✅ Approve / ❌ Deny row under a request that waits for a decision.
+ * Whether Telegram would show this address in a URL button: it refuses hosts that are not
+ * a public-looking domain or an IP address (`localhost`, a bare machine name).
+ */
+function telegramShowsLink(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith('[');
+    return (
+      (protocol === 'https:' || protocol === 'http:') &&
+      (isIp || (hostname.includes('.') && !hostname.endsWith('.')))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The ✅ Approve / ❌ Deny row under a request that waits for a decision. A high-risk request
+ * (`approveInDashboard`) cannot be approved here: approving needs a passkey, which Telegram
+ * cannot ask for, so its row is a 🔐 link to the request in the dashboard (when Telegram
+ * accepts the address as a button; the message always carries it as text) and ❌ Deny.
  *
  * @example
  * await api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: decisionKeyboard(id) });
  */
-export function decisionKeyboard(requestId: string): InlineKeyboard {
-  return new InlineKeyboard()
-    .text('✅ Approve', decisionCallbackData('approved', requestId))
-    .text('❌ Deny', decisionCallbackData('denied', requestId));
+export function decisionKeyboard(
+  requestId: string,
+  options: { approveInDashboard?: string } = {},
+): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  if (options.approveInDashboard === undefined)
+    keyboard.text('✅ Approve', decisionCallbackData('approved', requestId));
+  else if (telegramShowsLink(options.approveInDashboard))
+    keyboard.url('🔐 Approve in dashboard', options.approveInDashboard);
+  return keyboard.text('❌ Deny', decisionCallbackData('denied', requestId));
 }

@@ -65,6 +65,13 @@ export function registerDecisionButtons(
         await answer(describeOutcome(result.subject), true);
         await deps.sync.sync(result.subject.ownerId, result.subject.id, { announce: false });
         return;
+      case 'needs_dashboard':
+        await answer(
+          '🔐 High risk: approve it in the dashboard with your passkey. You can deny it here.',
+          true,
+        );
+        await deps.sync.sync(result.subject.ownerId, result.subject.id, { announce: false });
+        return;
       case 'decided':
         deps.logger.info(
           { requestId: result.subject.id, outcome: parsed.outcome, telegramUserId: from.id },

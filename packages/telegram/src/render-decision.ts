@@ -61,7 +61,23 @@ function summaryLines(subject: DecisionSubject): string[] {
   return lines;
 }
 
-function outcomeLines(subject: DecisionSubject): string[] {
+/**
+ * Whether approving this request needs the dashboard: a pending high-risk request is approved
+ * only with a passkey (issue 15), which Telegram cannot ask for. Denying stays in Telegram.
+ *
+ * @example
+ * if (approvesInDashboard(subject)) keyboard = decisionKeyboard(id, { approveInDashboard: url });
+ */
+export function approvesInDashboard(subject: Pick<DecisionSubject, 'pending' | 'risk'>): boolean {
+  return subject.pending && subject.risk?.level === 'high';
+}
+
+function outcomeLines(subject: DecisionSubject, approvalUrl: string | undefined): string[] {
+  if (approvesInDashboard(subject))
+    return [
+      `🔐 <b>Approve in the dashboard</b> with your passkey${approvalUrl ? `: ${escapeHtml(approvalUrl)}` : ''}`,
+      '⏳ <i>Waiting for your decision. High risk: it can be denied here, not approved.</i>',
+    ];
   if (subject.pending) return ['⏳ <i>Waiting for your decision.</i>'];
   const lines: string[] = [];
   const decision = subject.decision;
@@ -96,13 +112,17 @@ function outcomeLines(subject: DecisionSubject): string[] {
 /**
  * The message about a request, for any kind of request the relay asks an owner to decide
  * (OTP access, one-time permissions): title, risk level and reasons, reason, every field, expiry, and either
- * "waiting" with buttons or the outcome (who decided, through which channel, when).
+ * "waiting" with buttons (for a high-risk request, a link to approve it in the dashboard) or
+ * the outcome (who decided, through which channel, when).
  * Every user-supplied value is escaped.
  *
  * @example
  * const { html, buttons } = renderDecisionMessage(subject);
  */
-export function renderDecisionMessage(subject: DecisionSubject): RenderedDecision {
+export function renderDecisionMessage(
+  subject: DecisionSubject,
+  options: { approvalUrl?: string } = {},
+): RenderedDecision {
   const lines = [
     `${headline(subject)} <b>${userText(subject.title, 200)}</b>`,
     ...riskLines(subject.risk),
@@ -114,7 +134,7 @@ export function renderDecisionMessage(subject: DecisionSubject): RenderedDecisio
     `<b>Expires:</b> ${formatTime(subject.expiresAt)}`,
     `<b>Request:</b> <code>${escapeHtml(subject.id)}</code>`,
     '',
-    ...outcomeLines(subject),
+    ...outcomeLines(subject, options.approvalUrl),
   ];
   const html = lines.join('\n');
   const buttons = subject.pending;

@@ -1,4 +1,5 @@
 import {
+  approvalUrl,
   type CoreContext,
   type DecisionSubject,
   getDecisionSubject,
@@ -10,7 +11,7 @@ import { classifyApiError, describeApiError } from './bot-api-errors.js';
 import { decisionKeyboard } from './callback-data.js';
 import { heldKeyboard } from './held-callback-data.js';
 import type { BotLogger } from './logger.js';
-import { type RenderedDecision, renderDecisionMessage } from './render-decision.js';
+import { approvesInDashboard, type RenderedDecision, renderDecisionMessage } from './render-decision.js';
 import { renderHeldMessage } from './render-held-message.js';
 import type { TelegramMessageRecord, TelegramMessageStore } from './state/telegram-message-store.js';
 
@@ -115,13 +116,16 @@ export class RequestSynchroniser {
     }
     const subject: DecisionSubject | undefined = await getDecisionSubject(this.ctx, ownerId, id);
     if (!subject) return undefined;
-    const rendered = renderDecisionMessage(subject);
+    const dashboard = approvalUrl(this.ctx, subject.id);
+    const rendered = renderDecisionMessage(subject, { approvalUrl: dashboard });
     return {
       id,
       ownerId: subject.ownerId,
       pending: subject.pending,
       rendered,
-      keyboard: rendered.buttons ? decisionKeyboard(subject.id) : undefined,
+      keyboard: rendered.buttons
+        ? decisionKeyboard(subject.id, approvesInDashboard(subject) ? { approveInDashboard: dashboard } : {})
+        : undefined,
     };
   }
 

@@ -57,7 +57,7 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     expect(h.fake.messages(mallory.id).filter((m) => m.text.includes(id))).toEqual([]);
   });
 
-  it('a high-risk permission request says so in words, with every reason, and keeps both buttons', async () => {
+  it('a high-risk permission request says so in words, with every reason, and links to the dashboard instead of an Approve button', async () => {
     const created = await call(h.relay.url, '/api/v1/permissions/request', {
       token: h.apiKey,
       json: { action: 'db.drop_table', resource: 'postgres://prod/users' },
@@ -71,7 +71,28 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
         "• touches production: the resource `postgres://prod/users` has the segment 'prod'",
       ].join('\n'),
     );
-    expect(message.reply_markup?.inline_keyboard[0]?.map((b) => b.text)).toEqual(['✅ Approve', '❌ Deny']);
+    // Approving needs a passkey (issue 15): Telegram links to the dashboard, and Deny stays.
+    // The test relay's address is http://localhost, which Telegram refuses in a URL button,
+    // so the link is in the text only.
+    expect(message.reply_markup).toEqual({
+      inline_keyboard: [[{ text: '❌ Deny', callback_data: `d:${created.body.id}` }]],
+    });
+    expect(message.text).toContain(
+      `🔐 Approve in the dashboard with your passkey: ${h.relay.ctx.publicUrl}/approvals/${created.body.id}`,
+    );
+    // A forged or stale approve press changes nothing and says where to approve.
+    const press = h.fake.pressButton(alice, message, `a:${created.body.id}`, { allowMissingButton: true });
+    const answer = await h.fake.waitFor(() =>
+      h.fake.answeredCallbacks().find((a) => a.callback_query_id === press.callback_query?.id),
+    );
+    expect(answer?.text).toContain('approve it in the dashboard with your passkey');
+    expect(answer?.show_alert).toBe(true);
+    const still = await call(h.relay.url, `/api/v1/permissions/${created.body.id}`, { token: h.apiKey });
+    expect(still.body.status).toBe('pending_approval');
+    // Deny still works from Telegram.
+    h.fake.pressButton(alice, message, `d:${created.body.id}`);
+    const edited = await h.messageWhen(created.body.id, (m) => m.reply_markup === undefined);
+    expect(edited.text).toMatch(/Denied by .* via Telegram/);
   });
 
   it('approve wakes the waiting agent and the message shows who approved, through Telegram, without buttons', async () => {

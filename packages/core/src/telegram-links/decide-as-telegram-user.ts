@@ -19,7 +19,9 @@ export type TelegramDecisionResult =
   /** This press decided the request. */
   | { outcome: 'decided'; subject: DecisionSubject }
   /** Someone decided first, or the request expired or was cancelled: nothing changed. */
-  | { outcome: 'already_closed'; subject: DecisionSubject };
+  | { outcome: 'already_closed'; subject: DecisionSubject }
+  /** An approval of a high-risk request: it needs a passkey, in the dashboard; nothing changed. */
+  | { outcome: 'needs_dashboard'; subject: DecisionSubject };
 
 /**
  * The audit label for a decision made in Telegram: the owner, and which Telegram account
@@ -64,6 +66,10 @@ export async function decideAsTelegramUser(
   const found = await findSubjectForTelegramUser(ctx, options.user.id, options.requestId);
   if (!found) return { outcome: 'not_authorised' };
   if (!found.subject.pending) return { outcome: 'already_closed', subject: found.subject };
+  // Telegram cannot ask for a passkey; its high-risk messages carry no Approve button, so this
+  // is a stale or forged press. Denying needs no step-up.
+  if (options.outcome === 'approved' && found.subject.risk?.level === 'high')
+    return { outcome: 'needs_dashboard', subject: found.subject };
   try {
     const subject = await decideRequest(ctx, {
       id: options.requestId,
