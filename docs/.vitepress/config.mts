@@ -98,6 +98,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { apiReferenceUrl: st
           { text: 'Operations', link: '/operations' },
           { text: 'The agent-otp command', link: '/cli' },
           { text: 'HTTP API', link: '/api' },
+          { text: 'Benchmarks', link: '/benchmarks' },
         ],
       },
       {
