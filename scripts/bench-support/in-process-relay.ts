@@ -64,6 +64,7 @@ export async function startCountedRelay(dialect: Dialect): Promise<CountedRelay>
   }) as Server;
   await new Promise((resolve) => server.once('listening', resolve));
   const ctx = services.ctx;
+  let stopping: Promise<void> | undefined;
   const owner = await ensureDefaultOwner(ctx);
   const { apiKey } = await createAgent(ctx, { ownerId: owner.id, name: 'bench', actor: SYSTEM_ACTOR });
   const { token } = await createCaptureSource(ctx, {
@@ -80,11 +81,14 @@ export async function startCountedRelay(dialect: Dialect): Promise<CountedRelay>
     counter,
     dataDir,
     ...(schema ? { schema } : {}),
-    async stop() {
-      services.beginShutdown();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await services.close();
+    stop() {
+      stopping ??= (async () => {
+        services.beginShutdown();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        await services.close();
+      })();
+      return stopping;
     },
     async cleanup() {
       if (schema) await dropPostgresSchema(schema);

@@ -85,40 +85,45 @@ export function lifecyclesFor(
 }
 
 /**
- * Each step as its own phase over `count` requests: create them all, approve them all, seal
- * every code (client work, outside any phase), deliver them all, consume them all.
+ * Each step as its own phase: create up to `maxRequests` requests (stopping after
+ * `maxSeconds` on a slow machine), approve them all, seal every code (client work, outside
+ * any phase), deliver them all, consume them all.
  */
 export async function perStepPhases(
   relay: ServedRelay,
   keys: AgentKey[],
-  count: number,
-  concurrency: number,
+  options: { maxRequests: number; maxSeconds: number; concurrency: number },
 ): Promise<Record<Step, MeasuredPhase>> {
-  const requests = Array.from({ length: count }, (_, i) => ({
-    key: keys[i % keys.length]!,
-    id: '',
-    jwe: '',
-  }));
+  const requests: { key: AgentKey; id: string; jwe: string }[] = [];
   const create = await measured(relay, async () => {
-    await eachConcurrently(requests, concurrency, async (request) => {
-      request.id = await createRequest(relay, request.key);
-    });
-    return count;
+    const deadline = Date.now() + options.maxSeconds * 1000;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (requests.length < options.maxRequests && Date.now() < deadline) {
+          const request = { key: keys[requests.length % keys.length]!, id: '', jwe: '' };
+          requests.push(request);
+          request.id = await createRequest(relay, request.key);
+        }
+      }),
+    );
+    return requests.length;
   });
   const approve = await measured(relay, async () => {
-    await eachConcurrently(requests, concurrency, (request) => approveRequest(relay, request.id));
-    return count;
+    await eachConcurrently(requests, options.concurrency, (request) => approveRequest(relay, request.id));
+    return requests.length;
   });
   for (const request of requests) request.jwe = await sealCode(request.key, request.id);
   const deliver = await measured(relay, async () => {
-    await eachConcurrently(requests, concurrency, (request) => deliverSealed(relay, request.id, request.jwe));
-    return count;
+    await eachConcurrently(requests, options.concurrency, (request) =>
+      deliverSealed(relay, request.id, request.jwe),
+    );
+    return requests.length;
   });
   const consume = await measured(relay, async () => {
-    await eachConcurrently(requests, concurrency, async (request) => {
+    await eachConcurrently(requests, options.concurrency, async (request) => {
       await consumeRequest(relay, request.id);
     });
-    return count;
+    return requests.length;
   });
   return { create, approve, deliver, consume };
 }

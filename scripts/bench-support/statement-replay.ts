@@ -9,6 +9,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
 import type pg from 'pg';
 import type { RecordedStatement } from '../../test-support/statement-counter.js';
+import { round } from './load-helpers.js';
+import { cpuDelta, cpuOf, ownCpuMs } from './proc-stats.js';
 
 type Role = 'plain' | 'auditTail' | 'auditInsert' | 'checkpointUpdate';
 
@@ -108,6 +110,10 @@ export class LifecycleReplay {
 export interface ReplayResult {
   lifecycles: number;
   perSecond: number;
+  /** CPU of this process (driver, hashing) per replayed lifecycle, in ms. */
+  clientCpuMsPerLifecycle: number;
+  /** PostgreSQL backends' CPU per replayed lifecycle, in ms; absent on SQLite. */
+  databaseCpuMsPerLifecycle?: number;
   statementsPerLifecycle: number;
   concurrency: number;
 }
@@ -143,6 +149,7 @@ export function replayOnSqlite(
   };
   runOne(); // prepares every statement once, outside the timing
   let lifecycles = 0;
+  const cpuBefore = ownCpuMs();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   while (performance.now() < deadline) {
@@ -152,6 +159,7 @@ export function replayOnSqlite(
   return {
     lifecycles,
     perSecond: Math.round(lifecycles / ((performance.now() - started) / 1000)),
+    clientCpuMsPerLifecycle: round((ownCpuMs() - cpuBefore) / Math.max(1, lifecycles)),
     statementsPerLifecycle: replay.steps.length,
     concurrency: 1,
   };
@@ -176,7 +184,12 @@ export async function replayOnPostgres(
     }
   };
   await runOne(clients[0]!);
+  const backends: number[] = [];
+  for (const client of clients)
+    backends.push((await client.query('select pg_backend_pid() as pid')).rows[0].pid);
   let lifecycles = 0;
+  const databaseBefore = cpuOf(backends);
+  const cpuBefore = ownCpuMs();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(
@@ -187,9 +200,13 @@ export async function replayOnPostgres(
       }
     }),
   );
+  const elapsed = (performance.now() - started) / 1000;
+  const per = (ms: number) => round(ms / Math.max(1, lifecycles));
   return {
     lifecycles,
-    perSecond: Math.round(lifecycles / ((performance.now() - started) / 1000)),
+    perSecond: Math.round(lifecycles / elapsed),
+    clientCpuMsPerLifecycle: per(ownCpuMs() - cpuBefore),
+    databaseCpuMsPerLifecycle: per(cpuDelta(databaseBefore, cpuOf(backends))),
     statementsPerLifecycle: replay.steps.length,
     concurrency: clients.length,
   };
