@@ -5,6 +5,8 @@ import type { CoreContext } from '../context.js';
 export interface VerifyAuditOptions {
   /** Heads recorded earlier outside the database (`audit:verify --json`); each must still be in its chain. */
   expectHeads?: readonly ExpectedAuditHead[] | undefined;
+  /** Told the running count of checked rows after each step of the walk. */
+  onStep?: ((checked: number) => void) | undefined;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function verifyAudit(
   const result = await verifyAuditChains(ctx.database, ctx.auditKey, {
     chain: ownerId,
     expectHeads: options.expectHeads,
+    onStep: options.onStep,
   });
   return { ok: result.ok, checked: result.checked, brokenAt: result.brokenAt, heads: result.heads };
 }

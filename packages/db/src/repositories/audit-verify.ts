@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DatabaseHandle } from '../open-database.js';
-import type { AuditCheckpointsTable } from '../schema.js';
+import type { AuditCheckpointsTable, Database } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import { GENESIS_HASH } from './audit.js';
 import { checkpointHolds, manifestChains, manifestHolds, readAuditManifest } from './audit-checkpoints.js';
@@ -39,25 +40,63 @@ export interface AuditVerifyResult {
   heads: AuditHead[];
 }
 
+/** Rows checked so far, and who hears after each step. */
+interface Progress {
+  checked: number;
+  onStep?: ((checked: number) => void) | undefined;
+}
+
 class Broken extends Error {
   constructor(readonly at: ChainBreak) {
     super(at.reason);
   }
 }
 
-/** Reads in one snapshot, so appends committing meanwhile never look like a broken checkpoint. */
+/**
+ * Rows read and hashed per step. One step costs a few milliseconds; between steps the
+ * event loop serves everything else, so a million-row verification never holds up
+ * `/healthz` or another request for longer than one step.
+ */
+const ROWS_PER_STEP = 500;
+
+/** Lets the event loop run I/O and timers that queued during the last step. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The SQLite file behind the handle, or null for an in-memory database. */
+async function sqliteFileOf(handle: DatabaseHandle): Promise<string | null> {
+  const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(handle.db);
+  return rows.find((row) => row.name === 'main')?.file || null;
+}
+
+/**
+ * Reads in one snapshot, so appends committing meanwhile never look like a broken checkpoint.
+ * On a SQLite file the walk gets its own read-only connection: the relay's one connection
+ * stays free for every other request while a long verification runs (WAL lets a reader hold
+ * its snapshot while writers commit). Only an in-memory database shares its one connection.
+ */
 async function withReadSnapshot<T>(handle: DatabaseHandle, fn: (db: Tx) => Promise<T>): Promise<T> {
   if (handle.dialect === 'postgres')
     return handle.db.transaction().setIsolationLevel('repeatable read').execute(fn);
-  return handle.db.connection().execute(async (connection) => {
-    // A deferred transaction on a WAL database reads one snapshot and blocks no writer.
-    await sql`begin`.execute(connection);
-    try {
-      return await fn(connection);
-    } finally {
-      await sql`rollback`.execute(connection);
-    }
-  });
+  const file = await sqliteFileOf(handle);
+  if (!file) return handle.db.connection().execute((connection) => inDeferredTransaction(connection, fn));
+  const reader = new SQLite(file, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reader }) });
+  try {
+    return await db.connection().execute((connection) => inDeferredTransaction(connection, fn));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A deferred transaction on a WAL database reads one snapshot and blocks no writer. */
+async function inDeferredTransaction<T>(connection: Tx, fn: (db: Tx) => Promise<T>): Promise<T> {
+  await sql`begin`.execute(connection);
+  try {
+    return await fn(connection);
+  } finally {
+    await sql`rollback`.execute(connection);
+  }
 }
 
 /** Walks one chain's rows from the first; returns how many there were and the last hash. */
@@ -66,7 +105,7 @@ async function walkChain(
   key: AuditKey,
   chain: string,
   legacyLength: number,
-  count: { checked: number },
+  count: Progress,
 ): Promise<{ length: number; head: string }> {
   let expectedPrev = GENESIS_HASH;
   let expectedSeq = 1;
@@ -77,7 +116,7 @@ async function walkChain(
       .where('chain', '=', chain)
       .where('seq', '>=', expectedSeq)
       .orderBy('seq', 'asc')
-      .limit(1000)
+      .limit(ROWS_PER_STEP)
       .execute();
     if (page.length === 0) return { length: expectedSeq - 1, head: expectedPrev };
     for (const row of page) {
@@ -91,6 +130,8 @@ async function walkChain(
       expectedPrev = hash;
       expectedSeq++;
     }
+    count.onStep?.(count.checked);
+    await yieldToEventLoop();
   }
 }
 
@@ -100,7 +141,7 @@ async function verifyChain(
   key: AuditKey,
   chain: string,
   listed: boolean,
-  count: { checked: number },
+  count: Progress,
 ): Promise<AuditHead | null> {
   const fail = (reason: string, seq: number | null = null, id: string | null = null) =>
     new Broken({ chain, seq, id, reason });
@@ -172,7 +213,7 @@ async function verifyInSnapshot(
   db: Tx,
   key: AuditKey,
   options: { chain?: string | undefined; expectHeads?: readonly ExpectedAuditHead[] | undefined },
-  count: { checked: number },
+  count: Progress,
 ): Promise<AuditHead[]> {
   const manifest = await readAuditManifest(db);
   const anyEvent = () => db.selectFrom('audit_events').select('id').limit(1).executeTakeFirst();
@@ -238,9 +279,14 @@ async function verifyInSnapshot(
 export async function verifyAuditChains(
   handle: DatabaseHandle,
   key: AuditKey,
-  options: { chain?: string | undefined; expectHeads?: readonly ExpectedAuditHead[] | undefined } = {},
+  options: {
+    chain?: string | undefined;
+    expectHeads?: readonly ExpectedAuditHead[] | undefined;
+    /** Told the running count of checked rows after each step (progress output, tests). */
+    onStep?: ((checked: number) => void) | undefined;
+  } = {},
 ): Promise<AuditVerifyResult> {
-  const count = { checked: 0 };
+  const count: Progress = { checked: 0, onStep: options.onStep };
   try {
     const heads = await withReadSnapshot(handle, (db) => verifyInSnapshot(db, key, options, count));
     return { ok: true, checked: count.checked, brokenAt: null, heads };
