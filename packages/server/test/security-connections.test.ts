@@ -106,7 +106,8 @@ describe('slow clients are cut off after the configured timeouts', () => {
     const res = await call(relay.url, `/api/v1/otp/${created.body.id}?wait=3`, { token: apiKey });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('pending_approval');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    // The cap is jittered to 90–100% of the wait (issue 18): still well past the 2 s timeout.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2700);
 
     // So does an event stream: still delivering after the request timeout has passed.
     const stream = await openSse(`${relay.url}/api/v1/otp/${created.body.id}/events`, {

@@ -52,7 +52,11 @@ export const WaitQuery = z.object({
     .min(0)
     .max(60, 'wait must be at most 60 seconds')
     .optional()
-    .meta({ description: 'Hold the request up to this many seconds for a change (long-poll).', example: 30 }),
+    .meta({
+      description:
+        'Hold the request up to this many seconds for a change (long-poll). When nothing changes, the answer comes after between 90% and 100% of it, at random, so waiters that started together do not all return (and poll again) together.',
+      example: 30,
+    }),
 });
 
 /** Cursor pagination for owner lists. */

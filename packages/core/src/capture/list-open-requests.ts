@@ -3,6 +3,7 @@ import { type CaptureRequest, OPEN_STATUSES } from '@agent-otp/shared';
 import { type CoreContext, nowIso } from '../context.js';
 import { abortAfter } from '../events/abort-after.js';
 import { ownerTopic } from '../events/event-bus.js';
+import { longPollCapMs } from '../events/long-poll-cap.js';
 import { type ChangeFeed, watchChanges } from '../events/watch-changes.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 
@@ -78,7 +79,8 @@ export async function waitForOpenRequests(
   signal?: AbortSignal,
 ): Promise<CaptureRequest[]> {
   if (waitSeconds <= 0 || signal?.aborted) return listOpenRequestsForSource(ctx, source);
-  const until = abortAfter(waitSeconds * 1000, signal);
+  // Jittered like every long-poll, so sources that started together do not re-poll together.
+  const until = abortAfter(longPollCapMs(waitSeconds), signal);
   try {
     for await (const { row, cause } of watchChanges(ctx, openRequestsFeed(ctx, source), until.signal))
       if (cause !== 'start' || row.length > 0) return row;

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context.js';
 import { abortAfter } from './abort-after.js';
 import { requestTopic } from './event-bus.js';
+import { longPollCapMs } from './long-poll-cap.js';
 import { watchChanges } from './watch-changes.js';
 
 /** What {@link waitForChange} needs to know about one kind of request. */
@@ -11,12 +12,15 @@ export interface ChangeWatch<Row extends { status: string; expires_at: string }>
   settled: ReadonlySet<string>;
   /** Whether a re-read row still looks like the first one (default: same status). */
   same?: (initial: Row, current: Row) => boolean;
+  /** Waiters whose `read` returns the same row (same request, same scope) share re-reads under this key. */
+  shareKey?: string;
 }
 
 /**
  * The one long-poll, on {@link watchChanges}: returns the row at once when it is settled,
  * `waitSeconds` is 0 or the caller already went away; otherwise when the row changes, it
- * expires, `waitSeconds` pass or `signal` aborts. An event naming the request, or a bus
+ * expires, its wait runs out (between 90% and 100% of `waitSeconds`, at random, so waiters
+ * that started together do not all re-poll together: {@link longPollCapMs}) or `signal` aborts. An event naming the request, or a bus
  * `resync` (the event connection came back), only triggers a re-read: the waiter keeps
  * waiting if the row did not change. (With several instances, the NOTIFY of a request's own
  * `created` can reach a waiter on another instance after it started waiting.)
@@ -32,8 +36,13 @@ export async function waitForChange<Row extends { status: string; expires_at: st
   signal?: AbortSignal,
 ): Promise<Row> {
   const same = watch.same ?? ((initial: Row, current: Row) => initial.status === current.status);
-  const until = abortAfter(Math.max(0, waitSeconds * 1000), signal);
-  const feed = { topic: requestTopic(id), read: watch.read, deadline: (row: Row) => row.expires_at };
+  const until = abortAfter(longPollCapMs(waitSeconds), signal);
+  const feed = {
+    topic: requestTopic(id),
+    read: watch.read,
+    deadline: (row: Row) => row.expires_at,
+    shareKey: watch.shareKey,
+  };
   try {
     let initial: Row | undefined;
     for await (const { row, cause } of watchChanges(ctx, feed, until.signal)) {

@@ -1,5 +1,7 @@
 import type { CoreContext } from '../context.js';
+import { deadlineTimers } from './deadline-timers.js';
 import type { RequestEvent } from './event-bus.js';
+import { topicFollowers } from './topic-followers.js';
 
 /** What {@link watchChanges} re-reads, and when. */
 export interface ChangeFeed<Row> {
@@ -13,6 +15,12 @@ export interface ChangeFeed<Row> {
   deadline?: (row: Row) => string | undefined;
   /** After a wake-up, wait this long before re-reading, so changes made together are read once. */
   settleMs?: number;
+  /**
+   * Readers of the same topic whose `read` returns the same thing (the same request in the
+   * same scope) give the same key, and share one re-read after an event instead of a query
+   * each. Their first read stays their own: it is what checks they may read at all.
+   */
+  shareKey?: string;
 }
 
 /** One read, and why it happened. */
@@ -30,6 +38,9 @@ export interface Change<Row> {
  * read means one more read, never a missed one. Long-polls stop after the read they want;
  * SSE routes forward every read. Leaving the loop unsubscribes.
  *
+ * However many readers follow one topic, the bus holds one subscription for it
+ * ({@link topicFollowers}); deadlines share the process's one timer ({@link deadlineTimers}).
+ *
  * @example
  * for await (const { row } of watchChanges(ctx, { topic: requestTopic(id), read }, signal)) send(row);
  */
@@ -38,6 +49,7 @@ export async function* watchChanges<Row>(
   feed: ChangeFeed<Row>,
   signal?: AbortSignal,
 ): AsyncGenerator<Change<Row>, void, void> {
+  const followers = topicFollowers(ctx.bus);
   let wake: (cause: Change<Row>['cause']) => void = () => {};
   let woken!: Promise<Change<Row>['cause']>;
   const arm = () => {
@@ -46,34 +58,39 @@ export async function* watchChanges<Row>(
     });
   };
   arm();
-  const unsubscribe = ctx.bus.subscribe(feed.topic, (event) => {
+  const unfollow = followers.follow(feed.topic, (event) => {
     if (event.type === 'resync') wake('resync');
     else if (!feed.wakesOn || feed.wakesOn(event)) wake('event');
   });
   const onAbort = () => wake('abort');
   signal?.addEventListener('abort', onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
+  let cancelDeadline = () => {};
   try {
     let cause: Change<Row>['cause'] = 'start';
     for (;;) {
       arm();
-      const row = await feed.read();
+      // Only a re-read the bus asked for can be shared: one at a deadline must see the time pass.
+      const shared = feed.shareKey !== undefined && (cause === 'event' || cause === 'resync');
+      const row = shared
+        ? await followers.sharedRead(feed.topic, feed.shareKey!, followers.generation(feed.topic), feed.read)
+        : await feed.read();
       yield { row, cause };
       if (signal?.aborted) return;
       const deadline = feed.deadline?.(row);
       if (deadline !== undefined)
-        timer = setTimeout(
+        cancelDeadline = deadlineTimers.schedule(
+          // Past the deadline (the timers may fire up to their resolution early), so the re-read sees it.
+          Date.parse(deadline) - ctx.clock.now().getTime() + 50,
           () => wake('deadline'),
-          Math.max(0, Date.parse(deadline) - ctx.clock.now().getTime() + 50),
         );
       cause = await woken;
-      clearTimeout(timer);
+      cancelDeadline();
       if (feed.settleMs && cause !== 'abort')
         await new Promise((resolve) => setTimeout(resolve, feed.settleMs));
     }
   } finally {
-    clearTimeout(timer);
-    unsubscribe();
+    cancelDeadline();
+    unfollow();
     signal?.removeEventListener('abort', onAbort);
   }
 }

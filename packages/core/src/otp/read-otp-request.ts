@@ -26,6 +26,7 @@ export function waitForOtpChange(
     waitSeconds,
     {
       read: () => readRequest(ctx, OTP_REQUESTS, id, scope),
+      shareKey: JSON.stringify(scope),
       settled: SETTLED_STATUSES,
       // A code held while pending changes the row without changing its status.
       same: (initial, current) =>

@@ -64,7 +64,11 @@ export async function getPermissionRequest(
     ctx,
     id,
     waitSeconds,
-    { read: () => readRequest(ctx, PERMISSION_REQUESTS, id, scope), settled: SETTLED_PERMISSION_STATUSES },
+    {
+      read: () => readRequest(ctx, PERMISSION_REQUESTS, id, scope),
+      shareKey: JSON.stringify(scope),
+      settled: SETTLED_PERMISSION_STATUSES,
+    },
     signal,
   );
   // A client that went away must not take the token with it.

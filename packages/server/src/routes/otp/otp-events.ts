@@ -7,6 +7,7 @@ import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
 import type { Router } from '../../openapi-app.js';
 import { eventStreamOf, OtpStatusEvent } from '../event-streams.js';
+import { keepStreamAlive } from '../sse-keepalive.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
 export const otpEventsRoute = declareRoute({
@@ -32,8 +33,6 @@ export const otpEventsRoute = declareRoute({
   },
 });
 
-const KEEPALIVE_MS = 15_000;
-
 export function registerOtpEvents(app: Router, services: ServerServices) {
   openapiRoute(
     app,
@@ -46,10 +45,12 @@ export function registerOtpEvents(app: Router, services: ServerServices) {
       await readRequest(services.ctx, OTP_REQUESTS, id, scope);
       const signal = abortOnDisconnect(c, services.shutdownSignal);
       return streamSSE(c, async (stream) => {
-        const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
+        const stopKeepalive = keepStreamAlive(() => void stream.write(': keepalive\n\n'));
         const feed = {
           topic: requestTopic(id),
           read: () => readRequest(services.ctx, OTP_REQUESTS, id, scope),
+          // Streams of one agent on one request share a re-read after each change.
+          shareKey: JSON.stringify(scope),
           // Expiry is applied on read: the re-read at the deadline reports it.
           deadline: (row: { expires_at: string }) => row.expires_at,
         };
@@ -65,7 +66,7 @@ export function registerOtpEvents(app: Router, services: ServerServices) {
             if (TERMINAL_STATUSES.has(row.status)) break;
           }
         } finally {
-          clearInterval(keepalive);
+          stopKeepalive();
         }
       });
     },

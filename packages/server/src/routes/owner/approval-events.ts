@@ -1,13 +1,3 @@
-import {
-  type ChangeFeed,
-  type DecisionSubject,
-  getDecisionSubject,
-  listHeldMessages,
-  listPendingDecisions,
-  ownerTopic,
-  watchChanges,
-} from '@agent-otp/core';
-import { DecisionSubjectSchema, type HeldMessage } from '@agent-otp/shared';
 import { streamSSE } from 'hono/streaming';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
@@ -15,6 +5,8 @@ import { holdsConnection } from '../../middleware/hold-limits.js';
 import type { Router } from '../../openapi-app.js';
 import { ApprovalStreamEvent, eventStreamOf } from '../event-streams.js';
 import { abortOnDisconnect } from '../otp/abort-on-disconnect.js';
+import { keepStreamAlive } from '../sse-keepalive.js';
+import { OwnerQueues } from './owner-queues.js';
 
 export const approvalEventsRoute = declareRoute({
   method: 'get',
@@ -39,20 +31,19 @@ export const approvalEventsRoute = declareRoute({
   },
 });
 
-const KEEPALIVE_MS = 15_000;
-/** Events that arrive together (a delivery and an approval) become one update. */
-const COALESCE_MS = 25;
-
-const wire = (subject: DecisionSubject) => DecisionSubjectSchema.parse(subject);
-
-/** One read of what the owner's dashboard shows: the requests that changed, the queue, the held messages. */
-interface OwnerQueue {
-  subjects: DecisionSubject[];
-  pending: DecisionSubject[];
-  held: HeldMessage[];
+/**
+ * What one tab has yet to be sent: updates that arrive while it is still writing merge here
+ * (latest queue and held list, each changed request once), so a slow tab costs one pending
+ * update, not a backlog.
+ */
+interface Outbox {
+  requests: Map<string, string>;
+  pending?: string;
+  held?: string;
 }
 
 export function registerApprovalEvents(app: Router, services: ServerServices) {
+  const queues = new OwnerQueues(services.ctx, services.logger);
   openapiRoute(
     app,
     services,
@@ -61,54 +52,48 @@ export function registerApprovalEvents(app: Router, services: ServerServices) {
       const ownerId = c.get('owner').id;
       const signal = abortOnDisconnect(c, services.shutdownSignal);
       return streamSSE(c, async (stream) => {
-        const changed = new Set<string>();
-        const feed: ChangeFeed<OwnerQueue> = {
-          topic: ownerTopic(ownerId),
-          // Every event names a request to send again; a resync changes no one request and
-          // re-reads the queue only.
-          wakesOn: (event) => {
-            changed.add(event.requestId);
-            return true;
-          },
-          read: async () => {
-            const ids = [...changed];
-            changed.clear();
-            const subjects: DecisionSubject[] = [];
-            for (const id of ids) {
-              const subject = await getDecisionSubject(services.ctx, ownerId, id);
-              if (subject) subjects.push(subject);
-            }
-            const pending = await listPendingDecisions(services.ctx, ownerId);
-            return { subjects, pending, held: await listHeldMessages(services.ctx, ownerId) };
-          },
-          // The sweeper announces expiries; this deadline also drops an overdue item if it lags.
-          deadline: ({ pending, held }) => {
-            const soonest = Math.min(...[...pending, ...held].map((p) => Date.parse(p.expiresAt)));
-            return Number.isFinite(soonest) ? new Date(soonest).toISOString() : undefined;
-          },
-          settleMs: COALESCE_MS,
+        let outbox: Outbox = { requests: new Map() };
+        let wake = () => {};
+        let ended = signal.aborted;
+        const end = () => {
+          ended = true;
+          wake();
         };
-        const keepalive = setInterval(() => void stream.write(': keepalive\n\n'), KEEPALIVE_MS);
+        signal.addEventListener('abort', end, { once: true });
+        const stopFollowing = queues.follow(ownerId, {
+          update: (update) => {
+            for (const [id, data] of update.requests) outbox.requests.set(id, data);
+            outbox.pending = update.pending;
+            outbox.held = update.held;
+            wake();
+          },
+          end,
+        });
+        const stopKeepalive = keepStreamAlive(() => void stream.write(': keepalive\n\n'));
         try {
           let lastQueue = '';
           let lastHeld = '';
-          for await (const { row } of watchChanges(services.ctx, feed, signal)) {
-            if (signal.aborted) break;
-            for (const subject of row.subjects)
-              await stream.writeSSE({ event: 'request', data: JSON.stringify(wire(subject)) });
-            const queue = JSON.stringify({ approvals: row.pending.map(wire) });
-            if (queue !== lastQueue) {
-              await stream.writeSSE({ event: 'pending', data: queue });
-              lastQueue = queue;
+          while (!ended) {
+            const { requests, pending, held } = outbox;
+            outbox = { requests: new Map() };
+            for (const data of requests.values()) await stream.writeSSE({ event: 'request', data });
+            if (pending !== undefined && pending !== lastQueue) {
+              await stream.writeSSE({ event: 'pending', data: pending });
+              lastQueue = pending;
             }
-            const heldList = JSON.stringify({ heldMessages: row.held });
-            if (heldList !== lastHeld) {
-              await stream.writeSSE({ event: 'held', data: heldList });
-              lastHeld = heldList;
+            if (held !== undefined && held !== lastHeld) {
+              await stream.writeSSE({ event: 'held', data: held });
+              lastHeld = held;
             }
+            if (outbox.requests.size === 0 && outbox.pending === undefined && !ended)
+              await new Promise<void>((resolve) => {
+                wake = resolve;
+              });
           }
         } finally {
-          clearInterval(keepalive);
+          stopKeepalive();
+          stopFollowing();
+          signal.removeEventListener('abort', end);
         }
       });
     },
