@@ -1,10 +1,13 @@
-import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
+import type { AgentKeyHistory, DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
 import { useEffect, useRef, useState } from 'react';
-import { describeError } from '../api.js';
 import { formatTime, statusLabel } from '../format.js';
-import { operations } from '../operations.js';
 import { Link } from '../router.js';
+import type { PendingDecision } from '../send-decision.js';
+import { useUndoableDecision } from '../use-undoable-decision.js';
+import { AlwaysAllowForm } from './always-allow-form.js';
+import { CopyButton } from './copy-button.js';
 import { Countdown } from './countdown.js';
+import { RelativeTime } from './relative-time.js';
 import { RiskSummary } from './risk-summary.js';
 
 /**
@@ -14,8 +17,29 @@ import { RiskSummary } from './risk-summary.js';
  */
 const DENIAL_REASON_MAX_LENGTH = 500;
 
-/** Fingerprints are long hex strings: give them room and a monospace face. */
-const isFingerprint = (label: string) => label.toLowerCase().includes('fingerprint');
+/** The fingerprint's field: shown short, with its comparison, above the details. */
+const FINGERPRINT_LABEL = 'Agent key fingerprint';
+
+/**
+ * How the key compares with the agent's last request (the relay's words, restated: the
+ * bundle imports types only). `satisfies` makes a new history value a compile error here.
+ */
+const KEY_HISTORY_TEXT = {
+  same_as_last_request: "same key as this agent's last request",
+  new_key: 'new key for this agent',
+  first_request: "this agent's first request: no earlier key to compare",
+} as const satisfies Record<AgentKeyHistory, string>;
+
+/** "3F9A 21C0 7B44 E1D2": the first 16 hex digits in groups of 4, to compare at a glance. */
+function shortFingerprint(fingerprint: string): string {
+  return (
+    fingerprint
+      .slice(0, 16)
+      .toUpperCase()
+      .match(/.{1,4}/g)
+      ?.join(' ') ?? ''
+  );
+}
 
 /** Who decided and how, in one line. */
 export function decisionLine(subject: DecisionSubject): string {
@@ -24,54 +48,74 @@ export function decisionLine(subject: DecisionSubject): string {
   return statusLabel(subject.status);
 }
 
+function heldText(decision: PendingDecision): string {
+  if (decision.outcome === 'approve') return 'Approved';
+  return decision.reason ? `Denied: “${decision.reason}”` : 'Denied';
+}
+
 /**
- * One request as the owner decides on it: its risk (level and reasons), the agent, its reason, what it asks for (sender,
- * sources, patterns, the key fingerprint to compare with the agent's), the time left, and
- * `Approve` / `Deny` while it is pending. `Deny with reason…` reveals one text field whose
- * words the agent receives (Enter denies, Escape closes it); a decided card shows them.
+ * One request as the owner decides on it: its risk (level and reasons), the reason once,
+ * what approving allows in plain lines, the agent and its key (short, compared with its last
+ * request, copyable in full), when it was asked and when it lapses, then `Approve` / `Deny`.
+ * A decision is held for a few seconds with `Undo` before it is sent (the request stays
+ * pending meanwhile); the card keeps its place and size throughout. Every exact field and
+ * the raw request are behind "Show details"; "Always allow like this" drafts a policy.
  */
 export function DecisionCard(props: {
   subject: DecisionSubject;
   onDecided?: (subject: DecisionSubject) => void;
+  /** Called when the owner takes a decision (before the undo window): the list pins the card. */
+  onDeciding?: () => void;
   headingLevel?: 'h2' | 'h3';
   linkToDetail?: boolean;
+  /** Offered on a card that left the queue and is kept in place: hides it. */
+  onDismiss?: () => void;
 }) {
   const { subject } = props;
-  const [busy, setBusy] = useState<'approve' | 'deny' | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const { held, sending, error, decide, undo } = useUndoableDecision(subject, props.onDecided);
   const [reasonOpen, setReasonOpen] = useState(false);
   const [reason, setReason] = useState('');
+  const [detailsOpen, setDetailsOpen] = useState(false);
+  const [allowOpen, setAllowOpen] = useState(false);
   const reasonInput = useRef<HTMLInputElement>(null);
+  const undoButton = useRef<HTMLButtonElement>(null);
   const Heading = props.headingLevel ?? 'h2';
   const titleId = `title-${subject.id}`;
   const reasonFormId = `deny-reason-${subject.id}`;
+  const detailsId = `details-${subject.id}`;
+  const keyId = `key-${subject.id}`;
+  const busy = held !== undefined || sending;
+  const holding = held !== undefined;
 
   // Revealing the field moves focus into it, so a keyboard user types at once.
   useEffect(() => {
     if (reasonOpen) reasonInput.current?.focus();
   }, [reasonOpen]);
+  // A held decision puts focus on Undo, so the keyboard can take it back at once.
+  useEffect(() => {
+    if (holding) undoButton.current?.focus();
+  }, [holding]);
 
-  const decide = async (outcome: 'approve' | 'deny', denialReason?: string) => {
-    setBusy(outcome);
-    setError(undefined);
-    try {
-      const decided =
-        denialReason === undefined
-          ? await operations.decideApproval(subject.id, outcome)
-          : await operations.denyApproval(subject.id, { reason: denialReason });
-      props.onDecided?.(decided);
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(undefined);
-    }
+  // From the first decision on, the card never gets shorter: the cards below stay where
+  // they were while the owner's finger or pointer is still around.
+  const card = useRef<HTMLElement>(null);
+  const [minHeight, setMinHeight] = useState<number | undefined>();
+  const hold = (decision: PendingDecision) => {
+    setMinHeight((locked) => locked ?? card.current?.getBoundingClientRect().height);
+    props.onDeciding?.();
+    setReasonOpen(false);
+    decide(decision);
   };
+  const detailFields = subject.fields.filter((field) => field.label !== FINGERPRINT_LABEL);
+  const canAlwaysAllow = subject.pending || subject.decision?.outcome === 'approved';
 
   return (
     <article
-      className={`card decision ${subject.pending ? 'pending' : 'settled'}${subject.risk ? ` risk-${subject.risk.level}` : ''}`}
+      className={`card decision ${subject.pending ? 'pending' : 'settled'}${subject.risk ? ` risk-${subject.risk.level}` : ''}${held ? ' held' : ''}`}
       aria-labelledby={titleId}
       data-request-id={subject.id}
+      ref={card}
+      style={minHeight === undefined ? undefined : { minHeight }}
     >
       <header className="card-header">
         <Heading id={titleId} className="card-title">
@@ -91,22 +135,70 @@ export function DecisionCard(props: {
       <p className="reason">
         <span className="visually-hidden">Reason: </span>“{subject.reason}”
       </p>
+      <ul className="summary-lines" aria-label="What approving allows">
+        {subject.summary.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
       <dl className="fields">
         <div>
           <dt>Agent</dt>
           <dd>{subject.agent.name}</dd>
         </div>
-        {subject.fields.map((field) => (
-          <div key={field.label} className={isFingerprint(field.label) ? 'wide' : undefined}>
-            <dt>{field.label}</dt>
-            <dd className={isFingerprint(field.label) ? 'mono' : undefined}>{field.value}</dd>
-          </div>
-        ))}
         <div>
           <dt>Requested</dt>
-          <dd>{formatTime(subject.createdAt)}</dd>
+          <dd>
+            <RelativeTime iso={subject.createdAt} />
+          </dd>
         </div>
+        {subject.agentKey && (
+          <div className="wide agent-key">
+            <dt id={keyId}>Agent key</dt>
+            <dd>
+              <code className="fingerprint" title={subject.agentKey.fingerprint}>
+                {shortFingerprint(subject.agentKey.fingerprint)}
+              </code>{' '}
+              <span className={`key-history ${subject.agentKey.history}`}>
+                {KEY_HISTORY_TEXT[subject.agentKey.history]}
+              </span>{' '}
+              <CopyButton
+                text={subject.agentKey.fingerprint}
+                label="Copy full fingerprint"
+                describedBy={keyId}
+              />
+            </dd>
+          </div>
+        )}
       </dl>
+      <button
+        type="button"
+        className="button small secondary details-toggle"
+        aria-expanded={detailsOpen}
+        aria-controls={detailsId}
+        onClick={() => setDetailsOpen((open) => !open)}
+      >
+        {detailsOpen ? 'Hide details' : 'Show details'}
+      </button>
+      {detailsOpen && (
+        <div id={detailsId} className="request-details">
+          <dl className="fields compact">
+            {detailFields.map((field) => (
+              <div key={field.label}>
+                <dt>{field.label}</dt>
+                <dd className="mono">{field.value}</dd>
+              </div>
+            ))}
+            {subject.agentKey && (
+              <div className="wide">
+                <dt>{FINGERPRINT_LABEL}</dt>
+                <dd className="mono">{subject.agentKey.fingerprint}</dd>
+              </div>
+            )}
+          </dl>
+          <p className="hint">The request as the agent sent it (JSON):</p>
+          <pre className="raw-json">{JSON.stringify(subject.details, null, 2)}</pre>
+        </div>
+      )}
       {!subject.pending && <p className="decision-line">{decisionLine(subject)}</p>}
       {!subject.pending && subject.denialReason !== undefined && (
         <p className="reason">
@@ -118,46 +210,57 @@ export function DecisionCard(props: {
           {error}
         </p>
       )}
-      {subject.pending && (
+      {subject.pending && held && (
+        <div className="actions held-outcome">
+          <span className={`held-text ${held.decision.outcome}`} role="status">
+            {heldText(held.decision)}
+            <span className="hint"> — sent in {held.secondsLeft} s</span>
+          </span>
+          <button ref={undoButton} type="button" className="button secondary" onClick={undo}>
+            Undo ({held.secondsLeft} s)
+          </button>
+        </div>
+      )}
+      {subject.pending && !held && (
         <div className="actions">
           <button
             type="button"
             className="button approve"
-            disabled={busy !== undefined}
-            onClick={() => decide('approve')}
+            disabled={busy}
+            onClick={() => hold({ outcome: 'approve' })}
             aria-describedby={titleId}
           >
-            {busy === 'approve' ? 'Approving…' : 'Approve'}
+            {sending ? 'Sending…' : 'Approve'}
           </button>
           <button
             type="button"
             className="button deny"
-            disabled={busy !== undefined}
-            onClick={() => decide('deny')}
+            disabled={busy}
+            onClick={() => hold({ outcome: 'deny' })}
             aria-describedby={titleId}
           >
-            {busy === 'deny' ? 'Denying…' : 'Deny'}
+            Deny
           </button>
           <button
             type="button"
             className="button small secondary"
             aria-expanded={reasonOpen}
             aria-controls={reasonFormId}
-            disabled={busy !== undefined}
+            disabled={busy}
             onClick={() => setReasonOpen((open) => !open)}
           >
             Deny with reason…
           </button>
         </div>
       )}
-      {subject.pending && reasonOpen && (
+      {subject.pending && !held && reasonOpen && (
         <form
           id={reasonFormId}
           className="form-row actions"
           aria-label="Deny with a reason"
           onSubmit={(event) => {
             event.preventDefault();
-            void decide('deny', reason.trim());
+            hold({ outcome: 'deny', reason: reason.trim() });
           }}
         >
           <div className="field grow">
@@ -176,16 +279,31 @@ export function DecisionCard(props: {
               }}
             />
           </div>
-          <button
-            type="submit"
-            className="button deny"
-            disabled={busy !== undefined}
-            aria-describedby={titleId}
-          >
-            {busy === 'deny' ? 'Denying…' : 'Deny with this reason'}
+          <button type="submit" className="button deny" disabled={busy} aria-describedby={titleId}>
+            Deny with this reason
           </button>
         </form>
       )}
+      {(canAlwaysAllow || props.onDismiss) && !allowOpen && (
+        <div className="actions secondary-actions">
+          {canAlwaysAllow && (
+            <button
+              type="button"
+              className="button small secondary"
+              onClick={() => setAllowOpen(true)}
+              aria-describedby={titleId}
+            >
+              Always allow like this…
+            </button>
+          )}
+          {props.onDismiss && (
+            <button type="button" className="button small secondary" onClick={props.onDismiss}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      )}
+      {allowOpen && <AlwaysAllowForm requestId={subject.id} onClose={() => setAllowOpen(false)} />}
     </article>
   );
 }
