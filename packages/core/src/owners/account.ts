@@ -16,6 +16,7 @@ import {
   reserveLoginAttempt,
   settleLoginAttempt,
 } from './login-throttle.js';
+import { validateCredentials } from './owner-accounts.js';
 import type { Owner } from './owners.js';
 import type { PasskeySession } from './passkeys.js';
 import { defaultPasswordHashGate, hashPassword, verifyPassword } from './passwords.js';
@@ -125,22 +126,24 @@ export async function changePassword(
  * their browser sessions.
  *
  * @example
- * await resetOwnerPassword(ctx, { email: 'you@example.com', newPassword, actor });
+ * await resetOwnerPassword(ctx, { email: 'you@example.com', newPassword });
  */
 export async function resetOwnerPassword(
   ctx: CoreContext,
-  input: { email: string; newPassword: string; actor: Actor },
+  input: { email: string; newPassword: string },
 ): Promise<{ owner: Owner; endedSessions: number }> {
-  const user = await findUserByEmail(ctx.database.db, input.email.trim().toLowerCase());
-  if (!user) throw new AppError('NOT_FOUND', `no owner with email ${input.email}`);
-  const passwordHash = await hashPassword(input.newPassword, ctx.passwordHashGate ?? defaultPasswordHashGate);
+  const { email, password } = validateCredentials(input.email, input.newPassword);
+  const user = await findUserByEmail(ctx.database.db, email);
+  if (!user) throw new AppError('NOT_FOUND', `no owner with email ${email}`);
+  const passwordHash = await hashPassword(password, ctx.passwordHashGate ?? defaultPasswordHashGate);
   const owner = { id: user.id, email: user.email };
   const endedSessions = await withTransaction(ctx.database, async (tx) => {
     await updateUserPasswordHash(tx, owner.id, passwordHash);
     const ended = await deleteOwnerBrowserSessions(tx, owner.id);
     await recordAuditEvent(ctx, tx, {
       ownerId: owner.id,
-      actor: input.actor,
+      // Whoever runs the CLI holds the database, not necessarily the owner's identity.
+      actor: { type: 'system', id: null, label: 'agent-otp user:reset-password', channel: 'cli' },
       action: 'owner.password_reset',
       targetId: owner.id,
       details: { endedSessions: ended },
