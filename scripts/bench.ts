@@ -23,10 +23,10 @@ const files = readdirSync(dir)
 /** The commit measured, and whether the working tree differed from it. */
 function revision(): { commit: string; uncommittedChanges: boolean } | string {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      encoding: 'utf8',
-    });
+    const git = (args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = git(['rev-parse', 'HEAD']).trim();
+    const status = git(['status', '--porcelain', '--untracked-files=no']);
     return { commit, uncommittedChanges: status.trim().length > 0 };
   } catch {
     return 'unknown (not a git checkout)';
