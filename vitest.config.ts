@@ -11,6 +11,8 @@ export default defineConfig({
       // Subpath entries first: an alias key also matches as a prefix.
       '@agent-otp/server/core-context': source('./packages/server/src/core-context.ts'),
       '@agent-otp/server/logger': source('./packages/server/src/logger.ts'),
+      '@agent-otp/core/context-parts': source('./packages/core/src/context-parts.ts'),
+      '@agent-otp/core/pending-decisions': source('./packages/core/src/pending-decisions.ts'),
       '@orrisai/agent-otp-contract/webhook-signing': source('./packages/contract/src/webhook-signing.ts'),
       '@orrisai/agent-otp-sdk/webhooks': source('./packages/sdk/src/webhooks.ts'),
       '@orrisai/agent-otp-contract': source('./packages/contract/src/index.ts'),

@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, loadEnvironmentConfig } from '@agent-otp/config';
-import {
-  type Actor,
-  type CoreContext,
-  ensureDefaultOwner,
-  findOwnerByEmail,
-  type Owner,
-} from '@agent-otp/core';
+import type { Actor, CoreContext } from '@agent-otp/core';
+// The narrow entry, not the package root: every database command loads this file, and the
+// root brings all of core (capture, extraction, webhooks) with it.
+import { ensureDefaultOwner, findOwnerByEmail, type Owner } from '@agent-otp/core/pending-decisions';
 import { SQLITE_DATABASE_FILE } from '@agent-otp/db';
 // The light entries of the server package: opening the database needs neither the HTTP app
 // nor the mail and Telegram packages, and `pending` should start as fast as `node` itself.

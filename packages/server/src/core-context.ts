@@ -1,4 +1,6 @@
 import type { Config } from '@agent-otp/config';
+// Not the package root: one-shot CLI commands open a context on every run, and the root
+// loads all of core (capture, extraction, webhooks) they do not use.
 import {
   type CoreContext,
   type EventBus,
@@ -6,7 +8,7 @@ import {
   PasswordHashGate,
   type PolicySet,
   systemClock,
-} from '@agent-otp/core';
+} from '@agent-otp/core/context-parts';
 import { type AuditKey, type DatabaseHandle, openDatabase } from '@agent-otp/db';
 import { PostgresEventBus } from '@agent-otp/events';
 import { openAuditKey } from './audit-key.js';

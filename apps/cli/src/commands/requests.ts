@@ -1,4 +1,4 @@
-import type { DecisionSubject } from '@agent-otp/core';
+import type { DecisionSubject } from '@agent-otp/core/pending-decisions';
 import type { CaptureMessageResponse } from '@agent-otp/shared';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
@@ -50,7 +50,7 @@ export function registerRequestCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { user?: string; json?: boolean }) => {
       const { output, resolveOwner, withCore } = await import('../runtime.js');
-      const { listPendingDecisions, riskLine } = await import('@agent-otp/core');
+      const { listPendingDecisions, riskLine } = await import('@agent-otp/core/pending-decisions');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
         const requests = await listPendingDecisions(ctx, owner.id);
