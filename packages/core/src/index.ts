@@ -103,6 +103,7 @@ export * from './sms/sms-signatures.js';
 export * from './sources/source-setup.js';
 export * from './sources/source-signing-secret.js';
 export * from './sources/sources.js';
+export * from './telegram-links/always-allow-as-telegram-user.js';
 export * from './telegram-links/decide-as-telegram-user.js';
 export * from './telegram-links/telegram-link-tokens.js';
 export * from './telegram-links/telegram-links.js';

@@ -1,4 +1,5 @@
 import { InlineKeyboard } from 'grammy';
+import { alwaysAllowCallbackData } from './always-allow-callback-data.js';
 
 export type DecisionOutcome = 'approved' | 'denied';
 
@@ -52,18 +53,23 @@ function telegramShowsLink(url: string): boolean {
  * (`approveInDashboard`) cannot be approved here: approving needs a passkey, which Telegram
  * cannot ask for, so its row is a 🔐 link to the request in the dashboard (when Telegram
  * accepts the address as a button; the message always carries it as text) and ❌ Deny.
+ * `alwaysAllow` adds "♾ Always allow like this…" on a row of its own.
  *
  * @example
  * await api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: decisionKeyboard(id) });
  */
 export function decisionKeyboard(
   requestId: string,
-  options: { approveInDashboard?: string } = {},
+  options: { approveInDashboard?: string; alwaysAllow?: boolean } = {},
 ): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   if (options.approveInDashboard === undefined)
     keyboard.text('✅ Approve', decisionCallbackData('approved', requestId));
   else if (telegramShowsLink(options.approveInDashboard))
     keyboard.url('🔐 Approve in dashboard', options.approveInDashboard);
-  return keyboard.text('❌ Deny', decisionCallbackData('denied', requestId));
+  keyboard.text('❌ Deny', decisionCallbackData('denied', requestId));
+  // A second row: turning the request into a rule asks for a confirmation first (issue 15).
+  if (options.alwaysAllow)
+    keyboard.row().text('♾ Always allow like this…', alwaysAllowCallbackData('propose', requestId));
+  return keyboard;
 }

@@ -124,7 +124,11 @@ export class RequestSynchroniser {
       pending: subject.pending,
       rendered,
       keyboard: rendered.buttons
-        ? decisionKeyboard(subject.id, approvesInDashboard(subject) ? { approveInDashboard: dashboard } : {})
+        ? decisionKeyboard(
+            subject.id,
+            // A high-risk request is never turned into a rule from Telegram (only in the dashboard).
+            approvesInDashboard(subject) ? { approveInDashboard: dashboard } : { alwaysAllow: true },
+          )
         : undefined,
     };
   }

@@ -8,6 +8,7 @@ import {
   type Unsubscribe,
 } from '@agent-otp/core';
 import { Bot, type BotError, GrammyError } from 'grammy';
+import { registerAlwaysAllowButtons } from './always-allow-buttons.js';
 import { describeApiError, retryOnFloodControl } from './bot-api-errors.js';
 import { BOT_COMMANDS, registerCommands } from './commands.js';
 import { registerDecisionButtons } from './decision-buttons.js';
@@ -82,6 +83,7 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
   registerCommands(bot, { ctx, logger, sync });
   // Held-message buttons first: their callback data is not an approve/deny press.
   registerHeldButtons(bot, { ctx, logger, sync });
+  registerAlwaysAllowButtons(bot, { ctx, logger });
   registerDecisionButtons(bot, { ctx, logger, sync });
   bot.catch((error: BotError) => {
     logger.error(

@@ -50,6 +50,8 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
           { text: '✅ Approve', callback_data: `a:${id}` },
           { text: '❌ Deny', callback_data: `d:${id}` },
         ],
+        // Issue 15: a rule from this request, after a confirmation (always-allow.test.ts).
+        [{ text: '♾ Always allow like this…', callback_data: `p:${id}` }],
       ],
     });
     expect(Buffer.byteLength(`a:${id}`)).toBeLessThanOrEqual(64);
@@ -162,6 +164,7 @@ describeEachDialect('Telegram approval buttons', (dialect) => {
     expect(message.reply_markup?.inline_keyboard.flat().map((b) => b.callback_data)).toEqual([
       `a:${id}`,
       `d:${id}`,
+      `p:${id}`,
     ]);
     // The edit after a decision escapes the same way.
     h.fake.pressButton(alice, message, `d:${id}`);
