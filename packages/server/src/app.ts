@@ -1,11 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
+import { accessLog, markStaticFile } from './access-log.js';
 import { assertEveryRouteDeclared, plainRoute } from './declare-route.js';
-import type { AppEnv, ServerServices } from './env.js';
+import type { ServerServices } from './env.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { createErrorHandler, errorResponse } from './middleware/errors.js';
 import { refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
+import { responseHeaders } from './middleware/response-headers.js';
 import { createRouter } from './openapi-app.js';
 import { openApiDocument, registerSecuritySchemes } from './openapi-document.js';
 import { registerCaptureMessage } from './routes/capture/capture-message.js';
@@ -51,25 +50,6 @@ import { registerSetup } from './routes/session/setup.js';
 import { registerSmsWebhooks } from './routes/sms/sms-webhooks.js';
 import { registerTelegramWebhook } from './routes/telegram/telegram-webhook.js';
 
-/** A structured access log line per request: never bodies, headers or query strings. */
-function accessLog(services: ServerServices): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const started = performance.now();
-    await next();
-    services.logger.info(
-      {
-        requestId: c.get('requestId'),
-        method: c.req.method,
-        // An email link's token is a credential: the log shows that a link was used, not which.
-        path: c.req.path.startsWith('/email-decision/') ? '/email-decision/…' : c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      },
-      'request',
-    );
-  };
-}
-
 /**
  * The HTTP application: agent, capture and owner APIs, the OpenAPI document at
  * `/openapi.json` and its reference page at `/docs`.
@@ -81,33 +61,15 @@ function accessLog(services: ServerServices): MiddlewareHandler<AppEnv> {
 export function createApp(services: ServerServices) {
   const app = createRouter();
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }));
-  app.use('*', accessLog(services));
+  // The request ID, security headers and `Cache-Control: no-store` under /api/, all set before
+  // the handler answers (see response-headers.ts for why that order matters).
+  app.use('*', responseHeaders());
+  app.use('*', accessLog(services.logger));
   if (services.metrics) app.use('*', httpMetrics(services.metrics.collector));
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-      },
-      referrerPolicy: 'no-referrer',
-    }),
-  );
   app.use('/api/*', refuseWhileShuttingDown(services.shutdownSignal));
   // SMS providers post forms (Twilio, forwarders); each SMS route checks the type it takes.
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/sms/') ? next() : requireJsonBody(c, next)));
   // Body limits are declared per route (declare-route.ts: 64 KiB unless the route says more).
-  app.use('/api/*', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
 
   // No credential middleware by path: each route declares the credential it takes
   // (declare-route.ts), and a route registered without a declaration stops start-up below.
@@ -165,12 +127,12 @@ export function createApp(services: ServerServices) {
   // The guide (`/guide`, built docs) is public static files too; the dashboard never answers there.
   const dashboard = dashboardHandler(services);
   const guide = guideHandler(services);
-  app.notFound(
-    async (c) =>
-      (await guide(c)) ??
-      (await dashboard(c)) ??
-      errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
-  );
+  app.notFound(async (c) => {
+    const page = (await guide(c)) ?? (await dashboard(c));
+    if (!page) return errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
+    markStaticFile(c);
+    return page;
+  });
   app.onError(createErrorHandler(services.logger));
   return app;
 }

@@ -1,4 +1,4 @@
-import { toApiOtpRequest, waitForOtpChange } from '@agent-otp/core';
+import { OTP_REQUESTS, readRequest, toApiOtpRequest, waitForOtpChange } from '@agent-otp/core';
 import { OtpRequest, OtpRequestId, WaitQuery } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
@@ -38,14 +38,11 @@ export function registerGetOtp(app: Router, services: ServerServices) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { wait } = c.req.valid('query');
-      const signal = abortOnDisconnect(c, services.shutdownSignal);
-      const row = await waitForOtpChange(
-        services.ctx,
-        id,
-        { agentId: c.get('agent').agentId },
-        wait ?? 0,
-        signal,
-      );
+      const scope = { agentId: c.get('agent').agentId };
+      // A plain read (no `wait`) is one scoped read: no subscription, no disconnect signal.
+      const row = wait
+        ? await waitForOtpChange(services.ctx, id, scope, wait, abortOnDisconnect(c, services.shutdownSignal))
+        : await readRequest(services.ctx, OTP_REQUESTS, id, scope);
       return c.json(toApiOtpRequest(services.ctx, row), 200);
     },
   );
