@@ -136,6 +136,7 @@ export function sealAuditLog(handle: DatabaseHandle, key: AuditKey): Promise<Aud
  * Starts the checkpoint of a chain's first row and lists the chain in the manifest. A chain
  * the manifest already lists (its checkpoint was deleted), or a manifest that is missing or
  * does not hold under this key, is left alone: re-signing it would launder the tampering.
+ * Returns the checkpoint written, or undefined when it left the chain alone.
  *
  * @example
  * await registerAuditChain(tx, dialect, key, firstRow);
@@ -145,24 +146,28 @@ export async function registerAuditChain(
   dialect: DatabaseHandle['dialect'],
   key: AuditKey,
   first: { chain: string; hash: string; created_at: string },
-): Promise<void> {
+): Promise<AuditCheckpointsTable | undefined> {
   await lockAuditManifest(tx, dialect);
   const manifest = await readAuditManifest(tx);
-  if (!manifest || !manifestHolds(key, manifest)) return;
+  if (!manifest || !manifestHolds(key, manifest)) return undefined;
   const chains = manifestChains(manifest) ?? [];
-  if (chains.includes(first.chain)) return;
-  const checkpoint = { chain: first.chain, legacy_length: 0, length: 1, head_hash: first.hash };
-  await tx
-    .insertInto('audit_checkpoints')
-    .values({ ...checkpoint, updated_at: first.created_at, signature: signAuditCheckpoint(key, checkpoint) })
-    .execute();
+  if (chains.includes(first.chain)) return undefined;
+  const content = { chain: first.chain, legacy_length: 0, length: 1, head_hash: first.hash };
+  const checkpoint = {
+    ...content,
+    updated_at: first.created_at,
+    signature: signAuditCheckpoint(key, content),
+  };
+  await tx.insertInto('audit_checkpoints').values(checkpoint).execute();
   await writeManifest(tx, key, [...chains, first.chain]);
+  return checkpoint;
 }
 
 /**
  * Moves a chain's checkpoint to its new head, but only when the checkpoint vouched for the
  * row before it: a checkpoint that does not (rows truncated, checkpoint rolled back or
- * forged) stays as it is, so verification keeps reporting the tampering.
+ * forged) stays as it is, so verification keeps reporting the tampering. Returns the moved
+ * checkpoint, or undefined when it stayed.
  *
  * @example
  * await advanceAuditCheckpoint(tx, key, checkpoint, previousRow, newRow);
@@ -173,21 +178,23 @@ export async function advanceAuditCheckpoint(
   checkpoint: AuditCheckpointsTable,
   previous: { seq: number; hash: string },
   next: { seq: number; hash: string; created_at: string },
-): Promise<void> {
+): Promise<AuditCheckpointsTable | undefined> {
   const vouches =
     checkpoint.length === previous.seq &&
     checkpoint.head_hash === previous.hash &&
     checkpointHolds(key, checkpoint);
-  if (!vouches) return;
-  const advanced = { ...checkpoint, length: next.seq, head_hash: next.hash };
+  if (!vouches) return undefined;
+  const content = { ...checkpoint, length: next.seq, head_hash: next.hash };
+  const advanced = { ...content, updated_at: next.created_at, signature: signAuditCheckpoint(key, content) };
   await tx
     .updateTable('audit_checkpoints')
     .set({
-      length: next.seq,
-      head_hash: next.hash,
-      updated_at: next.created_at,
-      signature: signAuditCheckpoint(key, advanced),
+      length: advanced.length,
+      head_hash: advanced.head_hash,
+      updated_at: advanced.updated_at,
+      signature: advanced.signature,
     })
     .where('chain', '=', checkpoint.chain)
     .execute();
+  return advanced;
 }
