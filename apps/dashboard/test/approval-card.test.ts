@@ -282,7 +282,7 @@ describeWithService('chromium', chromiumInstalled(), 'the approval card (issue 1
     );
 
     it(
-      `warns before "always allow" on a high-risk request (${label})`,
+      `warns before "always allow" on a high-risk request, from its own page (${label})`,
       async () => {
         await clearQueue();
         const page = await signedInPage(browser, relay.url, OWNER, { viewport: size });
@@ -290,6 +290,8 @@ describeWithService('chromium', chromiumInstalled(), 'the approval card (issue 1
           action: 'db.drop_table',
           resource: `postgres://prod/users-${label}`,
         });
+        // From the request's own page (the approvalUrl), which shows the same card.
+        await page.goto(`${relay.url}/approvals/${risky.id}`);
         const card = cardOf(page, risky.id);
         await card.getByRole('button', { name: 'Always allow like this…' }).click();
         const form = card.getByRole('form', { name: 'Always allow like this' });
