@@ -48,14 +48,21 @@ export function registerAuditListCommand(program: Command): void {
       const { output, resolveOwner, withCore } = await import('../runtime.js');
       await withCore(async (ctx) => {
         const owner = await resolveOwner(ctx, options.user);
-        const { events } = await listAuditEvents(ctx, {
+        const { events, searched, nextCursor } = await listAuditEvents(ctx, {
           ownerId: owner.id,
           limit: options.limit,
           search: options.q,
           action: options.type,
         });
+        // A filtered list looks through the newest events only (AUDIT_SEARCH_WINDOW); say so.
+        const window =
+          searched && nextCursor
+            ? `\n(searched events #${searched.fromSeq}-#${searched.toSeq}; older events were not searched)`
+            : '';
         output(options.json, events, () =>
-          events.length === 0 ? 'No audit events match.' : events.map(describeEvent).join('\n'),
+          events.length === 0
+            ? `No audit events match.${window}`
+            : `${events.map(describeEvent).join('\n')}${window}`,
         );
       });
     });

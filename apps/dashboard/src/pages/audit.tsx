@@ -92,10 +92,22 @@ export function AuditPage() {
           Search
         </button>
       </form>
+      {page.data?.searched && (
+        <p className="hint" role="status">
+          Searched events #{page.data.searched.fromSeq}–#{page.data.searched.toSeq}
+          {page.data.nextCursor ? '; older events: next page.' : '.'}
+        </p>
+      )}
       {page.state === 'error' && <ErrorNotice message={page.error} onRetry={reload} />}
       {page.state === 'loading' && !page.data && <Loading what="audit events" />}
       {page.data && page.data.events.length === 0 && (
-        <Empty title={query ? `No events match “${query}”.` : 'No events yet.'}>
+        <Empty
+          title={
+            query
+              ? `No events match “${query}”${page.data.nextCursor ? ' here; older events were not searched yet' : ''}.`
+              : 'No events yet.'
+          }
+        >
           Every decision, key and source change is recorded here, chained by hashes.
         </Empty>
       )}

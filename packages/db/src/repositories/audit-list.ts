@@ -21,6 +21,8 @@ export async function listAuditEventRecords(
     chain: string;
     limit: number;
     beforeSeq?: number | undefined;
+    /** Only rows after this sequence number: how far back a filtered page may look. */
+    afterSeq?: number | undefined;
     search?: string | undefined;
     /** An action (`otp.approved`) or the family before its dot (`otp`, every `otp.*`). */
     action?: string | undefined;
@@ -33,6 +35,7 @@ export async function listAuditEventRecords(
     .orderBy('seq', 'desc')
     .limit(options.limit);
   if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+  if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq);
   const action = options.action;
   if (action) {
     const family = `${action.replace(/[!%_]/g, (c) => `!${c}`)}.%`;
@@ -56,6 +59,24 @@ export async function listAuditEventRecords(
       row.details,
     ),
   }));
+}
+
+/**
+ * How many events a chain holds (its last sequence number; 0 for none), read off the
+ * `(chain, seq)` index.
+ *
+ * @example
+ * const length = await auditChainLength(database, ownerId);
+ */
+export async function auditChainLength(database: DatabaseHandle, chain: string): Promise<number> {
+  const last = await database.db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('chain', '=', chain)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last?.seq ?? 0;
 }
 
 /**

@@ -111,7 +111,14 @@ export const AuditEvent = z
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 export const AuditEventList = z
-  .object({ events: z.array(AuditEvent), nextCursor: z.string().nullable() })
+  .object({
+    events: z.array(AuditEvent),
+    nextCursor: z.string().nullable(),
+    searched: z.object({ fromSeq: z.number().int(), toSeq: z.number().int() }).optional().meta({
+      description:
+        'With `q`: the events this page searched, newest (`toSeq`) down to `fromSeq`. A search looks through at most 10,000 events per page; when fewer than `limit` matched and older events remain, `nextCursor` continues below `fromSeq`.',
+    }),
+  })
   .meta({ id: 'AuditEventList', example: AUDIT_EVENT_LIST_EXAMPLE });
 
 export const AuditHead = z

@@ -11,7 +11,7 @@ const listRoute = declareRoute({
   tags: ['Owner'],
   summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
   description:
-    'The owner’s audit events, newest first, one page at a time. `q` searches action, target and details.',
+    'The owner’s audit events, newest first, one page at a time (`cursor`: the `nextCursor` of the previous page). `q` searches action, target and details of at most 10,000 events per page, so a term that matches nothing costs the same on any history: `searched` names the events a page looked through, and `nextCursor` continues further back, even after a page with no matches.',
   errors: {
     VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
   },
