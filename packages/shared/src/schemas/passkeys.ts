@@ -20,13 +20,39 @@ const base64url = (max: number) =>
 const PASSKEY_ID_EXAMPLE = 'pky_01JD2W9X3YH4Q7M5RZ8T6KCB2N';
 const CREDENTIAL_ID_EXAMPLE = 'Vb4nb0Pq0cCjVp3cZ2c6jQ';
 
+const ASSERTION_EXAMPLE = {
+  id: CREDENTIAL_ID_EXAMPLE,
+  rawId: CREDENTIAL_ID_EXAMPLE,
+  type: 'public-key',
+  response: {
+    clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0',
+    authenticatorData: 'SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ',
+    signature: 'MEUCIQDx',
+  },
+  clientExtensionResults: {},
+};
+
+const REGISTRATION_EXAMPLE = {
+  id: CREDENTIAL_ID_EXAMPLE,
+  rawId: CREDENTIAL_ID_EXAMPLE,
+  type: 'public-key',
+  response: {
+    clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0',
+    attestationObject: 'o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVjF',
+    transports: ['internal'],
+  },
+  authenticatorAttachment: 'platform',
+  clientExtensionResults: {},
+};
+
 /** A name the owner gives a passkey ("Work laptop"): one line, plain text. */
 export const PasskeyName = z
   .string()
   .trim()
   .min(1, 'name is required')
   .max(64, 'name must be at most 64 characters')
-  .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'name must be one line of plain text')
+  // Control and format characters (line breaks, bidirectional overrides) could disguise a name.
+  .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), 'name must be one line of plain text')
   .meta({ example: 'Work laptop' });
 
 /** What `navigator.credentials.create()` answered, as JSON. */
@@ -49,6 +75,7 @@ export const PasskeyRegistrationResponse = z
   .meta({
     id: 'PasskeyRegistrationResponse',
     description: 'The JSON form of a `PublicKeyCredential` from `navigator.credentials.create()`.',
+    example: REGISTRATION_EXAMPLE,
   });
 
 /** What `navigator.credentials.get()` answered, as JSON. */
@@ -69,17 +96,7 @@ export const PasskeyAssertion = z
   .meta({
     id: 'PasskeyAssertion',
     description: 'The JSON form of a `PublicKeyCredential` from `navigator.credentials.get()`.',
-    example: {
-      id: CREDENTIAL_ID_EXAMPLE,
-      rawId: CREDENTIAL_ID_EXAMPLE,
-      type: 'public-key',
-      response: {
-        clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0',
-        authenticatorData: 'SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ',
-        signature: 'MEUCIQDx',
-      },
-      clientExtensionResults: {},
-    },
+    example: ASSERTION_EXAMPLE,
   });
 export type PasskeyAssertion = z.infer<typeof PasskeyAssertion>;
 
@@ -111,7 +128,7 @@ export const PasskeyOptions = z
 /** Body of `POST /api/v1/account/passkeys`. */
 export const AddPasskeyBody = z
   .strictObject({ name: PasskeyName.optional(), response: PasskeyRegistrationResponse })
-  .meta({ id: 'AddPasskey' });
+  .meta({ id: 'AddPasskey', example: { name: 'Work laptop', response: REGISTRATION_EXAMPLE } });
 export type AddPasskeyBody = z.input<typeof AddPasskeyBody>;
 
 /** Body of `PATCH /api/v1/account/passkeys/{id}`. */
@@ -120,7 +137,17 @@ export const RenamePasskeyBody = z
   .meta({ id: 'RenamePasskey', example: { name: 'Phone' } });
 
 /** Body of `POST /api/v1/session/passkey`. */
-export const PasskeySignInBody = z.strictObject({ response: PasskeyAssertion }).meta({ id: 'PasskeySignIn' });
+export const PasskeySignInBody = z
+  .strictObject({ response: PasskeyAssertion })
+  .meta({ id: 'PasskeySignIn', example: { response: ASSERTION_EXAMPLE } });
+
+const PASSKEY_EXAMPLE = {
+  id: PASSKEY_ID_EXAMPLE,
+  name: 'Work laptop',
+  createdAt: '2026-11-22T13:05:00.000Z',
+  lastUsedAt: '2026-11-23T08:12:40.000Z',
+  backedUp: false,
+};
 
 /** One of the owner's passkeys, as the Account page lists it. */
 export const PasskeySummary = z
@@ -133,16 +160,8 @@ export const PasskeySummary = z
       .boolean()
       .meta({ description: 'Synced to other devices by its provider (a multi-device passkey).' }),
   })
-  .meta({ id: 'Passkey' });
+  .meta({ id: 'Passkey', example: PASSKEY_EXAMPLE });
 export type PasskeySummary = z.infer<typeof PasskeySummary>;
-
-const PASSKEY_EXAMPLE = {
-  id: PASSKEY_ID_EXAMPLE,
-  name: 'Work laptop',
-  createdAt: '2026-11-22T13:05:00.000Z',
-  lastUsedAt: '2026-11-23T08:12:40.000Z',
-  backedUp: false,
-};
 
 export const PasskeyList = z
   .object({ passkeys: z.array(PasskeySummary) })
