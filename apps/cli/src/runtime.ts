@@ -8,8 +8,7 @@ import { ensureDefaultOwner, findOwnerByEmail, type Owner } from '@agent-otp/cor
 import { SQLITE_DATABASE_FILE } from '@agent-otp/db';
 // The light entries of the server package: opening the database needs neither the HTTP app
 // nor the mail and Telegram packages, and `pending` should start as fast as `node` itself.
-import { openCoreContext } from '@agent-otp/server/core-context';
-import { createLogger } from '@agent-otp/server/logger';
+import { type ContextLogger, openCoreContext } from '@agent-otp/server/core-context';
 import { CliError } from './cli-error.js';
 
 export { CliError };
@@ -22,6 +21,9 @@ export function cliConfig(overrides: Record<string, string | undefined> = {}): C
   return loadEnvironmentConfig(overrides);
 }
 
+/** One-shot commands log nothing (as pino at level silent would), and so need not load pino. */
+const SILENT: ContextLogger = { info() {}, warn() {}, error() {} };
+
 /**
  * Opens the database named by DATA_DIR / DATABASE_URL, runs `fn` with a core context, and
  * closes it. Commands that only read or manage agents use this directly.
@@ -33,7 +35,7 @@ export async function withCore<T>(
   const config = cliConfig();
   if (!options.mayCreateDatabase) requireExistingDatabase(config);
   const { ctx, close } = await openCoreContext(config, {
-    logger: createLogger('silent'),
+    logger: SILENT,
     crossProcessEvents: false,
   });
   try {

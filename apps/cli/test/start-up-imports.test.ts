@@ -31,7 +31,7 @@ const NOT_FOR_PENDING = [
   /\/packages\/core\/dist\/(capture|policies|sms|mailboxes|held|network)\//,
   /\/packages\/core\/dist\/webhooks\/post-webhook\.js$/,
   /\/packages\/extract\//,
-  /\/node_modules\/(htmlparser2|entities|email-addresses|@simplewebauthn|@peculiar)\//,
+  /\/node_modules\/(htmlparser2|entities|email-addresses|pino|@simplewebauthn|@peculiar)\//,
 ];
 
 /** Libraries the bundle holds; loaded as files of their own, they cost hundreds of reads. */

@@ -49,7 +49,7 @@ async function resolveKeyMaterial(
 export async function openAuditKey(
   config: Config,
   database: DatabaseHandle,
-  logger: Logger,
+  logger: Pick<Logger, 'error' | 'warn'>,
 ): Promise<AuditKey> {
   const { material, source } = await resolveKeyMaterial(config, database);
   const key = auditKeyFrom(material);

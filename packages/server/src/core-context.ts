@@ -15,8 +15,14 @@ import { openAuditKey } from './audit-key.js';
 import { lazyCredentialBox } from './credential-key.js';
 import type { Logger } from './logger.js';
 
+/**
+ * What opening a context logs through: the relay's pino logger, or an object of three no-op
+ * methods for a one-shot CLI command, which then need not load pino (issue 17).
+ */
+export type ContextLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
 export interface OpenCoreContextOptions {
-  logger: Logger;
+  logger: ContextLogger;
   /** An already open database (tests); otherwise opened from config and closed by `close`. */
   database?: DatabaseHandle | undefined;
   /**
