@@ -23,6 +23,7 @@ import type {
   MailboxTestResultSchema,
   OwnerCaptureSourceList,
   OwnerOtpRequest,
+  PasskeyAssertion,
   RiskRule,
   RiskRuleList,
   SessionInfo,
@@ -105,6 +106,9 @@ export const operations = {
   /** `approveRequest` or `denyRequest`. */
   decideApproval: (id: string, outcome: 'approve' | 'deny') =>
     api(`/approvals/${segment(id)}/${outcome}`, { method: 'POST' }) as Answer<typeof DecisionSubjectSchema>,
+  /** `approveRequest` with the passkey step-up a high-risk request needs (issue 15). */
+  approveWithPasskey: (id: string, passkey: PasskeyAssertion) =>
+    api(`/approvals/${segment(id)}/approve`, { body: { passkey } }) as Answer<typeof DecisionSubjectSchema>,
   /** `denyRequest` with the owner's reason, which the agent receives. */
   denyApproval: (id: string, body: z.input<typeof DenyRequestBody>) =>
     api(`/approvals/${segment(id)}/deny`, { body }) as Answer<typeof DecisionSubjectSchema>,

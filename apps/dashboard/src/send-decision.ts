@@ -1,8 +1,10 @@
-import type { DecisionSubjectResponse as DecisionSubject } from '@agent-otp/shared';
+import type { DecisionSubjectResponse as DecisionSubject, PasskeyAssertion } from '@agent-otp/shared';
 import { operations } from './operations.js';
 
 /** What the owner decided on one request, as the card holds it until the undo window ends. */
-export type PendingDecision = { outcome: 'approve' } | { outcome: 'deny'; reason?: string };
+export type PendingDecision =
+  | { outcome: 'approve'; passkey?: PasskeyAssertion }
+  | { outcome: 'deny'; reason?: string };
 
 /**
  * Sends one decision to the relay: the only place the dashboard decides, so a step-up (a
@@ -17,5 +19,8 @@ export async function sendDecision(
 ): Promise<DecisionSubject> {
   if (decision.outcome === 'deny' && decision.reason !== undefined)
     return operations.denyApproval(subject.id, { reason: decision.reason });
+  // A high-risk approval carries the passkey assertion the card asked for at the tap.
+  if (decision.outcome === 'approve' && decision.passkey)
+    return operations.approveWithPasskey(subject.id, decision.passkey);
   return operations.decideApproval(subject.id, decision.outcome);
 }

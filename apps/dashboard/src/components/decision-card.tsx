@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatTime, statusLabel } from '../format.js';
 import { Link } from '../router.js';
 import type { PendingDecision } from '../send-decision.js';
+import { confirmWithPasskey, needsStepUp, StepUpFailure } from '../step-up.js';
 import { useUndoableDecision } from '../use-undoable-decision.js';
 import { AlwaysAllowForm } from './always-allow-form.js';
 import { CopyButton } from './copy-button.js';
@@ -105,6 +106,23 @@ export function DecisionCard(props: {
     props.onDeciding?.();
     setReasonOpen(false);
     decide(decision);
+  };
+  // A high-risk approval asks for a passkey first, from the click itself (a user gesture),
+  // then is held for the undo window like any decision (issue 15).
+  const [stepUp, setStepUp] = useState<{ checking: boolean; failure?: StepUpFailure }>({ checking: false });
+  const approve = async () => {
+    if (!needsStepUp(subject)) return hold({ outcome: 'approve' });
+    setStepUp({ checking: true });
+    try {
+      const passkey = await confirmWithPasskey(subject.id);
+      setStepUp({ checking: false });
+      hold({ outcome: 'approve', passkey });
+    } catch (failure) {
+      setStepUp({
+        checking: false,
+        failure: failure instanceof StepUpFailure ? failure : new StepUpFailure(String(failure), false),
+      });
+    }
   };
   const detailFields = subject.fields.filter((field) => field.label !== FINGERPRINT_LABEL);
   const canAlwaysAllow = subject.pending || subject.decision?.outcome === 'approved';
@@ -210,6 +228,12 @@ export function DecisionCard(props: {
           {error}
         </p>
       )}
+      {subject.pending && !held && stepUp.failure && (
+        <p className="inline-error" role="alert">
+          {stepUp.failure.message}{' '}
+          {stepUp.failure.addPasskey && <Link href="/account#passkeys">Add a passkey in Account</Link>}
+        </p>
+      )}
       {subject.pending && held && (
         <div className="actions held-outcome">
           <span className={`held-text ${held.decision.outcome}`} role="status">
@@ -226,11 +250,17 @@ export function DecisionCard(props: {
           <button
             type="button"
             className="button approve"
-            disabled={busy}
-            onClick={() => hold({ outcome: 'approve' })}
+            disabled={busy || stepUp.checking}
+            onClick={() => void approve()}
             aria-describedby={titleId}
           >
-            {sending ? 'Sending…' : 'Approve'}
+            {sending
+              ? 'Sending…'
+              : stepUp.checking
+                ? 'Waiting for your passkey…'
+                : needsStepUp(subject)
+                  ? 'Approve with passkey'
+                  : 'Approve'}
           </button>
           <button
             type="button"
