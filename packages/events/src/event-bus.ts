@@ -1,4 +1,4 @@
-import type { RequestKind } from '@agent-otp/db';
+import type { RequestKind, Tx } from '@agent-otp/db';
 
 /** What an event is about: a request of either kind, or a held message (`held`) the owner assigns to a request. */
 export type RequestEventKind = RequestKind | 'held';
@@ -36,7 +36,17 @@ export type Unsubscribe = () => void;
  * processes share PostgreSQL LISTEN/NOTIFY (`PostgresEventBus`).
  */
 export interface EventBus {
-  publish(event: RequestEvent): void;
+  /**
+   * Wakes this process's subscribers, and other instances' unless `othersNotified` says
+   * {@link notifyOthersWithin} already told them (in the transaction that made the change).
+   */
+  publish(event: RequestEvent, options?: { othersNotified?: boolean }): void;
+  /**
+   * Buses that reach other instances: queues the event for them inside `tx`, delivered when
+   * it commits and never if it rolls back, so it costs no round trip of its own after the
+   * commit. The caller still calls {@link publish} with `othersNotified` after the commit.
+   */
+  notifyOthersWithin?(tx: Tx, event: RequestEvent): Promise<void>;
   /** Topics: {@link requestTopic} and {@link ownerTopic}. Listeners treat `resync` as a wake-up. */
   subscribe(topic: string, listener: (event: BusEvent) => void): Unsubscribe;
   close(): Promise<void>;

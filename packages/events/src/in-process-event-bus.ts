@@ -12,7 +12,8 @@ import { topicsOf } from './event-bus.js';
 export class InProcessEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<(event: BusEvent) => void>>();
 
-  publish(event: RequestEvent): void {
+  // One process: there are no others to notify, whatever `options` says.
+  publish(event: RequestEvent, _options?: { othersNotified?: boolean }): void {
     this.dispatch(event);
   }
 

@@ -4,6 +4,7 @@ import {
   type DatabaseHandle,
   DEFAULT_CONNECT_TIMEOUT_MS,
   isDatabaseUnavailable,
+  type Tx,
 } from '@agent-otp/db';
 import { sql } from 'kysely';
 import type pg from 'pg';
@@ -186,9 +187,21 @@ export class PostgresEventBus implements EventBus {
     }
   }
 
-  publish(event: RequestEvent): void {
+  publish(event: RequestEvent, options: { othersNotified?: boolean } = {}): void {
     this.local.dispatch(event);
-    void this.notifyOthers(JSON.stringify({ origin: this.instanceId, event }));
+    if (!options.othersNotified) void this.notifyOthers(this.payloadOf(event));
+  }
+
+  /**
+   * NOTIFY inside the transaction that makes the change: PostgreSQL delivers it on commit,
+   * to listeners who then read the committed row, and drops it on rollback.
+   */
+  async notifyOthersWithin(tx: Tx, event: RequestEvent): Promise<void> {
+    await sql`select pg_notify(${this.channel}, ${this.payloadOf(event)})`.execute(tx);
+  }
+
+  private payloadOf(event: RequestEvent): string {
+    return JSON.stringify({ origin: this.instanceId, event });
   }
 
   /**

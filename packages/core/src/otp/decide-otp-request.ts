@@ -19,7 +19,8 @@ import { toApiOtpRequest } from './otp-row.js';
  */
 export async function decideOtpRequest(ctx: CoreContext, options: OwnerDecision): Promise<OtpRequest> {
   const scope: RequestScope = { ownerId: options.ownerId };
-  await readRequest(ctx, OTP_REQUESTS, options.id, scope);
+  // No read first: the conditional update decides, and only a refused one reads the row
+  // (not found, not the owner's, overdue and expired on that read, or already decided).
   const now = nowIso(ctx);
   const decision = {
     decision: options.outcome,

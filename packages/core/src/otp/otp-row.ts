@@ -35,13 +35,11 @@ export function toApiOtpRequest(ctx: Pick<CoreContext, 'publicUrl'>, row: OtpReq
   };
 }
 
-/** Tells every waiter about a request's new state; call only after the change committed. */
-export function publishOtpEvent(
-  ctx: CoreContext,
-  row: Pick<OtpRequestRecord, 'id' | 'owner_id' | 'agent_id' | 'status' | 'encrypted_payload'>,
-  type: RequestEvent['type'] = 'status',
-) {
-  ctx.bus.publish({
+type OtpEventRow = Pick<OtpRequestRecord, 'id' | 'owner_id' | 'agent_id' | 'status' | 'encrypted_payload'>;
+
+/** The bus event that tells waiters about a request's new state. */
+export function otpEventOf(row: OtpEventRow, type: RequestEvent['type'] = 'status'): RequestEvent {
+  return {
     type,
     kind: 'otp',
     requestId: row.id,
@@ -49,5 +47,10 @@ export function publishOtpEvent(
     agentId: row.agent_id,
     status: row.status,
     hasPayload: row.encrypted_payload !== null,
-  });
+  };
+}
+
+/** Tells every waiter about a request's new state; call only after the change committed. */
+export function publishOtpEvent(ctx: CoreContext, row: OtpEventRow, type: RequestEvent['type'] = 'status') {
+  ctx.bus.publish(otpEventOf(row, type));
 }

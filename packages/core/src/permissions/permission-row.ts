@@ -48,20 +48,30 @@ export function toApiPermission(
   };
 }
 
-/** Tells every waiter about a permission request's new state; only after the change committed. */
-export function publishPermissionEvent(
-  ctx: CoreContext,
-  row: Pick<PermissionRequestRecord, 'id' | 'owner_id' | 'agent_id' | 'status'>,
+type PermissionEventRow = Pick<PermissionRequestRecord, 'id' | 'owner_id' | 'agent_id' | 'status'>;
+
+/** The bus event that tells waiters about a permission request's new state. */
+export function permissionEventOf(
+  row: PermissionEventRow,
   type: RequestEvent['type'] = 'status',
-): void {
-  ctx.bus.publish({
+): RequestEvent {
+  return {
     type,
     kind: 'permission',
     requestId: row.id,
     ownerId: row.owner_id,
     agentId: row.agent_id,
     status: row.status,
-  });
+  };
+}
+
+/** Tells every waiter about a permission request's new state; only after the change committed. */
+export function publishPermissionEvent(
+  ctx: CoreContext,
+  row: PermissionEventRow,
+  type: RequestEvent['type'] = 'status',
+): void {
+  ctx.bus.publish(permissionEventOf(row, type));
 }
 
 export function permissionNotFound(id: string): AppError {

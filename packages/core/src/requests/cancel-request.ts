@@ -21,7 +21,7 @@ export async function cancelRequest<T extends RequestTable>(
   id: string,
 ): Promise<RequestRecords[T]> {
   const scope = { agentId: agent.agentId };
-  await readRequest(ctx, kind, id, scope);
+  // The conditional update decides; only a refused one reads the row to say why.
   const now = nowIso(ctx);
   const cancelled = await transition(ctx, {
     kind,

@@ -4,6 +4,7 @@ import { lockLiveAgent } from '../agents/lock-live-agent.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
 import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
+import { announceWithin, publishCommittedChange } from './announce-change.js';
 import type { RequestKindConfig } from './request-kind.js';
 import type { TransitionAudit } from './transition.js';
 
@@ -22,6 +23,7 @@ export async function insertRequest<T extends RequestTable>(
   row: RequestRecords[T],
   audit: readonly TransitionAudit[],
 ): Promise<void> {
+  const event = kind.event(row, 'created');
   await withTransaction(ctx.database, async (tx) => {
     await lockLiveAgent(ctx, tx, row.agent_id);
     await assertOpenRequestCapacity(ctx, tx, { kind: kind.kind, agentId: row.agent_id });
@@ -36,6 +38,7 @@ export async function insertRequest<T extends RequestTable>(
       });
     // Created already decided (a test key, a policy): the agent hears of it like any change.
     await queueWebhookEvent(tx, kind.kind, row, row.created_at);
+    await announceWithin(ctx, tx, event);
   });
-  kind.publish(ctx, row, 'created');
+  publishCommittedChange(ctx, event);
 }

@@ -1,5 +1,5 @@
 import { otpConflict, otpNotFound } from '../otp/otp-errors.js';
-import { publishOtpEvent } from '../otp/otp-row.js';
+import { otpEventOf } from '../otp/otp-row.js';
 import type { RequestKindConfig } from './request-kind.js';
 
 /**
@@ -18,7 +18,7 @@ export const OTP_REQUESTS: RequestKindConfig<'otp_requests'> = {
     previousStatus: before.status,
     codeErased: before.encrypted_payload !== null,
   }),
-  publish: publishOtpEvent,
+  event: otpEventOf,
   conflict: otpConflict,
   notFound: otpNotFound,
 };

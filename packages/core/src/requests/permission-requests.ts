@@ -1,8 +1,4 @@
-import {
-  permissionConflict,
-  permissionNotFound,
-  publishPermissionEvent,
-} from '../permissions/permission-row.js';
+import { permissionConflict, permissionEventOf, permissionNotFound } from '../permissions/permission-row.js';
 import type { RequestKindConfig } from './request-kind.js';
 
 /**
@@ -21,7 +17,7 @@ export const PERMISSION_REQUESTS: RequestKindConfig<'permission_requests'> = {
     previousStatus: before.status,
     usesLeft: before.status === 'approved' ? before.uses_remaining : 0,
   }),
-  publish: publishPermissionEvent,
+  event: permissionEventOf,
   conflict: permissionConflict,
   notFound: permissionNotFound,
 };

@@ -1,6 +1,5 @@
 import type { RequestChanges, RequestKind, RequestRecords, RequestTable } from '@agent-otp/db';
 import type { AppError } from '@agent-otp/shared';
-import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';
 
 /** Any one kind, for code that walks them all (the expiry sweep). */
@@ -22,8 +21,8 @@ export interface RequestKindConfig<T extends RequestTable> {
   closeChanges: RequestChanges<T>;
   /** What the `*.expired` audit record says about the row before it expired. */
   expiryDetails(before: RequestRecords[T]): Record<string, unknown>;
-  /** Tells waiters about the row's new state; called only after the change committed. */
-  publish(ctx: CoreContext, row: RequestRecords[T], type?: RequestEvent['type']): void;
+  /** The bus event about the row's new state (sent with `announceWithin` inside the change's transaction). */
+  event(row: RequestRecords[T], type?: RequestEvent['type']): RequestEvent;
   /** The error for acting on a row whose status no longer allows `action`. */
   conflict(row: RequestRecords[T], action: string): AppError;
   /** The error for an ID that is not there (or not the caller's). */

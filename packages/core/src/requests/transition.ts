@@ -9,6 +9,7 @@ import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
+import { announceWithin, publishCommittedChange } from './announce-change.js';
 import type { RequestKindConfig } from './request-kind.js';
 
 /** The audit record a transition writes in its own transaction. */
@@ -21,7 +22,8 @@ export interface TransitionAudit {
 
 /**
  * Moves one request of any kind: the conditional update (the repository's one primitive)
- * and its audit record commit in one transaction, and waiters hear of it after the commit.
+ * and its audit record commit in one transaction; other instances are notified inside it
+ * and this process's waiters after the commit.
  * A move out of the kind's open statuses closes the request. Returns the updated record, or
  * undefined when the request was not in a `from` status (or past its deadline) any more;
  * the caller re-reads it to say why.
@@ -71,9 +73,12 @@ export async function transition<T extends RequestTable>(
       targetId: updated.id,
       ...(audit.details === undefined ? {} : { details: audit.details }),
     });
-    if (!options.quiet) await queueWebhookEvent(tx, options.kind.kind, updated, now);
-    return updated;
+    if (options.quiet) return { updated, event: undefined };
+    await queueWebhookEvent(tx, options.kind.kind, updated, now);
+    const event = kind.event(updated);
+    await announceWithin(ctx, tx, event);
+    return { updated, event };
   });
-  if (moved && !options.quiet) options.kind.publish(ctx, moved);
-  return moved;
+  if (moved?.event) publishCommittedChange(ctx, moved.event);
+  return moved?.updated;
 }
