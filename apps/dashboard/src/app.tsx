@@ -4,6 +4,7 @@ import { SIGNED_OUT_EVENT } from './api.js';
 import { Layout } from './components/layout.js';
 import { Loading } from './components/states.js';
 import { operations } from './operations.js';
+import { AccountPage } from './pages/account/account.js';
 import { AgentsPage } from './pages/agents.js';
 import { ApprovalDetailPage } from './pages/approval-detail.js';
 import { ApprovalsPage } from './pages/approvals.js';
@@ -34,6 +35,7 @@ function SignedInPage({ path }: { path: string }) {
   if (path === '/sources') return <SourcesPage />;
   if (path === '/audit') return <AuditPage />;
   if (path === '/settings') return <SettingsPage />;
+  if (path === '/account') return <AccountPage />;
   return <NotFoundPage />;
 }
 

@@ -9,6 +9,7 @@ const NAV = [
   { href: '/sources', label: 'Sources' },
   { href: '/audit', label: 'Audit' },
   { href: '/settings', label: 'Settings' },
+  { href: '/account', label: 'Account' },
 ];
 
 function isCurrent(href: string, path: string): boolean {

@@ -1,10 +1,15 @@
-import type { SessionInfo } from '@agent-otp/shared';
+import type { PasskeyAssertion, SessionInfo } from '@agent-otp/shared';
+import { startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useEffect, useState } from 'react';
+import { accountOperations } from '../account-operations.js';
 import { describeError } from '../api.js';
 import { operations } from '../operations.js';
 import { useTitle } from '../router.js';
 
-/** Email + password sign-in; says so when the install still needs its first-run setup. */
+/**
+ * Email + password sign-in, or a passkey (no email needed); says so when the install still
+ * needs its first-run setup.
+ */
 export function SignInPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
   useTitle('Sign in');
   const [email, setEmail] = useState('');
@@ -19,6 +24,24 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) 
       () => undefined, // the form still works; the hint is optional
     );
   }, []);
+
+  // Username-less: the browser offers the passkeys it holds for this relay (issue 15).
+  const signInWithPasskey = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { options } = await accountOperations.startPasskeySignIn();
+      const response = await startAuthentication({ optionsJSON: options });
+      onSignedIn(await accountOperations.signInWithPasskey(response as PasskeyAssertion));
+    } catch (failure) {
+      setError(
+        failure instanceof Error && failure.name === 'NotAllowedError'
+          ? 'The passkey sign-in was cancelled or timed out.'
+          : describeError(failure),
+      );
+      setBusy(false);
+    }
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -67,6 +90,15 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) 
         )}
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p className="hint auth-or">or</p>
+        <button
+          type="button"
+          className="button secondary"
+          disabled={busy}
+          onClick={() => void signInWithPasskey()}
+        >
+          Sign in with a passkey
         </button>
       </form>
     </main>
