@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
 
@@ -39,9 +39,27 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = Object
 /** A client's own request ID is echoed when it is short and plain; otherwise we make one. */
 const SAFE_REQUEST_ID = /^[\w\-=]{1,255}$/;
 
-function requestIdOf(c: Context): string {
-  const sent = c.req.header(REQUEST_ID_HEADER);
-  return sent !== undefined && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
+type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+
+function requestIdOf(c: Context, incoming: IncomingMessage | undefined): string {
+  // Node's own parsed headers when there are some: `c.req.header` would build WHATWG Headers.
+  const sent = incoming ? incoming.headers['x-request-id'] : c.req.header(REQUEST_ID_HEADER);
+  return typeof sent === 'string' && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
+}
+
+/**
+ * `Cache-Control: no-store` for a handler's answer, on the Node response when there is one,
+ * so a small JSON answer keeps @hono/node-server's fast path (one header object, no WHATWG
+ * `Headers`). For routes outside `/api/` (under it, {@link responseHeaders} does it).
+ *
+ * @example
+ * noStore(c);
+ * return c.json({ status: 'ok' }, 200);
+ */
+export function noStore(c: Context): void {
+  const outgoing = (c.env as NodeBindings)?.outgoing;
+  if (outgoing) outgoing.setHeader('Cache-Control', 'no-store');
+  else c.header('Cache-Control', 'no-store');
 }
 
 /**
@@ -61,9 +79,10 @@ function requestIdOf(c: Context): string {
  */
 export function responseHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const id = requestIdOf(c);
+    const node = c.env as NodeBindings;
+    const outgoing = node?.outgoing;
+    const id = requestIdOf(c, node?.incoming);
     c.set('requestId', id);
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     if (outgoing) {
       outgoing.setHeader(REQUEST_ID_HEADER, id);
       for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);

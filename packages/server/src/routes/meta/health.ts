@@ -1,6 +1,7 @@
 import { checkDatabase } from '@agent-otp/db';
 import { plainRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
+import { noStore } from '../../middleware/response-headers.js';
 import type { Router } from '../../openapi-app.js';
 
 /**
@@ -12,7 +13,7 @@ import type { Router } from '../../openapi-app.js';
  */
 export function registerHealth(app: Router, services: ServerServices) {
   plainRoute(app, services, { method: 'get', path: '/healthz', credential: 'public' }, (c) => {
-    c.header('Cache-Control', 'no-store');
+    noStore(c);
     if (services.shutdownSignal.aborted) return c.json({ status: 'shutting_down' }, 503);
     return c.json({ status: 'ok' }, 200);
   });
@@ -31,7 +32,7 @@ export function registerHealth(app: Router, services: ServerServices) {
       connectors,
       ...(notReady.length === 0 ? {} : { notReady }),
     };
-    c.header('Cache-Control', 'no-store');
+    noStore(c);
     return c.json(body, notReady.length === 0 ? 200 : 503);
   });
 }
