@@ -10,7 +10,14 @@ import { postgresUrl } from '../../test-support/postgres.js';
 import { type Dialect, startCountedRelay } from './in-process-relay.js';
 import type { AgentKey } from './lifecycle-steps.js';
 import { countStatementsPerLifecycle, type StatementFigures } from './statement-figures.js';
-import { LifecycleReplay, type ReplayResult, replayOnPostgres, replayOnSqlite } from './statement-replay.js';
+import {
+  type CapturedAuditRow,
+  firstIdSince,
+  LifecycleReplay,
+  type ReplayResult,
+  replayOnPostgres,
+  replayOnSqlite,
+} from './statement-replay.js';
 
 export async function statementsAndDriverBaseline(
   dialect: Dialect,
@@ -19,9 +26,22 @@ export async function statementsAndDriverBaseline(
 ): Promise<{ statements: StatementFigures; driverLoop: ReplayResult }> {
   const relay = await startCountedRelay(dialect);
   try {
-    const { figures, lastLifecycle } = await countStatementsPerLifecycle(relay, key, 5);
+    const { figures, lastLifecycle, lastLifecycleStartedAt } = await countStatementsPerLifecycle(
+      relay,
+      key,
+      5,
+    );
     await relay.stop();
-    const replay = new LifecycleReplay(lastLifecycle);
+    const firstEvent = firstIdSince('evt', lastLifecycleStartedAt);
+    const replayOf = (rows: CapturedAuditRow[], signature: string) => {
+      const last = rows.at(-1);
+      if (!last) throw new Error('the captured lifecycle appended no audit rows');
+      return new LifecycleReplay(lastLifecycle, lastLifecycleStartedAt, rows, {
+        seq: last.seq,
+        hash: last.hash,
+        signature,
+      });
+    };
     let driverLoop: ReplayResult;
     if (dialect === 'sqlite') {
       const sqlite = new SQLite(join(relay.dataDir, SQLITE_DATABASE_FILE));
@@ -32,7 +52,13 @@ export async function statementsAndDriverBaseline(
       sqlite.pragma('secure_delete = ON');
       sqlite.pragma('busy_timeout = 5000');
       try {
-        driverLoop = replayOnSqlite(sqlite, replay, options.seconds);
+        const rows = sqlite
+          .prepare('select chain, seq, prev_hash, hash from audit_events where id >= ? order by seq')
+          .all(firstEvent) as (CapturedAuditRow & { chain: string })[];
+        const { signature } = sqlite
+          .prepare('select signature from audit_checkpoints where chain = ?')
+          .get(rows.at(-1)?.chain) as { signature: string };
+        driverLoop = replayOnSqlite(sqlite, replayOf(rows, signature), options.seconds);
       } finally {
         sqlite.close();
       }
@@ -47,7 +73,19 @@ export async function statementsAndDriverBaseline(
       );
       await Promise.all(clients.map((client) => client.connect()));
       try {
-        driverLoop = await replayOnPostgres(clients, replay, options.seconds);
+        const { rows } = await clients[0]!.query<CapturedAuditRow & { chain: string }>(
+          'select chain, seq, prev_hash, hash from audit_events where id >= $1 order by seq',
+          [firstEvent],
+        );
+        const checkpoint = await clients[0]!.query<{ signature: string }>(
+          'select signature from audit_checkpoints where chain = $1',
+          [rows.at(-1)?.chain],
+        );
+        driverLoop = await replayOnPostgres(
+          clients,
+          replayOf(rows, checkpoint.rows[0]!.signature),
+          options.seconds,
+        );
       } finally {
         await Promise.all(clients.map((client) => client.end()));
       }

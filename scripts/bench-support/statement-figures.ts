@@ -37,7 +37,11 @@ export async function countStatementsPerLifecycle(
   relay: CountedRelay,
   key: AgentKey,
   samples: number,
-): Promise<{ figures: StatementFigures; lastLifecycle: RecordedStatement[] }> {
+): Promise<{
+  figures: StatementFigures;
+  lastLifecycle: RecordedStatement[];
+  lastLifecycleStartedAt: number;
+}> {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
   for (let i = 0; i < 2; i++) await runLifecycle(relay, key);
   await settle();
@@ -45,8 +49,10 @@ export async function countStatementsPerLifecycle(
   const perStep: Record<Step, number[]> = { create: [], approve: [], deliver: [], consume: [] };
   let background = 0;
   let lastLifecycle: RecordedStatement[] = [];
+  let lastLifecycleStartedAt = 0;
   for (let i = 0; i < samples; i++) {
     relay.counter.reset();
+    lastLifecycleStartedAt = Date.now();
     await runLifecycle(relay, key);
     // Work a request started but did not wait for (a notification after commit) still counts.
     await settle();
@@ -78,5 +84,6 @@ export async function countStatementsPerLifecycle(
       statementList: lastLifecycle.map((statement) => statement.sql),
     },
     lastLifecycle,
+    lastLifecycleStartedAt,
   };
 }
