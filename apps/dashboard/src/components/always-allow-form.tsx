@@ -154,7 +154,7 @@ export function AlwaysAllowForm(props: { requestId: string; onClose: () => void 
         void save();
       }}
     >
-      <h4 className="always-allow-title">Always allow requests like this</h4>
+      <p className="always-allow-title">Always allow requests like this</p>
       {!draft && !error && <p className="hint">Preparing the policy…</p>}
       {draft?.warning && (
         <div className="always-allow-warning" role="alert">
