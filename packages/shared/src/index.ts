@@ -4,7 +4,6 @@
 export * from '@orrisai/agent-otp-contract';
 export * from './app-error.js';
 export * from './policy-draft.js';
-export * from './policy-draft.js';
 export * from './request-lines.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
@@ -15,7 +14,6 @@ export * from './schemas/owner.js';
 export * from './schemas/owner-permissions.js';
 export * from './schemas/passkeys.js';
 export * from './schemas/policies.js';
-export * from './schemas/policy-draft.js';
 export * from './schemas/policy-draft.js';
 export * from './schemas/request-history.js';
 export * from './schemas/risk-rules.js';
