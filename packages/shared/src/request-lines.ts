@@ -22,8 +22,17 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 /** A time of day ("18:00", "09:30:00"). */
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
 
+/**
+ * Controls (line breaks included: a fact is one line) and bidirectional overrides, which
+ * could make an agent's text read differently from what it says (an approval line must not
+ * be reorderable).
+ */
+const CONTROL_OR_BIDI = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Every value an agent supplied passes through here: one visible line, at most `max` long. */
 function shorten(text: string, max = MAX_VALUE_TEXT): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const visible = text.replace(CONTROL_OR_BIDI, '\uFFFD');
+  return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
 }
 
 /** `max_emails` → `emails`, `subject_pattern` → `subject`, `send-to` → `send to`. */

@@ -85,6 +85,20 @@ describe('describeScope', () => {
   });
 });
 
+describe('agent-supplied text', () => {
+  it('shows controls and bidirectional overrides as \uFFFD, so a line reads as it is', () => {
+    expect(describeScope({ note: 'safe\u202Eelif' })).toEqual(['1 use', 'note: safe\uFFFDelif']);
+    expect(
+      describeOtpRequest({
+        sources: ['sms'],
+        senderPattern: 'BANK\nApproved',
+        expectedSender: null,
+        contentPattern: null,
+      }),
+    ).toEqual(['a code from BANK\uFFFDApproved by SMS']);
+  });
+});
+
 describe('describePermission', () => {
   it('starts with the action on the resource, then scope and context', () => {
     expect(
