@@ -98,7 +98,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: SessionInfo) 
           disabled={busy}
           onClick={() => void signInWithPasskey()}
         >
-          Sign in with a passkey
+          Use a passkey
         </button>
       </form>
     </main>

@@ -105,7 +105,8 @@ export async function changePassword(
     throw error;
   }
   await settleLoginAttempt(ctx, attemptId, ok);
-  if (!ok) throw new AppError('UNAUTHORIZED', 'the current password is wrong');
+  // Not 401: the session itself is fine, and a 401 would sign the dashboard out.
+  if (!ok) throw new AppError('FORBIDDEN', 'the current password is wrong');
   const passwordHash = await hashPassword(input.newPassword, gate);
   return withTransaction(ctx.database, async (tx) => {
     await updateUserPasswordHash(tx, session.owner.id, passwordHash);

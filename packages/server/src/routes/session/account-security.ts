@@ -29,10 +29,10 @@ const routes = {
     tags: ['Account'],
     summary: 'Change the password (the current one is required); ends every other browser session',
     description:
-      'Checks the current password (a wrong one counts as a failed sign-in for the rate limit), sets the new one and ends every other dashboard session of the owner; this one stays signed in. Recorded as `owner.password_changed`.',
+      'Checks the current password (a wrong one is 403 and counts as a failed sign-in for the rate limit), sets the new one and ends every other dashboard session of the owner; this one stays signed in. Recorded as `owner.password_changed`.',
     credential: 'session',
     errors: {
-      UNAUTHORIZED: 'the current password is wrong',
+      FORBIDDEN: 'the current password is wrong',
       RATE_LIMITED: 'too many failed sign-ins; retry after 60 s',
       SERVICE_UNAVAILABLE:
         'the relay is busy checking passwords (at most 2 at a time, 32 waiting); retry after 1 s',
