@@ -2,6 +2,7 @@ import { closeHeldMessage, selectOverdueHeldMessageIds, withTransaction } from '
 import { SYSTEM_ACTOR } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
+import { yieldToEventLoop } from '../yield-to-event-loop.js';
 import { publishHeldMessageEvent } from './held-message-events.js';
 
 /**
@@ -39,7 +40,11 @@ export async function expireOverdueHeldMessages(ctx: CoreContext, batchSize = 20
   let total = 0;
   for (;;) {
     const overdue = await selectOverdueHeldMessageIds(ctx.database.db, nowIso(ctx), batchSize);
-    for (const id of overdue) if (await expireHeldMessage(ctx, id)) total++;
+    for (const id of overdue) {
+      if (await expireHeldMessage(ctx, id)) total++;
+      // A backlog (after downtime) must not hold every other request until it is swept.
+      await yieldToEventLoop();
+    }
     if (overdue.length < batchSize) return total;
   }
 }

@@ -1,6 +1,7 @@
 import { listOverdueRequestRecords, type RequestRecords, type RequestTable } from '@agent-otp/db';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
+import { yieldToEventLoop } from '../yield-to-event-loop.js';
 import type { RequestKindConfig } from './request-kind.js';
 import { transition } from './transition.js';
 
@@ -51,7 +52,11 @@ export async function expireOverdueRequestsOf<T extends RequestTable>(
       now: nowIso(ctx),
       limit: batchSize,
     });
-    for (const row of overdue) if (await expireRequest(ctx, kind, row)) total++;
+    for (const row of overdue) {
+      if (await expireRequest(ctx, kind, row)) total++;
+      // A backlog (after downtime) must not hold every other request until it is swept.
+      await yieldToEventLoop();
+    }
     if (overdue.length < batchSize) return total;
   }
 }
