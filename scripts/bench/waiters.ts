@@ -217,8 +217,27 @@ async function startRelay() {
     REQUEST_TIMEOUT_MS: '600000',
     LOG_LEVEL: 'warn',
   });
-  const serve = await servePatiently(cli);
-  const json = async (args: string[]) => JSON.parse((await cli.run([...args, '--json'])).stdout);
+  const serve = await servePatiently(cli).catch(async (error: unknown) => {
+    await cli.cleanup();
+    throw error;
+  });
+  try {
+    return await prepareRelay(cli, serve);
+  } catch (error) {
+    // Nothing left running or on disk when set-up fails (a CLI command timed out on a loaded machine).
+    await serve.stop();
+    await cli.cleanup();
+    throw error;
+  }
+}
+
+/** The agent, source and owner token the phases use, on a started server. */
+async function prepareRelay(cli: CliEnvironment, serve: Awaited<ReturnType<typeof servePatiently>>) {
+  const json = async (args: string[]) => {
+    const result = await cli.run([...args, '--json']);
+    if (result.code !== 0) throw new Error(`agent-otp ${args[0]} failed (${result.code}): ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  };
   const agent = (await json(['agent:create', '--name', 'waiters'])) as { apiKey: string };
   const source = (await json(['source:create', '--kind', 'email', '--name', 'waiters'])) as { token: string };
   // An owner token as relay.ts mints one: through core, on the server's own database.
@@ -246,7 +265,7 @@ async function startRelay() {
   };
 }
 
-type Relay = Awaited<ReturnType<typeof startRelay>>;
+type Relay = Awaited<ReturnType<typeof prepareRelay>>;
 
 /**
  * `agent-otp serve` for this environment, as `cli.serve()` starts it but patient: on a
