@@ -10,6 +10,7 @@ import {
 } from './fragments/notify-email.js';
 import { serverConfig, serverEnvironment } from './fragments/server.js';
 import { checkTelegramEnvironment, telegramConfig, telegramEnvironment } from './fragments/telegram.js';
+import { checkWebPushEnvironment, webPushConfig, webPushEnvironment } from './fragments/web-push.js';
 import { checkWebhooksEnvironment, webhooksConfig, webhooksEnvironment } from './fragments/webhooks.js';
 
 /** Every variable the configuration knows, by name, with its own parser (and default). */
@@ -21,6 +22,7 @@ export const configVariables = {
   ...notifyEmailEnvironment,
   ...telegramEnvironment,
   ...webhooksEnvironment,
+  ...webPushEnvironment,
   ...cliEnvironment,
 };
 
@@ -38,6 +40,7 @@ export const ConfigSchema = z
   .superRefine(checkLimitsEnvironment)
   .superRefine(checkTelegramEnvironment)
   .superRefine(checkWebhooksEnvironment)
+  .superRefine(checkWebPushEnvironment)
   .transform((env) => ({
     ...coreConfig(env),
     ...serverConfig(env),
@@ -46,6 +49,7 @@ export const ConfigSchema = z
     ...notifyEmailConfig(env),
     ...telegramConfig(env),
     ...webhooksConfig(env),
+    ...webPushConfig(env, serverConfig(env).publicUrl),
     ...cliSettings(env),
   }));
 

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 
 /**
  * Variables whose values are secrets: `config:check` masks them, and each one except
- * AUDIT_KEY and CREDENTIAL_KEY can be read from a file named by `<NAME>_FILE` (Docker and
- * systemd secrets). Those two keep their own `_FILE` variables, which the server reads itself
+ * AUDIT_KEY, CREDENTIAL_KEY and VAPID_PRIVATE_KEY can be read from a file named by `<NAME>_FILE` (Docker and
+ * systemd secrets). Those three keep their own `_FILE` variables, which the server reads itself
  * (docs/audit.md, docs/operations.md).
  */
 export const SECRET_VARIABLES = [
@@ -20,11 +20,12 @@ export const SECRET_VARIABLES = [
   'TELEGRAM_WEBHOOK_SECRET',
   'METRICS_TOKEN',
   'SMTP_URL',
+  'VAPID_PRIVATE_KEY',
 ] as const;
 
 /** The secrets that have a generic `<NAME>_FILE` variant. */
 export const FILE_SECRET_VARIABLES = SECRET_VARIABLES.filter(
-  (name) => name !== 'AUDIT_KEY' && name !== 'CREDENTIAL_KEY',
+  (name) => name !== 'AUDIT_KEY' && name !== 'CREDENTIAL_KEY' && name !== 'VAPID_PRIVATE_KEY',
 );
 
 /** The `_FILE` variable names, e.g. TELEGRAM_BOT_TOKEN_FILE. */

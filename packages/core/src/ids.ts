@@ -21,7 +21,8 @@ export type IdPrefix =
   | 'unc'
   | 'mbx'
   | 'pky'
-  | 'pkc';
+  | 'pkc'
+  | 'psh';
 
 /**
  * A new prefixed, time-sortable ID (`otp_01JD2W…`).

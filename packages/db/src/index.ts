@@ -28,6 +28,7 @@ export * from './repositories/operational-stats.js';
 export * from './repositories/owner-request-lists.js';
 export * from './repositories/passkeys.js';
 export * from './repositories/policies.js';
+export * from './repositories/push-subscriptions.js';
 export * from './repositories/request-records.js';
 export * from './repositories/requests.js';
 export * from './repositories/risk-rule-settings.js';

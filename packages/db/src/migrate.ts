@@ -15,6 +15,7 @@ import * as risk from './migrations/0013-risk.js';
 import * as requestHistory from './migrations/0014-request-history.js';
 import * as passkeys from './migrations/0015-passkeys.js';
 import * as growthIndexes from './migrations/0016-growth-indexes.js';
+import * as pushSubscriptions from './migrations/0017-push-subscriptions.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0014-request-history': requestHistory,
   '0015-passkeys': passkeys,
   '0016-growth-indexes': growthIndexes,
+  '0017-push-subscriptions': pushSubscriptions,
 };
 
 /**

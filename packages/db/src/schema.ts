@@ -432,7 +432,23 @@ export interface Database {
   unclear_messages: UnclearMessagesTable;
   mailboxes: MailboxesTable;
   risk_rule_settings: RiskRuleSettingsTable;
+  push_subscriptions: PushSubscriptionsTable;
 }
+
+/** A browser that receives Web Push notifications for its owner (issue 15). */
+export interface PushSubscriptionsTable {
+  id: string;
+  owner_id: string;
+  /** The push service URL the relay POSTs to (a capability: never logged whole). */
+  endpoint: string;
+  /** base64url P-256 public key of the browser (65 bytes). */
+  p256dh: string;
+  /** base64url 16-byte auth secret. */
+  auth: string;
+  created_at: string;
+}
+
+export type PushSubscriptionRow = Selectable<PushSubscriptionsTable>;
 
 /** An owner's setting for one built-in risk rule (issue 15); rules without a row keep their default. */
 export interface RiskRuleSettingsTable {

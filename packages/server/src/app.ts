@@ -34,6 +34,7 @@ import { registerOwnerMailboxPresets } from './routes/owner/mailbox-presets.js';
 import { registerOwnerMailboxes } from './routes/owner/mailboxes.js';
 import { registerOwnerCapture } from './routes/owner/owner-capture.js';
 import { registerOwnerPolicies } from './routes/owner/policies.js';
+import { registerOwnerPushSubscriptions } from './routes/owner/push-subscriptions.js';
 import { registerOwnerRequests } from './routes/owner/requests.js';
 import { registerOwnerRiskRules } from './routes/owner/risk-rules.js';
 import { registerOwnerSources } from './routes/owner/sources.js';
@@ -102,6 +103,7 @@ export function createApp(services: ServerServices) {
   registerOwnerApprovals(app, services);
   registerApprovalStepUp(app, services);
   registerOwnerTelegramSettings(app, services);
+  registerOwnerPushSubscriptions(app, services);
   registerOwnerWebhooks(app, services);
   registerOwnerMailboxes(app, services);
   registerSession(app, services);

@@ -46,6 +46,8 @@ export interface ServerServices {
   operatorMailbox?: OperatorMailbox | undefined;
   /** "Connect Gmail" in the dashboard, when the operator configured a Google OAuth client. */
   gmailConnect?: GmailConnect | undefined;
+  /** Web Push: the VAPID public key browsers subscribe with, and whether endpoints may be internal (PUSH_ALLOW_PRIVATE). */
+  webPush: { publicKey: string; allowPrivate: boolean };
   /** Prometheus metrics when METRICS_ENABLED is set, and the bearer token `/metrics` wants. */
   metrics?: { collector: RelayMetrics; token: string | undefined } | undefined;
 }

@@ -99,6 +99,7 @@ export async function createServices(
     connectors,
     mailboxes: jobs.mailboxes,
     operatorMailbox: operatorMailbox(config, ctx, connectors),
+    webPush: { publicKey: jobs.vapid.publicKey, allowPrivate: config.webPush.allowPrivate },
     gmailConnect: gmailConnectFromConfig(config.email.gmail, ctx),
     metrics: config.metrics.enabled
       ? { collector: new RelayMetrics(ctx.database, connectors), token: config.metrics.token }

@@ -15,6 +15,7 @@ export * from './schemas/owner-permissions.js';
 export * from './schemas/passkeys.js';
 export * from './schemas/policies.js';
 export * from './schemas/policy-draft.js';
+export * from './schemas/push-subscriptions.js';
 export * from './schemas/request-history.js';
 export * from './schemas/risk-rules.js';
 export * from './schemas/session.js';

@@ -9,6 +9,8 @@ import { startConfiguredMailConnectors } from '../mail-connectors.js';
 import { MailboxFailureNotifier } from '../mailboxes/mailbox-failure-notifier.js';
 import { MailboxSupervisor, type MailboxSupervisorOptions } from '../mailboxes/mailbox-supervisor.js';
 import { startConfiguredTelegramBot } from '../telegram-bot.js';
+import { startPushNotifier } from '../web-push/push-notifier.js';
+import { loadVapidKeys, type VapidKeys } from '../web-push/vapid-keys.js';
 import { expirySweepJob } from './expiry-sweep-job.js';
 import { WEBHOOK_DELIVERY_JOB, webhookDeliveryJobs } from './webhook-delivery-job.js';
 
@@ -34,6 +36,8 @@ export interface BackgroundJobs {
   telegram(): TelegramBot | undefined;
   /** Runs the mailboxes owners connected; the API pokes it after a change. */
   mailboxes: MailboxSupervisor;
+  /** The VAPID keys Web Push messages are signed with (generated on first start). */
+  vapid: VapidKeys;
 }
 
 /**
@@ -123,8 +127,17 @@ export function backgroundJobs(
       }),
     );
   }
+  // Web Push needs no setting: the key is generated on first start, and only owners who
+  // turned "Notify this device" on have subscriptions to send to.
+  const vapid = loadVapidKeys(config);
+  runner.add(
+    defineService({
+      name: 'web push notifications',
+      start: async () => startPushNotifier({ ctx, logger, vapid, allowPrivate: config.webPush.allowPrivate }),
+    }),
+  );
   if (options.sweeper !== false) runner.add(expirySweepJob(ctx, logger, config.sweepIntervalMs));
   for (const job of webhookDeliveryJobs(config, ctx, logger, () => runner.trigger(WEBHOOK_DELIVERY_JOB)))
     runner.add(job);
-  return { runner, telegram: () => telegram, mailboxes };
+  return { runner, telegram: () => telegram, mailboxes, vapid };
 }

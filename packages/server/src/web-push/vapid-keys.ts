@@ -1,0 +1,82 @@
+import { createECDH, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Config, ConfigError } from '@agent-otp/config';
+
+/** The relay's VAPID key pair (RFC 8292), both halves base64url as web-push and browsers take them. */
+export interface VapidKeys {
+  /** The uncompressed P-256 point (65 bytes): the dashboard's `applicationServerKey`. */
+  publicKey: string;
+  privateKey: string;
+  /** `mailto:` or `https:`, sent as the JWT's `sub`. */
+  subject: string;
+}
+
+/** The default key file: DATA_DIR/vapid.key. */
+export function defaultVapidKeyPath(dataDir: string): string {
+  return join(dataDir, 'vapid.key');
+}
+
+/** The public half of a private key; throws a ConfigError naming `source` when it is not a P-256 key. */
+function keyPair(privateKey: string, source: string): Omit<VapidKeys, 'subject'> {
+  const ecdh = createECDH('prime256v1');
+  try {
+    const scalar = Buffer.from(privateKey, 'base64url');
+    if (scalar.length !== 32) throw new Error('not 32 bytes');
+    ecdh.setPrivateKey(scalar);
+  } catch {
+    throw new ConfigError(`${source}: must hold a P-256 private key, 32 bytes base64url`);
+  }
+  return { publicKey: ecdh.getPublicKey('base64url', 'uncompressed'), privateKey };
+}
+
+/** Creates `path` with a fresh private key (0600); a file another process linked first wins. */
+function createVapidKeyFile(dataDir: string, path: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${ecdh.getPrivateKey('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+}
+
+function readVapidKeyFile(path: string, name: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(
+      `${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/**
+ * The VAPID keys from VAPID_PRIVATE_KEY, VAPID_PRIVATE_KEY_FILE, or DATA_DIR/vapid.key,
+ * which is generated on first start. Keep the file: browsers subscribed under one public key,
+ * and a new key makes every existing subscription useless until each browser subscribes again.
+ *
+ * @example
+ * const { publicKey } = loadVapidKeys(config);
+ */
+export function loadVapidKeys(config: Config): VapidKeys {
+  const { webPush } = config;
+  if (webPush.privateKey)
+    return { ...keyPair(webPush.privateKey, 'VAPID_PRIVATE_KEY'), subject: webPush.subject };
+  if (webPush.privateKeyFile) {
+    const material = readVapidKeyFile(webPush.privateKeyFile, 'VAPID_PRIVATE_KEY_FILE');
+    return {
+      ...keyPair(material, `VAPID_PRIVATE_KEY_FILE (${webPush.privateKeyFile})`),
+      subject: webPush.subject,
+    };
+  }
+  const path = defaultVapidKeyPath(config.dataDir);
+  if (!existsSync(path)) createVapidKeyFile(config.dataDir, path);
+  const material = readVapidKeyFile(path, 'DATA_DIR/vapid.key');
+  return { ...keyPair(material, `DATA_DIR/vapid.key (${path})`), subject: webPush.subject };
+}
