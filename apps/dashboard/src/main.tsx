@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
+import { registerServiceWorker } from './service-worker.js';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -10,3 +11,5 @@ if (root)
       <App />
     </StrictMode>,
   );
+
+registerServiceWorker();

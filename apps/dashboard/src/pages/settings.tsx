@@ -1,6 +1,7 @@
 import { formatTime } from '../format.js';
 import { useTitle } from '../router.js';
 import { useSession } from '../session.js';
+import { PushSettings } from './push-settings.js';
 import { RiskRulesSettings } from './risk-rules-settings.js';
 import { TelegramSettings } from './telegram-settings.js';
 
@@ -29,6 +30,7 @@ export function SettingsPage() {
           </button>
         </div>
       </section>
+      <PushSettings />
       <TelegramSettings />
       <RiskRulesSettings />
     </>
