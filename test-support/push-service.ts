@@ -38,6 +38,10 @@ export interface PushServiceStandIn {
   subscribe(): StandInSubscription;
   /** From now on, messages to this endpoint get 410 Gone (the browser unsubscribed). */
   gone(endpoint: string): void;
+  /** The next `times` messages to this endpoint get 503 (the push service is overloaded). */
+  failNext(endpoint: string, times: number): void;
+  /** Every POST per endpoint, answered or not. */
+  attempts: Map<string, number>;
   received: ReceivedPush[];
   refused: RefusedPush[];
   close(): Promise<void>;
@@ -47,6 +51,7 @@ interface Browser {
   ecdh: ReturnType<typeof createECDH>;
   auth: Buffer;
   gone: boolean;
+  failures: number;
 }
 
 /** RFC 8291 §3.4 and RFC 8188: one aes128gcm record, decrypted by the user agent's keys. */
@@ -118,13 +123,19 @@ export async function startPushServiceStandIn(): Promise<PushServiceStandIn> {
   const browsers = new Map<string, Browser>();
   const received: ReceivedPush[] = [];
   const refused: RefusedPush[] = [];
+  const attempts = new Map<string, number>();
   let origin = '';
   const server = createServer(async (request, response) => {
     const endpoint = `${origin}${request.url ?? ''}`;
     const body = await readBody(request);
     const browser = browsers.get(endpoint);
     if (request.method !== 'POST' || !browser) return response.writeHead(404).end();
+    attempts.set(endpoint, (attempts.get(endpoint) ?? 0) + 1);
     if (browser.gone) return response.writeHead(410).end();
+    if (browser.failures > 0) {
+      browser.failures -= 1;
+      return response.writeHead(503).end();
+    }
     const refuse = (status: number, reason: string) => {
       refused.push({ endpoint, reason });
       response.writeHead(status).end(reason);
@@ -165,7 +176,7 @@ export async function startPushServiceStandIn(): Promise<PushServiceStandIn> {
       ecdh.generateKeys();
       const auth = randomBytes(16);
       const endpoint = `${origin}/push/${randomBytes(12).toString('base64url')}`;
-      browsers.set(endpoint, { ecdh, auth, gone: false });
+      browsers.set(endpoint, { ecdh, auth, gone: false, failures: 0 });
       return {
         endpoint,
         keys: { p256dh: ecdh.getPublicKey('base64url'), auth: auth.toString('base64url') },
@@ -175,6 +186,11 @@ export async function startPushServiceStandIn(): Promise<PushServiceStandIn> {
       const browser = browsers.get(endpoint);
       if (browser) browser.gone = true;
     },
+    failNext(endpoint, times) {
+      const browser = browsers.get(endpoint);
+      if (browser) browser.failures = times;
+    },
+    attempts,
     received,
     refused,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -113,6 +113,19 @@ describeEachDialect('Web Push', (dialect) => {
     expect(push.received.filter((m) => m.plaintext.includes(id))).toHaveLength(1);
   });
 
+  it('retries a push service that answers 503 and delivers once it recovers', async () => {
+    const device = push.subscribe();
+    expect((await browser(alice, SUBSCRIPTIONS, { json: device })).status).toBe(201);
+    push.failNext(device.endpoint, 1);
+    const id = await createOtp();
+    await eventually(
+      async () => push.received.find((m) => m.endpoint === device.endpoint && m.plaintext.includes(id)),
+      10_000,
+    );
+    expect(push.attempts.get(device.endpoint)).toBe(2);
+    expect(await subscribed(alice, device.endpoint)).toBe(true);
+  });
+
   it('removes only the owner’s subscription when the push service answers 410, and never another owner’s', async () => {
     const device = push.subscribe();
     expect((await browser(alice, SUBSCRIPTIONS, { json: device })).status).toBe(201);
