@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { agentKeyPair, call } from '../../../test-support/http.js';
 import { startTestRelay, type TestRelay } from '../../../test-support/relay.js';
 import { chromiumInstalled, describeWithService } from '../../../test-support/services.js';
-import { buildDashboard, launchChromium, signedInPage } from './support/browser.js';
+import { buildDashboard, launchChromium, screenshotBothWidths, signedInPage } from './support/browser.js';
 
 const OWNER = { email: 'owner@example.com', password: 'a long enough passphrase' };
 
@@ -62,6 +62,7 @@ describeWithService('chromium', chromiumInstalled(), 'installable dashboard with
     await page.getByRole('link', { name: 'Settings' }).click();
     const section = page.getByRole('region', { name: 'Notifications' });
     await section.getByText(/^Off:/).waitFor();
+    await screenshotBothWidths(page, 'settings-notifications');
     await section.getByRole('button', { name: 'Notify this device' }).click();
     // Headless Chromium has no push service to subscribe with (pushManager.subscribe needs
     // one): when it refuses, the page says so and nothing is stored.

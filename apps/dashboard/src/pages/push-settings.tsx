@@ -98,7 +98,7 @@ export function PushSettings() {
         <div className="actions">
           <button
             type="button"
-            className={state === 'on' ? 'button secondary' : 'button'}
+            className={state === 'on' ? 'button secondary' : 'button primary'}
             aria-pressed={state === 'on'}
             disabled={busy || state === 'blocked'}
             onClick={run(state === 'on' ? turnOff : turnOn)}
