@@ -11,7 +11,7 @@ import type { CoreContext } from '../context.js';
 import { describeSenderPattern } from '../matching/sender-specificity.js';
 import { decideOtpRequest } from '../otp/decide-otp-request.js';
 import { getOwnerRequest, listOwnerRequests } from '../otp/list-owner-requests.js';
-import { requireStepUp, type StepUpProof } from '../owners/passkey-step-up.js';
+import type { StepUpProof } from '../owners/passkey-step-up.js';
 import { decidePermissionRequest } from '../permissions/decide-permission-request.js';
 import { getOwnerPermission, listPendingPermissions } from '../permissions/list-owner-permissions.js';
 import { permissionDecisionSubject } from './permission-subject.js';
@@ -147,6 +147,9 @@ export interface OwnerDecision {
 async function requireStepUpWhenHighRisk(ctx: CoreContext, options: OwnerDecision): Promise<void> {
   const subject = await getDecisionSubject(ctx, options.ownerId, options.id);
   if (!subject?.pending || subject.risk?.level !== 'high') return;
+  // Loaded only here: the WebAuthn library is large and most decisions never need it, so
+  // commands like `agent-otp pending` start without it (issue 17).
+  const { requireStepUp } = await import('../owners/passkey-step-up.js');
   await requireStepUp(ctx, {
     ownerId: options.ownerId,
     requestId: options.id,
