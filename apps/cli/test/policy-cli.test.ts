@@ -144,7 +144,7 @@ describeEachDialect('agent-otp policy commands and permission approvals', (diale
       expect(pending.stdout).toContain('Action: gmail.send');
       expect(pending.stdout).toContain('Resource: email:client@example.com');
       expect(pending.stdout).toContain('Scope: {"max_emails":1}');
-      expect(pending.stdout).toContain('Reason: Sending monthly invoice to client');
+      expect(pending.stdout).toContain('reason: Sending monthly invoice to client');
 
       const waiting = call(server.url, `/api/v1/permissions/${id}?wait=30`, { token: agent.apiKey });
       const approve = await cli.run(['approve', id]);

@@ -57,6 +57,8 @@ function classForCode(code: string): ErrorClass | undefined {
     case 'UNAUTHORIZED':
     case 'FORBIDDEN':
     case 'CSRF_REJECTED':
+    // An owner-only refusal (a high-risk approval without a passkey): agents never meet it.
+    case 'STEP_UP_REQUIRED':
       return AuthenticationError;
     case 'VALIDATION_ERROR':
     case 'MALFORMED_JSON':

@@ -30,6 +30,8 @@ CLASS_FOR_CODE: Dict[str, Type[AgentOTPError]] = {
     "UNAUTHORIZED": AuthenticationError,
     "FORBIDDEN": AuthenticationError,
     "CSRF_REJECTED": AuthenticationError,
+    # An owner-only refusal (a high-risk approval without a passkey): agents never meet it.
+    "STEP_UP_REQUIRED": AuthenticationError,
     "VALIDATION_ERROR": ValidationError,
     "MALFORMED_JSON": ValidationError,
     "INVALID_PUBLIC_KEY": ValidationError,

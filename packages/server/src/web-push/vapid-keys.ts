@@ -20,14 +20,27 @@ export function defaultVapidKeyPath(dataDir: string): string {
 /** The public half of a private key; throws a ConfigError naming `source` when it is not a P-256 key. */
 function keyPair(privateKey: string, source: string): Omit<VapidKeys, 'subject'> {
   const ecdh = createECDH('prime256v1');
+  let scalar: Buffer;
   try {
-    const scalar = Buffer.from(privateKey, 'base64url');
-    if (scalar.length !== 32) throw new Error('not 32 bytes');
+    scalar = toScalar(Buffer.from(privateKey, 'base64url'));
     ecdh.setPrivateKey(scalar);
   } catch {
     throw new ConfigError(`${source}: must hold a P-256 private key, 32 bytes base64url`);
   }
-  return { publicKey: ecdh.getPublicKey('base64url', 'uncompressed'), privateKey };
+  return {
+    publicKey: ecdh.getPublicKey('base64url', 'uncompressed'),
+    privateKey: scalar.toString('base64url'),
+  };
+}
+
+/**
+ * A 32-byte P-256 scalar. Node's `getPrivateKey()` drops leading zero bytes (1 key in 256
+ * comes out as 31 bytes), and web-push insists on exactly 32, so a short scalar is padded
+ * back on the left rather than refused: files written that way stay usable.
+ */
+function toScalar(bytes: Buffer): Buffer {
+  if (bytes.length === 0 || bytes.length > 32) throw new Error('not a 32-byte scalar');
+  return bytes.length === 32 ? bytes : Buffer.concat([Buffer.alloc(32 - bytes.length), bytes]);
 }
 
 /** Creates `path` with a fresh private key (0600); a file another process linked first wins. */
@@ -36,7 +49,10 @@ function createVapidKeyFile(dataDir: string, path: string): void {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${ecdh.getPrivateKey('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(temporary, `${toScalar(ecdh.getPrivateKey()).toString('base64url')}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  });
   try {
     linkSync(temporary, path);
   } catch (error) {
