@@ -5,6 +5,7 @@ import {
   listOwnersWithTelegramLinks,
   listPendingDecisions,
   listTelegramLinks,
+  sleep,
   type Unsubscribe,
 } from '@agent-otp/core';
 import { Bot, type BotError, GrammyError } from 'grammy';
@@ -97,19 +98,6 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
   let initialised = false;
   let polling: Promise<void> | undefined;
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
-
   /** Runs `step` until it succeeds, backing off; rethrows a 401 (a wrong token will not heal). */
   async function withRetries(what: string, step: () => Promise<void>): Promise<boolean> {
     for (let attempt = 0; !stopping.signal.aborted; attempt++) {
@@ -120,7 +108,7 @@ export function launchTelegramBot(options: TelegramBotOptions): TelegramBot {
         if (isUnauthorized(error)) throw error;
         const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
         logger.warn({ ...describeApiError(error), retryInMs: delay }, `telegram: ${what} failed; retrying`);
-        await pause(delay);
+        await sleep(delay, stopping.signal);
       }
     }
     return false;

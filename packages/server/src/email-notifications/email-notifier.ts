@@ -1,15 +1,14 @@
-import { ALL_REQUESTS_TOPIC, approvalUrl, type CoreContext, getDecisionSubject } from '@agent-otp/core';
+import { approvalUrl, type CoreContext, getDecisionSubject, sleep } from '@agent-otp/core';
 import { findOwner } from '@agent-otp/db';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../logger.js';
+import { watchNewPendingRequests } from '../notifications/new-pending-requests.js';
 import { needsDashboard } from './decision-facts.js';
 import { decisionLinkKey, signDecisionLink } from './decision-link-token.js';
 import { type NotificationLinks, renderNotificationEmail } from './render-notification-email.js';
 
 /** Between attempts when the SMTP server refuses or cannot be reached: 5 s, 30 s, 2 min, 10 min. */
 export const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000];
-/** Requests remembered as announced, so a repeated event sends no second email (bounded memory). */
-const REMEMBERED_REQUESTS = 10_000;
 
 export interface EmailNotifierOptions {
   ctx: CoreContext;
@@ -57,23 +56,6 @@ export function startEmailNotifier(options: EmailNotifierOptions): EmailNotifier
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
-  const stopping = new AbortController();
-  const announced = new Set<string>();
-  const running = new Set<Promise<void>>();
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
-
   /** Sends one request's email; false when the request no longer waits (nothing to send). */
   async function sendOnce(ownerId: string, requestId: string): Promise<boolean> {
     const subject = await getDecisionSubject(ctx, ownerId, requestId);
@@ -97,7 +79,7 @@ export function startEmailNotifier(options: EmailNotifierOptions): EmailNotifier
   }
 
   async function deliver(ownerId: string, requestId: string): Promise<void> {
-    for (let attempt = 0; !stopping.signal.aborted; attempt += 1) {
+    for (let attempt = 0; !watch.signal.aborted; attempt += 1) {
       try {
         await sendOnce(ownerId, requestId);
         return;
@@ -114,31 +96,16 @@ export function startEmailNotifier(options: EmailNotifierOptions): EmailNotifier
           { requestId, attempt: attempt + 1, retryInMs: delay, err },
           'email: could not send a notification; retrying',
         );
-        await pause(delay);
+        await sleep(delay, watch.signal);
       }
     }
   }
 
-  const unsubscribe = ctx.bus.subscribe(ALL_REQUESTS_TOPIC, (event) => {
-    if (event.type !== 'created' || event.kind === 'held' || event.status !== 'pending_approval') return;
-    if (stopping.signal.aborted || announced.has(event.requestId)) return;
-    announced.add(event.requestId);
-    if (announced.size > REMEMBERED_REQUESTS) {
-      const oldest = announced.values().next().value;
-      if (oldest !== undefined) announced.delete(oldest);
-    }
-    const job = deliver(event.ownerId, event.requestId).finally(() => running.delete(job));
-    running.add(job);
-  });
-
+  const watch = watchNewPendingRequests(ctx, deliver);
   return {
-    async idle() {
-      while (running.size > 0) await Promise.all([...running]);
-    },
+    idle: () => watch.idle(),
     async stop() {
-      unsubscribe();
-      stopping.abort();
-      await Promise.all([...running]);
+      await watch.stop();
       transport.close();
     },
   };

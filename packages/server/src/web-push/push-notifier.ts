@@ -1,4 +1,11 @@
-import { ALL_REQUESTS_TOPIC, approvalUrl, type CoreContext, getDecisionSubject } from '@agent-otp/core';
+import {
+  approvalUrl,
+  type CheckedPostResult,
+  type CoreContext,
+  getDecisionSubject,
+  postToCheckedAddress,
+  sleep,
+} from '@agent-otp/core';
 import {
   deletePushSubscription,
   type PushSubscriptionRow,
@@ -6,7 +13,7 @@ import {
 } from '@agent-otp/db';
 import webpush from 'web-push';
 import type { Logger } from '../logger.js';
-import { type PushPostResult, postPushMessage } from './post-push-message.js';
+import { watchNewPendingRequests } from '../notifications/new-pending-requests.js';
 import { pushEndpointPolicy } from './push-endpoint-policy.js';
 import type { VapidKeys } from './vapid-keys.js';
 
@@ -16,8 +23,6 @@ const PUSH_TTL_SECONDS = 15 * 60;
 export const DEFAULT_PUSH_RETRY_DELAYS_MS = [2_000, 15_000, 60_000];
 /** Sends in flight at once across all subscriptions. */
 const MAX_CONCURRENT_SENDS = 8;
-/** Requests remembered as announced (bounded memory). */
-const REMEMBERED_REQUESTS = 10_000;
 
 /** What the service worker shows: safe facts only, never a code or the agent's reason. */
 export interface PushPayload {
@@ -63,9 +68,6 @@ export function startPushNotifier(options: PushNotifierOptions): PushNotifier {
   const retryDelays = options.retryDelaysMs ?? DEFAULT_PUSH_RETRY_DELAYS_MS;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const policy = pushEndpointPolicy(options.allowPrivate);
-  const stopping = new AbortController();
-  const announced = new Set<string>();
-  const running = new Set<Promise<void>>();
   let active = 0;
   const waiting: Array<() => void> = [];
 
@@ -80,20 +82,7 @@ export function startPushNotifier(options: PushNotifierOptions): PushNotifier {
     }
   }
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopping.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
-
-  function post(subscription: PushSubscriptionRow, payload: string): Promise<PushPostResult> {
+  function post(subscription: PushSubscriptionRow, payload: string): Promise<CheckedPostResult> {
     const details = webpush.generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
       payload,
@@ -104,18 +93,19 @@ export function startPushNotifier(options: PushNotifierOptions): PushNotifier {
         contentEncoding: 'aes128gcm',
       },
     );
-    return postPushMessage({
-      endpoint: details.endpoint,
+    return postToCheckedAddress({
+      url: details.endpoint,
       headers: details.headers as Record<string, string | number>,
       body: details.body as Buffer | null,
       policy,
       timeoutMs,
+      what: 'push endpoints',
     });
   }
 
   async function deliver(subscription: PushSubscriptionRow, requestId: string, payload: string) {
     const service = originOf(subscription.endpoint);
-    for (let attempt = 0; !stopping.signal.aborted; attempt += 1) {
+    for (let attempt = 0; !watch.signal.aborted; attempt += 1) {
       const result = await withSlot(() => post(subscription, payload));
       if ('httpStatus' in result && result.httpStatus >= 200 && result.httpStatus < 300) {
         logger.info({ requestId, service }, 'web push: notification sent');
@@ -144,7 +134,7 @@ export function startPushNotifier(options: PushNotifierOptions): PushNotifier {
         { requestId, service, attempt: attempt + 1, retryInMs: delay, failure },
         'web push: send failed; retrying',
       );
-      await pause(delay);
+      await sleep(delay, watch.signal);
     }
   }
 
@@ -165,33 +155,11 @@ export function startPushNotifier(options: PushNotifierOptions): PushNotifier {
     await Promise.all(subscriptions.map((s) => deliver(s, requestId, text)));
   }
 
-  const unsubscribe = ctx.bus.subscribe(ALL_REQUESTS_TOPIC, (event) => {
-    if (event.type !== 'created' || event.kind === 'held' || event.status !== 'pending_approval') return;
-    if (stopping.signal.aborted || announced.has(event.requestId)) return;
-    announced.add(event.requestId);
-    if (announced.size > REMEMBERED_REQUESTS) {
-      const oldest = announced.values().next().value;
-      if (oldest !== undefined) announced.delete(oldest);
-    }
-    const job = announce(event.ownerId, event.requestId)
-      .catch((error: unknown) =>
-        logger.error(
-          { requestId: event.requestId, err: { message: (error as Error).message } },
-          'web push: failed',
-        ),
-      )
-      .finally(() => running.delete(job));
-    running.add(job);
-  });
+  const watch = watchNewPendingRequests(ctx, (ownerId, requestId) =>
+    announce(ownerId, requestId).catch((error: unknown) =>
+      logger.error({ requestId, err: { message: (error as Error).message } }, 'web push: failed'),
+    ),
+  );
 
-  return {
-    async idle() {
-      while (running.size > 0) await Promise.all([...running]);
-    },
-    async stop() {
-      unsubscribe();
-      stopping.abort();
-      await Promise.all([...running]);
-    },
-  };
+  return { idle: () => watch.idle(), stop: () => watch.stop() };
 }
