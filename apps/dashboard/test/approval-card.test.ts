@@ -262,7 +262,7 @@ describeWithService('chromium', chromiumInstalled(), 'the approval card (issue 1
         expect(await name.inputValue()).toBe(`Always allow mailer: gmail.send on ${resource}`);
         await name.fill(`Invoices to ${label}`);
         expect(await form.getByLabel('Value: resource is').inputValue()).toBe(resource);
-        expect(await form.getByLabel('Value: scope.max_emails is at most').inputValue()).toBe('1');
+        expect(await form.getByLabel('Value: scope.max_emails at most').inputValue()).toBe('1');
         // Widen it: any subject.
         await form.getByRole('checkbox', { name: 'scope.subject_pattern is' }).uncheck();
         await form.getByRole('button', { name: 'Save policy' }).click();

@@ -62,12 +62,18 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 /**
- * Applies every pending migration; throws with the failing migration's name.
+ * Applies every pending migration (or, with `upTo`, those up to and including that one);
+ * throws with the failing migration's name.
  *
  * @example
  * await migrateToLatest(handle.db, handle.dialect);
  */
-export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect, schema?: string): Promise<void> {
+export async function migrateToLatest<T>(
+  db: Kysely<T>,
+  dialect: SqlDialect,
+  schema?: string,
+  upTo?: string,
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: new StaticMigrationProvider(dialect),
@@ -75,7 +81,7 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: SqlDialect, sch
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   for (let attempt = 1; ; attempt += 1) {
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
     if (!error) return;
     const failed = results?.find((r) => r.status === 'Error');
     // A burst of drops (a test run tearing down many schemas) can outlast a few quick

@@ -27,16 +27,21 @@ export function readKeyFile(path: string, name: string): string {
 }
 
 /**
- * Creates `path` with 256 random bits (hex), readable by this user only. If another process
- * creates it at the same moment, its file wins and both read the same key.
+ * Creates `path` with a fresh key (by default 256 random bits as hex; `material` makes
+ * another kind), readable by this user only. If another process creates it at the same
+ * moment, its file wins and both read the same key.
  *
  * @example
  * if (!existsSync(path)) createKeyFile(dataDir, path);
  */
-export function createKeyFile(dataDir: string, path: string): void {
+export function createKeyFile(
+  dataDir: string,
+  path: string,
+  material: () => string = () => randomBytes(32).toString('hex'),
+): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(temporary, `${material()}\n`, { mode: 0o600, flag: 'wx' });
   try {
     // link() fails if the name exists, so two processes starting at once agree on one key.
     linkSync(temporary, path);

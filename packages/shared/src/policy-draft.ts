@@ -92,6 +92,21 @@ export function alwaysAllowDraft(subject: DecisionSubjectResponse): AlwaysAllowD
   };
 }
 
+/** A condition operator in words ("at most"), one wording for the dashboard form and Telegram. */
+export const CONDITION_OPERATOR_WORDS: Readonly<Record<string, string>> = {
+  equals: 'is',
+  notEquals: 'is not',
+  startsWith: 'starts with',
+  endsWith: 'ends with',
+  contains: 'contains',
+  matches: 'matches',
+  in: 'within',
+  notIn: 'not within',
+  lessThan: 'below',
+  lessThanOrEqual: 'at most',
+  greaterThan: 'above',
+  greaterThanOrEqual: 'at least',
+};
 /**
  * One condition in words, for the form and the Telegram confirmation: "action equals gmail.send".
  *
@@ -99,25 +114,11 @@ export function alwaysAllowDraft(subject: DecisionSubjectResponse): AlwaysAllowD
  * describeCondition('scope.max_emails', { lessThanOrEqual: 1 }); // 'scope.max_emails at most 1'
  */
 export function describeCondition(path: string, operators: Record<string, unknown>): string {
-  const words: Record<string, string> = {
-    equals: 'is',
-    notEquals: 'is not',
-    startsWith: 'starts with',
-    endsWith: 'ends with',
-    contains: 'contains',
-    matches: 'matches',
-    in: 'within',
-    notIn: 'not within',
-    lessThan: 'below',
-    lessThanOrEqual: 'at most',
-    greaterThan: 'above',
-    greaterThanOrEqual: 'at least',
-  };
   return Object.entries(operators)
     .map(([operator, operand]) => {
       if (operator === 'exists') return operand ? `${path} is set` : `${path} is not set`;
       const text = Array.isArray(operand) ? operand.map(String).join(', ') : String(operand);
-      return `${path} ${words[operator] ?? operator} ${text}`;
+      return `${path} ${CONDITION_OPERATOR_WORDS[operator] ?? operator} ${text}`;
     })
     .join(' and ');
 }

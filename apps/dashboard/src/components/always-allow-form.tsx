@@ -1,24 +1,9 @@
-import type { PolicyDraft } from '@agent-otp/shared';
+import { CONDITION_OPERATOR_WORDS, type PolicyDraft } from '@agent-otp/shared';
 import { useEffect, useId, useState } from 'react';
 import { describeError } from '../api.js';
 import { policyDraftOperations } from '../policy-draft-operations.js';
 
 type Conditions = PolicyDraft['policy']['conditions'];
-
-const OPERATOR_WORDS: Readonly<Record<string, string>> = {
-  equals: 'is',
-  notEquals: 'is not',
-  startsWith: 'starts with',
-  endsWith: 'ends with',
-  contains: 'contains',
-  matches: 'matches',
-  in: 'is within',
-  notIn: 'is not within',
-  lessThan: 'is below',
-  lessThanOrEqual: 'is at most',
-  greaterThan: 'is above',
-  greaterThanOrEqual: 'is at least',
-};
 
 /** One condition as the form edits it: a path, one operator and its operand as text. */
 interface ConditionRow {
@@ -76,7 +61,7 @@ function conditionsOf(rows: readonly ConditionRow[]): Conditions {
 /** "exists: false" reads as a sentence, not as an operand to edit. */
 function conditionLabel(row: ConditionRow): string {
   if (row.operator === 'exists') return `${row.path} ${row.text === 'true' ? 'is set' : 'is not set'}`;
-  return `${row.path} ${OPERATOR_WORDS[row.operator] ?? row.operator}`;
+  return `${row.path} ${CONDITION_OPERATOR_WORDS[row.operator] ?? row.operator}`;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { createECDH, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createECDH } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, ConfigError } from '@agent-otp/config';
+import { createKeyFile } from '../key-files.js';
 
 /** The relay's VAPID key pair (RFC 8292), both halves base64url as web-push and browsers take them. */
 export interface VapidKeys {
@@ -43,23 +44,11 @@ function toScalar(bytes: Buffer): Buffer {
   return bytes.length === 32 ? bytes : Buffer.concat([Buffer.alloc(32 - bytes.length), bytes]);
 }
 
-/** Creates `path` with a fresh private key (0600); a file another process linked first wins. */
-function createVapidKeyFile(dataDir: string, path: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+/** A fresh P-256 private key as the file holds it: 32 bytes, base64url. */
+function newVapidPrivateKey(): string {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${toScalar(ecdh.getPrivateKey()).toString('base64url')}\n`, {
-    mode: 0o600,
-    flag: 'wx',
-  });
-  try {
-    linkSync(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
+  return toScalar(ecdh.getPrivateKey()).toString('base64url');
 }
 
 function readVapidKeyFile(path: string, name: string): string {
@@ -92,7 +81,7 @@ export function loadVapidKeys(config: Config): VapidKeys {
     };
   }
   const path = defaultVapidKeyPath(config.dataDir);
-  if (!existsSync(path)) createVapidKeyFile(config.dataDir, path);
+  if (!existsSync(path)) createKeyFile(config.dataDir, path, newVapidPrivateKey);
   const material = readVapidKeyFile(path, 'DATA_DIR/vapid.key');
   return { ...keyPair(material, `DATA_DIR/vapid.key (${path})`), subject: webPush.subject };
 }
