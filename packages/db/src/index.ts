@@ -29,6 +29,7 @@ export * from './repositories/owner-request-lists.js';
 export * from './repositories/passkeys.js';
 export * from './repositories/policies.js';
 export * from './repositories/push-subscriptions.js';
+export * from './repositories/request-activity.js';
 export * from './repositories/request-records.js';
 export * from './repositories/requests.js';
 export * from './repositories/risk-rule-settings.js';

@@ -23,6 +23,7 @@ import { registerConsumeOtp } from './routes/otp/consume-otp.js';
 import { registerCreateOtp } from './routes/otp/create-otp.js';
 import { registerGetOtp } from './routes/otp/get-otp.js';
 import { registerOtpEvents } from './routes/otp/otp-events.js';
+import { registerOwnerActivity } from './routes/owner/activity.js';
 import { registerOwnerAgents } from './routes/owner/agents.js';
 import { registerApprovalEvents } from './routes/owner/approval-events.js';
 import { registerApprovalStepUp } from './routes/owner/approval-step-up.js';
@@ -94,6 +95,7 @@ export function createApp(services: ServerServices) {
   registerOwnerMailboxPresets(app, services);
   registerOwnerGmailConnect(app, services);
   registerOwnerAudit(app, services);
+  registerOwnerActivity(app, services);
   registerOwnerCapture(app, services);
   registerOwnerHeldMessages(app, services);
   registerOwnerPolicies(app, services);
