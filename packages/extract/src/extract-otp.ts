@@ -65,7 +65,9 @@ function extractFromText(raw: string, explaining: boolean): TextOutcome {
     code: best.candidate.code,
     confidence: best.confidence,
     kind: codeKind(best.candidate.code),
-    language: languages.length === 1 ? languages[0] : guessLanguage(lower, languages),
+    // An English-only keyword may sit in another language's sentence (see `guessLanguage`).
+    language:
+      languages.length === 1 && languages[0] !== 'en' ? languages[0] : guessLanguage(lower, languages),
     reason: `keyword-${best.direction}:${label}`,
   };
   return { result, scored };

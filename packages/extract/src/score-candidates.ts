@@ -59,7 +59,7 @@ const BASE = 0.3;
 // "access code", "PIN"): in a message about a booking, a meeting or a gift card they are not
 // enough. Verification, login and one-time keywords still are.
 const AMBIGUOUS_KEYWORD =
-  /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|pin|autori|authori|approval|mot de passe|password|codi d/;
+  /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|パスコード|pin|autori|authori|approval|mot de passe|password|codi d/;
 // Percentages ("20% off", "%20 indirim") give a message about discounts away in any language.
 const PERCENTAGE = /\d\s?%|%\s?\d/;
 // How much a non-decisive keyword is worth in a booking, meeting or gift-card message.
