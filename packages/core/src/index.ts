@@ -3,6 +3,8 @@ export * from './agents/authenticate-api-key.js';
 export * from './approvals/decisions.js';
 export * from './approvals/permission-subject.js';
 export * from './audit/actor.js';
+export * from './audit/audit-csv.js';
+export * from './audit/export-audit-events.js';
 export * from './audit/list-audit-events.js';
 export * from './audit/record-audit-event.js';
 export * from './audit/verify-audit.js';

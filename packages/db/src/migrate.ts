@@ -16,6 +16,7 @@ import * as requestHistory from './migrations/0014-request-history.js';
 import * as passkeys from './migrations/0015-passkeys.js';
 import * as growthIndexes from './migrations/0016-growth-indexes.js';
 import * as pushSubscriptions from './migrations/0017-push-subscriptions.js';
+import * as auditTimeIndex from './migrations/0018-audit-time-index.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0015-passkeys': passkeys,
   '0016-growth-indexes': growthIndexes,
   '0017-push-subscriptions': pushSubscriptions,
+  '0018-audit-time-index': auditTimeIndex,
 };
 
 /**

@@ -1,4 +1,10 @@
-import { type AuditEventRecord, auditChainLength, listAuditEventRecords } from '@agent-otp/db';
+import {
+  type AuditEventRecord,
+  auditChainLength,
+  auditSeqBefore,
+  auditSeqFrom,
+  listAuditEventRecords,
+} from '@agent-otp/db';
 import type { AuditEvent } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 
@@ -31,54 +37,99 @@ export interface AuditSearchWindow {
   toSeq: number;
 }
 
+/** What the audit page and its export can be narrowed by; every filter is optional. */
+export interface AuditFilters {
+  /** Text in the action, target or details. */
+  search?: string | undefined;
+  /** An action (`otp.approved`) or its family (`otp`). */
+  action?: string | undefined;
+  /** Events the agent caused, that name it, or about one of its requests. */
+  agentId?: string | undefined;
+  /** Events at or after this instant (ISO 8601). */
+  since?: string | undefined;
+  /** Events before this instant. */
+  until?: string | undefined;
+}
+
+/** The stored form of an instant, so text comparison on SQLite orders it like time. */
+function storedInstant(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : new Date(value).toISOString();
+}
+
+/**
+ * The sequence numbers the filters can match, `low..high` inclusive (empty when high < low).
+ * Dates become sequence numbers through the `(chain, created_at, seq)` index, because a
+ * chain is appended in time order; the rows are still checked against the dates, so events
+ * appended a moment out of order are never shown outside the range.
+ */
+async function seqRange(
+  ctx: CoreContext,
+  ownerId: string,
+  filters: { since?: string | undefined; until?: string | undefined },
+): Promise<{ low: number; high: number }> {
+  const high = filters.until
+    ? await auditSeqBefore(ctx.database, ownerId, filters.until)
+    : await auditChainLength(ctx.database, ownerId);
+  if (!filters.since) return { low: 1, high };
+  const low = await auditSeqFrom(ctx.database, ownerId, filters.since);
+  return { low: low ?? high + 1, high };
+}
+
 /**
  * One owner's audit events, newest first. Unfiltered, a page is a walk down the chain's
- * index. Filtered (`search` in the action, target or details, or an `action`), a page looks
- * through at most AUDIT_SEARCH_WINDOW events before the cursor and says which in
+ * index. Filtered (text, action, agent or dates), a page looks through at most
+ * AUDIT_SEARCH_WINDOW events before the cursor (and within the dates) and says which in
  * `searched`; when fewer matches than `limit` were found and older events remain,
- * `nextCursor` continues the search below the window.
+ * `nextCursor` continues below the window.
  *
  * @example
  * const { events, nextCursor, searched } = await listAuditEvents(ctx, { ownerId, limit: 50, search: 'otp_01J…' });
  */
 export async function listAuditEvents(
   ctx: CoreContext,
-  options: {
-    ownerId: string;
-    limit: number;
-    cursor?: string | undefined;
-    search?: string | undefined;
-    /** An action (`otp.approved`) or its family (`otp`). */
-    action?: string | undefined;
-  },
+  options: AuditFilters & { ownerId: string; limit: number; cursor?: string | undefined },
 ): Promise<{ events: AuditEvent[]; nextCursor: string | null; searched?: AuditSearchWindow }> {
   const before = options.cursor ? Number.parseInt(options.cursor, 10) : Number.NaN;
   const beforeSeq = Number.isInteger(before) ? before : undefined;
-  const filtered = Boolean(options.search || options.action);
-  const toSeq = filtered
-    ? (beforeSeq ?? (await auditChainLength(ctx.database, options.ownerId)) + 1) - 1
-    : undefined;
-  const afterSeq = toSeq === undefined ? undefined : Math.max(0, toSeq - AUDIT_SEARCH_WINDOW);
+  const since = storedInstant(options.since);
+  const until = storedInstant(options.until);
+  const filters = { ...options, since, until };
+  if (!(options.search || options.action || options.agentId || since || until)) {
+    const rows = await listAuditEventRecords(ctx.database, {
+      chain: options.ownerId,
+      limit: options.limit + 1,
+      beforeSeq,
+    });
+    const page = rows.slice(0, options.limit);
+    const last = page.at(-1);
+    return {
+      events: page.map(toApiAuditEvent),
+      nextCursor: rows.length > options.limit && last ? String(last.seq) : null,
+    };
+  }
+  const range = await seqRange(ctx, options.ownerId, filters);
+  const toSeq = Math.min(range.high, (beforeSeq ?? Number.POSITIVE_INFINITY) - 1);
+  if (toSeq < range.low) {
+    const at = Math.max(toSeq, 0);
+    return { events: [], nextCursor: null, searched: { fromSeq: at, toSeq: at } };
+  }
+  const fromSeq = Math.max(range.low, toSeq - AUDIT_SEARCH_WINDOW + 1);
   const rows = await listAuditEventRecords(ctx.database, {
+    ...filters,
     chain: options.ownerId,
     limit: options.limit + 1,
-    beforeSeq,
-    afterSeq,
-    search: options.search,
-    action: options.action,
+    beforeSeq: toSeq + 1,
+    afterSeq: fromSeq - 1,
   });
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   const events = page.map(toApiAuditEvent);
-  if (toSeq === undefined || afterSeq === undefined)
-    return { events, nextCursor: rows.length > options.limit && last ? String(last.seq) : null };
-  const newest = Math.max(toSeq, 0);
   // A full page stops at its last match; otherwise the whole window was searched.
   if (rows.length > options.limit && last)
-    return { events, nextCursor: String(last.seq), searched: { fromSeq: last.seq, toSeq: newest } };
+    return { events, nextCursor: String(last.seq), searched: { fromSeq: last.seq, toSeq } };
   return {
     events,
-    nextCursor: afterSeq > 0 ? String(afterSeq + 1) : null,
-    searched: { fromSeq: Math.min(afterSeq + 1, newest), toSeq: newest },
+    nextCursor: fromSeq > range.low ? String(fromSeq) : null,
+    searched: { fromSeq, toSeq },
   };
 }

@@ -11,6 +11,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 import { digestsEqual, hashSecret, newSecret } from '../secrets.js';
+import { recordFailedSignIn } from './failed-sign-ins.js';
 import {
   assertLoginAllowed,
   releaseLoginAttempt,
@@ -101,6 +102,8 @@ export async function createBrowserSession(
 /**
  * Checks an email and password (rate-limited per (email, address) pair and per address, with
  * a bounded number of password hashes at once) and opens a dashboard session. A wrong email and a wrong password fail alike, in about the same time.
+ * A wrong password for an existing owner is appended to that owner's audit log
+ * (`owner.sign_in_failed`, with the client address); a wrong email writes no audit row.
  *
  * @example
  * const session = await signInWithPassword(ctx, { email, password, ip: '203.0.113.7' });
@@ -132,6 +135,12 @@ export async function signInWithPassword(
     throw error;
   }
   await settleLoginAttempt(ctx, attemptId, ok);
+  if (!ok && user)
+    await recordFailedSignIn(
+      ctx,
+      { id: user.id, email: user.email },
+      { method: 'password', ip: options.ip, userAgent: options.userAgent, reason: 'wrong password' },
+    );
   if (!ok || !user) throw new AppError('UNAUTHORIZED', 'email or password is wrong');
   return createBrowserSession(
     ctx,

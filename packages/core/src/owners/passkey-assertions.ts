@@ -8,7 +8,10 @@ import { relyingParty } from './passkey-relying-party.js';
 import { transportsOf } from './passkeys.js';
 
 /** A checked assertion: which passkey answered, and whose it is. */
-export type AssertionResult = { ok: true; passkey: PasskeyRow } | { ok: false; message: string };
+export type AssertionResult =
+  | { ok: true; passkey: PasskeyRow }
+  /** `passkey`: the registered passkey that answered, when the refusal came after finding it. */
+  | { ok: false; message: string; passkey?: PasskeyRow };
 
 /**
  * Checks a browser's answer to a sign-in or step-up challenge: the challenge was issued for
@@ -40,7 +43,7 @@ export async function checkPasskeyAssertion(
     userHandle !== undefined &&
     userHandle !== isoBase64URL.fromBuffer(isoUint8Array.fromUTF8String(ownerId))
   )
-    return { ok: false, message: 'this passkey belongs to another account' };
+    return { ok: false, message: 'this passkey belongs to another account', passkey };
   const previousCount = Number(passkey.sign_count);
   let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
@@ -58,15 +61,27 @@ export async function checkPasskeyAssertion(
       requireUserVerification: true,
     });
   } catch (error) {
-    return { ok: false, message: `the passkey answer could not be verified: ${(error as Error).message}` };
+    return {
+      ok: false,
+      message: `the passkey answer could not be verified: ${(error as Error).message}`,
+      passkey,
+    };
   }
   if (!verified.verified || !verified.authenticationInfo.userVerified)
-    return { ok: false, message: 'the passkey answer could not be verified (user verification is required)' };
+    return {
+      ok: false,
+      message: 'the passkey answer could not be verified (user verification is required)',
+      passkey,
+    };
   const at = ctx.clock.now().toISOString();
   const recorded = await withTransaction(ctx.database, (tx) =>
     recordPasskeyUse(tx, passkey.id, { previousCount, newCount: verified.authenticationInfo.newCounter, at }),
   );
   if (!recorded)
-    return { ok: false, message: 'this passkey was used by another request at the same moment; try again' };
+    return {
+      ok: false,
+      message: 'this passkey was used by another request at the same moment; try again',
+      passkey,
+    };
   return { ok: true, passkey };
 }

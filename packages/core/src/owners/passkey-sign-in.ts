@@ -12,6 +12,7 @@ import {
 } from '@simplewebauthn/server';
 import type { CoreContext } from '../context.js';
 import { type BrowserSession, createBrowserSession } from './browser-sessions.js';
+import { recordFailedPasskeySignIn } from './failed-sign-ins.js';
 import { checkPasskeyAssertion } from './passkey-assertions.js';
 import { PASSKEY_CHALLENGE_TTL_SECONDS, storeChallenge } from './passkey-challenges.js';
 import { relyingParty } from './passkey-relying-party.js';
@@ -57,21 +58,34 @@ export async function startPasskeySignIn(
 
 /**
  * Checks a passkey sign-in and opens a dashboard session for the passkey's owner. Any
- * refusal is UNAUTHORIZED with the reason in plain words.
+ * refusal is UNAUTHORIZED with the reason in plain words; one from a registered passkey is
+ * also recorded in its owner's audit log (`owner.sign_in_failed`, within the sign-in limits).
  *
  * @example
- * const session = await finishPasskeySignIn(ctx, { flowSecret, response, userAgent });
+ * const session = await finishPasskeySignIn(ctx, { flowSecret, response, ip, userAgent });
  */
 export async function finishPasskeySignIn(
   ctx: CoreContext,
-  input: { flowSecret: string; response: PasskeyAssertion; userAgent?: string | undefined },
+  input: { flowSecret: string; response: PasskeyAssertion; ip: string; userAgent?: string | undefined },
 ): Promise<BrowserSession> {
   const checked = await checkPasskeyAssertion(ctx, input.response, {
     purpose: 'sign_in',
     boundTo: input.flowSecret,
     ownerId: null,
   });
-  if (!checked.ok) throw new AppError('UNAUTHORIZED', checked.message);
+  if (!checked.ok) {
+    // A registered passkey names its owner: the failure goes to that owner's audit log.
+    const named = checked.passkey && (await findOwner(ctx.database.db, checked.passkey.owner_id));
+    if (named && checked.passkey)
+      await recordFailedPasskeySignIn(ctx, named, {
+        method: 'passkey',
+        ip: input.ip,
+        userAgent: input.userAgent,
+        passkeyId: checked.passkey.id,
+        reason: checked.message,
+      });
+    throw new AppError('UNAUTHORIZED', checked.message);
+  }
   const owner = await findOwner(ctx.database.db, checked.passkey.owner_id);
   if (!owner) throw new AppError('UNAUTHORIZED', 'this passkey is not registered to an account');
   return createBrowserSession(ctx, owner, {

@@ -8,8 +8,8 @@ import { parseJsonColumn } from './json-column.js';
 export type AuditEventRecord = Omit<AuditEventRow, 'details'> & { details: JsonObject };
 
 /**
- * One page of a chain's audit rows, newest first: those before `beforeSeq`, whose action,
- * target or details contain `search`. Asks for one row more than `limit`, so the caller can
+ * One page of a chain's audit rows, newest first: those before `beforeSeq` (and after
+ * `afterSeq`) that pass every filter given. Asks for one row more than `limit`, so the caller can
  * tell whether another page follows.
  *
  * @example
@@ -26,6 +26,12 @@ export async function listAuditEventRecords(
     search?: string | undefined;
     /** An action (`otp.approved`) or the family before its dot (`otp`, every `otp.*`). */
     action?: string | undefined;
+    /** Rows an agent caused, that name it, or that are about one of its requests. */
+    agentId?: string | undefined;
+    /** Only rows created at or after this instant (ISO 8601, as stored). */
+    since?: string | undefined;
+    /** Only rows created before this instant. */
+    until?: string | undefined;
   },
 ): Promise<AuditEventRecord[]> {
   let query = database.db
@@ -50,15 +56,78 @@ export async function listAuditEventRecords(
       sql<boolean>`(${sql.ref('action')} like ${like} escape '!' or ${sql.ref('target_id')} like ${like} escape '!' or ${sql.ref('details')} like ${like} escape '!')`,
     );
   }
+  const agentId = options.agentId;
+  if (agentId) {
+    // Each EXISTS is one primary-key look-up per row of the (bounded) window the caller reads.
+    const aboutRequest = (table: 'otp_requests' | 'permission_requests') =>
+      sql<boolean>`exists (select 1 from ${sql.table(table)} r where r.id = ${sql.ref('audit_events.target_id')} and r.agent_id = ${agentId})`;
+    query = query.where(
+      sql<boolean>`(${sql.ref('actor_id')} = ${agentId} or ${sql.ref('target_id')} = ${agentId} or ${aboutRequest('otp_requests')} or ${aboutRequest('permission_requests')})`,
+    );
+  }
+  if (options.since) query = query.where('created_at', '>=', options.since);
+  if (options.until) query = query.where('created_at', '<', options.until);
   const rows = await query.execute();
-  return rows.map((row) => ({
+  return rows.map(parsedAuditRow);
+}
+
+function parsedAuditRow(row: AuditEventRow): AuditEventRecord {
+  return {
     ...row,
     details: parseJsonColumn(
       JsonObject,
       { table: 'audit_events', id: row.id, column: 'details' },
       row.details,
     ),
-  }));
+  };
+}
+
+/**
+ * The sequence number of a chain's last event created before `until`, or 0: one step down
+ * the `(chain, created_at, seq)` index.
+ *
+ * @example
+ * const newest = await auditSeqBefore(database, ownerId, '2026-12-01T00:00:00.000Z');
+ */
+export async function auditSeqBefore(
+  database: DatabaseHandle,
+  chain: string,
+  until: string,
+): Promise<number> {
+  const row = await database.db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('chain', '=', chain)
+    .where('created_at', '<', until)
+    .orderBy('created_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.seq ?? 0;
+}
+
+/**
+ * The sequence number of a chain's first event created at or after `since`, or undefined
+ * when there is none: one step up the `(chain, created_at, seq)` index.
+ *
+ * @example
+ * const oldest = await auditSeqFrom(database, ownerId, '2026-11-01T00:00:00.000Z');
+ */
+export async function auditSeqFrom(
+  database: DatabaseHandle,
+  chain: string,
+  since: string,
+): Promise<number | undefined> {
+  const row = await database.db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('chain', '=', chain)
+    .where('created_at', '>=', since)
+    .orderBy('created_at', 'asc')
+    .orderBy('seq', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.seq;
 }
 
 /**
@@ -99,12 +168,5 @@ export async function listAuditEventRecordsForTarget(
     .orderBy('seq', 'asc')
     .limit(options.limit)
     .execute();
-  return rows.map((row) => ({
-    ...row,
-    details: parseJsonColumn(
-      JsonObject,
-      { table: 'audit_events', id: row.id, column: 'details' },
-      row.details,
-    ),
-  }));
+  return rows.map(parsedAuditRow);
 }

@@ -1,4 +1,5 @@
 import {
+  AgentId,
   CaptureSourceKindSchema,
   OtpRequest,
   PageQuery,
@@ -165,18 +166,103 @@ export type AuditVerification = z.infer<typeof AuditVerification>;
 
 // `GET /api/v1/requests` (both kinds): OwnerRequestHistoryQuery in request-history.ts.
 
-/** `GET /api/v1/audit`: one page of the owner's audit events; `q` searches action, target and details. */
-export const AuditEventsQuery = PageQuery.extend({
-  // A sequence number from a previous page; the column is a 32-bit integer on PostgreSQL.
-  cursor: z
+/**
+ * The filters the audit page and its export share. Each is checked inside a bounded window
+ * of events (or turned into one, for dates), so none of them can make a request read a
+ * whole million-event chain.
+ */
+const AuditFilterFields = {
+  q: z.string().max(200).optional().meta({
+    description: 'Text found in the action, the target ID or the details.',
+    example: 'otp.approved',
+  }),
+  action: z
     .string()
-    .regex(/^\d{1,10}$/, 'cursor must be the nextCursor of a previous page')
-    .refine((value) => Number(value) <= 2_147_483_647, 'cursor must be the nextCursor of a previous page')
+    .max(100)
+    .regex(
+      /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/,
+      'action must be an action such as otp.approved or a family such as otp',
+    )
     .optional()
-    .meta({ description: 'The `nextCursor` of the previous page.', example: '41' }),
-  q: z.string().max(200).optional().meta({ example: 'otp.approved' }),
-});
+    .meta({
+      description: 'An action (`otp.approved`) or its family before the dot (`otp`: every `otp.*`).',
+      example: 'owner',
+    }),
+  agentId: AgentId.optional().meta({
+    description:
+      'Events this agent caused, that name it (created, key rotated, revoked), or about one of its requests.',
+  }),
+  since: Timestamp.optional().meta({
+    description: 'Only events at or after this instant.',
+    example: '2026-11-01T00:00:00.000Z',
+  }),
+  until: Timestamp.optional().meta({
+    description: 'Only events before this instant.',
+    example: '2026-12-01T00:00:00.000Z',
+  }),
+};
+
+function untilAfterSince(
+  query: { since?: string | undefined; until?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if (query.since && query.until && Date.parse(query.until) <= Date.parse(query.since))
+    ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must be after since' });
+}
+
+// A sequence number from a previous page; the column is a 32-bit integer on PostgreSQL.
+const AuditCursor = z
+  .string()
+  .regex(/^\d{1,10}$/, 'cursor must be the nextCursor of a previous page')
+  .refine((value) => Number(value) <= 2_147_483_647, 'cursor must be the nextCursor of a previous page')
+  .optional()
+  .meta({ description: 'The `nextCursor` of the previous page.', example: '41' });
+
+/** `GET /api/v1/audit`: one page of the owner's audit events, filtered. */
+export const AuditEventsQuery = PageQuery.extend({ cursor: AuditCursor, ...AuditFilterFields }).superRefine(
+  untilAfterSince,
+);
 export type AuditEventsQuery = z.input<typeof AuditEventsQuery>;
+
+/** `GET /api/v1/audit/export`: the filtered events as one CSV or JSON file. */
+export const AuditExportQuery = z
+  .object({
+    format: z.enum(['csv', 'json']).meta({ description: 'The file format.', example: 'csv' }),
+    cursor: AuditCursor.meta({
+      description: 'The `nextCursor` of a previous export that was cut at its cap: continue from there.',
+      example: '41',
+    }),
+    ...AuditFilterFields,
+  })
+  .superRefine(untilAfterSince);
+export type AuditExportQuery = z.input<typeof AuditExportQuery>;
+
+/** The JSON form of an export (the CSV form carries the same facts in response headers). */
+export const AuditExport = z
+  .object({
+    exportedAt: Timestamp,
+    rowCap: z.number().int().meta({ description: 'The most events one export holds.', example: 10000 }),
+    truncated: z.boolean().meta({
+      description:
+        'True when the export stopped at its row cap (or after looking through 100,000 events) with older events left.',
+    }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` to export the older events; null when none are left.' }),
+    events: z.array(AuditEvent),
+  })
+  .meta({
+    id: 'AuditExport',
+    example: {
+      exportedAt: '2026-11-22T13:06:00.000Z',
+      rowCap: 10000,
+      truncated: false,
+      nextCursor: null,
+      events: AUDIT_EVENT_LIST_EXAMPLE.events,
+    },
+  });
+export type AuditExport = z.infer<typeof AuditExport>;
 
 /** `GET /api/v1/agents`. */
 export const AgentList = z

@@ -3,15 +3,16 @@ import { AuditEventList, AuditEventsQuery, AuditVerification } from '@agent-otp/
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import type { Router } from '../../openapi-app.js';
+import { registerOwnerAuditExport } from './audit-export.js';
 
 const listRoute = declareRoute({
   method: 'get',
   path: '/api/v1/audit',
   operationId: 'listAuditEvents',
   tags: ['Owner'],
-  summary: 'The owner’s audit events, newest first; `q` searches action, target and details',
+  summary: 'The owner’s audit events, newest first, filtered by text, action, agent and dates',
   description:
-    'The owner’s audit events, newest first, one page at a time (`cursor`: the `nextCursor` of the previous page). `q` searches action, target and details of at most 10,000 events per page, so a term that matches nothing costs the same on any history: `searched` names the events a page looked through, and `nextCursor` continues further back, even after a page with no matches.',
+    'The owner’s audit events, newest first, one page at a time (`cursor`: the `nextCursor` of the previous page). The filters (`q` in action, target and details; `action` or its family; `agentId`; `since`/`until`) look through at most 10,000 events per page, so a filter that matches nothing costs the same on any history: `searched` names the events a page looked through, and `nextCursor` continues further back, even after a page with no matches. Dates first narrow the events to those of the range (an index look-up), then the window applies within it.',
   errors: {
     VALIDATION_ERROR: 'query.limit: Too big: expected number to be <=200',
   },
@@ -40,12 +41,22 @@ const verifyRoute = declareRoute({
 
 export function registerOwnerAudit(app: Router, services: ServerServices) {
   openapiRoute(app, services, listRoute, async (c) => {
-    const { limit, cursor, q } = c.req.valid('query');
+    const { limit, cursor, q, action, agentId, since, until } = c.req.valid('query');
     return c.json(
-      await listAuditEvents(services.ctx, { ownerId: c.get('owner').id, limit, cursor, search: q }),
+      await listAuditEvents(services.ctx, {
+        ownerId: c.get('owner').id,
+        limit,
+        cursor,
+        search: q,
+        action,
+        agentId,
+        since,
+        until,
+      }),
       200,
     );
   });
+  registerOwnerAuditExport(app, services);
   openapiRoute(app, services, verifyRoute, async (c) =>
     c.json(await verifyAudit(services.ctx, c.get('owner').id), 200),
   );

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
+import { clientIp } from '../../middleware/client-ip.js';
 import { setSessionCookies } from '../../middleware/session-cookies.js';
 import type { Router } from '../../openapi-app.js';
 
@@ -90,6 +91,7 @@ export function registerPasskeySignIn(app: Router, services: ServerServices) {
     const session = await finishPasskeySignIn(services.ctx, {
       flowSecret,
       response,
+      ip: clientIp(c, services.web.trustProxy),
       userAgent: c.req.header('user-agent'),
     });
     setSessionCookies(c, session, services.ctx.publicUrl, services.ctx.clock.now());
