@@ -33,8 +33,16 @@ function endsSentence(text: string, index: number): boolean {
   return !(text[index] === '.' && ABBREVIATED_LABEL.test(text.slice(Math.max(0, index - 4), index)));
 }
 
-/** Where the phrase describing a candidate can start: same sentence, after the nearest keyword. */
-function windowStart(inputs: PenaltyInputs, candidate: Span): number {
+// What a context names when a keyword earlier in the sentence already names the code: the thing
+// the code is for ("code to verify your account:\n123456", "confirm your phone number, enter
+// 123456", "TAN für den Auftrag lautet 123456"), unless it labels the number itself ("Account:
+// 12345678", "order #4471"). Promo and occasion words speak against a code wherever they stand.
+const OBJECT_CATEGORIES: ReadonlySet<ContextCategory> = new Set(['money', 'reference', 'contact']);
+// Only spaces, a colon, '#', a full stop or a hyphen on one line: the context labels what follows.
+const LABEL_GAP = /^[ \t:#.-]*$/;
+
+/** Where the phrase describing a candidate can start, and whether a keyword of its sentence starts it. */
+function windowStart(inputs: PenaltyInputs, candidate: Span): { from: number; afterKeyword: boolean } {
   const { text, keywords } = inputs;
   let from = Math.max(0, candidate.start - WINDOW_BEFORE);
   for (let index = candidate.start - 1; index >= from; index--) {
@@ -47,7 +55,9 @@ function windowStart(inputs: PenaltyInputs, candidate: Span): number {
   }
   const nearestBefore =
     keywords[firstIndexWhereNot(keywords, (keyword) => keyword.end <= candidate.start) - 1];
-  return nearestBefore && nearestBefore.end > from ? nearestBefore.end : from;
+  return nearestBefore && nearestBefore.end > from
+    ? { from: nearestBefore.end, afterKeyword: true }
+    : { from, afterKeyword: false };
 }
 
 function windowEnd(inputs: PenaltyInputs, candidate: Span): number {
@@ -68,7 +78,7 @@ function windowEnd(inputs: PenaltyInputs, candidate: Span): number {
 /** Contexts describing the candidate, in text order: only those inside its bounded window. */
 function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: boolean): ContextMatch[] {
   const { contexts, folded } = inputs;
-  const from = windowStart(inputs, candidate);
+  const { from, afterKeyword } = windowStart(inputs, candidate);
   const to = windowEnd(inputs, candidate);
   const found: ContextMatch[] = [];
   // A context describes the nearest number: "card ending 7731 is 903815" is about 7731.
@@ -78,8 +88,10 @@ function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: bo
     index++
   ) {
     const context = contexts[index] as ContextMatch;
-    if (context.meta !== 'expired' && !DIGIT.test(folded.slice(context.end, candidate.start)))
-      found.push(context);
+    const between = folded.slice(context.end, candidate.start);
+    if (context.meta === 'expired' || DIGIT.test(between)) continue;
+    if (afterKeyword && OBJECT_CATEGORIES.has(context.meta) && !LABEL_GAP.test(between)) continue;
+    found.push(context);
   }
   // "(Ref: KXBD)" after a code labels the token that follows it, not the code.
   for (

@@ -34,8 +34,11 @@ interface Chunk {
 const CHUNK = /[A-Za-z0-9]+/g;
 const DIGITS = /^\d+$/;
 const UPPER_OR_DIGIT = /^[A-Z0-9]+$/;
-// A code glued to the word after it by a lost space: `482193is your code`.
-const GLUED_WORD = /^(\d{4,8})([A-Za-z][a-z]+)$/;
+// A code glued to the word after it by a lost space: `482193is your code`, `571118Válido` (the
+// word goes on past the ASCII letters a chunk holds).
+const GLUED_WORD = /^(\d{4,8})([A-Za-z][a-z]*)$/;
+// Letters right after a chunk, enough to tell a unit (`2048mb`) from a word.
+const WORD_GOES_ON = /^[\p{L}\p{M}]{1,6}/u;
 // Letters glued to a number that make it a quantity, not a code with a lost space (`2048mb`).
 const UNIT_WORD =
   /^(?:[a-z]|km|kg|mb|gb|kb|tb|ml|mm|cm|hz|px|ms|mg|lb|oz|ft|kw|yr|hr|mi|mah|mbps|kbps|gbps|min|mins|hrs|sec|secs|pts|usd|eur|gbp|inr|rub|mph|kph|kwh|fps|dpi|ppm|nd|rd|st|th|am|pm)$/i;
@@ -43,6 +46,13 @@ const GROUP_SEPARATOR = /^(?: |-| - )$/;
 const SENDER_PREFIX = /^[A-Z]{1,3}$/;
 const MAX_CODE = 8;
 const MIN_CODE = 4;
+
+/** The code of a `GLUED_WORD` match, unless the letters after it are a unit or a lone letter. */
+function gluedCode(match: RegExpExecArray, text: string, chunkEnd: number): string | undefined {
+  const goesOn = WORD_GOES_ON.exec(text.slice(chunkEnd, chunkEnd + 6))?.[0] ?? '';
+  const word = `${match[2] ?? ''}${goesOn}`;
+  return word.length >= 2 && !UNIT_WORD.test(word) ? match[1] : undefined;
+}
 
 function isCodeLength(text: string): boolean {
   if (text.length > MAX_CODE) return text.length <= MAX_NUMERIC_CODE && DIGITS.test(text);
@@ -115,7 +125,7 @@ export function findCandidates(text: string): Candidate[] {
       isDigitCode(chunk.text.charCodeAt(0)) && !isDigitCode(chunk.text.charCodeAt(chunk.text.length - 1))
         ? GLUED_WORD.exec(chunk.text)
         : null;
-    const glued = gluedMatch && !UNIT_WORD.test(gluedMatch[2] ?? '') ? gluedMatch[1] : undefined;
+    const glued = gluedMatch ? gluedCode(gluedMatch, text, chunk.end) : undefined;
     if (glued)
       candidates.push({ start: chunk.start, end: chunk.start + glued.length, code: glued, grouped: false });
     else if (isCodeLength(chunk.text)) {

@@ -9,7 +9,7 @@ import type { PhraseMatch } from './lexicon/phrase-matcher.js';
 import { containedSpans } from './positions/contained-spans.js';
 import { meaningfulGapCounter } from './positions/meaningful-gap.js';
 import { phoneNumberTest } from './positions/phone-runs.js';
-import { indexTextLayout } from './positions/text-layout.js';
+import { indexTextLayout, type TextLayout } from './positions/text-layout.js';
 
 export type KeywordMatch = PhraseMatch<KeywordMeta>;
 export type ContextMatch = PhraseMatch<ContextCategory>;
@@ -64,11 +64,24 @@ const AMBIGUOUS_KEYWORD =
 const PERCENTAGE = /\d\s?%|%\s?\d/;
 // How much a non-decisive keyword is worth in a booking, meeting or gift-card message.
 const OCCASION_FACTOR = 0.4;
-// Longer codes (9, 10 digits) need a keyword right before them.
+// Longer codes (9, 10 digits) need a keyword before them in their sentence, at most this many
+// meaningful characters away ("Код подтверждения операции: 8857049081", "TAN für den Auftrag
+// lautet 234772860"), or right before them on an earlier line ("Your code is:\n\n2209184730"),
+// and not a weak one.
 const LONGEST_UNLABELLED = 8;
+const LONG_CODE_GAP = 16;
 
 function isDecisive(keyword: KeywordMatch): boolean {
   return keyword.meta.strength === 'strong' && !AMBIGUOUS_KEYWORD.test(keyword.meta.label);
+}
+
+function labelsLongCode(best: KeywordPull, candidate: Candidate, layout: TextLayout): boolean {
+  return (
+    best.direction === 'before' &&
+    best.keyword.meta.strength !== 'weak' &&
+    (best.gap === 0 ||
+      (best.gap <= LONG_CODE_GAP && layout.sentenceAround(candidate).from <= best.keyword.start))
+  );
 }
 
 function rejected(candidate: Candidate, factors: Partial<ScoreFactors>): ScoredCandidate {
@@ -147,7 +160,7 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     }
     const labelled = best.direction === 'before' && best.gap === 0;
     // 9- and 10-digit numbers are account, phone and card numbers unless a keyword labels them.
-    if (candidate.code.length > LONGEST_UNLABELLED && (!labelled || best.keyword.meta.strength === 'weak')) {
+    if (candidate.code.length > LONGEST_UNLABELLED && !labelsLongCode(best, candidate, layout)) {
       if (keepRejected)
         scored.push(
           rejected(candidate, {
