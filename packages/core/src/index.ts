@@ -83,6 +83,7 @@ export * from './policies/parse-policy-yaml.js';
 export * from './policies/policy-store.js';
 export * from './policies/policy-types.js';
 export * from './policies/test-policies.js';
+export * from './policies/update-policy.js';
 export * from './requests/cancel-request.js';
 export * from './requests/decision-of.js';
 export * from './requests/end-owner-request.js';

@@ -4,6 +4,7 @@
 export * from '@orrisai/agent-otp-contract';
 export * from './app-error.js';
 export * from './policy-draft.js';
+export * from './policy-order.js';
 export * from './request-lines.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';

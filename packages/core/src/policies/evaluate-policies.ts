@@ -1,22 +1,14 @@
-import type { PolicyAction } from '@agent-otp/shared';
+import { comparePolicyDecisionOrder } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { conditionHolds } from './conditions.js';
 import { loadDatabasePolicies } from './policy-store.js';
 import type { CompiledPolicy, PolicyInput, PolicyOutcome } from './policy-types.js';
-
-/** Ties at one priority go to the more cautious action. */
-const CAUTION: Record<PolicyAction, number> = { deny: 0, require_approval: 1, auto_approve: 2 };
 
 function applies(policy: CompiledPolicy, input: PolicyInput): boolean {
   if (!policy.enabled) return false;
   if (policy.appliesTo !== 'any' && policy.appliesTo !== input.kind) return false;
   if (policy.ownerId !== null && policy.ownerId !== input.ownerId) return false;
   return policy.agentId === null || policy.agentId === input.agent.id;
-}
-
-/** Highest priority first; at equal priority the more cautious action; then file order, then oldest. */
-export function comparePolicies(a: CompiledPolicy, b: CompiledPolicy): number {
-  return b.priority - a.priority || CAUTION[a.action] - CAUTION[b.action] || a.order - b.order;
 }
 
 /**
@@ -43,7 +35,8 @@ export function evaluatePolicySet(policies: readonly CompiledPolicy[], input: Po
       failed.push({ policy: policy.name, error: (error as Error).message });
     }
   }
-  const winner = matched.sort(comparePolicies)[0];
+  // Highest priority; at equal priority the more cautious action; then file order, then oldest.
+  const winner = matched.sort(comparePolicyDecisionOrder)[0];
   const scope = winner?.scopeTemplate ?? input.scope;
   const risk = winner?.risk ?? null;
   const policy = winner

@@ -29,9 +29,24 @@ export function toApiPolicy(policy: CompiledPolicy, agentNames: ReadonlyMap<stri
   };
 }
 
-async function agentNamesOf(ctx: CoreContext, ownerId: string): Promise<Map<string, string>> {
+/** The owner's agents by ID, for naming a policy's agent and refusing someone else's. */
+export async function agentNamesOf(ctx: CoreContext, ownerId: string): Promise<Map<string, string>> {
   const rows = await selectOwnerAgentNames(ctx.database.db, ownerId);
   return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+/** {@link compilePolicy} for the owner API: an unusable definition is a VALIDATION_ERROR naming where. */
+export function compileForOwner(
+  definition: PolicyDefinition,
+  placement: Parameters<typeof compilePolicy>[1],
+): CompiledPolicy {
+  try {
+    return compilePolicy(definition, placement);
+  } catch (error) {
+    if (error instanceof PolicyDefinitionError)
+      throw new AppError('VALIDATION_ERROR', `${error.path.join('.')}: ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -50,21 +65,14 @@ export async function createPolicy(
     throw new AppError('NOT_FOUND', `no agent ${options.agentId}`);
   const id = newId('pol');
   const createdAt = nowIso(ctx);
-  let compiled: CompiledPolicy;
-  try {
-    compiled = compilePolicy(options.definition, {
-      id,
-      source: 'database',
-      order: 0,
-      ownerId: options.ownerId,
-      agentId: options.agentId ?? null,
-      createdAt,
-    });
-  } catch (error) {
-    if (error instanceof PolicyDefinitionError)
-      throw new AppError('VALIDATION_ERROR', `${error.path.join('.')}: ${error.message}`);
-    throw error;
-  }
+  const compiled = compileForOwner(options.definition, {
+    id,
+    source: 'database',
+    order: 0,
+    ownerId: options.ownerId,
+    agentId: options.agentId ?? null,
+    createdAt,
+  });
   await withTransaction(ctx.database, async (tx) => {
     await insertPolicy(tx, {
       id,
@@ -115,6 +123,15 @@ export async function listPolicies(ctx: CoreContext, ownerId: string): Promise<P
   return [...filePolicies, ...stored].map((policy) => toApiPolicy(policy, names));
 }
 
+/** POLICY_FILE's policies are read-only through the API and the CLI: the file is their source. */
+export function refuseFilePolicy(id: string): void {
+  if (id.startsWith('file:'))
+    throw new AppError(
+      'CONFLICT',
+      `${id} comes from POLICY_FILE and is read-only here; edit the file and restart the relay to change it`,
+    );
+}
+
 /**
  * Deletes one of an owner's database policies; the audit log keeps what it said.
  * File policies change only by editing POLICY_FILE and restarting.
@@ -126,11 +143,7 @@ export async function removePolicy(
   ctx: CoreContext,
   options: { ownerId: string; id: string; actor: Actor },
 ): Promise<void> {
-  if (options.id.startsWith('file:'))
-    throw new AppError(
-      'CONFLICT',
-      `${options.id} comes from POLICY_FILE; edit the file and restart to change it`,
-    );
+  refuseFilePolicy(options.id);
   const removed = await withTransaction(ctx.database, async (tx) => {
     const removed = await deleteOwnerPolicy(tx, options.ownerId, options.id);
     if (!removed) return false;

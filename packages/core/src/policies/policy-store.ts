@@ -1,8 +1,25 @@
-import { type LoadedPolicy, selectOwnerPolicies } from '@agent-otp/db';
-import { PolicyDefinition } from '@agent-otp/shared';
+import { type LoadedPolicy, type PolicyRecord, selectOwnerPolicies } from '@agent-otp/db';
+import { PolicyDefinition, type PolicyDefinitionInput } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
 import { compilePolicy } from './compile-policy.js';
 import type { CompiledPolicy } from './policy-types.js';
+
+/** A stored record as the definition the owner wrote (before validation). */
+export function storedDefinitionInput(row: PolicyRecord): PolicyDefinitionInput {
+  return {
+    name: row.name,
+    ...(row.description === null ? {} : { description: row.description }),
+    priority: row.priority,
+    conditions: row.conditions as PolicyDefinitionInput['conditions'],
+    action: row.action,
+    // Stored JSON, re-validated by PolicyDefinition when compiled.
+    ...(row.scope_template === null
+      ? {}
+      : { scopeTemplate: row.scope_template as PolicyDefinitionInput['scopeTemplate'] }),
+    ...(row.risk === null ? {} : { risk: row.risk }),
+    appliesTo: row.applies_to,
+  };
+}
 
 /** A stored policy back into one the engine runs; one that no longer parses or compiles becomes a failing policy. */
 export function compileStoredPolicy({ record: row, corrupt }: LoadedPolicy, order: number): CompiledPolicy {
@@ -18,17 +35,7 @@ export function compileStoredPolicy({ record: row, corrupt }: LoadedPolicy, orde
   try {
     if (corrupt) throw corrupt;
     // Validated by the definition's own schema, as a policy typed by the owner is.
-    const input = {
-      name: row.name,
-      ...(row.description === null ? {} : { description: row.description }),
-      priority: row.priority,
-      conditions: row.conditions,
-      action: row.action,
-      ...(row.scope_template === null ? {} : { scopeTemplate: row.scope_template }),
-      ...(row.risk === null ? {} : { risk: row.risk }),
-      appliesTo: row.applies_to,
-    };
-    return compilePolicy(PolicyDefinition.parse(input), placement);
+    return compilePolicy(PolicyDefinition.parse(storedDefinitionInput(row)), placement);
   } catch (error) {
     return {
       ...placement,

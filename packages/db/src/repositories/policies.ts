@@ -82,3 +82,41 @@ export async function deleteOwnerPolicy(
     .executeTakeFirst();
   return row ? toLoaded(row) : undefined;
 }
+
+/** One of an owner's stored policies, or undefined (another owner's is as absent as a missing one). */
+export async function selectOwnerPolicy(
+  db: Tx,
+  ownerId: string,
+  id: string,
+): Promise<LoadedPolicy | undefined> {
+  const row = await db
+    .selectFrom('policies')
+    .selectAll()
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return row ? toLoaded(row) : undefined;
+}
+
+/** What an update may change; the ID, owner and creation time stay. */
+export type PolicyChanges = Omit<PolicyRecord, 'id' | 'owner_id' | 'created_at'>;
+
+/** Rewrites one of an owner's policies; whether a row was changed. */
+export async function updateOwnerPolicy(
+  tx: Tx,
+  ownerId: string,
+  id: string,
+  changes: PolicyChanges,
+): Promise<boolean> {
+  const result = await tx
+    .updateTable('policies')
+    .set({
+      ...changes,
+      conditions: JSON.stringify(changes.conditions),
+      scope_template: changes.scope_template === null ? null : JSON.stringify(changes.scope_template),
+    })
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

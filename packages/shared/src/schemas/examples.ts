@@ -319,6 +319,7 @@ const POLICY = {
   source: 'database',
   createdAt: '2026-11-19T10:00:00.000Z',
 };
+export const UPDATE_POLICY_EXAMPLE = { priority: 20, enabled: false };
 export const POLICY_EXAMPLE = POLICY;
 export const POLICY_LIST_EXAMPLE = { policies: [POLICY] };
 export const POLICY_REMOVED_EXAMPLE = { id: EXAMPLE_IDS.policy, removed: true };

@@ -13,6 +13,7 @@ import {
   POLICY_EXAMPLE,
   POLICY_LIST_EXAMPLE,
   POLICY_TEST_EXAMPLE,
+  UPDATE_POLICY_EXAMPLE,
 } from './examples.js';
 
 /** What a matching policy decides. */
@@ -88,22 +89,21 @@ export const ConditionPath = z
     'unknown path: use action, resource, kind, agent.name, agent.id, scope.<key>, context.<key>, otp.sources, otp.senderPattern, otp.expectedSender or otp.contentPattern',
   );
 
+// Each field once, shared by the definition (create, YAML) and the partial update.
+const PolicyName = z.string().trim().min(1, 'name is required').max(200);
+const PolicyDescription = z.string().max(1000);
+const PolicyPriority = z.number().int('priority must be a whole number').min(-1_000_000).max(1_000_000);
+const PolicyConditions = z.record(ConditionPath, Condition);
+
 /** One policy as written in YAML or sent to the API. */
 export const PolicyDefinition = z
   .strictObject({
-    name: z.string().trim().min(1, 'name is required').max(200),
-    description: z.string().max(1000).optional(),
-    priority: z
-      .number()
-      .int('priority must be a whole number')
-      .min(-1_000_000)
-      .max(1_000_000)
-      .default(0)
-      .meta({ description: 'Highest matching priority wins. Default 0.' }),
-    conditions: z
-      .record(ConditionPath, Condition)
-      .default({})
-      .meta({ description: 'Dotted path → operators; all must hold. `{}` matches every request.' }),
+    name: PolicyName,
+    description: PolicyDescription.optional(),
+    priority: PolicyPriority.default(0).meta({ description: 'Highest matching priority wins. Default 0.' }),
+    conditions: PolicyConditions.default({}).meta({
+      description: 'Dotted path → operators; all must hold. `{}` matches every request.',
+    }),
     action: z.enum(POLICY_ACTIONS),
     scopeTemplate: PermissionScope.optional().meta({
       description: 'Replaces the requested scope when this policy approves.',
@@ -125,6 +125,34 @@ export const CreatePolicyBody = PolicyDefinition.extend({
   agentId: AgentId.optional().meta({ description: 'Restrict the policy to one agent.' }),
 }).meta({ id: 'CreatePolicy', example: CREATE_POLICY_EXAMPLE });
 export type CreatePolicyBody = z.infer<typeof CreatePolicyBody>;
+
+/**
+ * Body of `PATCH /api/v1/policies/{id}`: only the fields to change. `null` clears an optional
+ * field (`appliesTo: null` goes back to the default inferred from the conditions). The merged
+ * policy is compiled like a new one, so an unusable change is refused.
+ */
+export const UpdatePolicyBody = z
+  .strictObject({
+    name: PolicyName.optional(),
+    description: PolicyDescription.nullable().optional(),
+    priority: PolicyPriority.optional().meta({ description: 'Highest matching priority wins.' }),
+    conditions: PolicyConditions.optional().meta({
+      description: 'Replaces every condition. `{}` matches every request.',
+    }),
+    action: z.enum(POLICY_ACTIONS).optional(),
+    scopeTemplate: PermissionScope.nullable().optional().meta({
+      description: 'Replaces the requested scope when this policy approves; null: grant what was asked.',
+    }),
+    appliesTo: z.enum(POLICY_TARGETS).nullable().optional().meta({
+      description: 'permission, otp or any; null: the default inferred from the conditions.',
+    }),
+    risk: RiskLevel.nullable().optional(),
+    agentId: AgentId.nullable().optional().meta({ description: 'Restrict to one agent; null: every agent.' }),
+    enabled: z.boolean().optional().meta({ description: 'A disabled policy never decides anything.' }),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change')
+  .meta({ id: 'UpdatePolicy', example: UPDATE_POLICY_EXAMPLE });
+export type UpdatePolicyBody = z.infer<typeof UpdatePolicyBody>;
 
 /** A policy as the owner API lists it. */
 export const Policy = z

@@ -1,4 +1,11 @@
-import { createPolicy, getDecisionSubject, listPolicies, removePolicy, testPolicies } from '@agent-otp/core';
+import {
+  createPolicy,
+  getDecisionSubject,
+  listPolicies,
+  removePolicy,
+  testPolicies,
+  updatePolicy,
+} from '@agent-otp/core';
 import {
   AppError,
   ApprovalRequestId,
@@ -11,6 +18,7 @@ import {
   PolicyList,
   PolicyRemoved,
   PolicyTestBody,
+  UpdatePolicyBody,
 } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
@@ -52,6 +60,40 @@ const createPolicyRoute = declareRoute({
   responses: {
     201: {
       description: 'Stored; it applies to the next request.',
+      content: { 'application/json': { schema: Policy } },
+    },
+  },
+});
+
+/** A database policy (`pol_…`) or a POLICY_FILE one (`file:<n>`), so the latter gets a clear refusal. */
+const ListedPolicyId = z
+  .string()
+  .regex(/^(pol_[0-9A-HJKMNP-TV-Z]{26}|file:[1-9][0-9]{0,5})$/, 'a policy ID is pol_… or file:<n>')
+  .meta({ example: 'pol_01JD2W9X3YH4Q7M5RZ8T6KCB2N' });
+
+const updateRoute = declareRoute({
+  method: 'patch',
+  path: '/api/v1/policies/{id}',
+  operationId: 'updatePolicy',
+  tags: ['Policies'],
+  summary: 'Change a database policy: its definition, agent, priority, or enabled',
+  description:
+    'Changes only the fields sent (null clears an optional one). The result is checked like a new policy and applies from the next request; a disabled policy never decides anything. The change is audited as `policy.updated`. Policies from POLICY_FILE are read-only: edit the file.',
+  errors: {
+    NOT_FOUND: 'no policy pol_01JD2W9X3YH4Q7M5RZ8T6KCB2N',
+    VALIDATION_ERROR:
+      'conditions.otp.sources: otp.sources exists only for OTP requests; set appliesTo: otp or any',
+    CONFLICT:
+      'file:1 comes from POLICY_FILE and is read-only here; edit the file and restart the relay to change it',
+  },
+  credential: 'owner',
+  request: {
+    params: z.object({ id: ListedPolicyId }),
+    body: { required: true, content: { 'application/json': { schema: UpdatePolicyBody } } },
+  },
+  responses: {
+    200: {
+      description: 'The policy as it now is; it applies to the next request.',
       content: { 'application/json': { schema: Policy } },
     },
   },
@@ -161,6 +203,16 @@ export function registerOwnerPolicies(app: Router, services: ServerServices) {
     const { id } = c.req.valid('param');
     await removePolicy(services.ctx, { ownerId: c.get('owner').id, id, actor: requestOwnerActor(c) });
     return c.json({ id, removed: true as const }, 200);
+  });
+
+  openapiRoute(app, services, updateRoute, async (c) => {
+    const policy = await updatePolicy(services.ctx, {
+      ownerId: c.get('owner').id,
+      id: c.req.valid('param').id,
+      changes: c.req.valid('json'),
+      actor: requestOwnerActor(c),
+    });
+    return c.json(policy, 200);
   });
 
   openapiRoute(app, services, testRoute, async (c) =>
