@@ -15,6 +15,10 @@ const NUMBER_JOINER = /[.,:/]/;
 // `{{code}}`, `%CODE%`, `${otp}`, `<CODE>`, `otp_code`, `user@host`.
 const TEMPLATE_BEFORE = /[{%$\\<_@&]/;
 const TEMPLATE_AFTER = /[}%>_@]/;
+// "Ilica 242, 10000 Zagreb", "Calle de Alcalá 48, 28014 Madrid": a house number and a comma
+// before, a capitalised town after make the number a postcode.
+const HOUSE_NUMBER_BEFORE = /\d[A-Za-z]?, ?$/;
+const TOWN_AFTER = /^ \p{Lu}\p{Ll}/u;
 const MASK_BEFORE = /(?:[*•·xX]{2,}|\*)[ -]?$/;
 // Units written straight after a number in CJK text: years, months, minutes, yuan, won…
 const CJK_UNIT_AFTER = /^[年月日時时分秒元円원년월일시분초個个位次人件号]/;
@@ -124,6 +128,7 @@ const TEMPLATE = verdict(0, 'inside a template, an identifier or an address');
 const MASKED = verdict(0, 'after a mask (card ending)');
 const UNIT = verdict(0, 'followed by a unit');
 const COPYRIGHT = verdict(0, 'after a copyright sign');
+const POSTCODE = verdict(0, 'a postcode between a street address and its town');
 const PRICE = verdict(0.05, 'next to a currency (a price)');
 const CLEAR: SurroundingsVerdict = Object.freeze({ score: 1, seen: NOTHING_SEEN });
 
@@ -155,6 +160,11 @@ export function surroundingsVerdict(
   if (MASK_BEFORE.test(text.slice(Math.max(0, start - 6), start))) return MASKED;
   if (CJK_UNIT_AFTER.test(text.slice(end, end + 1))) return UNIT;
   if (/[©®]/.test(text.slice(Math.max(0, start - 3), start))) return COPYRIGHT;
+  if (
+    HOUSE_NUMBER_BEFORE.test(text.slice(Math.max(0, start - 4), start)) &&
+    TOWN_AFTER.test(text.slice(end, end + 3))
+  )
+    return POSTCODE;
   const lowerBefore = lower.slice(Math.max(0, start - 6), start);
   const lowerAfter = lower.slice(end, end + 12);
   if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter)) return PRICE;

@@ -68,20 +68,23 @@ function nearestOnSide(
  * The keywords pulling hardest on a candidate, strongest first (ties: earlier keyword first).
  * Only the nearest keywords of each strength on each side can win, because the pull only falls
  * with distance; distances come from a precomputed {@link GapCounter}, so a candidate costs a
- * few binary searches however many keywords the message holds.
+ * few binary searches however many keywords the message holds. `lettersGap` is given for a
+ * letters-only candidate: only keywords before it, not weak, at most that many meaningful
+ * characters away, count.
  *
  * @example
  * const analysis = analyzeMessage('Your code is 123456');
  * const keywords = groupKeywordsByStrength(analysis.keywords);
- * strongestKeywordPulls(keywords, meaningfulGapCounter(analysis.folded), analysis.candidates[0], false)[0]?.direction; // 'before'
+ * strongestKeywordPulls(keywords, meaningfulGapCounter(analysis.folded), analysis.candidates[0])[0]?.direction; // 'before'
  */
 export function strongestKeywordPulls(
   keywords: KeywordsByStrength,
   gap: GapCounter,
   candidate: Span,
-  lettersOnly: boolean,
+  lettersGap?: number,
 ): KeywordPull[] {
   const pulls: KeywordPull[] = [];
+  const lettersOnly = lettersGap !== undefined;
   for (const strength of STRENGTHS) {
     // A letters-only code must sit right after a label that is not weak ("code: ABCD").
     if (lettersOnly && strength === 'weak') continue;
@@ -90,7 +93,7 @@ export function strongestKeywordPulls(
       const gapOf = (keyword: KeywordMatch) =>
         before ? gap(keyword.end, candidate.start) : gap(candidate.end, keyword.start);
       for (const { keyword, gap: distance } of nearestOnSide(list, candidate, before, gapOf)) {
-        if (lettersOnly && distance > 0) continue;
+        if (lettersOnly && distance > lettersGap) continue;
         pulls.push({
           keyword,
           direction: before ? 'before' : 'after',

@@ -75,6 +75,53 @@ function isDecisive(keyword: KeywordMatch): boolean {
   return keyword.meta.strength === 'strong' && !AMBIGUOUS_KEYWORD.test(keyword.meta.label);
 }
 
+// A letters-only code alone on its line under a label line ending in ':' may sit this many
+// meaningful characters from its keyword ("Enter this code to sign in:\n\nB X R T Q W").
+const LETTERS_LINE_GAP = 16;
+const ENDS_WITH_COLON = /:\s*$/;
+
+/** How far a letters-only candidate may sit from its keyword: right after it, or under its label line. */
+function lettersLabelGap(text: string, candidate: Candidate, layout: TextLayout): number {
+  const labelledLine =
+    layout.isAloneOnLine(candidate) &&
+    ENDS_WITH_COLON.test(text.slice(Math.max(0, candidate.start - 8), candidate.start));
+  return labelledLine ? LETTERS_LINE_GAP : 0;
+}
+
+/**
+ * A generic keyword followed by a space alone and a word in capitals names a place or a shop as
+ * often as a code ("kod MAXI": Croatian and Serbian "at MAXI", "Kod BLIK"): letters-only codes
+ * after a generic keyword need a colon or a connector ("code: ABCD", "code is ABCD").
+ */
+function isBareGenericLabel(best: KeywordPull, candidate: Candidate, text: string): boolean {
+  return (
+    best.keyword.meta.strength === 'generic' &&
+    best.direction === 'before' &&
+    /^[ \t]+$/.test(text.slice(best.keyword.end, candidate.start))
+  );
+}
+
+/**
+ * A verification or sign-in verb in the code's own sentence ("to change your seat, verify your
+ * phone with code 748020") says the code is one even in a message about a booking or a meeting.
+ */
+function verifiesInSentence(
+  best: KeywordPull,
+  second: KeywordPull | undefined,
+  layout: TextLayout,
+  candidate: Candidate,
+): boolean {
+  const sentence = layout.sentenceAround(candidate);
+  return [best, second].some(
+    (pull) =>
+      pull !== undefined &&
+      pull.keyword.meta.strength === 'weak' &&
+      !AMBIGUOUS_KEYWORD.test(pull.keyword.meta.label) &&
+      pull.keyword.start >= sentence.from &&
+      pull.keyword.end <= sentence.to,
+  );
+}
+
 function labelsLongCode(best: KeywordPull, candidate: Candidate, layout: TextLayout): boolean {
   return (
     best.direction === 'before' &&
@@ -152,8 +199,13 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
       return;
     }
     const lettersOnly = codeKind(candidate.code) === 'alphabetic';
-    const [best, second] = strongestKeywordPulls(keywords, gap, candidate, lettersOnly);
-    if (!best) {
+    const [best, second] = strongestKeywordPulls(
+      keywords,
+      gap,
+      candidate,
+      lettersOnly ? lettersLabelGap(text, candidate, layout) : undefined,
+    );
+    if (!best || (lettersOnly && isBareGenericLabel(best, candidate, text))) {
       const factors = { shape, surroundings: around.score, surroundingsSeen: around.seen };
       if (keepRejected) scored.push(rejected(candidate, factors));
       return;
@@ -175,7 +227,8 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     const pull = best.pull + 0.5 * (second?.pull ?? 0) * (1 - best.pull);
     const context = contextPenalty(penaltyInputs, candidate, labelled);
     let score = shape * around.score * context.penalty * (BASE + (1 - BASE) * pull);
-    const occasion = aboutOccasion && !isDecisive(best.keyword);
+    const occasion =
+      aboutOccasion && !isDecisive(best.keyword) && !verifiesInSentence(best, second, layout, candidate);
     if (occasion) score *= OCCASION_FACTOR;
     const aloneOnLine = layout.isAloneOnLine(candidate);
     const repeated = (timesSeen.get(candidate.code) ?? 0) > 1;
