@@ -1,3 +1,4 @@
+export * from './activity/owner-activity.js';
 export * from './agents/agents.js';
 export * from './agents/authenticate-api-key.js';
 export * from './approvals/decisions.js';

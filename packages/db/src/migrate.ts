@@ -17,6 +17,7 @@ import * as passkeys from './migrations/0015-passkeys.js';
 import * as growthIndexes from './migrations/0016-growth-indexes.js';
 import * as pushSubscriptions from './migrations/0017-push-subscriptions.js';
 import * as auditTimeIndex from './migrations/0018-audit-time-index.js';
+import * as activityIndex from './migrations/0019-activity-index.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0016-growth-indexes': growthIndexes,
   '0017-push-subscriptions': pushSubscriptions,
   '0018-audit-time-index': auditTimeIndex,
+  '0019-activity-index': activityIndex,
 };
 
 /**

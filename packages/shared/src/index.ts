@@ -6,6 +6,7 @@ export * from './app-error.js';
 export * from './policy-draft.js';
 export * from './policy-order.js';
 export * from './request-lines.js';
+export * from './schemas/activity.js';
 export * from './schemas/approvals.js';
 export * from './schemas/capture.js';
 export * from './schemas/examples.js';
