@@ -1,4 +1,4 @@
-import { findCandidates } from './find-candidates.js';
+import { findCandidates, type ShortCodeFormat } from './find-candidates.js';
 import { CONTEXT_MATCHER, KEYWORD_MATCHER } from './lexicon/keyword-index.js';
 import { foldForMatching } from './normalize-text.js';
 import { firstIndexWhereNot } from './positions/sorted-search.js';
@@ -49,12 +49,13 @@ function shouts(text: string): boolean {
 }
 
 /**
- * Locates keywords, contexts and candidates in normalised text (see `normalizeText`).
+ * Locates keywords, contexts and candidates in normalised text (see `normalizeText`); `format`
+ * is the sender's known code format, if any (see `sender-formats.ts`).
  *
  * @example
  * analyzeMessage('Your promo code: SAVE20').keywords; // [] ("code" here means a promo code)
  */
-export function analyzeMessage(normalized: string): MessageAnalysis {
+export function analyzeMessage(normalized: string, format?: ShortCodeFormat): MessageAnalysis {
   const text = normalized
     .replace(LONG_WORD_RUN, (run) => ' '.repeat(run.length))
     .replace(LINK_OR_ADDRESS, (link) => ' '.repeat(link.length));
@@ -63,5 +64,12 @@ export function analyzeMessage(normalized: string): MessageAnalysis {
   // Contexts only ever weigh against candidates a keyword pulls: without one, nothing to scan.
   const contexts = found.length > 0 ? CONTEXT_MATCHER.find(folded) : [];
   const keywords = found.filter((keyword) => !isQualifiedAway(keyword, contexts, folded));
-  return { text, folded, keywords, contexts, candidates: findCandidates(text), allCaps: shouts(text) };
+  return {
+    text,
+    folded,
+    keywords,
+    contexts,
+    candidates: findCandidates(text, format),
+    allCaps: shouts(text),
+  };
 }

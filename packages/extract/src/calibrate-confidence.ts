@@ -14,9 +14,13 @@ const CEILING = {
   weakKeyword: 0.75,
   /** A context (order, price, booking…) or an unusual shape pulled the score down. */
   contradicted: 0.85,
-  /** 9 or 10 digits, letters typed one by one, glued or unevenly grouped. */
+  /** 9 or 10 digits, fewer than 4 (a sender's known format), letters one by one, glued or uneven groups. */
   unusualShape: 0.85,
 } as const;
+
+function isUnusualShape(candidate: ScoredCandidate['candidate']): boolean {
+  return candidate.unusual === true || candidate.code.length > 8 || candidate.knownFormat !== undefined;
+}
 
 function isContradicted({ factors }: ScoredCandidate): boolean {
   return (factors.context?.penalty ?? 1) < 1 || factors.surroundings < 1 || factors.occasion === true;
@@ -33,7 +37,7 @@ export function confidenceCaps(scored: ScoredCandidate): Array<{ ceiling: number
     caps.push({ ceiling: CEILING.weakKeyword, why: 'only a weak keyword' });
   if (isContradicted(scored))
     caps.push({ ceiling: CEILING.contradicted, why: 'something around it speaks against it' });
-  if (candidate.unusual || candidate.code.length > 8)
+  if (isUnusualShape(candidate))
     caps.push({ ceiling: CEILING.unusualShape, why: 'an unusual length or grouping' });
   return caps;
 }
@@ -54,8 +58,7 @@ export function calibratedConfidence(scored: ScoredCandidate): number {
     if (strength === 'generic') confidence = Math.min(confidence, CEILING.genericKeyword);
     if (strength === 'weak') confidence = Math.min(confidence, CEILING.weakKeyword);
     if (isContradicted(scored)) confidence = Math.min(confidence, CEILING.contradicted);
-    if (candidate.unusual || candidate.code.length > 8)
-      confidence = Math.min(confidence, CEILING.unusualShape);
+    if (isUnusualShape(candidate)) confidence = Math.min(confidence, CEILING.unusualShape);
   }
   return Math.round(confidence * 100) / 100;
 }

@@ -87,7 +87,8 @@ export function shapeScore(candidate: Candidate, allCapsMessage: boolean): numbe
   if (kind === 'numeric') {
     // 9 and 10 digits only count right after their keyword (checked when scoring).
     const byLength: Record<number, number> = { 4: 0.88, 5: 0.92, 6: 1, 7: 0.9, 8: 0.9, 9: 0.9, 10: 0.9 };
-    let score = byLength[code.length] ?? 0;
+    // Shorter codes are candidates only from a sender known to send them.
+    let score = candidate.knownFormat ? 0.85 : (byLength[code.length] ?? 0);
     if (/^(?:19|20)\d\d$/.test(code)) score *= 0.75; // a year
     if (code.length === 8 && isCompactDate(code)) score *= 0.7;
     if (candidate.grouped && /^\d{2}-\d{2}-\d{2}$/.test(code)) score *= 0.8;

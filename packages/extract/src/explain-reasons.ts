@@ -22,6 +22,7 @@ function describeShape(code: string, scored: ScoredCandidate): string {
         : `${code.length} letters and digits`;
   const { candidate } = scored;
   if (candidate.prefix) return `${what} (sender prefix '${candidate.prefix}-' dropped)`;
+  if (candidate.knownFormat) return `${what} (a short code ${candidate.knownFormat} is known to send)`;
   return candidate.grouped ? `${what}, printed in groups` : what;
 }
 
@@ -42,7 +43,7 @@ export function explainScore(scored: ScoredCandidate): string[] {
   reasons.push(...factors.surroundingsSeen);
   if (factors.surroundings === 0) return reasons;
   if (factors.unlabelledLong) {
-    reasons.push('9 or 10 digits without a code keyword right before it');
+    reasons.push('9 or 10 digits without a code keyword shortly before it in its sentence');
     return reasons;
   }
   const { best, second } = factors;

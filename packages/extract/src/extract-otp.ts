@@ -8,6 +8,7 @@ import { keywordLanguages } from './lexicon/keyword-index.js';
 import { EXTRACTION_LIMITS } from './limits.js';
 import { normalizeText } from './normalize-text.js';
 import { type ScoredCandidate, scoreCandidates } from './score-candidates.js';
+import { senderFormat } from './sender-formats.js';
 import type { ExtractInput, ExtractionCandidate, ExtractionExplanation, ExtractResult } from './types.js';
 import { findOriginBoundCode } from './web-otp.js';
 
@@ -33,13 +34,13 @@ interface TextOutcome {
   originCode?: string;
 }
 
-function extractFromText(raw: string, explaining: boolean): TextOutcome {
+function extractFromText(raw: string, explaining: boolean, from: string | undefined): TextOutcome {
   // Codes sit near the top of a message; reading further only adds footers and cost. Twice the
   // limit is normalised because normalising drops invisible characters (and may grow others).
   const normalized = normalizeText(raw.slice(0, SCANNED * 2)).slice(0, SCANNED);
   const lower = normalized.toLowerCase();
   const originBound = findOriginBoundCode(normalized);
-  const analysis = analyzeMessage(normalized);
+  const analysis = analyzeMessage(normalized, senderFormat(from, normalized));
   if (originBound) {
     const keyword = analysis.keywords[0];
     const result: ExtractResult = {
@@ -80,10 +81,10 @@ function joinParts(subject: string | undefined, body: string | undefined): strin
 function extractFromInput(input: ExtractInput, explaining: boolean): TextOutcome {
   const preferHtml = input.html !== undefined && (input.source !== 'sms' || input.text === undefined);
   const primary = preferHtml ? htmlToVisibleText(input.html ?? '') : input.text;
-  const outcome = extractFromText(joinParts(input.subject, primary), explaining);
+  const outcome = extractFromText(joinParts(input.subject, primary), explaining, input.from);
   if (outcome.result || !preferHtml || input.text === undefined) return outcome;
   // The plain-text alternative occasionally carries a code the HTML renders as an image.
-  const fallback = extractFromText(joinParts(input.subject, input.text), explaining);
+  const fallback = extractFromText(joinParts(input.subject, input.text), explaining, input.from);
   return fallback.result || fallback.scored.length > 0 ? fallback : outcome;
 }
 

@@ -2,8 +2,9 @@
  * Code-shaped tokens in normalised text: single runs of ASCII letters and digits, and runs
  * split by single spaces or hyphens the way senders print codes (`123 456`, `123-456`,
  * `1 2 3 4 5 6`, `ABC-123`, `K Q T Z`, `482-1937`). A sender prefix (`G-123456`, `FB-12345`) is not
- * part of the code, nor is a word glued to it (`482193is`). Numbers of 9 and 10 digits are
- * listed too: some banks send them, and scoring accepts them only right after a keyword.
+ * part of the code, nor is a word glued to it (`482193is`, `571118Válido`). Numbers of 9 and 10
+ * digits are listed too: some banks send them, and scoring accepts them only shortly after a
+ * keyword of their sentence. Three-digit numbers only from a sender known to send them.
  */
 
 import { isDigitCode } from './positions/character-classes.js';
@@ -20,6 +21,14 @@ export interface Candidate {
   prefix?: string;
   /** Printed in a way codes seldom are: glued to a word, letters one by one, uneven groups. */
   unusual?: boolean;
+  /** Shorter than four digits, accepted because the sender is known to send such codes. */
+  knownFormat?: string;
+}
+
+/** A sender's known format that widens what counts as code-shaped (see `sender-formats.ts`). */
+export interface ShortCodeFormat {
+  name: string;
+  shortestCode: number;
 }
 
 /** Longest numeric code: 9 and 10 digits are accepted only when labelled (see `shapeScore`). */
@@ -52,6 +61,10 @@ function gluedCode(match: RegExpExecArray, text: string, chunkEnd: number): stri
   const goesOn = WORD_GOES_ON.exec(text.slice(chunkEnd, chunkEnd + 6))?.[0] ?? '';
   const word = `${match[2] ?? ''}${goesOn}`;
   return word.length >= 2 && !UNIT_WORD.test(word) ? match[1] : undefined;
+}
+
+function isShortCode(text: string, format: ShortCodeFormat): boolean {
+  return text.length < MIN_CODE && text.length >= format.shortestCode && DIGITS.test(text);
 }
 
 function isCodeLength(text: string): boolean {
@@ -99,13 +112,14 @@ function groupText(chunks: Chunk[], separators: string[]): string | undefined {
 }
 
 /**
- * Lists every code-shaped token and token group. Filtering by context happens later.
+ * Lists every code-shaped token and token group. Filtering by context happens later. With
+ * `format` (a sender known to send shorter codes), numbers down to its shortest length count.
  *
  * @example
  * findCandidates('G-123456 is your code').map((c) => c.code); // ['123456']
  * findCandidates('code: 123 456').map((c) => c.code); // ['code', '123456', '456'] (shape checks come later)
  */
-export function findCandidates(text: string): Candidate[] {
+export function findCandidates(text: string, format?: ShortCodeFormat): Candidate[] {
   const chunks: Chunk[] = [];
   for (const match of text.matchAll(CHUNK)) {
     chunks.push({ start: match.index, end: match.index + match[0].length, text: match[0] });
@@ -128,6 +142,14 @@ export function findCandidates(text: string): Candidate[] {
     const glued = gluedMatch ? gluedCode(gluedMatch, text, chunk.end) : undefined;
     if (glued)
       candidates.push({ start: chunk.start, end: chunk.start + glued.length, code: glued, grouped: false });
+    else if (format && isShortCode(chunk.text, format))
+      candidates.push({
+        start: chunk.start,
+        end: chunk.end,
+        code: chunk.text,
+        grouped: false,
+        knownFormat: format.name,
+      });
     else if (isCodeLength(chunk.text)) {
       candidates.push(
         prefixed

@@ -4,7 +4,10 @@ export type MessageSource = 'sms' | 'email';
 /** One message as a capture source sees it. Every field is optional; give what you have. */
 export interface ExtractInput {
   source?: MessageSource;
-  /** Sender address or SMS sender id; informational, never required. */
+  /**
+   * Sender address or SMS sender id; never required. It recognises senders with a known code
+   * format (`sender-formats.ts`: the three-digit Cl@ve PIN), as does the sender's name in the text.
+   */
   from?: string;
   subject?: string;
   text?: string;

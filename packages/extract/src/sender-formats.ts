@@ -1,0 +1,43 @@
+/**
+ * Known formats of large senders that differ from what the extractor expects of any message
+ * (issue 14). A sender is recognised by its SMS id or address (`ExtractInput.from`, which the
+ * relay passes) or by its own name near the top of the message. The table is part of the
+ * package: deterministic, offline, and tested like the rest of the extractor.
+ */
+export interface SenderFormat {
+  /** Who sends it, as explanations name it. */
+  name: string;
+  /**
+   * Recognises the sender. Tested on `from` and on the start of the message; alternations of
+   * literals only, so matching stays linear (RE2-safe: no backreferences, no nested repeats).
+   */
+  recognise: RegExp;
+  /** Shortest numeric code the sender sends, when shorter than the usual four digits. */
+  shortestCode: number;
+}
+
+export const SENDER_FORMATS: readonly SenderFormat[] = [
+  // The Spanish government's Cl@ve PIN is three characters long ("Su PIN de Cl@ve es 815").
+  {
+    name: 'Cl@ve PIN',
+    recognise: /cl@ve|\bclave ?pin\b|\baeat\b|agencia ?tributaria/i,
+    shortestCode: 3,
+  },
+];
+
+// A sender names itself in its first lines; reading further only costs time.
+const MENTION_WINDOW = 2_000;
+
+/**
+ * The known format of the sender of a message, if any: by `from`, else by its name in the text.
+ *
+ * @example
+ * senderFormat(undefined, 'Su PIN de Cl@ve es 815.')?.shortestCode; // 3
+ * senderFormat('+34 600 000 000', 'Your code is 123456'); // undefined
+ */
+export function senderFormat(from: string | undefined, text: string): SenderFormat | undefined {
+  const start = text.slice(0, MENTION_WINDOW);
+  return SENDER_FORMATS.find(
+    (format) => (from !== undefined && format.recognise.test(from)) || format.recognise.test(start),
+  );
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { explainExtraction, extractOTP } from '../src/index.js';
+import { SENDER_FORMATS, senderFormat } from '../src/sender-formats.js';
+
+// One rule per failure category of issue 14's independent test sets, each tested on messages
+// written here (not corpus cases), both the message it must now read and the one it must still refuse.
+function code(text: string, from?: string): string | null {
+  return extractOTP({ source: 'sms', text, from })?.code ?? null;
+}
+
+describe('failure categories of issue 14', () => {
+  it('reads an account, order or phone word after the keyword as what the code is for', () => {
+    expect(code('Use this code to verify your account:\n\n842339')).toBe('842339');
+    expect(code('To confirm your phone number enter 629401 in the app.')).toBe('629401');
+    expect(code('Voer de code in om je account te activeren:\n\n888103')).toBe('888103');
+    // The same words still label the number right after them.
+    expect(code('Your account:\n12345678\nBalance: 1,234.00')).toBeNull();
+    expect(code('Verify your account number 12345678 in the app.')).toBeNull();
+    expect(code('Ihre Auftragsnummer lautet 12345678.')).toBeNull();
+  });
+
+  it('accepts 9 and 10 digits a few words after a strong or generic keyword of their sentence', () => {
+    expect(code('Код подтверждения перевода: 8857049081. Никому не сообщайте.')).toBe('8857049081');
+    expect(code('Tu clave de firma es 9183098388.')).toBe('9183098388');
+    expect(code('Your security code is:\n\n2209184730')).toBe('2209184730');
+    // Not from a keyword of another sentence, nor from a weak one.
+    expect(code('Your code expires in 10 minutes. Account 1234567890 was debited.')).toBeNull();
+    expect(code('Please verify the transfer to 4401928374 today.')).toBeNull();
+  });
+
+  it('cuts a code glued to an accented word at the word', () => {
+    expect(code('Tu código es 571118Válido por 10 minutos.')).toBe('571118');
+    expect(code('Dein Code lautet 482913Gültig 5 Minuten')).toBe('482913');
+  });
+
+  it('reads letters typed one by one under a label line, never a shop name after a bare "kod"', () => {
+    expect(code('Enter this code to sign in:\n\nQ W R T Z M\n\nIt expires soon.')).toBe('QWRTZM');
+    expect(code('Your code: KWPT')).toBe('KWPT');
+    expect(code('Plaćanje 450,00 RSD karticom *4471 kod IDEA 01.12.')).toBeNull();
+    expect(code('Enter this code to sign in.\n\nQ W R T Z M')).toBeNull();
+  });
+
+  it('lets a verification verb in the code’s sentence outweigh a booking topic', () => {
+    expect(code('Flight LX318 on 3 MAR: to pick a seat, verify your email with code 552091.')).toBe('552091');
+    expect(code('Your booking code is K7XQ2P. Flight BA2490 boards at gate 12.')).toBeNull();
+  });
+
+  it('reads a bare domain as a name, not as the topic of the message', () => {
+    expect(code('Kód 318224 potvrzuje platbu kartou 120,00 CZK u BOOKING.COM.')).toBe('318224');
+    expect(code('Booking.com: your verification code is 123456')).toBe('123456');
+  });
+
+  it('refuses a postcode between a street address and its town', () => {
+    expect(code('Vaša pošiljka čeka kod susjeda, Vukovarska 58, 21000 Split.')).toBeNull();
+    expect(code('Calle Mayor 12, 28013 Madrid. Tu código es 482913.')).toBe('482913');
+  });
+
+  it('refuses promo codes, gift-card PINs and authorisation codes in more languages', () => {
+    expect(code('Kod za popust JESEN20 vrijedi do nedjelje!')).toBeNull();
+    expect(code('Guna kod RAYA15 untuk diskaun 15%!')).toBeNull();
+    expect(code('Il tuo buono regalo è pronto.\nCodice: 6006-1122-3344\nPIN: 9051')).toBeNull();
+    expect(code('Pembayaran berhasil\nKode otorisasi: 553092\nTotal: Rp 125.000')).toBeNull();
+    expect(code('Zahlung erfolgreich.\nAutorisierungscode: 072913')).toBeNull();
+  });
+
+  it('reads amounts before a currency code as prices', () => {
+    expect(code('OTP Bank: jóváírás 150 000 Ft. Egyenleg: 412 330 Ft.')).toBeNull();
+    expect(code('Parol dlya podtverzhdeniya platezha 1500 RUB: 58491.')).toBe('58491');
+  });
+});
+
+describe('language tags of the languages folded in with the former held-out split', () => {
+  it('names the language of the sentence, by script, telltale letters and function words', () => {
+    const samples: Array<[string, string]> = [
+      ['Вашият код за вход е 418230. Не го споделяйте с никого.', 'bg'],
+      ['Ваш једнократни код је 418230. Никоме га не откривајте.', 'sr'],
+      ['Vaš kod za potvrdu je 418230. Ne delite ga ni sa kim.', 'sr'],
+      ['Vaš kod za prijavu je 418230. Nikome ga ne otkrivajte, vrijedi 5 minuta.', 'hr'],
+      ['Engangskoden din er 418230. Ikke del den med noen.', 'no'],
+      ['Din engangskode er 418230. Del den ikke med nogen.', 'da'],
+      ['Ang iyong verification code ay 418230. Huwag itong ibahagi.', 'tl'],
+      ['418230 என்பது உங்கள் OTP ஆகும்.', 'ta'],
+      ['آپ کا او ٹی پی 418230 ہے۔ کسی کے ساتھ شیئر نہ کریں۔', 'ur'],
+      ['O kodikos epalithefsis sas einai 418230.', 'el'],
+      ['Vash kod pidtverdzhennia: 418230. Nikomu ne povidomliaite.', 'uk'],
+      ['Aap ka tasdeeqi code 418230 hai. Kisi ko na batayen.', 'ur'],
+    ];
+    for (const [text, language] of samples) expect(extractOTP({ text })?.language, text).toBe(language);
+  });
+});
+
+describe('sender formats', () => {
+  it('accepts a three-digit PIN only from a sender known to send one', () => {
+    expect(code('Su PIN de Cl@ve es 815. Válido hasta las 10:45.')).toBe('815');
+    expect(code('Tu PIN es 815.', 'AEAT')).toBe('815');
+    expect(code('Tu PIN es 815.')).toBeNull();
+    expect(code('Your PIN is 815.', '+15550100')).toBeNull();
+  });
+
+  it('caps the confidence of a short code and says why in the explanation', () => {
+    const { result, candidates } = explainExtraction({ text: 'Su PIN de Cl@ve es 815.' });
+    expect(result?.confidence).toBeLessThanOrEqual(0.85);
+    expect(candidates[0]?.reasons[0]).toBe('3 digits (a short code Cl@ve PIN is known to send)');
+  });
+
+  it('recognises a sender by its id or by its name in the message', () => {
+    expect(senderFormat('Agencia Tributaria', 'PIN 123')?.name).toBe('Cl@ve PIN');
+    expect(senderFormat(undefined, 'Su PIN de Cl@ve es 815')?.name).toBe('Cl@ve PIN');
+    expect(senderFormat('+34600000000', 'Your code is 123456')).toBeUndefined();
+    for (const format of SENDER_FORMATS) expect(format.shortestCode).toBeLessThan(4);
+  });
+});
