@@ -66,15 +66,19 @@ export async function screenshotBothWidths(page: Page, name: string): Promise<vo
 
 /**
  * A page of a fresh context (desktop size and a 10 s step timeout unless `options` say otherwise), signed in to the dashboard at `relayUrl` as `owner`
- * through the sign-in form, waiting on the Approvals page.
+ * through the sign-in form, waiting on the Approvals page. `bypassCSP` lets a test inject a
+ * script of its own (axe-core) that the relay's Content-Security-Policy rightly refuses.
  */
 export async function signedInPage(
   browser: Browser,
   relayUrl: string,
   owner: { email: string; password: string },
-  options: { viewport?: { width: number; height: number }; timeoutMs?: number } = {},
+  options: { viewport?: { width: number; height: number }; timeoutMs?: number; bypassCSP?: boolean } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? DESKTOP,
+    bypassCSP: options.bypassCSP ?? false,
+  });
   context.setDefaultTimeout(options.timeoutMs ?? 10_000);
   const page = await context.newPage();
   await page.goto(`${relayUrl}/sign-in`);
