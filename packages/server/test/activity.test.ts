@@ -240,6 +240,33 @@ describeEachDialect('the owner’s activity', (dialect) => {
     });
   });
 
+  describe('automatic decisions', () => {
+    // Last in the file: the figures above are asserted without this agent's request.
+    it('counts a policy’s approval but leaves it out of the time to decide', async () => {
+      const robot = await relay.createAgent({ name: 'auto-bot' });
+      const policy = await relay.ownerFetch('/api/v1/policies', {
+        method: 'POST',
+        body: JSON.stringify({
+          name: 'auto-bot may send invoices',
+          agentId: robot.id,
+          conditions: { action: { equals: 'gmail.send' } },
+          action: 'auto_approve',
+        }),
+      });
+      expect(policy.status).toBe(201);
+      const id = await requestPermission(robot.apiKey);
+      const read = await call(relay.url, `/api/v1/permissions/${id}`, { token: robot.apiKey });
+      expect(read.body.status).toBe('approved');
+
+      const { body } = await owner(`/api/v1/activity?days=3&agentId=${robot.id}`);
+      expect(body.summary.outcomes.approved).toBe(1);
+      expect(body.summary.timeToDecide).toEqual({ count: 0, medianMs: null, p90Ms: null });
+      const everyone = await owner('/api/v1/activity?days=3');
+      expect(everyone.body.summary.requests).toBe(9);
+      expect(everyone.body.summary.timeToDecide).toEqual({ count: 5, medianMs: 60_000, p90Ms: 120_000 });
+    });
+  });
+
   describe('tenants and bad input', () => {
     it('shows each owner only their own requests, even asked for another owner’s agent', async () => {
       const theirs = await owner('/api/v1/activity?days=3', 'GET', otherOwnerToken);
