@@ -13,12 +13,19 @@ import { CliError } from './cli-error.js';
 
 export { CliError };
 
+/** The environment's configuration, parsed on first use. */
+let environmentConfig: Config | undefined;
+
 /**
  * The CLI's configuration: the same variables the server reads, parsed once. `overrides`
  * are command-line flags named after variables (`--imap-host` for IMAP_HOST); they win.
  */
 export function cliConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadEnvironmentConfig(overrides);
+  if (Object.keys(overrides).length > 0) return loadEnvironmentConfig(overrides);
+  // A command asks more than once (withCore, then resolveOwner); the environment a process
+  // started with does not change, and each parse costs milliseconds of a command's start.
+  environmentConfig ??= loadEnvironmentConfig();
+  return environmentConfig;
 }
 
 /** One-shot commands log nothing (as pino at level silent would), and so need not load pino. */

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { preparePrivateSqliteFiles } from './private-files.js';
 import type { Database } from './schema.js';
+import { schemaIsCurrent } from './schema-current.js';
 import { SQLITE_DATABASE_FILE } from './sqlite-backup.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import type { SqlDialect } from './types.js';
@@ -75,7 +76,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const handle = options.databaseUrl ? await openPostgres(options) : openSqlite(options);
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(handle.db, handle.dialect, handle.postgres?.schema);
+      // The common case (every start, every CLI command) is a database already current.
+      if (!(await schemaIsCurrent(handle.db)))
+        await migrateToLatest(handle.db, handle.dialect, handle.postgres?.schema);
     } catch (error) {
       await handle.close();
       throw error;

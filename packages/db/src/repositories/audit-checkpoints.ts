@@ -83,10 +83,8 @@ export async function sealAuditLogIn(
   await lockAuditManifest(tx, dialect);
   const manifest = await readAuditManifest(tx);
   if (!manifest) return { status: 'missing' };
-  if (manifest.signature !== null)
-    return manifest.key_id === key.id
-      ? { status: 'sealed' }
-      : { status: 'other-key', keyId: manifest.key_id ?? '' };
+  const sealed = sealedOutcome(manifest, key);
+  if (sealed) return sealed;
   const lengths = await tx
     .selectFrom('audit_events')
     .select(['chain', (eb) => eb.fn.max('seq').as('length')])
@@ -128,8 +126,23 @@ export async function sealAuditLogIn(
  * const outcome = await sealAuditLog(handle, key);
  * if (outcome.status === 'other-key') throw new Error('wrong audit key');
  */
-export function sealAuditLog(handle: DatabaseHandle, key: AuditKey): Promise<AuditSealOutcome> {
-  return withTransaction(handle, (tx) => sealAuditLogIn(tx, handle.dialect, key));
+export async function sealAuditLog(handle: DatabaseHandle, key: AuditKey): Promise<AuditSealOutcome> {
+  // A sealed manifest is never unsealed, so when it is already signed a plain read answers
+  // without the write transaction (which on SQLite waits behind the relay's writes): every
+  // start and every one-shot CLI command after the first takes this path (issue 17).
+  const sealed = sealedOutcome(await readAuditManifest(handle.db), key);
+  return sealed ?? withTransaction(handle, (tx) => sealAuditLogIn(tx, handle.dialect, key));
+}
+
+/** The outcome for a manifest someone already sealed; undefined when it still needs sealing. */
+function sealedOutcome(
+  manifest: AuditManifestTable | undefined,
+  key: AuditKey,
+): AuditSealOutcome | undefined {
+  if (manifest?.signature == null) return undefined;
+  return manifest.key_id === key.id
+    ? { status: 'sealed' }
+    : { status: 'other-key', keyId: manifest.key_id ?? '' };
 }
 
 /**
