@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { extractOTP } from '../src/index.js';
 import { loadCorpus, scoreCorpus, type Tally, toInput } from './corpus/index.js';
 
-// The accuracy gate on the tuning split (issue 14), set a little below what it measured when the
-// issue closed (100% right, no wrong code, no miss on 787 cases): overall, and per language and
-// per category, where one failure among a dozen cases must not yet fail the build.
+// The accuracy gate on the tuning split (issue 14), just below what it measured after the former
+// held-out split was folded in and the extractor tuned on it (1,309/1,309 right, no wrong code,
+// no miss, 39 languages): one more failure overall fails it, and so does one failure in any
+// language or category of fewer than 20 cases.
 const FLOORS = {
-  accuracy: 0.99,
-  maxWrongRate: 0.005,
-  maxMissRate: 0.01,
-  groupAccuracy: 0.9,
+  accuracy: 0.999,
+  maxWrongRate: 0.001,
+  maxMissRate: 0.001,
+  groupAccuracy: 0.95,
 };
 
 function percent(part: number, total: number): string {
@@ -68,7 +69,7 @@ describe('extraction corpus', () => {
   const corpus = loadCorpus();
 
   it('is large, covers every language and is at least a third negatives', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(700);
+    expect(corpus.length).toBeGreaterThanOrEqual(1300);
     const negatives = corpus.filter((corpusCase) => corpusCase.expected === null).length;
     expect(negatives / corpus.length).toBeGreaterThanOrEqual(1 / 3);
     const languages = new Set(corpus.map((corpusCase) => corpusCase.language));
