@@ -10,10 +10,13 @@ import type { ContextMatch, KeywordMatch, MessageAnalysis } from './score-candid
 // one reads a code out of 257 characters without a space), which bounds the scan per position.
 const MAX_WORD_RUN = 256;
 const LONG_WORD_RUN = new RegExp(`(?<![\\w.+-])[\\w.+-]{${MAX_WORD_RUN + 1},}`, 'g');
-// A bare domain ("BOOKING.COM", "eMAG.bg") names a company, not what the message is about. Only
-// top-level domains that are not also abbreviations ("Ref.No", "Nr.in") count.
 const LINK_OR_ADDRESS =
-  /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+\/[^\s<>"')\]]*|\b[\w-]+\.(?:com|net|org|io|app|dev|info|biz|de|fr|es|nl|pl|ru|bg|se|dk|fi|cz|sk|hu|ro|hr|rs|tr|gr|pt|br|mx|my|ph|vn|th|jp|kr|cn|tw|hk|sg|uk|us|ca|au|nz|za|ae|sa|eg|il|ir|pk|ua|ch|ie)\b/gi;
+  /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+\/[^\s<>"')\]]*/gi;
+// A bare domain inside a message ("payment at BOOKING.COM") names a merchant, not what the
+// message is about; at its very start it names the sender ("Booking.com: your PIN…") and stays.
+// Only top-level domains that are not also abbreviations ("Ref.No", "Nr.in") count.
+const BARE_DOMAIN =
+  /\b[\w-]+\.(?:com|net|org|io|app|dev|info|biz|de|fr|es|nl|pl|ru|bg|se|dk|fi|cz|sk|hu|ro|hr|rs|tr|gr|pt|br|mx|my|ph|vn|th|jp|kr|cn|tw|hk|sg|uk|us|ca|au|nz|za|ae|sa|eg|il|ir|pk|ua|ch|ie)\b/gi;
 // Contexts that turn the keyword right next to them into something else ("promo code", "código postal").
 const QUALIFYING: ReadonlySet<string> = new Set(['promo', 'reference', 'postal']);
 const JOIN_BEFORE = /^[\s\-:]{0,2}$/;
@@ -58,7 +61,8 @@ function shouts(text: string): boolean {
 export function analyzeMessage(normalized: string, format?: ShortCodeFormat): MessageAnalysis {
   const text = normalized
     .replace(LONG_WORD_RUN, (run) => ' '.repeat(run.length))
-    .replace(LINK_OR_ADDRESS, (link) => ' '.repeat(link.length));
+    .replace(LINK_OR_ADDRESS, (link) => ' '.repeat(link.length))
+    .replace(BARE_DOMAIN, (domain, offset: number) => (offset === 0 ? domain : ' '.repeat(domain.length)));
   const folded = foldForMatching(text);
   const found = KEYWORD_MATCHER.find(folded);
   // Contexts only ever weigh against candidates a keyword pulls: without one, nothing to scan.

@@ -45,9 +45,10 @@ describe('failure categories of issue 14', () => {
     expect(code('Your booking code is K7XQ2P. Flight BA2490 boards at gate 12.')).toBeNull();
   });
 
-  it('reads a bare domain as a name, not as the topic of the message', () => {
+  it("reads a merchant's domain as a name, and the sender's own domain as the topic", () => {
     expect(code('Kód 318224 potvrzuje platbu kartou 120,00 CZK u BOOKING.COM.')).toBe('318224');
     expect(code('Booking.com: your verification code is 123456')).toBe('123456');
+    expect(code('Booking.com: your confirmation number is 4829103442 and PIN 7710.')).toBeNull();
   });
 
   it('refuses a postcode between a street address and its town', () => {
