@@ -115,7 +115,7 @@ describeEachDialect('activity queries read only the date range', (dialect) => {
 
       it(`${table}, ${label}: the decision times are read in index order, newest first`, async () => {
         const plan = await planOf(() =>
-          listDecisionTimes(logged, table, { ...range, agentId: agent }, 20_001),
+          listDecisionTimes(logged, table, { ...range, agentId: agent }, 5_001),
         );
         if (dialect === 'sqlite') expect(plan).toMatch(new RegExp(`INDEX ${table}_owner_created_idx`));
         expect(plan).not.toMatch(/Seq Scan|^SCAN /m);

@@ -81,7 +81,7 @@ export async function countRequestActivity(
  * timestamps their durations are measured from.
  *
  * @example
- * const rows = await listDecisionTimes(db, 'otp_requests', { ownerId, from, until }, 20_000);
+ * const rows = await listDecisionTimes(db, 'otp_requests', { ownerId, from, until }, 5_000);
  */
 export async function listDecisionTimes(
   tx: Tx,

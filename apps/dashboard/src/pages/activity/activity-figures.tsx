@@ -90,8 +90,8 @@ export function ActivityFigures({ summary }: { summary: ActivitySummary }) {
       </dl>
       {summary.durationsSampled && (
         <p className="hint">
-          These days hold more decisions than are measured at once: the times are those of the newest 20,000
-          of each kind. The counts and rates cover every request.
+          These days hold more decisions than are measured at once: the times are those of the newest 5,000 of
+          each kind. The counts and rates cover every request.
         </p>
       )}
     </>
