@@ -59,6 +59,7 @@ describe('failure categories of issue 14', () => {
   it('refuses promo codes, gift-card PINs and authorisation codes in more languages', () => {
     expect(code('Kod za popust JESEN20 vrijedi do nedjelje!')).toBeNull();
     expect(code('Guna kod RAYA15 untuk diskaun 15%!')).toBeNull();
+    expect(code('Dùng mã TET50K để được giảm giá 50K.')).toBeNull();
     expect(code('Il tuo buono regalo è pronto.\nCodice: 6006-1122-3344\nPIN: 9051')).toBeNull();
     expect(code('Pembayaran berhasil\nKode otorisasi: 553092\nTotal: Rp 125.000')).toBeNull();
     expect(code('Zahlung erfolgreich.\nAutorisierungscode: 072913')).toBeNull();
