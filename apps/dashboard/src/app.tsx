@@ -10,6 +10,7 @@ import { ApprovalDetailPage } from './pages/approval-detail.js';
 import { ApprovalsPage } from './pages/approvals.js';
 import { AuditPage } from './pages/audit.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { PoliciesPage } from './pages/policies/policies.js';
 import { RequestTimelinePage } from './pages/request-timeline.js';
 import { RequestsPage } from './pages/requests.js';
 import { SettingsPage } from './pages/settings.js';
@@ -33,6 +34,7 @@ function SignedInPage({ path }: { path: string }) {
   if (request?.id) return <RequestTimelinePage id={request.id} />;
   if (path === '/agents') return <AgentsPage />;
   if (path === '/sources') return <SourcesPage />;
+  if (path === '/policies') return <PoliciesPage />;
   if (path === '/audit') return <AuditPage />;
   if (path === '/settings') return <SettingsPage />;
   if (path === '/account') return <AccountPage />;

@@ -7,6 +7,7 @@ const NAV = [
   { href: '/requests', label: 'Requests' },
   { href: '/agents', label: 'Agents' },
   { href: '/sources', label: 'Sources' },
+  { href: '/policies', label: 'Policies' },
   { href: '/audit', label: 'Audit' },
   { href: '/settings', label: 'Settings' },
   { href: '/account', label: 'Account' },
