@@ -793,6 +793,21 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
     weak: ['i-verify', 'mag-login'],
     // Filipino SMS mixes Tagalog with English keywords: "Ang iyong verification code ay 123456".
     connectors: ['ay', 'ang', 'iyong', 'mo', 'ilagay', 'gamitin', 'ito'],
-    hints: ['ang', 'iyong', 'ay', 'mo', 'huwag', 'ibahagi', 'sa', 'ito', 'mong', 'lamang'],
+    hints: [
+      'ang',
+      'iyong',
+      'ay',
+      'mo',
+      'huwag',
+      'ibahagi',
+      'sa',
+      'ito',
+      'mong',
+      'lamang',
+      'na',
+      'ng',
+      'po',
+      'php',
+    ],
   },
 ];
