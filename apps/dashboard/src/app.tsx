@@ -5,6 +5,7 @@ import { Layout } from './components/layout.js';
 import { Loading } from './components/states.js';
 import { operations } from './operations.js';
 import { AccountPage } from './pages/account/account.js';
+import { ActivityPage } from './pages/activity/activity.js';
 import { AgentsPage } from './pages/agents.js';
 import { ApprovalDetailPage } from './pages/approval-detail.js';
 import { ApprovalsPage } from './pages/approvals.js';
@@ -32,6 +33,7 @@ function SignedInPage({ path }: { path: string }) {
   if (path === '/requests') return <RequestsPage />;
   const request = matchPath('/requests/:id', path);
   if (request?.id) return <RequestTimelinePage id={request.id} />;
+  if (path === '/activity') return <ActivityPage />;
   if (path === '/agents') return <AgentsPage />;
   if (path === '/sources') return <SourcesPage />;
   if (path === '/policies') return <PoliciesPage />;

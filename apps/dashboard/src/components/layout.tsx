@@ -5,6 +5,7 @@ import { useSession } from '../session.js';
 const NAV = [
   { href: '/', label: 'Approvals' },
   { href: '/requests', label: 'Requests' },
+  { href: '/activity', label: 'Activity' },
   { href: '/agents', label: 'Agents' },
   { href: '/sources', label: 'Sources' },
   { href: '/policies', label: 'Policies' },
