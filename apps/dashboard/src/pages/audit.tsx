@@ -1,20 +1,35 @@
 import type { AuditVerification } from '@agent-otp/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { describeError } from '../api.js';
 import { Pager, useCursorPages } from '../components/pager.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
 import { formatTime } from '../format.js';
 import { operations } from '../operations.js';
-import { useTitle } from '../router.js';
+import { navigate, useLocation, useTitle } from '../router.js';
 import { useResource } from '../use-resource.js';
+import './audit.css';
+import {
+  ACTION_PATTERN,
+  type AuditFilters,
+  auditExportUrl,
+  auditFiltersFrom,
+  auditPageQuery,
+  auditUrlOf,
+  isFiltered,
+  SUGGESTED_ACTIONS,
+} from './audit-filters.js';
+import { AuditTarget } from './audit-target.js';
 
 const PAGE_SIZE = 50;
 
 function detailsText(details: Record<string, unknown>): string {
-  return Object.entries(details)
-    .filter(([key]) => key !== 'actor')
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' · ');
+  return (
+    Object.entries(details)
+      // The actor has its own column; an empty fact (null) says nothing.
+      .filter(([key, value]) => key !== 'actor' && value !== null)
+      .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(' · ')
+  );
 }
 
 function VerifyChain() {
@@ -53,22 +68,139 @@ function VerifyChain() {
   );
 }
 
-/** The tamper-evident audit trail: search, page through, verify the hash chain. */
-export function AuditPage() {
-  useTitle('Audit');
-  const [search, setSearch] = useState('');
-  const [query, setQuery] = useState('');
-  const pages = useCursorPages();
-  const cursor = pages.cursor;
-  const [page, reload] = useResource(() => {
-    return operations.listAuditEvents({ limit: String(PAGE_SIZE), q: query, cursor });
-  }, [query, cursor]);
-
+/** The text fields apply on submit (typing would reload the list on every key); the rest apply at once. */
+function TextFilters(props: { filters: AuditFilters; onApply: (patch: Partial<AuditFilters>) => void }) {
+  const [q, setQ] = useState(props.filters.q);
+  const [action, setAction] = useState(props.filters.action);
+  // Back and forward change the URL under the form: show what is applied.
+  useEffect(() => setQ(props.filters.q), [props.filters.q]);
+  useEffect(() => setAction(props.filters.action), [props.filters.action]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setQuery(search.trim());
-    pages.reset();
+    props.onApply({ q: q.trim(), action: action.trim() });
   };
+  return (
+    <form className="audit-filters" aria-label="Search the audit trail" onSubmit={submit}>
+      <div className="field">
+        <label htmlFor="audit-search">Search</label>
+        <input
+          id="audit-search"
+          type="search"
+          value={q}
+          maxLength={200}
+          placeholder="a request or agent ID, a word…"
+          onChange={(e) => setQ(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="audit-action">Action</label>
+        <input
+          id="audit-action"
+          value={action}
+          maxLength={100}
+          pattern={ACTION_PATTERN}
+          title="An action such as otp.approved, or a family such as otp"
+          list="audit-actions"
+          placeholder="otp, owner.sign_in_failed…"
+          autoCapitalize="none"
+          spellCheck={false}
+          onChange={(e) => setAction(e.target.value)}
+        />
+        <datalist id="audit-actions">
+          {SUGGESTED_ACTIONS.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+      </div>
+      <button type="submit" className="button secondary">
+        Search
+      </button>
+    </form>
+  );
+}
+
+function OtherFilters(props: { filters: AuditFilters; onApply: (patch: Partial<AuditFilters>) => void }) {
+  const [agents] = useResource(() => operations.listAgents(), []);
+  const { filters, onApply } = props;
+  return (
+    <form className="audit-filters" aria-label="Filter the audit trail" onSubmit={(e) => e.preventDefault()}>
+      <div className="field">
+        <label htmlFor="audit-agent">Agent</label>
+        <select
+          id="audit-agent"
+          value={filters.agentId}
+          onChange={(e) => onApply({ agentId: e.target.value })}
+        >
+          <option value="">Any agent</option>
+          {agents.data?.agents.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="audit-from">From</label>
+        <input
+          id="audit-from"
+          type="date"
+          value={filters.from}
+          onChange={(e) => onApply({ from: e.target.value })}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="audit-to">To</label>
+        <input
+          id="audit-to"
+          type="date"
+          value={filters.to}
+          onChange={(e) => onApply({ to: e.target.value })}
+        />
+      </div>
+    </form>
+  );
+}
+
+function ExportLinks({ filters }: { filters: AuditFilters }) {
+  return (
+    <div className="audit-export">
+      <a className="button secondary" href={auditExportUrl(filters, 'csv')} download>
+        Export CSV
+      </a>
+      <a className="button secondary" href={auditExportUrl(filters, 'json')} download>
+        Export JSON
+      </a>
+      <span className="hint">
+        {isFiltered(filters) ? 'The events these filters match' : 'Every event'}, newest first, up to 10,000
+        per file.
+      </span>
+    </div>
+  );
+}
+
+/**
+ * `/audit`: the tamper-evident audit trail, filtered by text, action, agent and dates kept in
+ * the URL, exported as CSV or JSON, and its hash chain verified.
+ */
+export function AuditPage() {
+  useTitle('Audit');
+  const { query } = useLocation();
+  const filters = auditFiltersFrom(query);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
+  const queryKey = auditUrlOf(filters);
+  // Back and forward change the filters without `apply`: a cursor of other filters would mislead.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of filters resets the pages.
+  useEffect(() => pages.reset(), [queryKey]);
+  const [page, reload] = useResource(
+    () => operations.listAuditEvents(auditPageQuery(filters, { limit: PAGE_SIZE, cursor })),
+    [queryKey, cursor],
+  );
+  const apply = (patch: Partial<AuditFilters>) => {
+    pages.reset();
+    navigate(auditUrlOf({ ...filters, ...patch }));
+  };
+  const filtered = isFiltered(filters);
 
   return (
     <>
@@ -76,22 +208,9 @@ export function AuditPage() {
         <h1>Audit</h1>
         <VerifyChain />
       </div>
-      <form className="filters" aria-label="Search the audit trail" onSubmit={submit}>
-        <div className="field grow">
-          <label htmlFor="audit-search">Search</label>
-          <input
-            id="audit-search"
-            type="search"
-            value={search}
-            maxLength={200}
-            placeholder="otp.approved, an agent or request ID…"
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
-        <button type="submit" className="button secondary">
-          Search
-        </button>
-      </form>
+      <TextFilters filters={filters} onApply={apply} />
+      <OtherFilters filters={filters} onApply={apply} />
+      <ExportLinks filters={filters} />
       {page.data?.searched && (
         <p className="hint" role="status">
           Searched events #{page.data.searched.fromSeq}–#{page.data.searched.toSeq}
@@ -103,18 +222,26 @@ export function AuditPage() {
       {page.data && page.data.events.length === 0 && (
         <Empty
           title={
-            query
-              ? `No events match “${query}”${page.data.nextCursor ? ' here; older events were not searched yet' : ''}.`
+            filtered
+              ? `No events match${page.data.nextCursor ? ' here; older events were not searched yet' : ''}.`
               : 'No events yet.'
           }
         >
-          Every decision, key and source change is recorded here, chained by hashes.
+          Every decision, key and source change, and every sign-in, is recorded here, chained by hashes.
         </Empty>
       )}
       {page.data && page.data.events.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table" aria-busy={page.state === 'loading'}>
+          <table className="data-table audit-table" aria-busy={page.state === 'loading'}>
             <caption className="visually-hidden">Audit events, newest first</caption>
+            <colgroup>
+              <col className="col-seq" />
+              <col className="col-when" />
+              <col className="col-action" />
+              <col className="col-who" />
+              <col className="col-target" />
+              <col />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">#</th>
@@ -129,7 +256,9 @@ export function AuditPage() {
               {page.data.events.map((event) => (
                 <tr key={event.id}>
                   <td data-label="#">{event.seq}</td>
-                  <td data-label="When">{formatTime(event.at)}</td>
+                  <td data-label="When">
+                    <time dateTime={event.at}>{formatTime(event.at)}</time>
+                  </td>
                   <td data-label="Action" className="mono">
                     {event.action}
                   </td>
@@ -137,8 +266,8 @@ export function AuditPage() {
                     {String(event.details.actor ?? event.actorType)}
                     {event.channel ? ` (${event.channel})` : ''}
                   </td>
-                  <td data-label="Target" className="mono">
-                    {event.targetId ?? '—'}
+                  <td data-label="Target">
+                    <AuditTarget targetId={event.targetId} />
                   </td>
                   <td data-label="Details">{detailsText(event.details) || '—'}</td>
                 </tr>
