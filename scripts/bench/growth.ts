@@ -3,13 +3,15 @@
  * same figures on a fresh relay and again after growing its database to
  * GROWTH_REQUESTS completed requests (default 100,000) and GROWTH_AUDIT_EVENTS audit rows
  * (default 1,000,000): list page latency, an audit search that matches nothing, one full
- * lifecycle, capture cost per message with 100 and 500 open requests, and the longest
+ * lifecycle, capture cost per message with 100 and 500 open requests (and the same without
+ * the SQL pre-filter by sender, as a baseline), and the longest
  * `/healthz` wait (from another process) while `POST /audit/verify` walks the whole chain.
  * SQLite by default; GROWTH_DIALECTS=sqlite,postgres adds PostgreSQL. GROWTH_SCALE=0.1
  * shrinks both sizes for a quick run.
  */
 import { randomBytes } from 'node:crypto';
 import { ensureDefaultOwner } from '@agent-otp/core';
+import { senderSuffixOf } from '@agent-otp/db';
 import { parseAgentPublicKey } from '@agent-otp/shared';
 import { ulid } from 'ulidx';
 import { type GrowthTarget, growAuditChain, growRequests } from '../../test-support/grow-history.js';
@@ -83,6 +85,19 @@ async function listFigures(fixture: Fixture) {
     auditFirstPageMs: await page('/api/v1/audit?limit=50'),
     auditNextPageMs: auditSecond ? await page(`/api/v1/audit?limit=50&cursor=${auditSecond}`) : null,
     auditSearchNoMatchMs: await page(`/api/v1/audit?limit=50&q=${randomBytes(6).toString('hex')}`),
+    // The audit page's filters (issue 15): a family no grown event has (a whole window read),
+    // one agent (a request look-up per event of the window), and the last day (dates to seq).
+    auditByActionNoMatchMs: await page('/api/v1/audit?limit=50&action=policy'),
+    auditByAgentMs: await page(`/api/v1/audit?limit=50&agentId=${fixture.target.agentId}`),
+    auditByDatesMs: await page(
+      `/api/v1/audit?limit=50&since=${new Date(Date.now() - 86_400_000).toISOString()}&until=${new Date(Date.now() + 60_000).toISOString()}`,
+    ),
+    auditExportCappedMs: await medianMs(3, () =>
+      call(relay.url, '/api/v1/audit/export?format=csv', { token: relay.ownerToken }),
+    ),
+    auditExportNoMatchMs: await medianMs(3, () =>
+      call(relay.url, '/api/v1/audit/export?format=json&action=policy', { token: relay.ownerToken }),
+    ),
     webhookDeliveriesMs: await page('/api/v1/webhooks/deliveries?limit=50'),
   };
 }
@@ -114,9 +129,11 @@ async function lifecycleMs(fixture: Fixture): Promise<number> {
 
 /**
  * The cost of one plaintext message no open request wants, with `open` pending requests of
- * distinct senders: listing and matching them is the part that can grow.
+ * distinct senders: listing and matching them is the part that can grow. With
+ * `senderSuffixes: false` the rows carry the column's default (`''`, a candidate for every
+ * sender, as before the SQL pre-filter by sender), the baseline in the same run.
  */
-async function captureMs(fixture: Fixture, open: number): Promise<number> {
+async function captureMs(fixture: Fixture, open: number, senderSuffixes = true): Promise<number> {
   const { relay, target } = fixture;
   const db = relay.ctx.database.db;
   const now = Date.now();
@@ -134,6 +151,8 @@ async function captureMs(fixture: Fixture, open: number): Promise<number> {
       expected_sender: null,
       sources: '["email"]',
       sender_pattern: `*@open${i}.example`,
+      // As a request made through the API stores it: capture's SQL pre-filter reads it.
+      sender_suffix: senderSuffixes ? senderSuffixOf(`*@open${i}.example`) : '',
       content_pattern: null,
       public_key: target.publicKey,
       key_fingerprint: target.keyFingerprint,
@@ -192,6 +211,8 @@ async function figures(fixture: Fixture) {
     lifecycleMs: await lifecycleMs(fixture),
     captureMsAt100Open: await captureMs(fixture, 100),
     captureMsAt500Open: await captureMs(fixture, 500),
+    captureMsAt100OpenUnfiltered: await captureMs(fixture, 100, false),
+    captureMsAt500OpenUnfiltered: await captureMs(fixture, 500, false),
     verify: await verifyFigures(fixture),
   };
 }

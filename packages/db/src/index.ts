@@ -33,6 +33,7 @@ export * from './repositories/request-activity.js';
 export * from './repositories/request-records.js';
 export * from './repositories/requests.js';
 export * from './repositories/risk-rule-settings.js';
+export * from './repositories/sender-suffix.js';
 export * from './repositories/sessions.js';
 export * from './repositories/setup-tokens.js';
 export * from './repositories/telegram-links.js';

@@ -120,6 +120,11 @@ export interface OtpRequestsTable {
   /** JSON array of capture source kinds. */
   sources: string;
   sender_pattern: string | null;
+  /**
+   * The literal end of `sender_pattern`, folded, for capture's SQL pre-filter
+   * (repositories/sender-suffix.ts); `''` (the default) makes the request a candidate for every sender.
+   */
+  sender_suffix: Generated<string>;
   content_pattern: string | null;
   public_key: string;
   key_fingerprint: string;

@@ -9,6 +9,7 @@ import {
 import type { CoreContext } from '../context.js';
 import { holdMessage } from '../held/hold-message.js';
 import { type IncomingMessage, routeMessage, textOnce } from '../matching/match-message.js';
+import { senderIdentity } from '../matching/sender.js';
 import { deliverOtpPayload } from '../otp/deliver-otp-payload.js';
 import type { AuthenticatedSource } from '../sources/sources.js';
 import { deliveryThreshold, type ExtractionVerdict, judgeExtraction } from './judge-extraction.js';
@@ -83,7 +84,11 @@ export async function captureMessage(
 ): Promise<CaptureMessageResponse> {
   if (message.source !== source.kind)
     throw new AppError('FORBIDDEN', `a ${source.kind} source cannot capture ${message.source} messages`);
-  let remaining = await listOpenRequestsForSource(ctx, source);
+  const identity = senderIdentity(message.source, message.from);
+  // A sender that does not parse matches no request (routeMessage would say the same).
+  if (identity === null)
+    return { matched: false, requestId: null, status: null, reason: 'no_matching_request' };
+  let remaining = await listOpenRequestsForSource(ctx, source, identity);
   const textOf = textOnce(visibleTextOf);
   let verdict: ExtractionVerdict | undefined;
   let skipped = 0;
@@ -165,7 +170,7 @@ export async function captureMessage(
         const reason = skipReason(error);
         if (!reason) throw error;
         // A candidate closed meanwhile: look again at what is still open.
-        const open = new Set((await listOpenRequestsForSource(ctx, source)).map((r) => r.id));
+        const open = new Set((await listOpenRequestsForSource(ctx, source, identity)).map((r) => r.id));
         const gone = payloads.filter((p) => !open.has(p.requestId));
         if (gone.length === 0) throw error;
         for (const p of gone) skip(p.requestId, reason);

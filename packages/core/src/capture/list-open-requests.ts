@@ -29,6 +29,9 @@ function toCaptureRequest(ctx: CoreContext, row: OtpRequestRecord): CaptureReque
  * holding a code, not expired. Oldest first, which is the order matching prefers. Every
  * filter runs in SQL, so requests a source cannot serve never crowd out those it can; the
  * list is bounded by the owner's agents × OPEN_REQUESTS_PER_AGENT, the cap on create.
+ * With `senderIdentity` (one message's parsed sender, as matching computes it), SQL also
+ * leaves out requests whose sender pattern cannot match it, so a message costs the same with
+ * 500 open requests as with 100 (issue 18); matching still checks every one it gets.
  *
  * @example
  * const requests = await listOpenRequestsForSource(ctx, source);
@@ -36,12 +39,14 @@ function toCaptureRequest(ctx: CoreContext, row: OtpRequestRecord): CaptureReque
 export async function listOpenRequestsForSource(
   ctx: CoreContext,
   source: Pick<AuthenticatedSource, 'ownerId' | 'kind'>,
+  senderIdentity?: string,
 ): Promise<CaptureRequest[]> {
   const records = await listCapturableOtpRequestRecords(ctx.database.db, {
     ownerId: source.ownerId,
     sourceKind: source.kind,
     statuses: OPEN_STATUSES,
     now: nowIso(ctx),
+    senderIdentity,
   });
   return records.map((record) => toCaptureRequest(ctx, record));
 }

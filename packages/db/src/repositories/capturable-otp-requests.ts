@@ -1,6 +1,7 @@
 import type { CaptureSourceKind, OtpStatus } from '@agent-otp/shared';
 import type { Tx } from '../transaction.js';
 import { type OtpRequestRecord, toRequestRecord } from './request-records.js';
+import { senderSuffixCandidates } from './sender-suffix.js';
 
 /**
  * An owner's OTP requests in one of `statuses` that accept `sourceKind`, hold no code yet
@@ -9,18 +10,32 @@ import { type OtpRequestRecord, toRequestRecord } from './request-records.js';
  * insert (`["sms","email"]`), whose members are quoted names, so a LIKE on the quoted kind
  * narrows the rows, and the parsed list decides.
  *
+ * With `senderIdentity` (one incoming message's parsed sender), only requests whose sender
+ * glob can match it are listed: those whose stored literal end is an end of the sender
+ * (sender-suffix.ts), through the `(owner_id, status, sender_suffix)` index. A superset: the
+ * caller still runs the real matcher on each.
+ *
  * @example
  * const open = await listCapturableOtpRequestRecords(db, { ownerId, sourceKind: 'sms', statuses: OPEN_STATUSES, now });
  */
 export async function listCapturableOtpRequestRecords(
   tx: Tx,
-  options: { ownerId: string; sourceKind: CaptureSourceKind; statuses: readonly OtpStatus[]; now: string },
+  options: {
+    ownerId: string;
+    sourceKind: CaptureSourceKind;
+    statuses: readonly OtpStatus[];
+    now: string;
+    senderIdentity?: string | undefined;
+  },
 ): Promise<OtpRequestRecord[]> {
-  const rows = await tx
+  let query = tx
     .selectFrom('otp_requests')
     .selectAll()
     .where('owner_id', '=', options.ownerId)
-    .where('status', 'in', options.statuses)
+    .where('status', 'in', options.statuses);
+  if (options.senderIdentity !== undefined)
+    query = query.where('sender_suffix', 'in', senderSuffixCandidates(options.senderIdentity));
+  const rows = await query
     .where('encrypted_payload', 'is', null)
     .where('expires_at', '>', options.now)
     .where('sources', 'like', `%${JSON.stringify(options.sourceKind)}%`)

@@ -1,11 +1,12 @@
 import { type CaptureSourceKind, CaptureSourceList, JsonObject, RiskAssessment } from '@agent-otp/shared';
 import type { OtpRequestRow, PermissionRequestRow } from '../schema.js';
 import { parseJsonColumn } from './json-column.js';
+import { senderSuffixOf } from './sender-suffix.js';
 
 export type { RequestKind } from '@agent-otp/shared';
 
 /** An OTP request as the repositories hand it out: its `sources` and `risk` JSON columns parsed. */
-export type OtpRequestRecord = Omit<OtpRequestRow, 'sources' | 'risk'> & {
+export type OtpRequestRecord = Omit<OtpRequestRow, 'sources' | 'risk' | 'sender_suffix'> & {
   sources: CaptureSourceKind[];
   /** Assessed at creation (issue 15); null on rows written before risk was assessed. */
   risk: RiskAssessment | null;
@@ -43,8 +44,10 @@ function parseRisk(table: RequestTable, id: string, text: string | null): RiskAs
 
 function toOtpRecord(row: OtpRequestRow): OtpRequestRecord {
   const where = { table: 'otp_requests', id: row.id, column: 'sources' };
+  // Derived from sender_pattern for capture's SQL pre-filter; nothing above the query reads it.
+  const { sender_suffix: _senderSuffix, ...columns } = row;
   return {
-    ...row,
+    ...columns,
     sources: parseJsonColumn(CaptureSourceList, where, row.sources),
     risk: parseRisk('otp_requests', row.id, row.risk),
   };
@@ -77,6 +80,7 @@ const TO_ROW: { [T in RequestTable]: (record: RequestRecords[T]) => StoredReques
   // JSON.stringify, as rows have always been written: capture's SQL pre-filter looks for `"sms"`.
   otp_requests: (record) => ({
     ...record,
+    sender_suffix: senderSuffixOf(record.sender_pattern),
     sources: JSON.stringify(record.sources),
     risk: record.risk === null ? null : JSON.stringify(record.risk),
   }),
