@@ -17,6 +17,21 @@ const LINK_OR_ADDRESS =
 // Only top-level domains that are not also abbreviations ("Ref.No", "Nr.in") count.
 const BARE_DOMAIN =
   /\b[\w-]+\.(?:com|net|org|io|app|dev|info|biz|de|fr|es|nl|pl|ru|bg|se|dk|fi|cz|sk|hu|ro|hr|rs|tr|gr|pt|br|mx|my|ph|vn|th|jp|kr|cn|tw|hk|sg|uk|us|ca|au|nz|za|ae|sa|eg|il|ir|pk|ua|ch|ie)\b/gi;
+// The generic "code" of English, French, German and Dutch may take a plural ("codes") or close a
+// compound ("sms-code", "inlogcode"), but a word that merely contains it is another word:
+// "encoded", "decode", "unicode", "Codecademy", "Codeforces". A compound needs four characters
+// before "code".
+const CODE_LABEL = 'code';
+const CODE_WORD = /^code(?:s)?$/;
+const SHORT_PREFIX = /(?:^|[^\p{L}\p{N}-])[\p{L}\p{N}-]{1,3}$/u;
+
+function isAnotherWord(keyword: KeywordMatch, folded: string): boolean {
+  if (keyword.meta.label !== CODE_LABEL) return false;
+  if (!CODE_WORD.test(keyword.text)) return true;
+  // `~code*` matches from "code" on ("en|code"): the letters before it are in the text only.
+  return SHORT_PREFIX.test(folded.slice(Math.max(0, keyword.start - 4), keyword.start));
+}
+
 // Contexts that turn the keyword right next to them into something else ("promo code", "código postal").
 const QUALIFYING: ReadonlySet<string> = new Set(['promo', 'reference', 'postal']);
 const JOIN_BEFORE = /^[\s\-:]{0,2}$/;
@@ -67,7 +82,9 @@ export function analyzeMessage(normalized: string, format?: ShortCodeFormat): Me
   const found = KEYWORD_MATCHER.find(folded);
   // Contexts only ever weigh against candidates a keyword pulls: without one, nothing to scan.
   const contexts = found.length > 0 ? CONTEXT_MATCHER.find(folded) : [];
-  const keywords = found.filter((keyword) => !isQualifiedAway(keyword, contexts, folded));
+  const keywords = found.filter(
+    (keyword) => !isAnotherWord(keyword, folded) && !isQualifiedAway(keyword, contexts, folded),
+  );
   return {
     text,
     folded,

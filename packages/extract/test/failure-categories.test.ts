@@ -65,6 +65,17 @@ describe('failure categories of issue 14', () => {
     expect(code('Zahlung erfolgreich.\nAutorisierungscode: 072913')).toBeNull();
   });
 
+  it('reads "code" inside a longer word as another word, and where a code went as no code', () => {
+    expect(code('Codeforces Round 4821 starts in 2 hours.')).toBeNull();
+    expect(code('Encode 482913 in base64.')).toBeNull();
+    expect(code('Decode the puzzle: 4821')).toBeNull();
+    expect(code('Use the 6-digit code we sent to 4471.')).toBeNull();
+    // Plurals and real compounds still count.
+    expect(code('Your codes: 482913')).toBe('482913');
+    expect(code('Ihr SMS-Code: 482913')).toBe('482913');
+    expect(code('Je inlogcode is 482913')).toBe('482913');
+  });
+
   it('reads amounts before a currency code as prices', () => {
     expect(code('OTP Bank: jóváírás 150 000 Ft. Egyenleg: 412 330 Ft.')).toBeNull();
     expect(code('Parol dlya podtverzhdeniya platezha 1500 RUB: 58491.')).toBe('58491');
