@@ -12,6 +12,7 @@ import { registerHeldCommands } from './commands/held.js';
 import { registerMailboxCommands } from './commands/mailboxes.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerPolicyCommands } from './commands/policies.js';
+import { registerPolicyUpdateCommands } from './commands/policy-update.js';
 import { registerRequestListCommand } from './commands/request-list.js';
 import { registerRequestCommands } from './commands/requests.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -52,6 +53,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   registerHeldCommands(program);
   registerMailboxCommands(program);
   registerPolicyCommands(program);
+  registerPolicyUpdateCommands(program);
   registerAuditListCommand(program);
   registerAuditCommands(program);
   registerBackupCommands(program);

@@ -17,7 +17,8 @@ function parseJsonOption(flag: string, text: string | undefined): Record<string,
   return value as Record<string, unknown>;
 }
 
-async function agentIdByName(
+/** The owner's active agent of that name, for `--agent`. */
+export async function agentIdByName(
   ctx: CoreContext,
   owner: Owner,
   name: string | undefined,
@@ -44,10 +45,11 @@ async function definitionOf(policy: CompiledPolicy): Promise<PolicyDefinition> {
   });
 }
 
-function describePolicy(p: Policy): string {
+/** A policy as the CLI prints it: one line, then its conditions and template. */
+export function describePolicy(p: Policy): string {
   const target = p.agent ? ` agent ${p.agent.name}` : '';
   return [
-    `${p.id}  "${p.name}"  ${p.action}  priority ${p.priority}  (${p.source}, ${p.appliesTo}${target})`,
+    `${p.id}  "${p.name}"  ${p.action}  priority ${p.priority}  (${p.source}, ${p.appliesTo}${target})${p.enabled ? '' : '  DISABLED'}`,
     `  conditions: ${JSON.stringify(p.conditions)}`,
     ...(p.scopeTemplate ? [`  scopeTemplate: ${JSON.stringify(p.scopeTemplate)}`] : []),
     ...(p.risk ? [`  risk: ${p.risk}`] : []),

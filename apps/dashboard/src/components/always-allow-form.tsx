@@ -2,6 +2,7 @@ import { CONDITION_OPERATOR_WORDS, type PolicyDraft } from '@agent-otp/shared';
 import { useEffect, useId, useState } from 'react';
 import { describeError } from '../api.js';
 import { policyDraftOperations } from '../policy-draft-operations.js';
+import { Link } from '../router.js';
 
 type Conditions = PolicyDraft['policy']['conditions'];
 
@@ -121,8 +122,8 @@ export function AlwaysAllowForm(props: { requestId: string; onClose: () => void 
     return (
       <div className="always-allow saved" role="status">
         <p>
-          Policy “{saved}” saved: the next request like this one is approved at once. You can remove it with{' '}
-          <code>agent-otp policy:remove</code> or the policy API.
+          Policy “{saved}” saved: the next request like this one is approved at once. You can change, disable
+          or delete it on the <Link href="/policies">Policies</Link> page.
         </p>
         <button type="button" className="button small secondary" onClick={props.onClose}>
           Close
