@@ -65,11 +65,12 @@ describe('failure categories of issue 14', () => {
     expect(code('Zahlung erfolgreich.\nAutorisierungscode: 072913')).toBeNull();
   });
 
-  it('reads "code" inside a longer word as another word, and where a code went as no code', () => {
+  it('reads "code" inside a longer word as another word, and where a code went or a hotline as no code', () => {
     expect(code('Codeforces Round 4821 starts in 2 hours.')).toBeNull();
     expect(code('Encode 482913 in base64.')).toBeNull();
     expect(code('Decode the puzzle: 4821')).toBeNull();
     expect(code('Use the 6-digit code we sent to 4471.')).toBeNull();
+    expect(code('La banque ne vous demandera jamais votre code. Service client : 3639')).toBeNull();
     // Plurals and real compounds still count.
     expect(code('Your codes: 482913')).toBe('482913');
     expect(code('Ihr SMS-Code: 482913')).toBe('482913');
