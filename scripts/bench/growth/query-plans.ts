@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import {
+  auditSeqBefore,
+  auditSeqFrom,
   type Database,
   type DatabaseHandle,
   listAuditEventRecords,
@@ -47,6 +49,10 @@ export async function sqliteListPlans(relay: TestRelay, target: GrowthTarget) {
     audit: () => listAuditEventRecords(handle, { chain: ownerId, limit: 51 }),
     auditNextPage: () => listAuditEventRecords(handle, { chain: ownerId, limit: 51, beforeSeq: 1000 }),
     auditByAction: () => listAuditEventRecords(handle, { chain: ownerId, limit: 51, action: 'otp' }),
+    auditByAgent: () =>
+      listAuditEventRecords(handle, { chain: ownerId, limit: 51, agentId, afterSeq: 0, beforeSeq: 10_001 }),
+    auditSeqSince: () => auditSeqFrom(handle, ownerId, now),
+    auditSeqUntil: () => auditSeqBefore(handle, ownerId, now),
     webhookDeliveries: () => listWebhookEvents(db, { ownerId, limit: 50 }),
     openRequestsForCapture: () =>
       listCapturableOtpRequestRecords(db, { ownerId, sourceKind: 'email', statuses: OPEN_STATUSES, now }),
