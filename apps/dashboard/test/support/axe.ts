@@ -15,19 +15,19 @@ export interface Violation {
 }
 
 /**
- * Runs axe-core in the page as it is now, limited to WCAG 2.1 A and AA, and returns the
- * violations (the "needs review" results are not failures). The script is injected on each
- * call because a navigation drops it.
+ * Runs axe-core in the page as it is now (or only in the element `within` selects), limited
+ * to WCAG 2.1 A and AA, and returns the violations (the "needs review" results are not
+ * failures). The script is injected on each call because a navigation drops it.
  */
-export async function axeViolations(page: Page): Promise<Violation[]> {
+export async function axeViolations(page: Page, within?: string): Promise<Violation[]> {
   await page.addScriptTag({ path: axePath });
   return page.evaluate(
-    async (tags) => {
+    async ({ tags, within }) => {
       // Injected just above: axe-core defines a global `axe`.
       const { axe } = window as unknown as {
         axe: {
           run(
-            context: Document,
+            context: Document | Element,
             options: object,
           ): Promise<{
             violations: {
@@ -39,7 +39,9 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
           }>;
         };
       };
-      const results = await axe.run(document, {
+      const context = within ? document.querySelector(within) : document;
+      if (!context) throw new Error(`nothing on the page matches ${within}`);
+      const results = await axe.run(context, {
         runOnly: { type: 'tag', values: tags },
         resultTypes: ['violations'],
       });
@@ -53,7 +55,7 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
         })),
       }));
     },
-    [...WCAG_21_AA_TAGS],
+    { tags: [...WCAG_21_AA_TAGS], within },
   );
 }
 
