@@ -23,7 +23,12 @@ function isUnusualShape(candidate: ScoredCandidate['candidate']): boolean {
 }
 
 function isContradicted({ factors }: ScoredCandidate): boolean {
-  return (factors.context?.penalty ?? 1) < 1 || factors.surroundings < 1 || factors.occasion === true;
+  return (
+    (factors.context?.penalty ?? 1) < 1 ||
+    factors.surroundings < 1 ||
+    factors.occasion === true ||
+    factors.promotion === true
+  );
 }
 
 /** What capped a candidate's confidence, for explanations; empty when nothing did. */

@@ -67,6 +67,7 @@ export function explainScore(scored: ScoredCandidate): string[] {
     reasons.push(
       'the message is about a booking, a meeting, a receipt or a gift card, and the keyword could name their codes',
     );
+  if (factors.promotion) reasons.push('a discount in its sentence, and the keyword could name a promo code');
   if (factors.aloneOnLine) reasons.push('alone on its line');
   if (factors.repeated) reasons.push('appears more than once');
   return reasons;

@@ -92,11 +92,14 @@ function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   if (digitsOnly) {
     // `1 2 3 4 5 6` (digits in boxes) or equal groups `123 456`, `12-34-56`. Unequal groups
     // like `10 000` (1–3 digits, then threes) are thousands separators, not codes; other pairs
-    // (`482-1937`, `4821 937`) are.
+    // of two to five digits each (`482-1937`, `55-21093`) are. A six-digit code and a number
+    // after a dash (`482913 - 20% off`) are two things.
     if (first === 1 && single) return chunks.length >= MIN_CODE ? joined : undefined;
     if (first >= 2 && lengths.every((length) => length === first)) return joined;
     const thousands = first <= 3 && lengths.slice(1).every((length) => length === 3);
-    return !thousands && chunks.length === 2 && lengths.every((length) => length >= 2) ? joined : undefined;
+    return !thousands && chunks.length === 2 && lengths.every((length) => length >= 2 && length <= 5)
+      ? joined
+      : undefined;
   }
   // Upper-case letters and digits typed one by one, space apart: `K Q T Z`, `Q 7 K 2 M P`.
   if (single && chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)))

@@ -9,6 +9,7 @@ import type { PhraseMatch } from './lexicon/phrase-matcher.js';
 import { containedSpans } from './positions/contained-spans.js';
 import { meaningfulGapCounter } from './positions/meaningful-gap.js';
 import { phoneNumberTest } from './positions/phone-runs.js';
+import { firstIndexWhereNot } from './positions/sorted-search.js';
 import { indexTextLayout, type TextLayout } from './positions/text-layout.js';
 
 export type KeywordMatch = PhraseMatch<KeywordMeta>;
@@ -39,6 +40,8 @@ export interface ScoreFactors {
   unlabelledLong?: boolean;
   /** The message is about a booking, a meeting or a gift card, and the keyword could name their codes. */
   occasion?: boolean;
+  /** A discount in the candidate's sentence ("code 4821 for 10% off"), and the keyword is not OTP-specific. */
+  promotion?: boolean;
 }
 
 export interface ScoredCandidate {
@@ -62,6 +65,7 @@ const AMBIGUOUS_KEYWORD =
   /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|パスコード|pin|autori|authori|approval|mot de passe|password|codi d/;
 // Percentages ("20% off", "%20 indirim") give a message about discounts away in any language.
 const PERCENTAGE = /\d\s?%|%\s?\d/;
+const PERCENTAGES = new RegExp(PERCENTAGE.source, 'g');
 // How much a non-decisive keyword is worth in a booking, meeting or gift-card message.
 const OCCASION_FACTOR = 0.4;
 // Longer codes (9, 10 digits) need a keyword before them in their sentence, at most this many
@@ -120,6 +124,18 @@ function verifiesInSentence(
       pull.keyword.start >= sentence.from &&
       pull.keyword.end <= sentence.to,
   );
+}
+
+/** Where promotion words and percentages stand, in text order, found once per message. */
+function discountPositions(text: string, contexts: readonly ContextMatch[]): number[] {
+  const positions = contexts.filter((context) => context.meta === 'promo').map((context) => context.start);
+  for (const match of text.matchAll(PERCENTAGES)) positions.push(match.index);
+  return positions.sort((a, b) => a - b);
+}
+
+function inSentence(positions: readonly number[], sentence: { from: number; to: number }): boolean {
+  const first = positions[firstIndexWhereNot(positions, (position) => position < sentence.from)];
+  return first !== undefined && first < sentence.to;
 }
 
 function labelsLongCode(best: KeywordPull, candidate: Candidate, layout: TextLayout): boolean {
@@ -182,6 +198,7 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     layout,
   };
   const aboutOccasion = analysis.contexts.some((context) => context.meta === 'occasion');
+  const discounts = discountPositions(text, analysis.contexts);
   // A token inside a longer group (`1234` in `1234 5678`) is judged as the group.
   const contained = containedSpans(candidates);
   const timesSeen = new Map<string, number>();
@@ -230,6 +247,11 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     const occasion =
       aboutOccasion && !isDecisive(best.keyword) && !verifiesInSentence(best, second, layout, candidate);
     if (occasion) score *= OCCASION_FACTOR;
+    const promotion =
+      best.keyword.meta.strength !== 'strong' &&
+      inSentence(discounts, layout.sentenceAround(candidate)) &&
+      !verifiesInSentence(best, second, layout, candidate);
+    if (promotion) score *= OCCASION_FACTOR;
     const aloneOnLine = layout.isAloneOnLine(candidate);
     const repeated = (timesSeen.get(candidate.code) ?? 0) > 1;
     if (aloneOnLine) score += 0.06;
@@ -250,6 +272,7 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
         aloneOnLine,
         repeated,
         occasion,
+        promotion,
       },
     };
     entry.confidence = calibratedConfidence(entry);

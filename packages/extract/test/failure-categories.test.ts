@@ -77,6 +77,15 @@ describe('failure categories of issue 14', () => {
     expect(code('Je inlogcode is 482913')).toBe('482913');
   });
 
+  it('reads a generic keyword beside a discount in its sentence as a promo code', () => {
+    expect(code('Use code 4821 for 10% off your next ride!')).toBeNull();
+    expect(code('Your loyalty card PIN is 4821.')).toBeNull();
+    // A discount in another sentence, a verification verb or an OTP-specific keyword: still a code.
+    expect(code('Your code is 482913. Get 10% off your next order!')).toBe('482913');
+    expect(code('Verify your email with code 4821 to get 10% off')).toBe('4821');
+    expect(code('Your verification code 482913 - 20% off ends today')).toBe('482913');
+  });
+
   it('reads amounts before a currency code as prices', () => {
     expect(code('OTP Bank: jóváírás 150 000 Ft. Egyenleg: 412 330 Ft.')).toBeNull();
     expect(code('Parol dlya podtverzhdeniya platezha 1500 RUB: 58491.')).toBe('58491');
