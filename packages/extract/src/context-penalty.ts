@@ -40,6 +40,8 @@ function endsSentence(text: string, index: number): boolean {
 const OBJECT_CATEGORIES: ReadonlySet<ContextCategory> = new Set(['money', 'reference', 'contact']);
 // Only spaces, a colon, '#', a full stop or a hyphen on one line: the context labels what follows.
 const LABEL_GAP = /^[ \t:#.-]*$/;
+// A context joined to the keyword after it by a space or hyphen forms one noun with it.
+const KEYWORD_JOIN = /^[ \t-]{0,2}$/;
 
 /** Where the phrase describing a candidate can start, and whether a keyword of its sentence starts it. */
 function windowStart(inputs: PenaltyInputs, candidate: Span): { from: number; afterKeyword: boolean } {
@@ -60,7 +62,8 @@ function windowStart(inputs: PenaltyInputs, candidate: Span): { from: number; af
     : { from, afterKeyword: false };
 }
 
-function windowEnd(inputs: PenaltyInputs, candidate: Span): number {
+/** Where the phrase describing a candidate ends, and whether a keyword after it ends it there. */
+function windowEnd(inputs: PenaltyInputs, candidate: Span): { to: number; beforeKeyword: boolean } {
   const { text, keywords } = inputs;
   let to = Math.min(text.length, candidate.end + WINDOW_AFTER);
   for (let index = candidate.end; index < to; index++) {
@@ -72,14 +75,16 @@ function windowEnd(inputs: PenaltyInputs, candidate: Span): number {
     }
   }
   const nearestAfter = keywords[firstIndexWhereNot(keywords, (keyword) => keyword.start < candidate.end)];
-  return nearestAfter && nearestAfter.start < to ? nearestAfter.start : to;
+  return nearestAfter && nearestAfter.start < to
+    ? { to: nearestAfter.start, beforeKeyword: true }
+    : { to, beforeKeyword: false };
 }
 
 /** Contexts describing the candidate, in text order: only those inside its bounded window. */
 function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: boolean): ContextMatch[] {
   const { contexts, folded } = inputs;
   const { from, afterKeyword } = windowStart(inputs, candidate);
-  const to = windowEnd(inputs, candidate);
+  const { to, beforeKeyword } = windowEnd(inputs, candidate);
   const found: ContextMatch[] = [];
   // A context describes the nearest number: "card ending 7731 is 903815" is about 7731.
   for (
@@ -102,6 +107,14 @@ function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: bo
     const context = contexts[index] as ContextMatch;
     // "Your code 660914 for payment of GBP 120": a code its keyword labels may be for a payment.
     if (labelled && context.meta === 'money') continue;
+    // "Use 4821 as Microsoft account security code": a word right before the keyword after the
+    // code qualifies that keyword, not the code.
+    if (
+      beforeKeyword &&
+      OBJECT_CATEGORIES.has(context.meta) &&
+      KEYWORD_JOIN.test(folded.slice(context.end, to))
+    )
+      continue;
     if (
       context.meta !== 'expired' &&
       !DIGIT.test(folded.slice(candidate.end, context.start)) &&

@@ -13,6 +13,8 @@ describe('failure categories of issue 14', () => {
     expect(code('Use this code to verify your account:\n\n842339')).toBe('842339');
     expect(code('To confirm your phone number enter 629401 in the app.')).toBe('629401');
     expect(code('Voer de code in om je account te activeren:\n\n888103')).toBe('888103');
+    // Code first: the word right before the keyword qualifies the keyword.
+    expect(code('Use 4821 as Microsoft account security code')).toBe('4821');
     // The same words still label the number right after them.
     expect(code('Your account:\n12345678\nBalance: 1,234.00')).toBeNull();
     expect(code('Verify your account number 12345678 in the app.')).toBeNull();
@@ -80,6 +82,7 @@ describe('failure categories of issue 14', () => {
   it('reads a generic keyword beside a discount in its sentence as a promo code', () => {
     expect(code('Use code 4821 for 10% off your next ride!')).toBeNull();
     expect(code('Your loyalty card PIN is 4821.')).toBeNull();
+    expect(code('Your delivery PIN is 4821. Share it with your courier.')).toBeNull();
     // A discount in another sentence, a verification verb or an OTP-specific keyword: still a code.
     expect(code('Your code is 482913. Get 10% off your next order!')).toBe('482913');
     expect(code('Verify your email with code 4821 to get 10% off')).toBe('4821');

@@ -725,6 +725,15 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'ミーティング',
     '~gift card*',
     'gift code*',
+    // Deliveries: a PIN handed to the courier is not typed into a sign-in form.
+    'delivery',
+    'courier*',
+    'livraison',
+    'lieferung',
+    'consegna',
+    'bezorging',
+    'dostawa',
+    'доставк*',
     // Loyalty and membership cards have PINs and numbers of their own.
     'loyalty*',
     'membership*',
