@@ -122,6 +122,8 @@ describeWithService('chromium', chromiumInstalled(), 'the Policies page (issue 1
         .getByRole('button', { name: `Edit “${allow}”` })
         .click();
       const form = page.getByRole('form', { name: `Edit “${allow}”` });
+      // The Edit button is replaced by the form: the keyboard lands in its first field.
+      expect(await form.getByLabel('Name').evaluate((input) => input === document.activeElement)).toBe(true);
       await form.getByLabel('Name').fill(renamed);
       await form.getByRole('button', { name: 'Add condition' }).click();
       await form.getByLabel('Condition 2: field').fill('resource');

@@ -1,5 +1,5 @@
 import type { CreatePolicyBody, Policy } from '@agent-otp/shared';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { describeError } from '../../api.js';
 import {
@@ -120,6 +120,9 @@ export function PolicyForm(props: {
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const nameInput = useRef<HTMLInputElement>(null);
+  // The button that opened the form is gone; keyboard users continue in the form.
+  useEffect(() => nameInput.current?.focus(), []);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -171,6 +174,7 @@ export function PolicyForm(props: {
           <label htmlFor={`${id}-name`}>Name</label>
           <input
             id={`${id}-name`}
+            ref={nameInput}
             type="text"
             value={name}
             required
