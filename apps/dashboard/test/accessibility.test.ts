@@ -207,6 +207,22 @@ const PAGES: CheckedPage[] = [
     content: 'Calendar invites need me',
   },
   {
+    name: 'policies, a new policy’s form and a tested request',
+    path: () => '/policies',
+    heading: 'Policies',
+    signedIn: true,
+    content: 'Calendar invites need me',
+    act: async (page) => {
+      await page.getByRole('button', { name: 'New policy' }).click();
+      await page.getByRole('form', { name: 'New policy' }).waitFor();
+      const test = page.getByRole('form', { name: 'Test a request' });
+      await test.getByLabel('Action').fill('calendar.create');
+      await test.getByLabel('Resource').fill('calendar:primary');
+      await test.getByRole('button', { name: 'Test' }).click();
+      await page.getByText('Decided by “Calendar invites need me”').waitFor();
+    },
+  },
+  {
     name: 'audit',
     path: () => '/audit',
     routes: ['/audit'],
