@@ -117,7 +117,7 @@ export const AuditEventList = z
     nextCursor: z.string().nullable(),
     searched: z.object({ fromSeq: z.number().int(), toSeq: z.number().int() }).optional().meta({
       description:
-        'With `q`: the events this page searched, newest (`toSeq`) down to `fromSeq`. A search looks through at most 10,000 events per page; when fewer than `limit` matched and older events remain, `nextCursor` continues below `fromSeq`.',
+        'With any filter (`q`, `action`, `agentId`, `since`, `until`): the events this page searched, newest (`toSeq`) down to `fromSeq`. A filtered page looks through at most 10,000 events; when fewer than `limit` matched and older events remain, `nextCursor` continues below `fromSeq`.',
     }),
   })
   .meta({ id: 'AuditEventList', example: AUDIT_EVENT_LIST_EXAMPLE });
