@@ -15,6 +15,15 @@ describeEachDialect('agent-otp policy:update, policy:enable, policy:disable', (d
 
   beforeAll(async () => {
     cli = await createCliEnvironment(dialect);
+    // user:create makes the database (the commands below expect an existing install).
+    const owner = await cli.run([
+      'user:create',
+      '--email',
+      'owner@example.com',
+      '--password',
+      'a long passphrase',
+    ]);
+    expect(owner.code, owner.stderr).toBe(0);
     const created = await cli.run(['agent:create', '--name', 'reader']);
     expect(created.code, created.stderr).toBe(0);
     const file = join(cli.env.DATA_DIR as string, 'docs.yaml');
