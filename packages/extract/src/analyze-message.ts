@@ -10,13 +10,13 @@ import type { ContextMatch, KeywordMatch, MessageAnalysis } from './score-candid
 // one reads a code out of 257 characters without a space), which bounds the scan per position.
 const MAX_WORD_RUN = 256;
 const LONG_WORD_RUN = new RegExp(`(?<![\\w.+-])[\\w.+-]{${MAX_WORD_RUN + 1},}`, 'g');
-const LINK_OR_ADDRESS =
-  /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+\/[^\s<>"')\]]*/gi;
 // A bare domain inside a message ("payment at BOOKING.COM") names a merchant, not what the
 // message is about; at its very start it names the sender ("Booking.com: your PIN…") and stays.
-// Only top-level domains that are not also abbreviations ("Ref.No", "Nr.in") count.
-const BARE_DOMAIN =
-  /\b[\w-]+\.(?:com|net|org|io|app|dev|info|biz|de|fr|es|nl|pl|ru|bg|se|dk|fi|cz|sk|hu|ro|hr|rs|tr|gr|pt|br|mx|my|ph|vn|th|jp|kr|cn|tw|hk|sg|uk|us|ca|au|nz|za|ae|sa|eg|il|ir|pk|ua|ch|ie)\b/gi;
+// Only top-level domains that are not also abbreviations ("Ref.No", "Nr.in") count. One pass
+// finds links, addresses and bare domains.
+const LINK_OR_ADDRESS =
+  /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+\/[^\s<>"')\]]*|\b[\w-]+\.(?:com|net|org|io|app|dev|info|biz|de|fr|es|nl|pl|ru|bg|se|dk|fi|cz|sk|hu|ro|hr|rs|tr|gr|pt|br|mx|my|ph|vn|th|jp|kr|cn|tw|hk|sg|uk|us|ca|au|nz|za|ae|sa|eg|il|ir|pk|ua|ch|ie)\b/gi;
+const LINK_MARK = /[/@]|^www\./i;
 // The generic "code" of English, French, German and Dutch may take a plural ("codes") or close a
 // compound ("sms-code", "inlogcode"), but a word that merely contains it is another word:
 // "encoded", "decode", "unicode", "Codecademy", "Codeforces". A compound needs four characters
@@ -76,8 +76,9 @@ function shouts(text: string): boolean {
 export function analyzeMessage(normalized: string, format?: ShortCodeFormat): MessageAnalysis {
   const text = normalized
     .replace(LONG_WORD_RUN, (run) => ' '.repeat(run.length))
-    .replace(LINK_OR_ADDRESS, (link) => ' '.repeat(link.length))
-    .replace(BARE_DOMAIN, (domain, offset: number) => (offset === 0 ? domain : ' '.repeat(domain.length)));
+    .replace(LINK_OR_ADDRESS, (link, offset: number) =>
+      offset === 0 && !LINK_MARK.test(link) ? link : ' '.repeat(link.length),
+    );
   const folded = foldForMatching(text);
   const found = KEYWORD_MATCHER.find(folded);
   // Contexts only ever weigh against candidates a keyword pulls: without one, nothing to scan.

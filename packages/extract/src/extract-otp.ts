@@ -40,7 +40,7 @@ function extractFromText(raw: string, explaining: boolean, from: string | undefi
   const normalized = normalizeText(raw.slice(0, SCANNED * 2)).slice(0, SCANNED);
   const lower = normalized.toLowerCase();
   const originBound = findOriginBoundCode(normalized);
-  const analysis = analyzeMessage(normalized, senderFormat(from, normalized));
+  const analysis = analyzeMessage(normalized, senderFormat(from, lower));
   if (originBound) {
     const keyword = analysis.keywords[0];
     const result: ExtractResult = {

@@ -131,8 +131,8 @@ describe('sender formats', () => {
 
   it('recognises a sender by its id or by its name in the message', () => {
     expect(senderFormat('Agencia Tributaria', 'PIN 123')?.name).toBe('Cl@ve PIN');
-    expect(senderFormat(undefined, 'Su PIN de Cl@ve es 815')?.name).toBe('Cl@ve PIN');
-    expect(senderFormat('+34600000000', 'Your code is 123456')).toBeUndefined();
+    expect(senderFormat(undefined, 'su pin de cl@ve es 815')?.name).toBe('Cl@ve PIN');
+    expect(senderFormat('+34600000000', 'your code is 123456')).toBeUndefined();
     for (const format of SENDER_FORMATS) expect(format.shortestCode).toBeLessThan(4);
   });
 });
