@@ -1,24 +1,10 @@
-import { CONDITION_OPERATOR_WORDS } from '@agent-otp/shared';
+import { CONDITION_OPERATOR_WORDS, CONDITION_OPERATORS } from '@agent-otp/shared';
 
 // A policy's conditions as form rows (path, operator, operand as typed) and back, for the
 // Policies page's editor. Pure: no I/O.
 
-/** Every operator the engine knows, in the order the editor offers them. */
-export const EDITOR_OPERATORS = [
-  'equals',
-  'notEquals',
-  'startsWith',
-  'endsWith',
-  'contains',
-  'matches',
-  'in',
-  'notIn',
-  'lessThan',
-  'lessThanOrEqual',
-  'greaterThan',
-  'greaterThanOrEqual',
-  'exists',
-] as const;
+/** Every operator the engine knows, in the order the editor offers them: the contract's list. */
+export const EDITOR_OPERATORS = CONDITION_OPERATORS;
 
 /** The paths a condition may test, offered as suggestions (scope.* and context.* take any key). */
 export const SUGGESTED_PATHS = [

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type CorpusCase, loadCorpus, loadHeldOut } from './corpus/index.js';
 import { formatOutcomes, rateSplit } from './corpus/rate-split.js';
 
-// Measured once, after the extractor was tuned (2026-12-01 04:40 UTC, 522 cases): 494 right (94.6%),
-// 15 wrong codes (2.9%), 13 missed (2.5%). The floor sits a point below and the ceiling a point
-// above, so a change that makes messages written elsewhere worse fails here without this file ever
-// naming a case (issue 14).
-const ACCURACY_FLOOR = 0.93;
-const WRONG_CODE_CEILING = 0.04;
+// The blind split (blind-*.json, 544 cases) measured after this round of tuning (2026-12-02 02:10 UTC):
+// 532 right (97.8%), 5 wrong codes (0.9%), 7 missed (1.3%); before that round 527 (96.9%). The floor
+// sits a point below and the ceiling a point above, so a change that makes messages written elsewhere
+// worse fails here without this file ever naming a case (issue 14).
+const ACCURACY_FLOOR = 0.968;
+const WRONG_CODE_CEILING = 0.02;
 
 /** Languages written right to left: their HTML-only mail is a failure pattern of issue 14. */
 const RIGHT_TO_LEFT: ReadonlySet<string> = new Set(['ar', 'fa', 'he', 'ur']);
@@ -24,7 +24,7 @@ describe('held-out corpus split (issue 14)', () => {
   const heldOut = loadHeldOut();
 
   it('is large, covers 30 languages, is a third negatives and mixes SMS, email and HTML-only mail', () => {
-    expect(heldOut.length).toBeGreaterThanOrEqual(360);
+    expect(heldOut.length).toBeGreaterThanOrEqual(500);
     expect(new Set(heldOut.map((corpusCase) => corpusCase.language)).size).toBeGreaterThanOrEqual(30);
     const negatives = heldOut.filter((corpusCase) => corpusCase.expected === null).length;
     expect(negatives * 3).toBeGreaterThanOrEqual(heldOut.length);

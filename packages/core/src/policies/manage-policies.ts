@@ -29,6 +29,21 @@ export function toApiPolicy(policy: CompiledPolicy, agentNames: ReadonlyMap<stri
   };
 }
 
+/** The columns a compiled policy is stored in, the same on create and on update. */
+export function policyColumns(compiled: CompiledPolicy) {
+  return {
+    agent_id: compiled.agentId,
+    name: compiled.name,
+    description: compiled.description,
+    applies_to: compiled.appliesTo,
+    priority: compiled.priority,
+    conditions: compiled.rawConditions,
+    action: compiled.action,
+    scope_template: compiled.scopeTemplate ?? null,
+    risk: compiled.risk,
+  };
+}
+
 /** The owner's agents by ID, for naming a policy's agent and refusing someone else's. */
 export async function agentNamesOf(ctx: CoreContext, ownerId: string): Promise<Map<string, string>> {
   const rows = await selectOwnerAgentNames(ctx.database.db, ownerId);
@@ -77,15 +92,7 @@ export async function createPolicy(
     await insertPolicy(tx, {
       id,
       owner_id: options.ownerId,
-      agent_id: compiled.agentId,
-      name: compiled.name,
-      description: compiled.description,
-      applies_to: compiled.appliesTo,
-      priority: compiled.priority,
-      conditions: compiled.rawConditions,
-      action: compiled.action,
-      scope_template: compiled.scopeTemplate ?? null,
-      risk: compiled.risk,
+      ...policyColumns(compiled),
       enabled: 1,
       created_at: createdAt,
     });

@@ -9,7 +9,13 @@ import {
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
-import { agentNamesOf, compileForOwner, refuseFilePolicy, toApiPolicy } from './manage-policies.js';
+import {
+  agentNamesOf,
+  compileForOwner,
+  policyColumns,
+  refuseFilePolicy,
+  toApiPolicy,
+} from './manage-policies.js';
 import { compileStoredPolicy, storedDefinitionInput } from './policy-store.js';
 import type { CompiledPolicy } from './policy-types.js';
 
@@ -120,15 +126,7 @@ export async function updatePolicy(
     if (before.broken) changes.repaired = { from: before.broken, to: null };
     if (Object.keys(changes).length === 0) return toApiPolicy(compiled, names);
     await updateOwnerPolicy(tx, options.ownerId, options.id, {
-      agent_id: compiled.agentId,
-      name: compiled.name,
-      description: compiled.description,
-      applies_to: compiled.appliesTo,
-      priority: compiled.priority,
-      conditions: compiled.rawConditions,
-      action: compiled.action,
-      scope_template: compiled.scopeTemplate,
-      risk: compiled.risk,
+      ...policyColumns(compiled),
       enabled: compiled.enabled ? 1 : 0,
     });
     await recordAuditEvent(ctx, tx, {
