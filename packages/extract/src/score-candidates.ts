@@ -200,6 +200,10 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
   const aboutOccasion = analysis.contexts.some((context) => context.meta === 'occasion');
   // Found on first need: only candidates without an OTP-specific keyword look at discounts.
   let discounts: number[] | undefined;
+  const discountsInMessage = (): number[] => {
+    discounts ??= discountPositions(text, analysis.contexts);
+    return discounts;
+  };
   // A token inside a longer group (`1234` in `1234 5678`) is judged as the group.
   const contained = containedSpans(candidates);
   const timesSeen = new Map<string, number>();
@@ -250,10 +254,7 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     if (occasion) score *= OCCASION_FACTOR;
     const promotion =
       best.keyword.meta.strength !== 'strong' &&
-      inSentence(
-        (discounts ??= discountPositions(text, analysis.contexts)),
-        layout.sentenceAround(candidate),
-      ) &&
+      inSentence(discountsInMessage(), layout.sentenceAround(candidate)) &&
       !verifiesInSentence(best, second, layout, candidate);
     if (promotion) score *= OCCASION_FACTOR;
     const aloneOnLine = layout.isAloneOnLine(candidate);
