@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { prepareDovecotDir } from './dovecot-config.js';
 import { DOVECOT_BINARY, DovecotProcess } from './dovecot-process.js';
 import { startExitWatchdog } from './exit-watchdog.js';
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 import { appendRaw, readFlags } from './imap-admin.js';
 
 export { buildMessage, type MessageSpec } from './build-message.js';
@@ -47,9 +47,11 @@ export function dovecotAvailable(): boolean {
 export async function startDovecot(): Promise<DovecotServer> {
   if (process.getuid?.() !== 0)
     throw new Error('startDovecot needs root (dovecot switches to its own users)');
+  const [port, tlsPort] = await freePorts(2);
+  if (port === undefined || tlsPort === undefined) throw new Error('could not bind two loopback ports');
   const settings = {
-    port: await freePort(),
-    tlsPort: await freePort(),
+    port,
+    tlsPort,
     user: 'owner',
     // Random, so a scan for it in a database dump or the logs cannot match a column name.
     password: `pw-${randomBytes(9).toString('base64url')}`,
