@@ -35,7 +35,7 @@ const NOT_FOR_PENDING = [
   // The package roots of shared and the contract construct every schema and load the
   // safe-pattern engine (re2js) and JOSE: pending's path imports their stored-values entries.
   /\/packages\/(shared|contract)\/dist\/index\.js$/,
-  /\/packages\/contract\/dist\/(safe-pattern|sender-glob|crypto\/)/,
+  /\/packages\/contract\/dist\/(safe-pattern|sender-glob|crypto\/|schemas\/(common|otp)\.js|webhooks\/webhook-event\.js)/,
   /\/packages\/shared\/dist\/schemas\//,
   /\/node_modules\/(re2js|jose)\//,
 ];

@@ -7,7 +7,8 @@
  */
 export * from './errors.js';
 export { CaptureSourceKindSchema, CaptureSourceList } from './schemas/capture-sources.js';
-export { JsonObject, type RequestKind, RequestKindSchema, Timestamp } from './schemas/common.js';
+export type { RequestKind } from './schemas/common.js';
+export { JsonObject } from './schemas/json-object.js';
 export { RiskAssessment } from './schemas/risk.js';
 export * from './status.js';
-export { WEBHOOK_EVENT_STATUSES } from './webhooks/webhook-event.js';
+export { WEBHOOK_EVENT_STATUSES } from './webhooks/webhook-event-statuses.js';
