@@ -14,6 +14,8 @@ export default defineConfig({
       '@agent-otp/core/context-parts': source('./packages/core/src/context-parts.ts'),
       '@agent-otp/core/pending-decisions': source('./packages/core/src/pending-decisions.ts'),
       '@orrisai/agent-otp-contract/webhook-signing': source('./packages/contract/src/webhook-signing.ts'),
+      '@orrisai/agent-otp-contract/stored-values': source('./packages/contract/src/stored-values.ts'),
+      '@agent-otp/shared/stored-values': source('./packages/shared/src/stored-values.ts'),
       '@orrisai/agent-otp-sdk/webhooks': source('./packages/sdk/src/webhooks.ts'),
       '@orrisai/agent-otp-contract': source('./packages/contract/src/index.ts'),
       '@agent-otp/shared': source('./packages/shared/src/index.ts'),

@@ -32,6 +32,12 @@ const NOT_FOR_PENDING = [
   /\/packages\/core\/dist\/webhooks\/post-webhook\.js$/,
   /\/packages\/extract\//,
   /\/node_modules\/(htmlparser2|entities|email-addresses|pino|@simplewebauthn|@peculiar)\//,
+  // The package roots of shared and the contract construct every schema and load the
+  // safe-pattern engine (re2js) and JOSE: pending's path imports their stored-values entries.
+  /\/packages\/(shared|contract)\/dist\/index\.js$/,
+  /\/packages\/contract\/dist\/(safe-pattern|sender-glob|crypto\/|schemas\/(common|otp)\.js|webhooks\/webhook-event\.js)/,
+  /\/packages\/shared\/dist\/schemas\//,
+  /\/node_modules\/(re2js|jose)\//,
 ];
 
 /** Libraries the bundle holds; loaded as files of their own, they cost hundreds of reads. */
@@ -110,6 +116,7 @@ describe('what agent-otp loads to start', () => {
     expect(files, STALE_BUNDLE).toContain(join(REPO, 'apps/cli/dist/bundle/main.js'));
     const modules = modulesIn(files);
     expect(modules).toContain(join(REPO, 'packages/core/dist/pending-decisions.js'));
+    expect(modules).toContain(join(REPO, 'packages/shared/dist/stored-values.js'));
     expect(modules).toContainEqual(expect.stringMatching(/\/node_modules\/better-sqlite3\//));
     const heavy = [...SERVER_ONLY, ...NOT_FOR_PENDING];
     expect(modules.filter((path) => heavy.some((pattern) => pattern.test(path)))).toEqual([]);

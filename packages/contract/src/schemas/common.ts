@@ -8,9 +8,7 @@ export const Timestamp = z.iso
   .refine((value) => !value.startsWith('0000'), 'year 0000 is out of range: the earliest is 0001')
   .meta({ example: '2026-11-22T13:05:00.000Z' });
 
-/** A JSON object whose members are not constrained here (a scope, a context, as stored and shown). */
-export const JsonObject = z.record(z.string(), z.unknown());
-export type JsonObject = z.infer<typeof JsonObject>;
+export { JsonObject } from './json-object.js';
 
 /** The kinds of request an agent makes and its owner decides on; declared once, here. */
 export const RequestKindSchema = z.enum(['otp', 'permission']);

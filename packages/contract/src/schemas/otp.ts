@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { SENDER_GLOB_LIMITS, senderGlobProblem } from '../sender-glob.js';
-import { CAPTURE_SOURCES, DECISION_CHANNELS, OTP_STATUSES, OTP_TTL } from '../status.js';
+import { DECISION_CHANNELS, OTP_STATUSES, OTP_TTL } from '../status.js';
+import { CaptureSourceList } from './capture-sources.js';
 import { Timestamp } from './common.js';
 import { CONSUME_OTP_RESPONSE_EXAMPLE, CREATE_OTP_REQUEST_EXAMPLE, OTP_REQUEST_EXAMPLE } from './examples.js';
 import { WebhookUrl } from './webhook-url.js';
 
-export const CaptureSourceKindSchema = z.enum(CAPTURE_SOURCES);
-/** The capture sources a request accepts. */
-export const CaptureSourceList = z.array(CaptureSourceKindSchema);
+export { CaptureSourceKindSchema, CaptureSourceList } from './capture-sources.js';
 export const OtpStatusSchema = z.enum(OTP_STATUSES).meta({ id: 'OtpStatus', example: 'pending_approval' });
 
 /** Which messages may serve a request. */

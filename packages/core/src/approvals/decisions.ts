@@ -5,7 +5,7 @@ import type {
   OwnerOtpRequest,
   RequestKind,
 } from '@agent-otp/shared';
-import { AppError, describeOtpRequest } from '@agent-otp/shared';
+import { AppError, describeOtpRequest } from '@agent-otp/shared/stored-values';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import { describeSenderPattern } from '../matching/sender-specificity.js';

@@ -1,4 +1,5 @@
-import { describePermission, type OwnerPermissionRequest } from '@agent-otp/shared';
+import type { OwnerPermissionRequest } from '@agent-otp/shared';
+import { describePermission } from '@agent-otp/shared/stored-values';
 import type { DecisionField, DecisionSubject } from './decisions.js';
 
 const MAX_FIELD_TEXT = 1000;

@@ -1,5 +1,5 @@
 import type { OtpRequestRecord } from '@agent-otp/db';
-import { AppError } from '@agent-otp/shared';
+import { AppError } from '@agent-otp/shared/stored-values';
 import { denialDetails } from '../requests/decision-of.js';
 
 /** The error for an OTP request that is not there, or not the caller's. */

@@ -6,7 +6,7 @@ import {
   insertUser,
   selectSomeUsers,
 } from '@agent-otp/db';
-import { AppError } from '@agent-otp/shared';
+import { AppError } from '@agent-otp/shared/stored-values';
 import { type CoreContext, nowIso } from '../context.js';
 import { newId } from '../ids.js';
 import { hashSecret, newSecret } from '../secrets.js';

@@ -1,4 +1,4 @@
-import { AppError } from '@agent-otp/shared';
+import { AppError } from '@agent-otp/shared/stored-values';
 
 /** How many scrypt runs may work at once, and how many may wait for a turn. */
 export interface PasswordHashLimits {

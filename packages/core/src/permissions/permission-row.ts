@@ -1,5 +1,6 @@
 import type { PermissionRequestRecord } from '@agent-otp/db';
-import { AppError, type JsonObject, type PermissionRequest } from '@agent-otp/shared';
+import type { JsonObject, PermissionRequest } from '@agent-otp/shared';
+import { AppError } from '@agent-otp/shared/stored-values';
 import type { Actor } from '../audit/actor.js';
 import type { CoreContext } from '../context.js';
 import type { RequestEvent } from '../events/event-bus.js';

@@ -1,5 +1,6 @@
 import { insertWebhookEvent, type Tx } from '@agent-otp/db';
-import { type RequestKind, WEBHOOK_EVENT_STATUSES, type WebhookEvent } from '@agent-otp/shared';
+import type { WebhookEvent } from '@agent-otp/shared';
+import { type RequestKind, WEBHOOK_EVENT_STATUSES } from '@agent-otp/shared/stored-values';
 import { newId } from '../ids.js';
 
 /** The columns of a request of any kind that a webhook event is made of. */

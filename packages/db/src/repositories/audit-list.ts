@@ -1,4 +1,4 @@
-import { JsonObject } from '@agent-otp/shared';
+import { JsonObject } from '@agent-otp/shared/stored-values';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../open-database.js';
 import type { AuditEventRow } from '../schema.js';

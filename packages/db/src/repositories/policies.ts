@@ -1,4 +1,4 @@
-import { JsonObject } from '@agent-otp/shared';
+import { JsonObject } from '@agent-otp/shared/stored-values';
 import type { PolicyRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import { CorruptRowError, parseJsonColumn } from './json-column.js';

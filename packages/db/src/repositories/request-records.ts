@@ -1,9 +1,14 @@
-import { type CaptureSourceKind, CaptureSourceList, JsonObject, RiskAssessment } from '@agent-otp/shared';
+import {
+  type CaptureSourceKind,
+  CaptureSourceList,
+  JsonObject,
+  RiskAssessment,
+} from '@agent-otp/shared/stored-values';
 import type { OtpRequestRow, PermissionRequestRow } from '../schema.js';
 import { parseJsonColumn } from './json-column.js';
 import { senderSuffixOf } from './sender-suffix.js';
 
-export type { RequestKind } from '@agent-otp/shared';
+export type { RequestKind } from '@agent-otp/shared/stored-values';
 
 /** An OTP request as the repositories hand it out: its `sources` and `risk` JSON columns parsed. */
 export type OtpRequestRecord = Omit<OtpRequestRow, 'sources' | 'risk' | 'sender_suffix'> & {
