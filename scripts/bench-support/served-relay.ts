@@ -3,6 +3,8 @@
  * SQLite folder or PostgreSQL database, with an agent, an email capture source and an owner
  * token, plus readers for the server's CPU and memory and its PostgreSQL backends' CPU.
  */
+
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@agent-otp/config';
 import { createOwnerToken, ensureDefaultOwner, InProcessEventBus, systemClock } from '@agent-otp/core';
 import { openDatabase } from '@agent-otp/db';
@@ -12,6 +14,8 @@ import { createCliEnvironment } from '../../test-support/cli.js';
 import type { Dialect } from './in-process-relay.js';
 import type { RelayCredentials } from './lifecycle-steps.js';
 import { cpuOf, processCpuMs, processMemoryMb } from './proc-stats.js';
+
+const PROFILER = fileURLToPath(new URL('./profile-on-exit.mjs', import.meta.url));
 
 export interface ServedRelay extends RelayCredentials {
   pid: number;
@@ -30,6 +34,10 @@ export async function startServedRelay(dialect: Dialect): Promise<ServedRelay> {
     RATE_LIMIT_BURST: '100000',
     OPEN_REQUESTS_PER_AGENT: '2000',
     MAX_UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS: '100000',
+    // BENCH_PROFILE_DIR=/some/folder writes the server's CPU profile there on exit.
+    ...(process.env.BENCH_PROFILE_DIR
+      ? { BENCH_PROFILE_DIR: process.env.BENCH_PROFILE_DIR, NODE_OPTIONS: `--import ${PROFILER}` }
+      : {}),
   });
   const server = await cli.serve();
   const pid = server.process.pid!;
