@@ -780,9 +780,22 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'msimbo wa kuthibitisha',
       'nambari ya siri ya mara moja',
       'nenosiri la mara moja',
+      // The possessive may stand between the noun and what it is for ("namba yako ya
+      // kuthibitisha"), and the verb's infinitive ("kuthibitisha") serves as well as the noun.
+      'namba ya kuthibitisha',
+      'nambari ya kuthibitisha',
+      'namba yako ya uthibitisho',
+      'nambari yako ya uthibitisho',
+      'namba yako ya kuthibitisha',
+      'nambari yako ya kuthibitisha',
+      'msimbo wako wa uthibitisho',
+      'msimbo wako wa kuthibitisha',
+      'msimbo wa kuingia',
+      'msimbo wako wa kuingia',
     ],
     generic: ['msimbo*', 'nambari ya siri', 'namba ya siri', 'uthibitisho', 'pin'],
-    weak: ['thibitisha', 'ingia'],
+    // "kuthibitisha" (to verify), "kuingia" (to sign in): infinitives with the prefix ku-.
+    weak: ['thibitisha', 'kuthibitisha', 'ingia', 'kuingia'],
     connectors: ['ni', 'yako', 'wako', 'weka', 'tumia', 'ingiza'],
     hints: ['yako', 'ni', 'usishiriki', 'na', 'mtu', 'kwa', 'dakika', 'wa', 'ya'],
   },
