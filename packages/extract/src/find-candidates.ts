@@ -104,12 +104,12 @@ function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   // Upper-case letters and digits typed one by one, space apart: `K Q T Z`, `Q 7 K 2 M P`.
   if (single && chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)))
     return separators.every((separator) => separator === ' ') ? joined : undefined;
-  // Alphanumeric groups (`ABC-123`, `X7K2-9QPL`): hyphenated (a space is too often a label,
-  // as in `OTP 5521`), upper case, groups of 3-4, at least one digit.
+  // Upper-case groups (`ABC-123`, `X7K2-9QPL`, `QWZR-TPXK`): hyphenated (a space is too often a
+  // label, as in `OTP 5521`), groups of 3-4. Letters-only groups are then scored like any
+  // letters-only code: only right after a keyword that is not weak.
   if (separators.some((separator) => separator !== '-')) return undefined;
-  const mixed =
-    chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)) && /\d/.test(joined) && /[A-Z]/.test(joined);
-  return mixed && chunks.length === 2 && lengths.every((length) => length >= 3 && length <= 4)
+  const upper = chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)) && /[A-Z]/.test(joined);
+  return upper && chunks.length === 2 && lengths.every((length) => length >= 3 && length <= 4)
     ? joined
     : undefined;
 }

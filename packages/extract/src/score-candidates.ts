@@ -62,7 +62,7 @@ const BASE = 0.3;
 // "access code", "PIN"): in a message about a booking, a meeting or a gift card they are not
 // enough. Verification, login and one-time keywords still are.
 const AMBIGUOUS_KEYWORD =
-  /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|パスコード|pin|autori|authori|approval|mot de passe|password|codi d/;
+  /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|パスコード|pin|autori|authori|approval|onay|mot de passe|password|codi d/;
 // Percentages ("20% off", "%20 indirim") give a message about discounts away in any language.
 const PERCENTAGE = /\d\s?%|%\s?\d/;
 const PERCENTAGES = new RegExp(PERCENTAGE.source, 'g');
@@ -103,6 +103,21 @@ function isBareGenericLabel(best: KeywordPull, candidate: Candidate, text: strin
     best.direction === 'before' &&
     /^[ \t]+$/.test(text.slice(best.keyword.end, candidate.start))
   );
+}
+
+/**
+ * A verification or sign-in verb after a letters-only code in its sentence says what the code
+ * is for ("Enter code GKXPTM to confirm your email"), which a place name after "kod" never has
+ * (see {@link isBareGenericLabel}).
+ */
+function verbAfterInSentence(
+  weak: readonly KeywordMatch[],
+  layout: TextLayout,
+  candidate: Candidate,
+): boolean {
+  const sentence = layout.sentenceAround(candidate);
+  const next = weak[firstIndexWhereNot(weak, (keyword) => keyword.start < candidate.end)];
+  return next !== undefined && next.end <= sentence.to;
 }
 
 /**
@@ -227,7 +242,12 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
       candidate,
       lettersOnly ? lettersLabelGap(text, candidate, layout) : undefined,
     );
-    if (!best || (lettersOnly && isBareGenericLabel(best, candidate, text))) {
+    const bareLetters =
+      lettersOnly &&
+      best !== undefined &&
+      isBareGenericLabel(best, candidate, text) &&
+      !verbAfterInSentence(keywords.get('weak') ?? [], layout, candidate);
+    if (!best || bareLetters) {
       const factors = { shape, surroundings: around.score, surroundingsSeen: around.seen };
       if (keepRejected) scored.push(rejected(candidate, factors));
       return;

@@ -463,6 +463,10 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'hieu luc',
       'phut',
       'ban',
+      'xac nhan',
+      'xac thuc',
+      'giao dich',
+      'khong',
     ],
   },
   {

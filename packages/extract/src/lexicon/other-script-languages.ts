@@ -335,7 +335,6 @@ export const OTHER_SCRIPT_LANGUAGES: LanguageLexicon[] = [
       'σε',
       'sas',
       'einai',
-      'min',
       'ton',
       'kanenan',
     ],
