@@ -19,6 +19,7 @@ import * as pushSubscriptions from './migrations/0017-push-subscriptions.js';
 import * as auditTimeIndex from './migrations/0018-audit-time-index.js';
 import * as activityIndex from './migrations/0019-activity-index.js';
 import * as senderSuffix from './migrations/0020-sender-suffix.js';
+import * as agentKeyHistoryIndex from './migrations/0021-agent-key-history-index.js';
 import type { SqlDialect } from './types.js';
 
 /** Every migration, in order. Names sort; never rename or edit a released one. */
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: SqlDialect):
   '0018-audit-time-index': auditTimeIndex,
   '0019-activity-index': activityIndex,
   '0020-sender-suffix': senderSuffix,
+  '0021-agent-key-history-index': agentKeyHistoryIndex,
 };
 
 /**

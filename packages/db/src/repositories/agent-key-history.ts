@@ -3,7 +3,8 @@ import type { Tx } from '../transaction.js';
 /**
  * The key fingerprint of an agent's OTP request made just before the given one, or null when
  * there is none: what the approval card compares the request's key with ("same key as this
- * agent's last request" / "new key"). One look-up on the (agent_id, created_at) index.
+ * agent's last request" / "new key"). One entry read back along the index in this order,
+ * `(agent_id, created_at, id)` (migration 0021), however long the agent's history.
  *
  * @example
  * const previous = await findPreviousKeyFingerprint(db, { agentId, id, createdAt });
