@@ -17,6 +17,17 @@ const LONG_WORD_RUN = new RegExp(`(?<![\\w.+-])[\\w.+-]{${MAX_WORD_RUN + 1},}`, 
 const LINK_OR_ADDRESS =
   /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+\/[^\s<>"')\]]*|\b[\w-]+\.(?:com|net|org|io|app|dev|info|biz|de|fr|es|nl|pl|ru|bg|se|dk|fi|cz|sk|hu|ro|hr|rs|tr|gr|pt|br|mx|my|ph|vn|th|jp|kr|cn|tw|hk|sg|uk|us|ca|au|nz|za|ae|sa|eg|il|ir|pk|ua|ch|ie)\b/gi;
 const LINK_MARK = /[/@]|^www\./i;
+// A video-call link is blanked like any link, but leaves the word "meeting" in its place: a
+// "Passcode: 482913" beside "https://zoom.us/j/845…" is a meeting's, even when no other word says so.
+const MEETING_LINK =
+  /(?:^|[/.@])(?:zoom\.us|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com|webex\.com|gotomeeting\.com|whereby\.com|meet\.jit\.si)(?:[/:?#]|$)/i;
+const MEETING_WORD = 'meeting';
+
+function blankLink(link: string): string {
+  if (link.length > MEETING_WORD.length && MEETING_LINK.test(link))
+    return MEETING_WORD + ' '.repeat(link.length - MEETING_WORD.length);
+  return ' '.repeat(link.length);
+}
 // The generic "code" of English, French, German and Dutch may take a plural ("codes") or close a
 // compound ("sms-code", "inlogcode"), but a word that merely contains it is another word:
 // "encoded", "decode", "unicode", "Codecademy", "Codeforces". A compound needs four characters
@@ -77,7 +88,7 @@ export function analyzeMessage(normalized: string, format?: ShortCodeFormat): Me
   const text = normalized
     .replace(LONG_WORD_RUN, (run) => ' '.repeat(run.length))
     .replace(LINK_OR_ADDRESS, (link, offset: number) =>
-      offset === 0 && !LINK_MARK.test(link) ? link : ' '.repeat(link.length),
+      offset === 0 && !LINK_MARK.test(link) ? link : blankLink(link),
     );
   const folded = foldForMatching(text);
   const found = KEYWORD_MATCHER.find(folded);

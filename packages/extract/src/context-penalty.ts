@@ -96,6 +96,11 @@ function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: bo
     const between = folded.slice(context.end, candidate.start);
     if (context.meta === 'expired' || DIGIT.test(between)) continue;
     if (afterKeyword && OBJECT_CATEGORIES.has(context.meta) && !LABEL_GAP.test(between)) continue;
+    // "Mã kích hoạt tài khoản: 482913", "Mã OTP giao dịch: 482913" (account activation code,
+    // transaction OTP): a money word joined to the keyword before it qualifies that keyword, the
+    // way it does after a code ("Use 4821 as Microsoft account security code").
+    if (afterKeyword && context.meta === 'money' && KEYWORD_JOIN.test(folded.slice(from, context.start)))
+      continue;
     found.push(context);
   }
   // "(Ref: KXBD)" after a code labels the token that follows it, not the code.

@@ -429,8 +429,20 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'ma bao mat',
       'ma dang nhap',
     ],
-    generic: ['mã', 'mật khẩu', 'pin'],
-    weak: ['xác nhận', 'xác thực', 'đăng nhập', 'xác minh'],
+    // "nhập mã" (enter the code): the unaccented "ma" alone is too common a word in other languages.
+    generic: ['mã', 'mật khẩu', 'pin', 'nhập mã', 'nhap ma'],
+    weak: [
+      'xác nhận',
+      'xác thực',
+      'đăng nhập',
+      'xác minh',
+      'đăng ký',
+      'xac nhan',
+      'xac thuc',
+      'dang nhap',
+      'xac minh',
+      'dang ky',
+    ],
     connectors: [
       'là',
       'của',
