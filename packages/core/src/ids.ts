@@ -1,6 +1,8 @@
 import { monotonicFactory } from 'ulidx';
+import { pooledPrng } from './pooled-prng.js';
 
-const ulid = monotonicFactory();
+/** Monotonic: IDs made within one millisecond still sort in creation order. */
+const ulid = monotonicFactory(pooledPrng());
 
 /** The prefixes of every ID kind; the prefix tells a reader what an ID is. */
 export type IdPrefix =
