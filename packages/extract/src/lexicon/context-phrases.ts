@@ -166,6 +166,7 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'ref no',
     'confirmation number',
     'confirmation no',
+    'confirmation #',
     'ticket*',
     'case',
     'case number',
@@ -228,6 +229,11 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     // Codes handed to a courier or typed into a parcel locker, not into a sign-in form.
     'delivery code*',
     'pickup code*',
+    '픽업 인증번호',
+    '수령 인증번호',
+    '픽업번호',
+    // A list of backup codes is kept for later, not typed now.
+    'backup code*',
     'pick-up code*',
     'collection code*',
     'locker code*',
