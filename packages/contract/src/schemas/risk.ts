@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { RISK_LEVELS } from '../risk-levels.js';
 
-/** How much harm approving a request could do, as the owner sees it before deciding (issue 15). */
-export const RISK_LEVELS = ['low', 'elevated', 'high'] as const;
+export { RISK_LEVELS } from '../risk-levels.js';
 export const RiskLevel = z.enum(RISK_LEVELS).meta({
   id: 'RiskLevel',
   description: '`low`, `elevated` or `high`: the highest level among the reasons and the matching policy.',

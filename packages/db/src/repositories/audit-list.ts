@@ -1,4 +1,4 @@
-import { JsonObject } from '@agent-otp/shared/stored-values';
+import { type JsonObject, JsonObjectShape } from '@agent-otp/shared/stored-values';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../open-database.js';
 import type { AuditEventRow } from '../schema.js';
@@ -75,7 +75,7 @@ function parsedAuditRow(row: AuditEventRow): AuditEventRecord {
   return {
     ...row,
     details: parseJsonColumn(
-      JsonObject,
+      JsonObjectShape,
       { table: 'audit_events', id: row.id, column: 'details' },
       row.details,
     ),

@@ -7,7 +7,10 @@ export class CorruptRowError extends Error {
   }
 }
 
-/** What a zod schema offers, without db depending on zod itself. */
+/**
+ * What a zod schema offers, and the contract's dependency-free JSON shapes (JsonObjectShape…)
+ * too, without db depending on zod itself.
+ */
 export interface ColumnSchema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false; error: { message: string } };
 }
@@ -17,7 +20,7 @@ export interface ColumnSchema<T> {
  * table, row and column (never the content).
  *
  * @example
- * const conditions = parseJsonColumn(JsonObject, { table: 'policies', id: row.id, column: 'conditions' }, row.conditions);
+ * const conditions = parseJsonColumn(JsonObjectShape, { table: 'policies', id: row.id, column: 'conditions' }, row.conditions);
  */
 export function parseJsonColumn<T>(
   schema: ColumnSchema<T>,

@@ -1,4 +1,4 @@
-import { JsonObject } from '@agent-otp/shared/stored-values';
+import { type JsonObject, JsonObjectShape } from '@agent-otp/shared/stored-values';
 import type { PolicyRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import { CorruptRowError, parseJsonColumn } from './json-column.js';
@@ -21,11 +21,11 @@ function toRecord(row: PolicyRow): PolicyRecord {
   const where = (column: string) => ({ table: 'policies', id: row.id, column });
   return {
     ...row,
-    conditions: parseJsonColumn(JsonObject, where('conditions'), row.conditions),
+    conditions: parseJsonColumn(JsonObjectShape, where('conditions'), row.conditions),
     scope_template:
       row.scope_template === null
         ? null
-        : parseJsonColumn(JsonObject, where('scope_template'), row.scope_template),
+        : parseJsonColumn(JsonObjectShape, where('scope_template'), row.scope_template),
   };
 }
 

@@ -1,8 +1,10 @@
 import {
   type CaptureSourceKind,
-  CaptureSourceList,
-  JsonObject,
-  RiskAssessment,
+  CaptureSourceListShape,
+  type JsonObject,
+  JsonObjectShape,
+  type RiskAssessment,
+  RiskAssessmentShape,
 } from '@agent-otp/shared/stored-values';
 import type { OtpRequestRow, PermissionRequestRow } from '../schema.js';
 import { parseJsonColumn } from './json-column.js';
@@ -44,7 +46,7 @@ export type RequestJsonColumn<T extends RequestTable> = T extends 'otp_requests'
 
 /** The stored assessment, or null on rows from before it was made. */
 function parseRisk(table: RequestTable, id: string, text: string | null): RiskAssessment | null {
-  return text === null ? null : parseJsonColumn(RiskAssessment, { table, id, column: 'risk' }, text);
+  return text === null ? null : parseJsonColumn(RiskAssessmentShape, { table, id, column: 'risk' }, text);
 }
 
 function toOtpRecord(row: OtpRequestRow): OtpRequestRecord {
@@ -53,14 +55,14 @@ function toOtpRecord(row: OtpRequestRow): OtpRequestRecord {
   const { sender_suffix: _senderSuffix, ...columns } = row;
   return {
     ...columns,
-    sources: parseJsonColumn(CaptureSourceList, where, row.sources),
+    sources: parseJsonColumn(CaptureSourceListShape, where, row.sources),
     risk: parseRisk('otp_requests', row.id, row.risk),
   };
 }
 
 function toPermissionRecord(row: PermissionRequestRow): PermissionRequestRecord {
   const parse = (column: RequestJsonColumn<'permission_requests'>, text: string) =>
-    parseJsonColumn(JsonObject, { table: 'permission_requests', id: row.id, column }, text);
+    parseJsonColumn(JsonObjectShape, { table: 'permission_requests', id: row.id, column }, text);
   return {
     ...row,
     requested_scope: parse('requested_scope', row.requested_scope),
