@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { cliEnvironment, cliSettings } from './fragments/cli.js';
 import { checkCoreEnvironment, coreConfig, coreEnvironment } from './fragments/core.js';
 import { checkEmailEnvironment, emailConfig, emailEnvironment } from './fragments/email.js';
@@ -32,16 +32,19 @@ export const configVariables = {
  * value stops start-up with a message naming the variable. Nothing else in the code base
  * reads `process.env` (a lint rule holds that line).
  */
-export const ConfigSchema = z
-  .object(configVariables)
-  .superRefine(checkCoreEnvironment)
-  .superRefine(checkEmailEnvironment)
-  .superRefine(checkNotifyEmailEnvironment)
-  .superRefine(checkLimitsEnvironment)
-  .superRefine(checkTelegramEnvironment)
-  .superRefine(checkWebhooksEnvironment)
-  .superRefine(checkWebPushEnvironment)
-  .transform((env) => ({
+export const ConfigSchema = z.pipe(
+  z
+    .object(configVariables)
+    .check(
+      z.superRefine(checkCoreEnvironment),
+      z.superRefine(checkEmailEnvironment),
+      z.superRefine(checkNotifyEmailEnvironment),
+      z.superRefine(checkLimitsEnvironment),
+      z.superRefine(checkTelegramEnvironment),
+      z.superRefine(checkWebhooksEnvironment),
+      z.superRefine(checkWebPushEnvironment),
+    ),
+  z.transform((env: ConfigEnvironment) => ({
     ...coreConfig(env),
     ...serverConfig(env),
     ...limitsConfig(env),
@@ -51,6 +54,10 @@ export const ConfigSchema = z
     ...webhooksConfig(env),
     ...webPushConfig(env, serverConfig(env).publicUrl),
     ...cliSettings(env),
-  }));
+  })),
+);
 
-export type Config = z.infer<typeof ConfigSchema>;
+/** Every variable, parsed, before the fragments shape them into a {@link Config}. */
+type ConfigEnvironment = z.output<z.ZodMiniObject<typeof configVariables>>;
+
+export type Config = z.output<typeof ConfigSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { configVariables } from './config-schema.js';
 import { type ResolvedConfig, resolveConfig } from './load-config.js';
 import { SECRET_VARIABLES } from './secret-files.js';
@@ -32,7 +32,7 @@ export interface ConfigEntry {
 
 const MASK = '****';
 const secretNames = new Set<string>(SECRET_VARIABLES);
-const parsers = configVariables as Record<string, z.ZodType>;
+const parsers: Record<string, z.ZodMiniType> = configVariables;
 
 /**
  * The variables of all layers as one environment: flags over the real environment over

@@ -1,6 +1,12 @@
+import english from 'zod/v4/locales/en.js';
 import { type Config, ConfigSchema } from './config-schema.js';
 import { withPortFromUrl } from './port-from-url.js';
 import { resolveSecretFiles } from './secret-files.js';
+
+// zod/mini sets no message locale, so without one a bad PORT reads "Invalid input". The
+// English messages are given to this parse alone rather than set globally with z.config():
+// `serve` also loads classic zod, whose copy of zod's core shares that global setting.
+const englishMessages = english().localeError;
 
 /** A configuration problem, naming the variable. */
 export class ConfigError extends Error {
@@ -40,7 +46,7 @@ export function resolveConfig(env: Record<string, string | undefined>): Resolved
     if (value !== undefined && value !== '') cleaned[name] = value;
   const secrets = resolveSecretFiles(cleaned);
   const { env: effective, derivedPort } = withPortFromUrl(secrets.env);
-  const result = ConfigSchema.safeParse(effective);
+  const result = ConfigSchema.safeParse(effective, { error: englishMessages });
   const problems = [
     ...secrets.problems,
     ...(result.success

@@ -75,6 +75,13 @@ describe('loadConfig', () => {
     expect(message).toContain('HEADERS_TIMEOUT_MS: must be less than REQUEST_TIMEOUT_MS');
   });
 
+  it("words zod's own checks in English, though zod/mini loads no locale (issue 17)", () => {
+    const message = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', IMAP_MAILBOX: 'x'.repeat(513) });
+    expect(message).toContain('PORT: Invalid input: expected number, received NaN');
+    expect(message).toContain('LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|');
+    expect(message).toContain('IMAP_MAILBOX: Too big: expected string to have <=512 characters');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8787);
   });

@@ -1,53 +1,54 @@
 import type { GmailConfig, ImapConfig } from '@agent-otp/shared';
-import { z } from 'zod';
-import { booleanFromEnv } from './env-types.js';
+import * as z from 'zod/mini';
+import { booleanFromEnv, numberBetween, text, trimmedText, wholeNumber } from './env-types.js';
 
 // The mailbox connectors' settings (in `serve` and in the standalone `email:watch`). Spread
 // into the one schema; still parsed exactly once. The parsed shapes (`ImapConfig`,
 // `GmailConfig`) are declared once, in shared's mailbox-settings, beside the owner's own.
 
 const flag = booleanFromEnv;
+const httpUrl = (fallback: string) => z._default(z.url({ protocol: /^https?$/ }), fallback);
 
 /** The environment variables of the IMAP and Gmail connectors. */
 export const emailEnvironment = {
-  IMAP_HOST: z.string().trim().min(1).optional(),
-  IMAP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  IMAP_USER: z.string().min(1).optional(),
-  IMAP_PASSWORD: z.string().min(1).optional(),
+  IMAP_HOST: z.optional(trimmedText()),
+  IMAP_PORT: z.optional(wholeNumber(1, 65535)),
+  IMAP_USER: z.optional(text()),
+  IMAP_PASSWORD: z.optional(text()),
   /** An OAuth2 access token for SASL XOAUTH2 (Gmail, Microsoft 365) instead of a password. */
-  IMAP_ACCESS_TOKEN: z.string().min(1).optional(),
-  IMAP_TLS: flag.default(true),
-  IMAP_MAILBOX: z.string().min(1).max(512).default('INBOX'),
+  IMAP_ACCESS_TOKEN: z.optional(text()),
+  IMAP_TLS: z._default(flag, true),
+  IMAP_MAILBOX: z._default(z.string().check(z.minLength(1), z.maxLength(512)), 'INBOX'),
   /** PEM file with an extra CA to trust (a private mail server's own CA). */
-  IMAP_CA_FILE: z.string().min(1).optional(),
+  IMAP_CA_FILE: z.optional(text()),
   /** IDLE is re-issued this often; RFC 2177 servers may drop an IDLE after 30 minutes. */
-  IMAP_IDLE_RESTART_SECONDS: z.coerce.number().int().min(5).max(1500).default(600),
+  IMAP_IDLE_RESTART_SECONDS: z._default(wholeNumber(5, 1500), 600),
   /** The capture-source token `agent-otp email:watch` uses (kept off the command line). */
-  AGENT_OTP_SOURCE_TOKEN: z.string().min(1).optional(),
-  GMAIL_CLIENT_ID: z.string().min(1).optional(),
-  GMAIL_CLIENT_SECRET: z.string().min(1).optional(),
-  GMAIL_REFRESH_TOKEN: z.string().min(1).optional(),
-  GMAIL_POLL_SECONDS: z.coerce.number().min(0.2).max(300).default(3),
-  GMAIL_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://gmail.googleapis.com/gmail/v1'),
-  GOOGLE_TOKEN_URL: z.url({ protocol: /^https?$/ }).default('https://oauth2.googleapis.com/token'),
-  GOOGLE_AUTH_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com/o/oauth2/v2/auth'),
+  AGENT_OTP_SOURCE_TOKEN: z.optional(text()),
+  GMAIL_CLIENT_ID: z.optional(text()),
+  GMAIL_CLIENT_SECRET: z.optional(text()),
+  GMAIL_REFRESH_TOKEN: z.optional(text()),
+  GMAIL_POLL_SECONDS: z._default(numberBetween(0.2, 300), 3),
+  GMAIL_API_ROOT: httpUrl('https://gmail.googleapis.com/gmail/v1'),
+  GOOGLE_TOKEN_URL: httpUrl('https://oauth2.googleapis.com/token'),
+  GOOGLE_AUTH_URL: httpUrl('https://accounts.google.com/o/oauth2/v2/auth'),
   /**
    * Allow owners' mailboxes (added in the dashboard or with `mailbox:add`) on hosts that are or
    * resolve to private, loopback, link-local or other internal addresses. Off by default, so an
    * owner cannot make the relay probe its own network; the operator's IMAP_HOST is exempt.
    */
-  MAILBOX_ALLOW_PRIVATE: flag.default(false),
+  MAILBOX_ALLOW_PRIVATE: z._default(flag, false),
   /**
    * An owner's mailbox failing (or reconnecting) for longer than this tells its owner once per
    * episode (Telegram, dashboard). Fractions allowed (0.01 = 0.6 s, for tests).
    */
-  MAILBOX_FAILING_NOTICE_MINUTES: z.coerce.number().min(0.001).max(1440).default(5),
+  MAILBOX_FAILING_NOTICE_MINUTES: z._default(numberBetween(0.001, 1440), 5),
 };
 
-type EmailEnvironment = z.output<z.ZodObject<typeof emailEnvironment>>;
+type EmailEnvironment = z.output<z.ZodMiniObject<typeof emailEnvironment>>;
 
 /** Settings that only make sense together: a host needs a user and a password or token. */
-export function checkEmailEnvironment(env: EmailEnvironment, ctx: z.RefinementCtx): void {
+export function checkEmailEnvironment(env: EmailEnvironment, ctx: z.core.$RefinementCtx): void {
   const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   const imapSet = ['IMAP_PORT', 'IMAP_USER', 'IMAP_PASSWORD', 'IMAP_ACCESS_TOKEN', 'IMAP_CA_FILE'] as const;
   if (!env.IMAP_HOST) {

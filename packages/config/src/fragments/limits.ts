@@ -1,27 +1,30 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { wholeNumber } from './env-types.js';
 
 // The HTTP server's connection and sign-in limits. Spread into the one schema; parsed once.
 // docs/api.md ("Limits") describes each one.
 
-const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Milliseconds from `min` to `max`, `fallback` when unset. */
+const ms = (min: number, max: number, fallback: number) => z._default(wholeNumber(min, max), fallback);
+/** A count from `min` to `max`, `fallback` when unset. */
+const count = (min: number, max: number, fallback: number) => z._default(wholeNumber(min, max), fallback);
 
 /** Environment variables for timeouts and concurrency caps. */
 export const limitsEnvironment = {
   /** Time to receive a request's headers; slower clients get 408 and are disconnected. */
-  HEADERS_TIMEOUT_MS: ms(100, 300_000).default(10_000),
+  HEADERS_TIMEOUT_MS: ms(100, 300_000, 10_000),
   /** Time to receive a whole request (headers and body). Long-polls and SSE are not affected. */
-  REQUEST_TIMEOUT_MS: ms(200, 600_000).default(30_000),
+  REQUEST_TIMEOUT_MS: ms(200, 600_000, 30_000),
   /** How long an idle keep-alive connection stays open between requests. */
-  KEEP_ALIVE_TIMEOUT_MS: ms(100, 600_000).default(5_000),
+  KEEP_ALIVE_TIMEOUT_MS: ms(100, 600_000, 5_000),
   /** Long-polls (`?wait=N`, N > 0) and SSE streams open at once per API key, source token or owner. */
-  MAX_WAITS_PER_CREDENTIAL: count(1, 10_000).default(10),
+  MAX_WAITS_PER_CREDENTIAL: count(1, 10_000, 10),
   /** Open connections per client address that have not yet carried an authenticated request. */
-  MAX_UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS: count(1, 100_000).default(64),
+  MAX_UNAUTHENTICATED_CONNECTIONS_PER_ADDRESS: count(1, 100_000, 64),
   /** Password hashes (scrypt) running at once, relay-wide. */
-  PASSWORD_HASH_CONCURRENCY: count(1, 64).default(2),
+  PASSWORD_HASH_CONCURRENCY: count(1, 64, 2),
   /** Sign-ins waiting for a hash slot; beyond this they get 503 with Retry-After. */
-  PASSWORD_HASH_QUEUE: count(0, 10_000).default(32),
+  PASSWORD_HASH_QUEUE: count(0, 10_000, 32),
 };
 
 interface LimitsEnvironment {
@@ -35,7 +38,7 @@ interface LimitsEnvironment {
 }
 
 /** Node refuses a headers timeout longer than the request timeout; say so at start-up instead. */
-export function checkLimitsEnvironment(env: LimitsEnvironment, ctx: z.RefinementCtx): void {
+export function checkLimitsEnvironment(env: LimitsEnvironment, ctx: z.core.$RefinementCtx): void {
   if (env.HEADERS_TIMEOUT_MS >= env.REQUEST_TIMEOUT_MS)
     ctx.addIssue({
       code: 'custom',

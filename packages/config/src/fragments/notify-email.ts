@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 // Owner notification email (issue 15): where the relay sends "a request waits for you" mail.
 // Spread into the one schema; only `agent-otp serve` sends.
@@ -9,15 +9,17 @@ const FROM_ADDRESS = /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/
 /** Environment variables of owner notification email. */
 export const notifyEmailEnvironment = {
   /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465` (TLS from the start). Secret. */
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  SMTP_URL: z.optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
   /** The From of notification emails, e.g. `Agent OTP <otp@example.com>`. */
-  SMTP_FROM: z.string().trim().regex(FROM_ADDRESS, 'must be an address, or Name <address>').optional(),
+  SMTP_FROM: z.optional(
+    z.string().check(z.trim(), z.regex(FROM_ADDRESS, 'must be an address, or Name <address>')),
+  ),
 };
 
-type NotifyEmailEnvironment = z.output<z.ZodObject<typeof notifyEmailEnvironment>>;
+type NotifyEmailEnvironment = z.output<z.ZodMiniObject<typeof notifyEmailEnvironment>>;
 
 /** A sender needs an address to send from; a From with no server to send through is a mistake. */
-export function checkNotifyEmailEnvironment(env: NotifyEmailEnvironment, ctx: z.RefinementCtx): void {
+export function checkNotifyEmailEnvironment(env: NotifyEmailEnvironment, ctx: z.core.$RefinementCtx): void {
   if (env.SMTP_URL && !env.SMTP_FROM)
     ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_URL is set' });
   if (env.SMTP_FROM && !env.SMTP_URL)

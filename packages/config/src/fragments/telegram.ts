@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { text } from './env-types.js';
 
 // The Telegram approval bot's settings and cross-checks. Spread into the one schema; used by
 // `agent-otp serve` and the standalone `agent-otp telegram`.
@@ -7,25 +8,26 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
 /** Environment variables of the Telegram bot. */
 export const telegramEnvironment = {
-  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
-  TELEGRAM_ADMIN_ID: z.coerce.number().int().positive().optional(),
-  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_URL: z.url().optional(),
+  TELEGRAM_BOT_TOKEN: z.optional(text()),
+  TELEGRAM_ADMIN_ID: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  TELEGRAM_API_ROOT: z._default(z.url(), 'https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z.optional(z.url()),
   /** Telegram's own alphabet and length for `secret_token`; derived from the bot token when unset. */
-  TELEGRAM_WEBHOOK_SECRET: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')
-    .optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.optional(
+    z
+      .string()
+      .check(z.regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -')),
+  ),
 };
 
-type TelegramEnvironment = z.output<z.ZodObject<typeof telegramEnvironment>>;
+type TelegramEnvironment = z.output<z.ZodMiniObject<typeof telegramEnvironment>>;
 
 /**
  * Settings that only make sense together: the admin id, webhook URL and secret need a bot
  * token; Telegram only calls HTTPS webhooks (loopback is allowed for local Bot API servers
  * and tests).
  */
-export function checkTelegramEnvironment(env: TelegramEnvironment, ctx: z.RefinementCtx): void {
+export function checkTelegramEnvironment(env: TelegramEnvironment, ctx: z.core.$RefinementCtx): void {
   const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (!env.TELEGRAM_BOT_TOKEN) {
     for (const name of ['TELEGRAM_ADMIN_ID', 'TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET'] as const)

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
-import { booleanFromEnv } from './env-types.js';
+import * as z from 'zod/mini';
+import { booleanFromEnv, text } from './env-types.js';
 
 // Web Push (issue 15): the relay's VAPID key, who it names as the sender, and whether push
 // endpoints may be plain http or internal addresses (tests and development only: the relay
@@ -9,26 +9,32 @@ import { booleanFromEnv } from './env-types.js';
 /** Environment variables of Web Push notifications. */
 export const webPushEnvironment = {
   /** The VAPID private key: 32 bytes, base64url (`npx web-push generate-vapid-keys`). Secret. */
-  VAPID_PRIVATE_KEY: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key: 32 bytes, base64url (43 characters)')
-    .optional(),
-  VAPID_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key: 32 bytes, base64url (43 characters)'),
+      ),
+  ),
+  VAPID_PRIVATE_KEY_FILE: z.optional(text()),
   /** Who push services contact about this relay: `mailto:` or `https:`; default derived from PUBLIC_URL. */
-  VAPID_SUBJECT: z
-    .string()
-    .trim()
-    .regex(/^(?:mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
-    .optional(),
+  VAPID_SUBJECT: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.regex(/^(?:mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL'),
+      ),
+  ),
   /** Push endpoints may be plain http and internal addresses (tests, development). */
-  PUSH_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  PUSH_ALLOW_PRIVATE: z._default(booleanFromEnv, false),
 };
 
-type WebPushEnvironment = z.output<z.ZodObject<typeof webPushEnvironment>>;
+type WebPushEnvironment = z.output<z.ZodMiniObject<typeof webPushEnvironment>>;
 
 /** The VAPID key comes from one place only. */
-export function checkWebPushEnvironment(env: WebPushEnvironment, ctx: z.RefinementCtx): void {
+export function checkWebPushEnvironment(env: WebPushEnvironment, ctx: z.core.$RefinementCtx): void {
   if (env.VAPID_PRIVATE_KEY && env.VAPID_PRIVATE_KEY_FILE)
     ctx.addIssue({
       code: 'custom',

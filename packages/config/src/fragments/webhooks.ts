@@ -1,28 +1,29 @@
-import { z } from 'zod';
-import { booleanFromEnv } from './env-types.js';
+import * as z from 'zod/mini';
+import { booleanFromEnv, wholeNumber } from './env-types.js';
 
 // Signed webhooks to agents (docs/webhooks.md): what URLs a request may name and how the
 // delivery job retries. Spread into the one schema; parsed once.
 
-const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Milliseconds from `min` to `max`, `fallback` when unset. */
+const ms = (min: number, max: number, fallback: number) => z._default(wholeNumber(min, max), fallback);
 const HOUR = 3_600_000;
 
 /** Environment variables of webhook delivery. */
 export const webhooksEnvironment = {
   /** Allow `http://` webhook URLs (local development, tests); HTTPS only otherwise. */
-  WEBHOOK_ALLOW_HTTP: booleanFromEnv.default(false),
+  WEBHOOK_ALLOW_HTTP: z._default(booleanFromEnv, false),
   /** Allow webhook hosts that are or resolve to private, loopback, link-local or other internal addresses. */
-  WEBHOOK_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  WEBHOOK_ALLOW_PRIVATE: z._default(booleanFromEnv, false),
   /** The first retry's delay; each further retry doubles it (with jitter), up to WEBHOOK_RETRY_MAX_MS. */
-  WEBHOOK_RETRY_BASE_MS: ms(1, HOUR).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: ms(1, HOUR, 10_000),
   /** The longest delay between two attempts. */
-  WEBHOOK_RETRY_MAX_MS: ms(1, 24 * HOUR).default(HOUR),
+  WEBHOOK_RETRY_MAX_MS: ms(1, 24 * HOUR, HOUR),
   /** How long after the event the relay keeps retrying before it marks the delivery failed. */
-  WEBHOOK_RETRY_WINDOW_MS: ms(1, 30 * 24 * HOUR).default(24 * HOUR),
+  WEBHOOK_RETRY_WINDOW_MS: ms(1, 30 * 24 * HOUR, 24 * HOUR),
   /** How often each instance looks for due deliveries (its own new events wake it at once). */
-  WEBHOOK_POLL_MS: ms(10, 600_000).default(1_000),
+  WEBHOOK_POLL_MS: ms(10, 600_000, 1_000),
   /** How long one attempt may take before it counts as failed. */
-  WEBHOOK_TIMEOUT_MS: ms(100, 60_000).default(10_000),
+  WEBHOOK_TIMEOUT_MS: ms(100, 60_000, 10_000),
 };
 
 interface WebhooksEnvironment {
@@ -36,7 +37,7 @@ interface WebhooksEnvironment {
 }
 
 /** A maximum delay below the first one would make the backoff shrink. */
-export function checkWebhooksEnvironment(env: WebhooksEnvironment, ctx: z.RefinementCtx): void {
+export function checkWebhooksEnvironment(env: WebhooksEnvironment, ctx: z.core.$RefinementCtx): void {
   if (env.WEBHOOK_RETRY_MAX_MS < env.WEBHOOK_RETRY_BASE_MS)
     ctx.addIssue({
       code: 'custom',
