@@ -82,6 +82,14 @@ describe('loadConfig', () => {
     expect(message).toContain('IMAP_MAILBOX: Too big: expected string to have <=512 characters');
   });
 
+  it('reports a webhook URL that is no URL as a configuration problem, not a crash', () => {
+    const message = problemsOf({
+      TELEGRAM_BOT_TOKEN: '123456:abcdefghijklmnopqrstuvwxyz',
+      TELEGRAM_WEBHOOK_URL: 'not a url',
+    });
+    expect(message).toContain('TELEGRAM_WEBHOOK_URL: Invalid URL');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(8787);
   });

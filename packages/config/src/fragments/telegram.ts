@@ -36,7 +36,9 @@ export function checkTelegramEnvironment(env: TelegramEnvironment, ctx: z.core.$
     // Never echo the token itself into the message.
     problem('TELEGRAM_BOT_TOKEN', 'does not look like a bot token from @BotFather (<digits>:<secret>)');
   }
-  if (env.TELEGRAM_WEBHOOK_URL) {
+  // Cross-checks run even when a variable failed its own check (z.url() then said so): a value
+  // that is no URL must not reach `new URL`, whose TypeError would escape as a crash.
+  if (env.TELEGRAM_WEBHOOK_URL && URL.canParse(env.TELEGRAM_WEBHOOK_URL)) {
     const url = new URL(env.TELEGRAM_WEBHOOK_URL);
     if (url.protocol !== 'https:' && !LOOPBACK_HOSTS.has(url.hostname))
       problem('TELEGRAM_WEBHOOK_URL', 'must be an https:// URL (Telegram calls only HTTPS webhooks)');
