@@ -59,10 +59,10 @@ export interface ScoredCandidate {
 // Score of a perfectly shaped candidate that no keyword pulls at all: below MIN_CONFIDENCE.
 const BASE = 0.3;
 // Keywords that also name booking, meeting and receipt codes ("confirmation code", "passcode",
-// "access code", "PIN"): in a message about a booking, a meeting or a gift card they are not
-// enough. Verification, login and one-time keywords still are.
+// "access code", "PIN", Turkish "onay kodu", Korean "확인 코드"): in a message about a booking, a
+// meeting or a gift card they are not enough. Verification, login and one-time keywords still are.
 const AMBIGUOUS_KEYWORD =
-  /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|パスコード|pin|autori|authori|approval|onay|mot de passe|password|codi d/;
+  /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|パスコード|pin|autori|authori|approval|onay|확인|確認|确认|mot de passe|password|codi d/;
 // Percentages ("20% off", "%20 indirim") give a message about discounts away in any language.
 const PERCENTAGE = /\d\s?%|%\s?\d/;
 const PERCENTAGES = new RegExp(PERCENTAGE.source, 'g');

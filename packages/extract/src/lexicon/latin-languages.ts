@@ -407,6 +407,10 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'paylaşmayın',
       'girin',
       'dakika',
+      // Bank messages: amount, transaction.
+      'tutar',
+      'tutarı',
+      'işlem',
     ],
   },
   {
