@@ -3,6 +3,7 @@ import { assertEveryRouteDeclared, plainRoute } from './declare-route.js';
 import type { ServerServices } from './env.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { createErrorHandler, errorResponse } from './middleware/errors.js';
+import { readHeadersFromNode } from './middleware/node-request.js';
 import { refuseWhileShuttingDown, requireJsonBody } from './middleware/request-guards.js';
 import { responseHeaders } from './middleware/response-headers.js';
 import { createRouter } from './openapi-app.js';
@@ -63,6 +64,8 @@ import { registerTelegramWebhook } from './routes/telegram/telegram-webhook.js';
 export function createApp(services: ServerServices) {
   const app = createRouter();
 
+  // Headers are read from Node's parsed request, not through WHATWG Headers (node-request.ts).
+  app.use('*', readHeadersFromNode);
   // The request ID, security headers and `Cache-Control: no-store` under /api/, all set before
   // the handler answers (see response-headers.ts for why that order matters).
   app.use('*', responseHeaders());

@@ -2,6 +2,7 @@ import { AppError } from '@agent-otp/shared';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../env.js';
+import { cacheBodyText, nodeIncoming } from './node-request.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -90,37 +91,44 @@ export const emptyBodyIsNoBody: MiddlewareHandler<AppEnv> = async (c, next) => {
  * hold a body without those headers, so it always counts as having one.
  */
 function framesBody(c: Context<AppEnv>): boolean {
-  if (!(c.env as { incoming?: unknown } | undefined)?.incoming) return true;
+  if (!nodeIncoming(c)) return true;
   const length = c.req.header('content-length');
   return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+}
+
+/** A body our routes read as text: JSON, or no type at all (adopted as JSON if it parses). */
+function readsAsText(c: Context<AppEnv>): boolean {
+  const type = c.req.header('content-type');
+  return type === undefined || JSON_TYPE.test(type);
 }
 
 /**
  * Refuses bodies over `maxBytes` before they are read in full. A request framed without a
  * body has nothing to limit and skips the check: hono's limiter would ask for
  * `c.req.raw.body`, which under @hono/node-server builds a whole WHATWG Request (headers,
- * body stream, AbortController) for every GET only to find none.
+ * body stream, AbortController) for every GET only to find none. For the same reason a JSON
+ * body served by Node is read here, straight from Node's request, into hono's body cache
+ * where the route's validator finds it (node-request.ts); forms (SMS providers, the email
+ * decision page) still go through hono's limiter, as their readers need the request's type.
  *
  * @example
  * app.use('/api/*', limitBody(64 * 1024));
  */
 export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
-  const limit = limitFramedBody(maxBytes);
-  return (c, next) => (framesBody(c) ? limit(c, next) : next());
+  const limitThroughHono = bodyLimit({ maxSize: maxBytes, onError: (c) => refuseTooLarge(c, maxBytes) });
+  return async (c, next) => {
+    if (!framesBody(c)) return next();
+    const incoming = nodeIncoming(c);
+    if (!incoming || !readsAsText(c)) return limitThroughHono(c, next);
+    if (!(await cacheBodyText(c, incoming, maxBytes))) refuseTooLarge(c, maxBytes);
+    return next();
+  };
 }
 
-function limitFramedBody(maxBytes: number): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: (c) => {
-      // The client may still be sending; closing stops it, and keeps the socket from being reused mid-body.
-      c.header('Connection', 'close');
-      throw new AppError(
-        'PAYLOAD_TOO_LARGE',
-        `request body is larger than ${Math.round(maxBytes / 1024)} KiB`,
-      );
-    },
-  });
+function refuseTooLarge(c: Context<AppEnv>, maxBytes: number): never {
+  // The client may still be sending; closing stops it, and keeps the socket from being reused mid-body.
+  c.header('Connection', 'close');
+  throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
 }
 
 /** While the server drains for shutdown, new requests are told to come back. */
