@@ -35,6 +35,23 @@ const BUNDLED_LIBRARIES = new Set([
   'entities',
 ]);
 
+/**
+ * Entry points of libraries otherwise left outside that are copied in all the same. zod/mini
+ * (with zod's English messages) is what packages/config validates the environment with, and
+ * every command parses the configuration first: bundled it costs ~10 ms, where loading classic
+ * zod from node_modules (~95 files, every locale) cost ~100 ms of `pending`'s start-up
+ * (issue 17, issue 18). Classic `zod` stays outside, as above.
+ *
+ * So a `serve` process holds two copies of zod's core: the bundled one behind the config's
+ * schemas and node_modules' one behind the contract's. That is safe only while the two never
+ * meet: a config schema is never composed with a contract schema (nor handed to
+ * @hono/zod-openapi or the MCP SDK), and the config sets no global zod option (load-config.ts
+ * passes its English messages to its own parse; zod keeps its global config and registry on
+ * globalThis, shared by both copies). Keep it so: a schema that must cross belongs in the
+ * contract, on classic zod.
+ */
+const BUNDLED_ENTRY_POINTS = new Set(['zod/mini', 'zod/v4/locales/en.js']);
+
 const WORKSPACE_SCOPES = ['@agent-otp/', '@orrisai/'];
 
 function packageNameOf(specifier) {
@@ -61,7 +78,11 @@ const keepFileLocations = {
     builder.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'resolving' || args.path.startsWith('node:')) return undefined;
       const name = packageNameOf(args.path);
-      if (WORKSPACE_SCOPES.some((scope) => name.startsWith(scope)) || BUNDLED_LIBRARIES.has(name))
+      if (
+        WORKSPACE_SCOPES.some((scope) => name.startsWith(scope)) ||
+        BUNDLED_LIBRARIES.has(name) ||
+        BUNDLED_ENTRY_POINTS.has(args.path)
+      )
         return undefined;
       const resolved = await builder.resolve(args.path, {
         kind: args.kind,

@@ -96,6 +96,8 @@ describe('agent-otp config:check', () => {
       'TELEGRAM_BOT_TOKEN_FILE: set TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE, not both',
     );
     expect(result.stderr).toContain('HEADERS_TIMEOUT_MS:');
+    // zod's own wording, in English, from the bundled zod/mini (issue 17).
+    expect(result.stderr).toContain('HEADERS_TIMEOUT_MS: Invalid input: expected number, received NaN');
     expect(result.stderr).not.toContain(BOT_SECRET);
     const { error } = JSON.parse(result.stderr);
     expect(error.code).toBe('CONFIG_ERROR');

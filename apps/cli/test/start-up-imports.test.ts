@@ -40,6 +40,13 @@ const NOT_FOR_PENDING = [
   /\/node_modules\/(re2js|jose)\//,
 ];
 
+/**
+ * zod from node_modules: classic zod costs ~100 ms to load (every locale). Pending's path parses
+ * the configuration with zod/mini, which the bundle holds, and its stored JSON with the
+ * contract's zod-free shapes.
+ */
+const ZOD_FILE = /\/node_modules\/zod\//;
+
 /** Libraries the bundle holds; loaded as files of their own, they cost hundreds of reads. */
 const BUNDLED = /\/node_modules\/(kysely|jose|ulidx|re2js)\/|\/packages\/[^/]+\/dist\//;
 
@@ -122,6 +129,11 @@ describe('what agent-otp loads to start', () => {
     expect(modules.filter((path) => heavy.some((pattern) => pattern.test(path)))).toEqual([]);
     // Everything the bundle holds comes from its chunks, not as hundreds of separate files.
     expect(files.filter((path) => BUNDLED.test(path))).toEqual([]);
+    // No file of zod at all; in the chunks, only zod/mini's part of it and the English messages.
+    expect(files.filter((path) => ZOD_FILE.test(path))).toEqual([]);
+    expect(
+      modules.filter((path) => ZOD_FILE.test(path) && !/\/zod\/v4\/(mini|core|locales\/en\.js$)/.test(path)),
+    ).toEqual([]);
   }, 60_000);
 });
 
