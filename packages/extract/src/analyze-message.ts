@@ -17,6 +17,10 @@ const LONG_WORD_RUN = new RegExp(`(?<![\\w.+-])[\\w.+-]{${MAX_WORD_RUN + 1},}`, 
 const LINK_OR_ADDRESS =
   /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)+\/[^\s<>"')\]]*|\b[\w-]+\.(?:com|net|org|io|app|dev|info|biz|de|fr|es|nl|pl|ru|bg|se|dk|fi|cz|sk|hu|ro|hr|rs|tr|gr|pt|br|mx|my|ph|vn|th|jp|kr|cn|tw|hk|sg|uk|us|ca|au|nz|za|ae|sa|eg|il|ir|pk|ua|ch|ie)\b/gi;
 const LINK_MARK = /[/@]|^www\./i;
+// The Android SMS Retriever hash that ends a message on a line of its own: eleven characters of
+// base64 ("FA+9qCX9VSu"), never typed, though a run inside it ("9qCX9VSu") looks like a code.
+const APP_HASH_LINE = /^[A-Za-z0-9+/]{11}[ \t]*$/gm;
+const HAS_LETTER = /[A-Za-z]/;
 // A video-call link is blanked like any link, but leaves the word "meeting" in its place: a
 // "Passcode: 482913" beside "https://zoom.us/j/845…" is a meeting's, even when no other word says so.
 const MEETING_LINK =
@@ -87,6 +91,7 @@ function shouts(text: string): boolean {
 export function analyzeMessage(normalized: string, format?: ShortCodeFormat): MessageAnalysis {
   const text = normalized
     .replace(LONG_WORD_RUN, (run) => ' '.repeat(run.length))
+    .replace(APP_HASH_LINE, (line) => (HAS_LETTER.test(line) ? ' '.repeat(line.length) : line))
     .replace(LINK_OR_ADDRESS, (link, offset: number) =>
       offset === 0 && !LINK_MARK.test(link) ? link : blankLink(link),
     );

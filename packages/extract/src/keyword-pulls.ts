@@ -21,6 +21,16 @@ const HALF_DISTANCE = 20;
 // Keywords tied at the same distance are all kept (the earliest wins a tie), up to this many.
 const MAX_TIED = 8;
 
+/**
+ * How far keywords may sit from a letters-only candidate, in meaningful characters: `before` it
+ * (a label that is not weak), and `after` it when given (a strong keyword only: "KQZRTB is your
+ * Epic Games security code").
+ */
+export interface LettersReach {
+  before: number;
+  after?: number;
+}
+
 /** Keywords of one message split by strength, each list in text order (they never overlap). */
 export type KeywordsByStrength = ReadonlyMap<KeywordStrength, readonly KeywordMatch[]>;
 
@@ -68,9 +78,9 @@ function nearestOnSide(
  * The keywords pulling hardest on a candidate, strongest first (ties: earlier keyword first).
  * Only the nearest keywords of each strength on each side can win, because the pull only falls
  * with distance; distances come from a precomputed {@link GapCounter}, so a candidate costs a
- * few binary searches however many keywords the message holds. `lettersGap` is given for a
- * letters-only candidate: only keywords before it, not weak, at most that many meaningful
- * characters away, count.
+ * few binary searches however many keywords the message holds. `letters` is given for a
+ * letters-only candidate: only keywords that are not weak, at most `letters.before` meaningful
+ * characters before it, count, and strong ones at most `letters.after` after it.
  *
  * @example
  * const analysis = analyzeMessage('Your code is 123456');
@@ -81,19 +91,22 @@ export function strongestKeywordPulls(
   keywords: KeywordsByStrength,
   gap: GapCounter,
   candidate: Span,
-  lettersGap?: number,
+  letters?: LettersReach,
 ): KeywordPull[] {
   const pulls: KeywordPull[] = [];
-  const lettersOnly = lettersGap !== undefined;
+  const lettersOnly = letters !== undefined;
+  const sides = letters && letters.after === undefined ? [true] : [true, false];
   for (const strength of STRENGTHS) {
     // A letters-only code must sit right after a label that is not weak ("code: ABCD").
     if (lettersOnly && strength === 'weak') continue;
     const list = keywords.get(strength) ?? [];
-    for (const before of lettersOnly ? [true] : [true, false]) {
+    for (const before of sides) {
+      if (letters && !before && strength !== 'strong') continue;
+      const reach = letters && (before ? letters.before : (letters.after ?? 0));
       const gapOf = (keyword: KeywordMatch) =>
         before ? gap(keyword.end, candidate.start) : gap(candidate.end, keyword.start);
       for (const { keyword, gap: distance } of nearestOnSide(list, candidate, before, gapOf)) {
-        if (lettersOnly && distance > lettersGap) continue;
+        if (reach !== undefined && distance > reach) continue;
         pulls.push({
           keyword,
           direction: before ? 'before' : 'after',

@@ -2,7 +2,12 @@ import { calibratedConfidence } from './calibrate-confidence.js';
 import { codeKind, shapeScore, surroundingsVerdict } from './candidate-shape.js';
 import { type ContextJudgement, contextPenalty, type PenaltyInputs } from './context-penalty.js';
 import type { Candidate } from './find-candidates.js';
-import { groupKeywordsByStrength, type KeywordPull, strongestKeywordPulls } from './keyword-pulls.js';
+import {
+  groupKeywordsByStrength,
+  type KeywordPull,
+  type LettersReach,
+  strongestKeywordPulls,
+} from './keyword-pulls.js';
 import type { ContextCategory } from './lexicon/context-phrases.js';
 import type { KeywordMeta } from './lexicon/keyword-index.js';
 import type { PhraseMatch } from './lexicon/phrase-matcher.js';
@@ -84,12 +89,52 @@ function isDecisive(keyword: KeywordMatch): boolean {
 const LETTERS_LINE_GAP = 16;
 const ENDS_WITH_COLON = /:\s*$/;
 
-/** How far a letters-only candidate may sit from its keyword: right after it, or under its label line. */
-function lettersLabelGap(text: string, candidate: Candidate, layout: TextLayout): number {
+// A letters-only code that opens its sentence, and is not a label before a colon, may have a
+// strong keyword after it, this many meaningful characters away ("KQZRTB is your Epic Games
+// security code").
+const LETTERS_AFTER_GAP = 16;
+// What may stand before a sentence's first word: a bracketed sender, "<#>" (looked at no further,
+// so a long sentence costs nothing more).
+const SENTENCE_OPENING = 24;
+const BRACKETED = /\[[^\]]*\]|\([^)]*\)|<#>/g;
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
+// Letters before a colon name the sender or a label ("INPS: il codice OTP … è 519027").
+const LABEL_AFTER = /^\s*:/;
+
+function opensSentence(text: string, candidate: Candidate, layout: TextLayout): boolean {
+  const { from } = layout.sentenceAround(candidate);
+  if (candidate.start - from > SENTENCE_OPENING) return false;
+  if (LABEL_AFTER.test(text.slice(candidate.end, candidate.end + 3))) return false;
+  return !WORD_CHARACTER.test(text.slice(from, candidate.start).replace(BRACKETED, ''));
+}
+
+// How far after a letters-only candidate a word is looked for (see `namesKeywordAfter`).
+const WORD_LOOKAHEAD = 40;
+
+/**
+ * Capitals right before the keyword after them, with no word between, are the sender naming its
+ * code ("HSBC security code is never requested"), not the code: "KQZRTB is your … code" has one.
+ */
+function namesKeywordAfter(best: KeywordPull, candidate: Candidate, text: string): boolean {
+  if (best.direction !== 'after') return false;
+  const between = text.slice(candidate.end, Math.min(best.keyword.start, candidate.end + WORD_LOOKAHEAD));
+  // Two letters at least: a possessive ("HSBC's security code") is not a word between.
+  return !/\p{L}{2}/u.test(between);
+}
+
+/**
+ * How far a letters-only candidate may sit from its keyword: right after it, or under its label
+ * line; and after it only when it opens its sentence.
+ */
+function lettersReach(text: string, candidate: Candidate, layout: TextLayout): LettersReach {
   const labelledLine =
     layout.isAloneOnLine(candidate) &&
     ENDS_WITH_COLON.test(text.slice(Math.max(0, candidate.start - 8), candidate.start));
-  return labelledLine ? LETTERS_LINE_GAP : 0;
+  return {
+    before: labelledLine ? LETTERS_LINE_GAP : 0,
+    after: opensSentence(text, candidate, layout) ? LETTERS_AFTER_GAP : undefined,
+  };
 }
 
 /**
@@ -240,13 +285,14 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
       keywords,
       gap,
       candidate,
-      lettersOnly ? lettersLabelGap(text, candidate, layout) : undefined,
+      lettersOnly ? lettersReach(text, candidate, layout) : undefined,
     );
     const bareLetters =
       lettersOnly &&
       best !== undefined &&
-      isBareGenericLabel(best, candidate, text) &&
-      !verbAfterInSentence(keywords.get('weak') ?? [], layout, candidate);
+      ((isBareGenericLabel(best, candidate, text) &&
+        !verbAfterInSentence(keywords.get('weak') ?? [], layout, candidate)) ||
+        namesKeywordAfter(best, candidate, text));
     if (!best || bareLetters) {
       const factors = { shape, surroundings: around.score, surroundingsSeen: around.seen };
       if (keepRejected) scored.push(rejected(candidate, factors));
