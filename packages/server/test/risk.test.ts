@@ -147,6 +147,39 @@ describeEachDialect('risk at a glance', (dialect) => {
     });
   });
 
+  // Approvals without a step-up read nothing before their update (issue 18): the decision's
+  // own transaction refuses a high-risk request and rolls back, on every owner route.
+  it('refuses a high-risk OTP approval without a passkey step-up: it stays pending, nothing is recorded, deny still works', async () => {
+    await owner('/api/v1/risk-rules/broad-otp', { method: 'PUT', json: { level: 'high' } });
+    try {
+      const { publicKey } = await agentKeyPair();
+      const created = await call(relay.url, '/api/v1/otp', {
+        token: apiKey,
+        json: { reason: 'Any sender', publicKey },
+      });
+      expect(created.status).toBe(201);
+      const id: string = created.body.id;
+      expect((await owner(`/api/v1/requests/${id}`)).body.risk.level).toBe('high');
+      for (const path of [`/api/v1/requests/${id}/approve`, `/api/v1/approvals/${id}/approve`]) {
+        const refused = await owner(path, { method: 'POST' });
+        expect(refused.status, path).toBe(403);
+        expect(refused.body.error.code).toBe('STEP_UP_REQUIRED');
+        expect(refused.body.error.message).toContain(`/approvals/${id}`);
+      }
+      expect((await owner(`/api/v1/requests/${id}`)).body.status).toBe('pending_approval');
+      const audit = await owner('/api/v1/audit?limit=50');
+      const actions = audit.body.events
+        .filter((e: { targetId: string | null }) => e.targetId === id)
+        .map((e: { action: string }) => e.action);
+      expect(actions).toEqual(['otp.requested']);
+      const denied = await owner(`/api/v1/requests/${id}/deny`, { method: 'POST' });
+      expect(denied.status).toBe(200);
+      expect(denied.body.status).toBe('denied');
+    } finally {
+      await owner('/api/v1/risk-rules/broad-otp', { method: 'PUT', json: { level: 'elevated' } });
+    }
+  });
+
   describe('refuses bad settings with a 4xx naming the problem', () => {
     it('an unknown rule is 404, a bad level 400', async () => {
       const unknown = await owner('/api/v1/risk-rules/wire-money', {

@@ -140,13 +140,27 @@ export interface OwnerDecision {
   stepUp?: StepUpProof | undefined;
 }
 
+/** How a kind's decision treats a high-risk approval. */
+export interface DecisionSafeguards {
+  /**
+   * A passkey step-up for this request was checked before the decision, so a high-risk
+   * approval may go through. False (the default): a high-risk approval is refused.
+   */
+  stepUpChecked?: boolean;
+}
+
 /**
- * Approving a high-risk request needs a passkey step-up on every channel (issue 15). A request
- * that is not pending is left to the transition, which reports how it stands (409/410).
+ * Approving a high-risk request needs a passkey step-up on every channel (issue 15). An
+ * approval that offers one has it checked here, when the request is high risk and still
+ * pending (one that is not is left to the transition, which reports how it stands: 409/410).
+ * One that offers none (every approval but the dashboard's passkey one) reads nothing here:
+ * the decision refuses it from the row it updates, since the risk never changes after
+ * creation. Returns whether a step-up was checked.
  */
-async function requireStepUpWhenHighRisk(ctx: CoreContext, options: OwnerDecision): Promise<void> {
+async function checkOfferedStepUp(ctx: CoreContext, options: OwnerDecision): Promise<boolean> {
+  if (options.outcome !== 'approved' || options.stepUp === undefined) return false;
   const subject = await getDecisionSubject(ctx, options.ownerId, options.id);
-  if (!subject?.pending || subject.risk?.level !== 'high') return;
+  if (!subject?.pending || subject.risk?.level !== 'high') return false;
   // Loaded only here: the WebAuthn library is large and most decisions never need it, so
   // commands like `agent-otp pending` start without it (issue 17).
   const { requireStepUp } = await import('../owners/passkey-step-up.js');
@@ -156,30 +170,37 @@ async function requireStepUpWhenHighRisk(ctx: CoreContext, options: OwnerDecisio
     actor: options.actor,
     proof: options.stepUp,
   });
+  return true;
 }
 
 /**
  * Records an owner's decision on any kind of request; the first decision wins, whatever the
- * channel. Returns the request as it now stands.
+ * channel. For callers that show the request in a form of their own afterwards (read once,
+ * after the decision); {@link decideRequest} returns it as a {@link DecisionSubject}.
+ *
+ * @example
+ * await recordDecision(ctx, { id, ownerId, outcome: 'approved', actor });
+ */
+export async function recordDecision(ctx: CoreContext, options: OwnerDecision): Promise<void> {
+  // A reason on an approval would be stored nowhere and shown to no one: refused, not dropped.
+  if (options.outcome === 'approved' && options.denialReason !== undefined)
+    throw new AppError('VALIDATION_ERROR', 'reason: only a denial carries a reason');
+  const kind = requestKindOf(options.id);
+  if (kind === undefined) throw new AppError('NOT_FOUND', `no request ${options.id}`);
+  const safeguards = { stepUpChecked: await checkOfferedStepUp(ctx, options) };
+  if (kind === 'otp') await decideOtpRequest(ctx, options, safeguards);
+  else await decidePermissionRequest(ctx, options, safeguards);
+}
+
+/**
+ * Records an owner's decision on any kind of request; the first decision wins, whatever the
+ * channel. Returns the request as it now stands, read once after the decision.
  *
  * @example
  * await decideRequest(ctx, { id, ownerId, outcome: 'denied', actor, denialReason: 'Use staging' });
  */
 export async function decideRequest(ctx: CoreContext, options: OwnerDecision): Promise<DecisionSubject> {
-  // A reason on an approval would be stored nowhere and shown to no one: refused, not dropped.
-  if (options.outcome === 'approved' && options.denialReason !== undefined)
-    throw new AppError('VALIDATION_ERROR', 'reason: only a denial carries a reason');
-  if (options.outcome === 'approved') await requireStepUpWhenHighRisk(ctx, options);
-  switch (requestKindOf(options.id)) {
-    case 'otp':
-      await decideOtpRequest(ctx, options);
-      break;
-    case 'permission':
-      await decidePermissionRequest(ctx, options);
-      break;
-    default:
-      throw new AppError('NOT_FOUND', `no request ${options.id}`);
-  }
+  await recordDecision(ctx, options);
   const subject = await getDecisionSubject(ctx, options.ownerId, options.id);
   if (!subject) throw new AppError('NOT_FOUND', `no request ${options.id}`);
   return subject;

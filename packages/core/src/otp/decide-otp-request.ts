@@ -1,7 +1,8 @@
-import type { RequestScope } from '@agent-otp/db';
+import type { OtpRequestRecord, RequestScope } from '@agent-otp/db';
 import type { OtpRequest } from '@agent-otp/shared';
-import type { OwnerDecision } from '../approvals/decisions.js';
+import type { DecisionSafeguards, OwnerDecision } from '../approvals/decisions.js';
 import { type CoreContext, nowIso } from '../context.js';
+import { stepUpRequired } from '../owners/step-up-required.js';
 import { denialAuditDetails } from '../requests/decision-of.js';
 import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
@@ -12,12 +13,17 @@ import { toApiOtpRequest } from './otp-row.js';
  * Records the owner's decision on a pending request; the first decision wins, through
  * whatever channel, and an overdue request cannot be approved. Approving releases a code
  * that arrived while the request waited (it becomes `otp_received` in the same statement);
- * denying erases it.
+ * denying erases it. A high-risk request is approved only after a passkey step-up the caller
+ * checked (`stepUpChecked`); otherwise the approval is rolled back with STEP_UP_REQUIRED.
  *
  * @example
  * await decideOtpRequest(ctx, { id, ownerId, outcome: 'approved', actor });
  */
-export async function decideOtpRequest(ctx: CoreContext, options: OwnerDecision): Promise<OtpRequest> {
+export async function decideOtpRequest(
+  ctx: CoreContext,
+  options: OwnerDecision,
+  { stepUpChecked = false }: DecisionSafeguards = {},
+): Promise<OtpRequest> {
   const scope: RequestScope = { ownerId: options.ownerId };
   // No read first: the conditional update decides, and only a refused one reads the row
   // (not found, not the owner's, overdue and expired on that read, or already decided).
@@ -53,6 +59,14 @@ export async function decideOtpRequest(ctx: CoreContext, options: OwnerDecision)
             closed_at: now,
           },
     now,
+    // Refused in the transaction, from the row it updated: nothing is read before the update.
+    ...(options.outcome === 'approved' && !stepUpChecked
+      ? {
+          check: (updated: OtpRequestRecord) => {
+            if (updated.risk?.level === 'high') throw stepUpRequired(ctx, updated.id, options.actor);
+          },
+        }
+      : {}),
     audit: (updated) => ({
       actor: options.actor,
       action: options.outcome,

@@ -7,11 +7,11 @@ import {
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
-import { approvalUrl } from '../otp/otp-row.js';
 import { checkPasskeyAssertion } from './passkey-assertions.js';
 import { PASSKEY_CHALLENGE_TTL_SECONDS, storeChallenge } from './passkey-challenges.js';
 import { relyingParty } from './passkey-relying-party.js';
 import { type PasskeySession, transportsOf } from './passkeys.js';
+import { stepUpRequired } from './step-up-required.js';
 
 /** A fresh passkey assertion offered with a high-risk approval, and the browser session that asked for it. */
 export interface StepUpProof {
@@ -75,15 +75,7 @@ export async function requireStepUp(
   ctx: CoreContext,
   options: { ownerId: string; requestId: string; actor: Actor; proof?: StepUpProof | undefined },
 ): Promise<void> {
-  const dashboard = approvalUrl(ctx, options.requestId);
-  if (!options.proof) {
-    throw new AppError(
-      'STEP_UP_REQUIRED',
-      options.actor.channel === 'dashboard'
-        ? `request ${options.requestId} is high risk: confirm the approval with your passkey`
-        : `request ${options.requestId} is high risk: approve it in the dashboard with a passkey (${dashboard}); it can still be denied here`,
-    );
-  }
+  if (!options.proof) throw stepUpRequired(ctx, options.requestId, options.actor);
   const checked = await checkPasskeyAssertion(ctx, options.proof.assertion, {
     purpose: 'step_up',
     boundTo: options.proof.sessionId,

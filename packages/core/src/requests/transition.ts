@@ -44,10 +44,16 @@ export async function transition<T extends RequestTable>(
     audit: (updated: RequestRecords[T]) => TransitionAudit;
     /** The status does not change, so waiters are not woken (a token handed out). */
     quiet?: boolean;
+    /**
+     * Runs on the updated row before anything else is written; what it throws rolls the
+     * change back. For a rule that needs a column the request kept since its creation (a
+     * high-risk approval needs a step-up) without reading the row before the update.
+     */
+    check?: (updated: RequestRecords[T]) => void;
   },
 ): Promise<RequestRecords[T] | undefined> {
   const now = options.now ?? nowIso(ctx);
-  const { audit: describe, quiet: _quiet, kind, ...update } = options;
+  const { audit: describe, quiet: _quiet, check, kind, ...update } = options;
   const moved = await withTransaction(ctx.database, async (tx) => {
     let updated = await updateRequestRecord(tx, { ...update, table: kind.table, now });
     if (!updated) return undefined;
@@ -65,6 +71,7 @@ export async function transition<T extends RequestTable>(
           deadline: 'any',
           now,
         })) ?? updated;
+    check?.(updated);
     const audit = describe(updated);
     await recordAuditEvent(ctx, tx, {
       ownerId: updated.owner_id,

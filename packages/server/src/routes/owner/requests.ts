@@ -1,4 +1,4 @@
-import { decideRequest, getOwnerRequest, listRequestHistory } from '@agent-otp/core';
+import { getOwnerRequest, listRequestHistory, recordDecision } from '@agent-otp/core';
 import {
   AppError,
   OtpRequestId,
@@ -104,8 +104,9 @@ export function registerOwnerRequests(app: Router, services: ServerServices) {
     openapiRoute(app, services, decisionRoute(outcome), async (c) => {
       const { id } = c.req.valid('param');
       const owner = c.get('owner');
-      // Through the generic decision, so a high-risk request needs its passkey step-up here too.
-      await decideRequest(services.ctx, {
+      // Through the generic decision, so a high-risk request needs its passkey step-up here too;
+      // the answer is the one read of the request after it.
+      await recordDecision(services.ctx, {
         id,
         ownerId: owner.id,
         outcome: outcome === 'approve' ? 'approved' : 'denied',
