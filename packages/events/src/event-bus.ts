@@ -14,6 +14,12 @@ export interface RequestEvent {
   status: string;
   /** OTP requests: whether a ciphertext is waiting (delivered during pending_approval). */
   hasPayload?: boolean;
+  /**
+   * Whether the change queued a webhook event in its transaction, so webhook delivery is
+   * woken only when there is something to send. Absent: the publisher does not say, and
+   * delivery looks in case.
+   */
+  webhookQueued?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import { assertOpenRequestCapacity } from '../agents/assert-open-request-capacit
 import { lockLiveAgent } from '../agents/lock-live-agent.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import type { CoreContext } from '../context.js';
+import type { RequestEvent } from '../events/event-bus.js';
 import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
 import { announceWithin, publishCommittedChange } from './announce-change.js';
 import type { RequestKindConfig } from './request-kind.js';
@@ -23,8 +24,7 @@ export async function insertRequest<T extends RequestTable>(
   row: RequestRecords[T],
   audit: readonly TransitionAudit[],
 ): Promise<void> {
-  const event = kind.event(row, 'created');
-  await withTransaction(ctx.database, async (tx) => {
+  const event = await withTransaction(ctx.database, async (tx) => {
     await lockLiveAgent(ctx, tx, row.agent_id);
     await assertOpenRequestCapacity(ctx, tx, { kind: kind.kind, agentId: row.agent_id });
     await insertRequestRecord(tx, kind.table, row);
@@ -37,8 +37,10 @@ export async function insertRequest<T extends RequestTable>(
         ...(record.details === undefined ? {} : { details: record.details }),
       });
     // Created already decided (a test key, a policy): the agent hears of it like any change.
-    await queueWebhookEvent(tx, kind.kind, row, row.created_at);
-    await announceWithin(ctx, tx, event);
+    const webhookQueued = await queueWebhookEvent(tx, kind.kind, row, row.created_at);
+    const created: RequestEvent = { ...kind.event(row, 'created'), webhookQueued };
+    await announceWithin(ctx, tx, created);
+    return created;
   });
   publishCommittedChange(ctx, event);
 }

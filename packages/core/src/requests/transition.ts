@@ -8,6 +8,7 @@ import {
 import type { Actor } from '../audit/actor.js';
 import { recordAuditEvent } from '../audit/record-audit-event.js';
 import { type CoreContext, nowIso } from '../context.js';
+import type { RequestEvent } from '../events/event-bus.js';
 import { queueWebhookEvent } from '../webhooks/queue-webhook-event.js';
 import { announceWithin, publishCommittedChange } from './announce-change.js';
 import type { RequestKindConfig } from './request-kind.js';
@@ -81,8 +82,8 @@ export async function transition<T extends RequestTable>(
       ...(audit.details === undefined ? {} : { details: audit.details }),
     });
     if (options.quiet) return { updated, event: undefined };
-    await queueWebhookEvent(tx, options.kind.kind, updated, now);
-    const event = kind.event(updated);
+    const webhookQueued = await queueWebhookEvent(tx, options.kind.kind, updated, now);
+    const event: RequestEvent = { ...kind.event(updated), webhookQueued };
     await announceWithin(ctx, tx, event);
     return { updated, event };
   });

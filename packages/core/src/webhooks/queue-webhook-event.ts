@@ -19,6 +19,7 @@ export interface WebhookSubject {
  * when the request named a webhook URL and the status is one its agent acts on
  * (WEBHOOK_EVENT_STATUSES). The outbox row commits with the change or not at all, so no
  * event is lost to a crash between the two. The body holds the status, never the code.
+ * Returns whether it queued one (the change's bus event says so: delivery is woken only then).
  *
  * @example
  * await queueWebhookEvent(tx, 'otp', updatedRow, now);
@@ -28,9 +29,9 @@ export async function queueWebhookEvent(
   kind: RequestKind,
   request: WebhookSubject,
   now: string,
-): Promise<void> {
-  if (request.webhook_url === null) return;
-  if (!(WEBHOOK_EVENT_STATUSES[kind] as readonly string[]).includes(request.status)) return;
+): Promise<boolean> {
+  if (request.webhook_url === null) return false;
+  if (!(WEBHOOK_EVENT_STATUSES[kind] as readonly string[]).includes(request.status)) return false;
   const id = newId('evt');
   const event: WebhookEvent = {
     id,
@@ -58,4 +59,5 @@ export async function queueWebhookEvent(
     next_attempt_at: now,
     created_at: now,
   });
+  return true;
 }

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '@agent-otp/config';
-import { ALL_REQUESTS_TOPIC, attemptWebhook, type CoreContext, claimDueWebhooks } from '@agent-otp/core';
+import {
+  ALL_REQUESTS_TOPIC,
+  attemptWebhook,
+  type BusEvent,
+  type CoreContext,
+  claimDueWebhooks,
+} from '@agent-otp/core';
 import { defineJob, defineService, type RecurringJob, type ServiceJob } from '@agent-otp/jobs';
 import { WEBHOOK_EVENT_STATUSES } from '@agent-otp/shared';
 import type { Logger } from '../logger.js';
@@ -12,16 +18,19 @@ export const WEBHOOK_DELIVERY_JOB = 'webhook delivery';
 const MAX_IN_FLIGHT = 64;
 
 /**
- * Whether a request event may have queued a webhook: a status some agent hears about. The
- * bus does not say whether the request named a URL, so this wakes a pass that may find
- * nothing (one indexed query).
+ * Whether a request event may have queued a webhook. Lifecycle changes say whether they did
+ * (`webhookQueued`), so a relay whose requests name no webhook runs no pass after each
+ * approval and delivery (issue 18). Events that do not say (and a resync after missed
+ * events) wake a pass when the status is one some agent hears about; it may find nothing
+ * (one indexed query). The poll every WEBHOOK_POLL_MS covers anything else.
  */
-function mayHaveQueuedWebhook(event: { type: string; kind?: string; status?: string }): boolean {
+function mayHaveQueuedWebhook(event: BusEvent): boolean {
   if (event.type === 'resync') return true;
+  if (event.webhookQueued !== undefined) return event.webhookQueued;
   const statuses = WEBHOOK_EVENT_STATUSES[event.kind as keyof typeof WEBHOOK_EVENT_STATUSES] as
     | readonly string[]
     | undefined;
-  return statuses?.includes(event.status ?? '') ?? false;
+  return statuses?.includes(event.status) ?? false;
 }
 
 /**
