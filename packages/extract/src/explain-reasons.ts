@@ -42,6 +42,10 @@ export function explainScore(scored: ScoredCandidate): string[] {
   }
   reasons.push(...factors.surroundingsSeen);
   if (factors.surroundings === 0) return reasons;
+  if (factors.unlabelledNumber) {
+    reasons.push('printed like a number (12 345) without a code keyword right before it');
+    return reasons;
+  }
   if (factors.unlabelledLong) {
     reasons.push('9 or 10 digits without a code keyword shortly before it in its sentence');
     return reasons;

@@ -21,6 +21,11 @@ export interface Candidate {
   prefix?: string;
   /** Printed in a way codes seldom are: glued to a word, letters one by one, uneven groups. */
   unusual?: boolean;
+  /**
+   * Printed like a number with a thousands separator (`12 345`, `48-291`): a code only right
+   * after its keyword (checked when scoring).
+   */
+  thousands?: boolean;
   /** Shorter than four digits, accepted because the sender is known to send such codes. */
   knownFormat?: string;
 }
@@ -72,13 +77,24 @@ function isCodeLength(text: string): boolean {
   return text.length >= MIN_CODE;
 }
 
-function groupCode(chunks: Chunk[], separators: string[]): { code: string; unusual: boolean } | undefined {
+function groupCode(
+  chunks: Chunk[],
+  separators: string[],
+): { code: string; unusual: boolean; thousands?: boolean } | undefined {
   const code = groupText(chunks, separators);
   if (code === undefined) return undefined;
   const lengths = chunks.map((chunk) => chunk.text.length);
   const even = lengths.every((length) => length === lengths[0]);
   const lettersOneByOne = lengths[0] === 1 && /[A-Z]/.test(code);
-  return { code, unusual: !even || lettersOneByOne };
+  const unusual = !even || lettersOneByOne;
+  return isThousandsShaped(lengths) && DIGITS.test(code)
+    ? { code, unusual, thousands: true }
+    : { code, unusual };
+}
+
+/** Two digits, then a group of three: how `12 345` is written as a number, and as a short code. */
+function isThousandsShaped(lengths: number[]): boolean {
+  return lengths.length === 2 && lengths[0] === 2 && lengths[1] === 3;
 }
 
 function groupText(chunks: Chunk[], separators: string[]): string | undefined {
@@ -91,15 +107,15 @@ function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   const single = lengths.every((length) => length === 1);
   if (digitsOnly) {
     // `1 2 3 4 5 6` (digits in boxes) or equal groups `123 456`, `12-34-56`. Unequal groups
-    // like `10 000` (1–3 digits, then threes) are thousands separators, not codes; other pairs
-    // of two to five digits each (`482-1937`, `55-21093`) are. A six-digit code and a number
-    // after a dash (`482913 - 20% off`) are two things.
+    // like `1 000 000` (1–3 digits, then threes) are thousands separators, not codes, except a
+    // pair like `12 345` right after its keyword (see `isThousandsShaped`); other pairs of two to
+    // five digits each (`482-1937`, `55-21093`) are codes. A six-digit code and a number after a
+    // dash (`482913 - 20% off`) are two things.
     if (first === 1 && single) return chunks.length >= MIN_CODE ? joined : undefined;
     if (first >= 2 && lengths.every((length) => length === first)) return joined;
     const thousands = first <= 3 && lengths.slice(1).every((length) => length === 3);
-    return !thousands && chunks.length === 2 && lengths.every((length) => length >= 2 && length <= 5)
-      ? joined
-      : undefined;
+    if (thousands) return isThousandsShaped(lengths) ? joined : undefined;
+    return chunks.length === 2 && lengths.every((length) => length >= 2 && length <= 5) ? joined : undefined;
   }
   // Upper-case letters and digits typed one by one, space apart: `K Q T Z`, `Q 7 K 2 M P`.
   if (single && chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)))

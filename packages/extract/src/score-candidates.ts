@@ -43,6 +43,8 @@ export interface ScoreFactors {
   repeated: boolean;
   /** A 9- or 10-digit number without a keyword right before it. */
   unlabelledLong?: boolean;
+  /** Printed like a number with a thousands separator (`12 345`), without a keyword right before it. */
+  unlabelledNumber?: boolean;
   /** The message is about a booking, a meeting or a gift card, and the keyword could name their codes. */
   occasion?: boolean;
   /** A discount in the candidate's sentence ("code 4821 for 10% off"), and the keyword is not OTP-specific. */
@@ -299,6 +301,19 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
       return;
     }
     const labelled = best.direction === 'before' && best.gap === 0;
+    // `12 345` is a number with a thousands separator unless a keyword labels it.
+    if (candidate.thousands && !(labelled && best.keyword.meta.strength !== 'weak')) {
+      if (keepRejected)
+        scored.push(
+          rejected(candidate, {
+            shape,
+            surroundings: around.score,
+            surroundingsSeen: around.seen,
+            unlabelledNumber: true,
+          }),
+        );
+      return;
+    }
     // 9- and 10-digit numbers are account, phone and card numbers unless a keyword labels them.
     if (candidate.code.length > LONGEST_UNLABELLED && !labelsLongCode(best, candidate, layout)) {
       if (keepRejected)
