@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { reusableQuery } from '../reusable-query.js';
 import type { AgentRow, AgentsTable, ApiKeyRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 
@@ -86,9 +87,9 @@ export interface ApiKeyHolder {
   agentRevokedAt: string | null;
 }
 
-/** The key with this hash and its agent, revoked or not. */
-export function findApiKeyHolder(db: Tx, keyHash: string): Promise<ApiKeyHolder | undefined> {
-  return db
+// Every agent call looks its key up: built and compiled once (reusable-query.ts).
+const apiKeyHolderByHash = reusableQuery((db, keyHash: string) =>
+  db
     .selectFrom('api_keys')
     .innerJoin('agents', 'agents.id', 'api_keys.agent_id')
     .select([
@@ -101,8 +102,13 @@ export function findApiKeyHolder(db: Tx, keyHash: string): Promise<ApiKeyHolder 
       'agents.owner_id as ownerId',
       'agents.revoked_at as agentRevokedAt',
     ])
-    .where('api_keys.key_hash', '=', keyHash)
-    .executeTakeFirst();
+    .where('api_keys.key_hash', '=', keyHash),
+);
+
+/** The key with this hash and its agent, revoked or not. */
+export async function findApiKeyHolder(db: Tx, keyHash: string): Promise<ApiKeyHolder | undefined> {
+  const [holder] = await apiKeyHolderByHash(db, keyHash);
+  return holder;
 }
 
 /** Records when an API key was last used. */
