@@ -20,8 +20,9 @@ export interface PenaltyInputs {
 
 const WINDOW_BEFORE = 40;
 const WINDOW_AFTER = 30;
-// Discount codes are a word and a percentage or amount: SAVE20, WELCOME10, FLASH40, GIAM50K.
-const PROMO_SHAPE = /^(?:[A-Z]{2,}\d{1,3}K?|\d{1,2}[A-Z]{3,}\d{0,3})$/;
+// Discount codes are a word and a percentage, an amount or a year: SAVE20, WELCOME10, FLASH40,
+// GIAM50K, TET2026.
+const PROMO_SHAPE = /^(?:[A-Z]{2,}(?:\d{1,3}|20\d\d)K?|\d{1,2}[A-Z]{3,}\d{0,3})$/;
 const DIGIT = /\d/;
 // A context followed by its own number ("flight BA 2490", "Ref No. 7712") labels that number.
 const LABELS_NEXT_TOKEN = /^\s*(?:[.:#]\s*[\p{L}\p{N}]|(?:[a-z]{1,3}\s?)?\d)/u;
