@@ -1,4 +1,5 @@
 import type { UpdateObject } from 'kysely';
+import { reusableQuery } from '../reusable-query.js';
 import type { Database } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import {
@@ -104,13 +105,35 @@ export async function findRequestRecord<T extends RequestTable>(
   id: string,
   scope: RequestScope,
 ): Promise<RequestRecords[T] | undefined> {
-  const query = tx
-    .selectFrom(table as 'otp_requests')
-    .selectAll()
-    .where('id', '=', id);
-  const row = await whereInScope(query, scope).executeTakeFirst();
+  const byId = REQUEST_BY_ID[table];
+  const [row] =
+    'agentId' in scope
+      ? await byId.agent(tx, id, scope.agentId)
+      : 'ownerId' in scope
+        ? await byId.owner(tx, id, scope.ownerId)
+        : await byId.any(tx, id);
   return row && toRequestRecord(table, row as StoredRequestRows[T]);
 }
+
+// Every GET of a request, long-poll re-read and refused transition reads one by id: each
+// table and scope kind's statement is built and compiled once (reusable-query.ts).
+function requestByIdIn(table: RequestTable) {
+  const byId = (db: Tx, id: string) =>
+    db
+      .selectFrom(table as 'otp_requests')
+      .selectAll()
+      .where('id', '=', id);
+  return {
+    agent: reusableQuery((db, id: string, agentId: string) => byId(db, id).where('agent_id', '=', agentId)),
+    owner: reusableQuery((db, id: string, ownerId: string) => byId(db, id).where('owner_id', '=', ownerId)),
+    any: reusableQuery((db, id: string) => byId(db, id)),
+  };
+}
+
+const REQUEST_BY_ID = {
+  otp_requests: requestByIdIn('otp_requests'),
+  permission_requests: requestByIdIn('permission_requests'),
+};
 
 /**
  * Stores a new request, its JSON columns serialised; the caller holds the transaction.
