@@ -20,6 +20,8 @@ const TEMPLATE_AFTER = /[}%>_@]/;
 const HOUSE_NUMBER_BEFORE = /\d[A-Za-z]?, ?$/;
 const TOWN_AFTER = /^ \p{Lu}\p{Ll}/u;
 const MASK_BEFORE = /(?:[*•·xX]{2,}|\*)[ -]?$/;
+// Korean nationwide service numbers (1588-1234, 1599-8000, 1661-…, 1800-…): printed like a code.
+const KOREAN_SERVICE_NUMBER = /^1[568]\d\d-\d{4}$/;
 // Units written straight after a number in CJK text: years, months, minutes, yuan, won…
 const CJK_UNIT_AFTER = /^[年月日時时分秒元円원년월일시분초個个位次人件号]/;
 const CURRENCY_BEFORE =
@@ -171,7 +173,7 @@ export function surroundingsVerdict(
   if (CURRENCY_BEFORE.test(lowerBefore) || CURRENCY_AFTER.test(lowerAfter)) return PRICE;
   const unit = UNIT_AFTER.test(lowerAfter);
   const hash = /#\s?$/.test(text.slice(Math.max(0, start - 2), start));
-  const phone = isPhoneNumber(candidate);
+  const phone = isPhoneNumber(candidate) || KOREAN_SERVICE_NUMBER.test(text.slice(start, end));
   if (!unit && !hash && !phone) return CLEAR;
   let score = 1;
   let seen = NOTHING_SEEN;

@@ -651,6 +651,13 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'fax',
     'mobile',
     'hotline',
+    'contact',
+    'piga',
+    'liên hệ',
+    'lien he',
+    'contatta*',
+    'ติดต่อ',
+    '문의',
     // Customer-service lines, whose short numbers look like codes ("Service client : 3639").
     'helpline',
     'customer service',
