@@ -1,4 +1,5 @@
 import { type Insertable, sql } from 'kysely';
+import { reusableQuery } from '../reusable-query.js';
 import type { CaptureSourceRow, CaptureSourcesTable } from '../schema.js';
 import type { Tx } from '../transaction.js';
 
@@ -27,12 +28,18 @@ export function findOwnedCaptureSource(
     .executeTakeFirst();
 }
 
-export function findCaptureSourceByTokenHash(
+export async function findCaptureSourceByTokenHash(
   db: Tx,
   tokenHash: string,
 ): Promise<CaptureSourceRow | undefined> {
-  return db.selectFrom('capture_sources').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  const [source] = await captureSourceByTokenHash(db, tokenHash);
+  return source;
 }
+
+// Every capture call looks its source up: built and compiled once (reusable-query.ts).
+const captureSourceByTokenHash = reusableQuery((db, tokenHash: string) =>
+  db.selectFrom('capture_sources').selectAll().where('token_hash', '=', tokenHash),
+);
 
 /** An owner's oldest live source of this kind and name (the built-in connectors find theirs by name). */
 export function findLiveCaptureSourceByName(

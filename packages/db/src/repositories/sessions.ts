@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { reusableQuery } from '../reusable-query.js';
 import type { SessionRow, SessionsTable } from '../schema.js';
 import type { Tx } from '../transaction.js';
 
@@ -18,12 +19,18 @@ export interface SessionHolder {
 }
 
 /** The session of this kind with this token hash, and its owner. */
-export function findSessionHolder(
+export async function findSessionHolder(
   db: Tx,
   tokenHash: string,
   kind: SessionRow['kind'],
 ): Promise<SessionHolder | undefined> {
-  return db
+  const [holder] = await sessionHolderByHash(db, tokenHash, kind);
+  return holder;
+}
+
+// Every owner call looks its session up: built and compiled once (reusable-query.ts).
+const sessionHolderByHash = reusableQuery((db, tokenHash: string, kind: SessionRow['kind']) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -35,9 +42,8 @@ export function findSessionHolder(
       'users.email',
     ])
     .where('sessions.token_hash', '=', tokenHash)
-    .where('sessions.kind', '=', kind)
-    .executeTakeFirst();
-}
+    .where('sessions.kind', '=', kind),
+);
 
 /** Records when a session was last used. */
 export async function markSessionSeen(db: Tx, id: string, at: string): Promise<void> {
