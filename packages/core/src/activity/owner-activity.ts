@@ -15,6 +15,7 @@ import {
   activityOutcomeOf,
 } from '@agent-otp/shared';
 import type { CoreContext } from '../context.js';
+import { yieldToEventLoop } from '../yield-to-event-loop.js';
 import { measureDurations } from './durations.js';
 
 const DAY_MS = 86_400_000;
@@ -64,13 +65,17 @@ export async function getOwnerActivity(ctx: CoreContext, query: ActivityQueryFor
     until: new Date(tomorrow).toISOString(),
     agentId: query.agentId,
   };
+  // On SQLite each read runs on the event loop: the count yields between its stretches, and
+  // the other reads wait for a turn of their own, so no request waits behind the whole
+  // activity (issue 18).
   const perKind = await Promise.all(
-    TABLES.map(async ({ table, kind }) => ({
-      kind,
-      counts: await countRequestActivity(db, dialect, table, range),
-      times: await listDecisionTimes(db, table, range, DECISION_TIMES_LIMIT + 1),
-    })),
+    TABLES.map(async ({ table, kind }) => {
+      const counts = await countRequestActivity(db, dialect, table, range);
+      await yieldToEventLoop();
+      return { kind, counts, times: await listDecisionTimes(db, table, range, DECISION_TIMES_LIMIT + 1) };
+    }),
   );
+  await yieldToEventLoop();
 
   const daily = perKind.flatMap(({ kind, counts }) => dailyRows(kind, counts));
   const outcomes = emptyOutcomes();
