@@ -45,7 +45,10 @@ const LABEL_GAP = /^[ \t:#.-]*$/;
 const KEYWORD_JOIN = /^[ \t-]{0,2}$/;
 
 /** Where the phrase describing a candidate can start, and whether a keyword of its sentence starts it. */
-function windowStart(inputs: PenaltyInputs, candidate: Span): { from: number; afterKeyword: boolean } {
+function windowStart(
+  inputs: PenaltyInputs,
+  candidate: Span,
+): { from: number; afterKeyword: boolean; weakKeyword: boolean } {
   const { text, keywords } = inputs;
   let from = Math.max(0, candidate.start - WINDOW_BEFORE);
   for (let index = candidate.start - 1; index >= from; index--) {
@@ -59,8 +62,8 @@ function windowStart(inputs: PenaltyInputs, candidate: Span): { from: number; af
   const nearestBefore =
     keywords[firstIndexWhereNot(keywords, (keyword) => keyword.end <= candidate.start) - 1];
   return nearestBefore && nearestBefore.end > from
-    ? { from: nearestBefore.end, afterKeyword: true }
-    : { from, afterKeyword: false };
+    ? { from: nearestBefore.end, afterKeyword: true, weakKeyword: nearestBefore.meta.strength === 'weak' }
+    : { from, afterKeyword: false, weakKeyword: false };
 }
 
 /** Where the phrase describing a candidate ends, and whether a keyword after it ends it there. */
@@ -84,7 +87,7 @@ function windowEnd(inputs: PenaltyInputs, candidate: Span): { to: number; before
 /** Contexts describing the candidate, in text order: only those inside its bounded window. */
 function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: boolean): ContextMatch[] {
   const { contexts, folded } = inputs;
-  const { from, afterKeyword } = windowStart(inputs, candidate);
+  const { from, afterKeyword, weakKeyword } = windowStart(inputs, candidate);
   const { to, beforeKeyword } = windowEnd(inputs, candidate);
   const found: ContextMatch[] = [];
   // A context describes the nearest number: "card ending 7731 is 903815" is about 7731.
@@ -98,9 +101,15 @@ function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: bo
     if (context.meta === 'expired' || DIGIT.test(between)) continue;
     if (afterKeyword && OBJECT_CATEGORIES.has(context.meta) && !LABEL_GAP.test(between)) continue;
     // "Mã kích hoạt tài khoản: 482913", "Mã OTP giao dịch: 482913" (account activation code,
-    // transaction OTP): a money word joined to the keyword before it qualifies that keyword, the
-    // way it does after a code ("Use 4821 as Microsoft account security code").
-    if (afterKeyword && context.meta === 'money' && KEYWORD_JOIN.test(folded.slice(from, context.start)))
+    // transaction OTP): a money word joined to the noun keyword before it qualifies that keyword,
+    // the way it does after a code ("Use 4821 as Microsoft account security code"). After a verb
+    // it is the verb's object, and labels its own number ("confirm payment 771203").
+    if (
+      afterKeyword &&
+      !weakKeyword &&
+      context.meta === 'money' &&
+      KEYWORD_JOIN.test(folded.slice(from, context.start))
+    )
       continue;
     found.push(context);
   }
