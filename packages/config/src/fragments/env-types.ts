@@ -13,14 +13,14 @@ export const booleanFromEnv = z.pipe(
 /** Text of at least one character. */
 export const text = () => z.string().check(z.minLength(1));
 
-/** Text of at least one character once surrounding white space is removed (and without it). */
+/** Text without its surrounding white space, at least one character of it left. */
 export const trimmedText = () => z.string().check(z.trim(), z.minLength(1));
 
-/** A whole number from `min` to `max`, written in decimal. */
+/** A whole number from `min` to `max`, from its text as Number() reads it. */
 export const wholeNumber = (min: number, max: number) =>
   z.coerce.number().check(z.int(), z.gte(min), z.lte(max));
 
-/** A number from `min` to `max`, fractions allowed. */
+/** A number from `min` to `max`, fractions allowed, from its text as Number() reads it. */
 export const numberBetween = (min: number, max: number) => z.coerce.number().check(z.gte(min), z.lte(max));
 
 /** A TCP port; 0 asks the OS for a free one (tests, benchmarks). */
