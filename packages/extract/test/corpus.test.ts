@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { extractOTP } from '../src/index.js';
 import { loadCorpus, scoreCorpus, type Tally, toInput } from './corpus/index.js';
 
-// The accuracy gate on the tuning split (issue 14), just below what it measured after the former
-// held-out split was folded in and the extractor tuned on it (1,309/1,309 right, no wrong code,
-// no miss, 39 languages): one more failure overall fails it, and so does one failure in any
-// language or category of fewer than 20 cases.
+// The accuracy gate on the tuning split (issue 14), just below what it measured after the third
+// round of cases (round3-*.json, 351 cases in sw, th, it, ko, vi, tr and en) and the extractor
+// tuned on them (1,660/1,660 right, no wrong code, no miss, 39 languages): one failure overall
+// fails it (1,659/1,660 is 99.94%), and so does one failure in any language or category of fewer
+// than 20 cases.
 const FLOORS = {
-  accuracy: 0.999,
-  maxWrongRate: 0.001,
-  maxMissRate: 0.001,
+  accuracy: 0.9995,
+  maxWrongRate: 0.0005,
+  maxMissRate: 0.0005,
   groupAccuracy: 0.95,
 };
 
@@ -69,7 +70,7 @@ describe('extraction corpus', () => {
   const corpus = loadCorpus();
 
   it('is large, covers every language and is at least a third negatives', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(1300);
+    expect(corpus.length).toBeGreaterThanOrEqual(1650);
     const negatives = corpus.filter((corpusCase) => corpusCase.expected === null).length;
     expect(negatives / corpus.length).toBeGreaterThanOrEqual(1 / 3);
     const languages = new Set(corpus.map((corpusCase) => corpusCase.language));
