@@ -450,9 +450,12 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'ma otp',
       'ma bao mat',
       'ma dang nhap',
+      'ma kich hoat',
+      'ma mot lan',
+      'mat khau mot lan',
     ],
     // "nhập mã" (enter the code): the unaccented "ma" alone is too common a word in other languages.
-    generic: ['mã', 'mật khẩu', 'pin', 'nhập mã', 'nhap ma'],
+    generic: ['mã', 'mật khẩu', 'mat khau', 'pin', 'nhập mã', 'nhap ma'],
     weak: [
       'xác nhận',
       'xác thực',
