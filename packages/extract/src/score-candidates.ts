@@ -70,6 +70,9 @@ const BASE = 0.3;
 // meeting or a gift card they are not enough. Verification, login and one-time keywords still are.
 const AMBIGUOUS_KEYWORD =
   /confirm|conferm|bevestig|bekräft|bestätig|potwierdz|подтвержд|acces|accès|zugang|toegang|dostęp|доступ|pass ?code|パスコード|pin|autori|authori|approval|onay|확인|確認|确认|mot de passe|password|codi d/;
+// A meeting ID ("ID: 845 2231 0098", "ID 284 117 903 445") tells an invitation in any language,
+// even when no word for "meeting" is in it: the password beside it is the meeting's.
+const MEETING_ID = /\bID\s?:?\s?\d{3}[ -]?\d{3,4}[ -]?\d{3,4}\b/;
 // Percentages ("20% off", "%20 indirim") give a message about discounts away in any language.
 const PERCENTAGE = /\d\s?%|%\s?\d/;
 const PERCENTAGES = new RegExp(PERCENTAGE.source, 'g');
@@ -259,7 +262,8 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     hasPromo: analysis.contexts.some((context) => context.meta === 'promo') || PERCENTAGE.test(text),
     layout,
   };
-  const aboutOccasion = analysis.contexts.some((context) => context.meta === 'occasion');
+  const aboutOccasion =
+    analysis.contexts.some((context) => context.meta === 'occasion') || MEETING_ID.test(text);
   // Found on first need: only candidates without an OTP-specific keyword look at discounts.
   let discounts: number[] | undefined;
   const discountsInMessage = (): number[] => {
