@@ -147,6 +147,7 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'คูปอง',
     'โปรโมชั่น',
     'โค้ดส่วนลด',
+    'ของรางวัล',
     // zh, ja, ko
     '优惠',
     '優惠',
@@ -238,6 +239,14 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     // Codes handed to a courier or typed into a parcel locker, not into a sign-in form.
     'delivery code*',
     'pickup code*',
+    // Ticket and gift codes, shown at an entrance or a till.
+    'mã vé',
+    'ma ve',
+    'bilet kod*',
+    'hediye kod*',
+    'codice regalo',
+    'codice del biglietto',
+    'รหัสตั๋ว',
     '픽업 인증번호',
     '수령 인증번호',
     '픽업번호',
@@ -825,6 +834,11 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     // Online classes and interviews hand out meeting passwords too.
     'online class*',
     'interview',
+    'biglietto',
+    'biglietti',
+    'bilet*',
+    'ตั๋ว',
+    'vé',
     'lezione',
     'lớp học',
     'lop hoc',
