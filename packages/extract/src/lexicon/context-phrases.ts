@@ -932,9 +932,12 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'alışveriş yapıl*',
     'harcama yapıl*',
     'transaction approved',
-    'approved',
-    'approvata',
-    'approvato',
+    // Not a bare 'approved': "Your login was approved. Enter code …" is a sign-in.
+    'transazione approvata',
+    'pagamento approvato',
+    'was approved. confirmation',
+    // A card terminal's slip: "VISA 4471 | AMAZON | $45.90 | APPROVED | Code 083421".
+    '| approved |',
     'autorizzato',
     'autorizzata',
     'approved transaction',
