@@ -17,9 +17,14 @@ interface Answer {
 }
 
 /** A raw POST: each header value may repeat, and chunks are sent with Transfer-Encoding: chunked. */
-function post(url: string, headers: Record<string, string | string[]>, chunks: (string | Uint8Array)[]) {
+function post(
+  url: string,
+  headers: Record<string, string | string[]>,
+  chunks: (string | Uint8Array)[],
+  { method = 'POST', path = '/api/v1/otp' } = {},
+) {
   return new Promise<Answer>((resolve, reject) => {
-    const sent = request(`${url}/api/v1/otp`, { method: 'POST' }, (response) => {
+    const sent = request(`${url}${path}`, { method }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -84,6 +89,22 @@ describeEachDialect('request bodies and headers read from Node', (dialect) => {
     ]);
     expect(res.status).toBe(413);
     expect(res.body.error?.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('ignores a body sent with a GET, however large, as @hono/node-server does', async () => {
+    const created = await post(relay.url, typed(), [json()]);
+    const body = 'x'.repeat(70 * 1024);
+    const res = await post(
+      relay.url,
+      { authorization: `Bearer ${apiKey}`, 'content-length': String(body.length) },
+      [body],
+      {
+        method: 'GET',
+        path: `/api/v1/otp/${created.body.id}`,
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(created.body.id);
   });
 
   it('answers a malformed JSON body with MALFORMED_JSON', async () => {

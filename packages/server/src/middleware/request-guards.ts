@@ -92,6 +92,8 @@ export const emptyBodyIsNoBody: MiddlewareHandler<AppEnv> = async (c, next) => {
  */
 function framesBody(c: Context<AppEnv>): boolean {
   if (!nodeIncoming(c)) return true;
+  // @hono/node-server hands a GET or HEAD no body whatever was sent, so none is limited or read.
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return false;
   const length = c.req.header('content-length');
   return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
 }
