@@ -29,6 +29,13 @@ export function registerTelegramWebhook(app: Router, services: ServerServices): 
     const bot = services.telegram;
     if (bot?.mode !== 'webhook')
       return errorResponse(c, 'NOT_FOUND', 'the Telegram bot is not running in webhook mode');
-    return bot.handleWebhook(c.req.raw);
+    // limitBody has read the body from Node into hono's body cache (node-request.ts), so the
+    // served request's own stream is spent; the bot gets a Request holding the same text.
+    const update = new Request(c.req.url, {
+      method: 'POST',
+      headers: c.req.raw.headers,
+      body: await c.req.text(),
+    });
+    return bot.handleWebhook(update);
   });
 }
