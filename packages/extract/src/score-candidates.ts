@@ -299,38 +299,21 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
       ((isBareGenericLabel(best, candidate, text) &&
         !verbAfterInSentence(keywords.get('weak') ?? [], layout, candidate)) ||
         namesKeywordAfter(best, candidate, text));
-    if (!best || bareLetters) {
-      const factors = { shape, surroundings: around.score, surroundingsSeen: around.seen };
-      if (keepRejected) scored.push(rejected(candidate, factors));
-      return;
-    }
+    // Why a keyword-pulled candidate still loses, recorded for --explain beside what it was scored on.
+    const reject = (why: Partial<ScoreFactors> = {}) => {
+      if (keepRejected)
+        scored.push(
+          rejected(candidate, { shape, surroundings: around.score, surroundingsSeen: around.seen, ...why }),
+        );
+    };
+    if (!best || bareLetters) return reject();
     const labelled = best.direction === 'before' && best.gap === 0;
     // `12 345` is a number with a thousands separator unless a keyword labels it.
-    if (candidate.thousands && !(labelled && best.keyword.meta.strength !== 'weak')) {
-      if (keepRejected)
-        scored.push(
-          rejected(candidate, {
-            shape,
-            surroundings: around.score,
-            surroundingsSeen: around.seen,
-            unlabelledNumber: true,
-          }),
-        );
-      return;
-    }
+    if (candidate.thousands && !(labelled && best.keyword.meta.strength !== 'weak'))
+      return reject({ unlabelledNumber: true });
     // 9- and 10-digit numbers are account, phone and card numbers unless a keyword labels them.
-    if (candidate.code.length > LONGEST_UNLABELLED && !labelsLongCode(best, candidate, layout)) {
-      if (keepRejected)
-        scored.push(
-          rejected(candidate, {
-            shape,
-            surroundings: around.score,
-            surroundingsSeen: around.seen,
-            unlabelledLong: true,
-          }),
-        );
-      return;
-    }
+    if (candidate.code.length > LONGEST_UNLABELLED && !labelsLongCode(best, candidate, layout))
+      return reject({ unlabelledLong: true });
     const pull = best.pull + 0.5 * (second?.pull ?? 0) * (1 - best.pull);
     const context = contextPenalty(penaltyInputs, candidate, labelled);
     let score = shape * around.score * context.penalty * (BASE + (1 - BASE) * pull);
