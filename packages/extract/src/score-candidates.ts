@@ -306,14 +306,21 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
           rejected(candidate, { shape, surroundings: around.score, surroundingsSeen: around.seen, ...why }),
         );
     };
-    if (!best || bareLetters) return reject();
+    if (!best || bareLetters) {
+      reject();
+      return;
+    }
     const labelled = best.direction === 'before' && best.gap === 0;
     // `12 345` is a number with a thousands separator unless a keyword labels it.
-    if (candidate.thousands && !(labelled && best.keyword.meta.strength !== 'weak'))
-      return reject({ unlabelledNumber: true });
+    if (candidate.thousands && !(labelled && best.keyword.meta.strength !== 'weak')) {
+      reject({ unlabelledNumber: true });
+      return;
+    }
     // 9- and 10-digit numbers are account, phone and card numbers unless a keyword labels them.
-    if (candidate.code.length > LONGEST_UNLABELLED && !labelsLongCode(best, candidate, layout))
-      return reject({ unlabelledLong: true });
+    if (candidate.code.length > LONGEST_UNLABELLED && !labelsLongCode(best, candidate, layout)) {
+      reject({ unlabelledLong: true });
+      return;
+    }
     const pull = best.pull + 0.5 * (second?.pull ?? 0) * (1 - best.pull);
     const context = contextPenalty(penaltyInputs, candidate, labelled);
     let score = shape * around.score * context.penalty * (BASE + (1 - BASE) * pull);
