@@ -115,6 +115,9 @@ describeWithService(
       );
       await select.selectOption('off');
       await saved;
+      // The select is disabled while its save is in flight; once enabled again it shows what the
+      // relay answered (the response above can arrive before the page has applied it).
+      await page.locator('#risk-rule-production-resource:not([disabled])').waitFor();
       expect(await select.inputValue()).toBe('off');
       const rules = await (await relay.ownerFetch('/api/v1/risk-rules')).json();
       expect(rules.rules).toContainEqual(

@@ -156,7 +156,11 @@ describeEachDialect('the activity count in stretches', (dialect) => {
     expect(sorted(counted)).toEqual(sorted(expected(rows, AGENTS[1])));
   });
 
-  it('gives other work a turn while it counts', async () => {
+  // PostgreSQL counts in one statement on its own server, so the relay's event loop is free while
+  // it waits; whether a timer fires during that wait only depends on how fast the answer comes back.
+  // The stretches, and so this check, are SQLite's, where the count runs on the event loop.
+  if (dialect === 'sqlite')
+    it('gives other work a turn while it counts', async () => {
     let turns = 0;
     const other = setInterval(() => turns++, 0);
     const turnsBefore = turns;

@@ -16,19 +16,21 @@ const LEVEL_CHOICES: RiskRuleLevel[] = ['high', 'elevated', 'low', 'off'];
 /** One rule: what it looks for, and a level the owner can change (saved on change). */
 function RiskRuleRow(props: { rule: RiskRule; onSaved: (rule: RiskRule) => void }) {
   const { rule } = props;
-  const [busy, setBusy] = useState(false);
+  // The level being saved: shown while the save is in flight, so the select does not jump back
+  // to the old level until the relay answers (on failure it does, beside the error).
+  const [saving, setSaving] = useState<RiskRuleLevel | undefined>();
   const [error, setError] = useState<string | undefined>();
   const selectId = `risk-rule-${rule.id}`;
 
   const save = async (level: RiskRuleLevel) => {
-    setBusy(true);
+    setSaving(level);
     setError(undefined);
     try {
       props.onSaved(await operations.updateRiskRule(rule.id, { level }));
     } catch (failure) {
       setError(describeError(failure));
     } finally {
-      setBusy(false);
+      setSaving(undefined);
     }
   };
 
@@ -38,8 +40,8 @@ function RiskRuleRow(props: { rule: RiskRule; onSaved: (rule: RiskRule) => void 
         <label htmlFor={selectId}>{rule.id}</label>
         <select
           id={selectId}
-          value={rule.level}
-          disabled={busy}
+          value={saving ?? rule.level}
+          disabled={saving !== undefined}
           aria-describedby={`${selectId}-about`}
           onChange={(event) => void save(event.target.value as RiskRuleLevel)}
         >
