@@ -25,7 +25,7 @@ const WINDOW_AFTER = 30;
 const PROMO_SHAPE = /^(?:[A-Z]{2,}(?:\d{1,3}|20\d\d)K?|\d{1,2}[A-Z]{3,}\d{0,3})$/;
 const DIGIT = /\d/;
 // A context followed by its own number ("flight BA 2490", "Ref No. 7712") labels that number.
-const LABELS_NEXT_TOKEN = /^\s*(?:[.:#]\s*[\p{L}\p{N}]|(?:[a-z]{1,3}\s?)?\d)/u;
+const LABELS_NEXT_TOKEN = /^\s*(?:[.:#=]\s*[\p{L}\p{N}]|(?:[a-z]{1,3}\s?)?\d)/u;
 // "Ref No. 771203", "Nr. 5521": the full stop of an abbreviated label does not end the sentence.
 const ABBREVIATED_LABEL = /(?:^|[^\p{L}])(?:no|nr|ref|tel|id|n°|num|art)$/iu;
 
@@ -43,6 +43,9 @@ const OBJECT_CATEGORIES: ReadonlySet<ContextCategory> = new Set(['money', 'refer
 const LABEL_GAP = /^[ \t:#.-]*$/;
 // A context joined to the keyword after it by a space or hyphen forms one noun with it.
 const KEYWORD_JOIN = /^[ \t-]{0,2}$/;
+// After a code, German and Dutch put the object before its verb with 'zu'/'te' between ("812043,
+// um deine Telefonnummer zu bestätigen"): the object names what the code is for, not the code.
+const OBJECT_BEFORE_VERB = /^[ \t-]{0,2}(?:(?:zu|te)[ \t]{1,2})?$/;
 
 /** Where the phrase describing a candidate can start, and whether a keyword of its sentence starts it. */
 function windowStart(
@@ -127,7 +130,7 @@ function describingContexts(inputs: PenaltyInputs, candidate: Span, labelled: bo
     if (
       beforeKeyword &&
       OBJECT_CATEGORIES.has(context.meta) &&
-      KEYWORD_JOIN.test(folded.slice(context.end, to))
+      OBJECT_BEFORE_VERB.test(folded.slice(context.end, to))
     )
       continue;
     if (

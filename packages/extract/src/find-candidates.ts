@@ -48,6 +48,7 @@ interface Chunk {
 const CHUNK = /[A-Za-z0-9]+/g;
 const DIGITS = /^\d+$/;
 const UPPER_OR_DIGIT = /^[A-Z0-9]+$/;
+const MIXED = /^(?=.*[A-Z])(?=.*\d)/;
 // A code glued to the word after it by a lost space: `482193is your code`, `571118Válido` (the
 // word goes on past the ASCII letters a chunk holds).
 const GLUED_WORD = /^(\d{4,8})([A-Za-z][a-z]*)$/;
@@ -124,10 +125,13 @@ function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   // label, as in `OTP 5521`), groups of 3-4. Letters-only groups are then scored like any
   // letters-only code: only right after a keyword that is not weak.
   if (separators.some((separator) => separator !== '-')) return undefined;
+  // Groups of unequal length (`7Q-4K2X`) only when each mixes letters and digits: a word or a
+  // sender before a number (`UA-1184`, `EK-2231`) has a group without one or the other.
   const upper = chunks.every((chunk) => UPPER_OR_DIGIT.test(chunk.text)) && /[A-Z]/.test(joined);
-  return upper && chunks.length === 2 && lengths.every((length) => length >= 3 && length <= 4)
-    ? joined
-    : undefined;
+  if (!upper || chunks.length !== 2) return undefined;
+  if (lengths.every((length) => length >= 3 && length <= 4)) return joined;
+  const mixed = chunks.every((chunk) => MIXED.test(chunk.text));
+  return mixed && lengths.every((length) => length >= 2 && length <= 5) ? joined : undefined;
 }
 
 /**

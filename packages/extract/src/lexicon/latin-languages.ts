@@ -41,6 +41,8 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'device code*',
       'mfa code*',
       'steam guard code*',
+      // Malaysian and Singaporean banks write in English too: "Your TAC is 530218 for Fund Transfer".
+      'tac',
     ],
     generic: ['code*', 'pin', 'token', 'password'],
     weak: [
@@ -247,6 +249,11 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'verwenden sie',
       'folgende',
       'folgenden',
+      'deine',
+      'ihre',
+      // "Verwende 812043, um deine Telefonnummer zu bestätigen": 'um … zu' leads to the verb.
+      'um',
+      'zu',
     ],
     hints: [
       'ihr',
