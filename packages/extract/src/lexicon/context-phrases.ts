@@ -39,6 +39,7 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'rewards',
     'in store',
     'in-store',
+    'early access',
     'claim your',
     'last chance',
     'exclusive',
@@ -104,6 +105,11 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'son gün',
     '~ürünlerde',
     'kampanya*',
+    // Raffles and giveaways hand out entry codes, not sign-in codes.
+    'çekiliş*',
+    'raffle*',
+    'sweepstake*',
+    'giveaway*',
     'promosyon*',
     '~rabattkod*',
     '~kampanjkod*',
@@ -220,6 +226,7 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     '항공편',
     'customer id',
     'member id',
+    'member code*',
     'customer number',
     'customer code',
     'client code',
@@ -249,6 +256,7 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'codebarre*',
     // Codes handed to a courier or typed into a parcel locker, not into a sign-in form.
     'delivery code*',
+    'teslimat kod*',
     'pickup code*',
     // Ticket and gift codes, shown at an entrance or a till.
     'mã vé',
@@ -827,9 +835,15 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'mkutano',
     // Video visits and rides: a PIN given to a doctor's waiting room or a driver.
     'video visit',
+    'virtual visit',
+    'telehealth',
+    'telemedicine',
     'video call',
     'your call with',
     'appointment*',
+    '~termin',
+    'waiting room',
+    'wartezimmer',
     'your driver',
     // A network's password is typed once into a device, not into a sign-in form.
     'wi-fi',
@@ -884,6 +898,7 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'ritiro',
     'bezorging',
     'dostawa',
+    'teslimat',
     'доставк*',
     // Loyalty and membership cards have PINs and numbers of their own.
     'loyalty*',
