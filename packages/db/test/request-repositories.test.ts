@@ -246,6 +246,47 @@ describeEachDialect('request repositories', (dialect) => {
       expect(await expire(NOW)).toBeUndefined();
       expect(await expire(LATER)).toMatchObject({ status: 'expired', closed_at: LATER, sources: ['sms'] });
     });
+
+    // Issue 18: each shape of update is compiled once and run with each call's values.
+    it('runs one compiled update per shape with each call its own values, and each expression as its own shape', async () => {
+      await insertRequestRecord(handle.db, 'otp_requests', otpRecord('otp_shape_a', ['sms']));
+      await insertRequestRecord(handle.db, 'otp_requests', otpRecord('otp_shape_b', ['sms']));
+      const deliver = (id: string, payload: string | null, at: string) =>
+        updateRequestRecord(handle.db, {
+          table: 'otp_requests',
+          id,
+          scope: { ownerId: OWNER },
+          from: ['pending_approval'],
+          changes: { encrypted_payload: payload, otp_received_at: at },
+          where: { encrypted_payload: null },
+          now: NOW,
+        });
+      expect(await deliver('otp_shape_a', 'jwe.a', NOW)).toMatchObject({
+        encrypted_payload: 'jwe.a',
+        otp_received_at: NOW,
+      });
+      expect(await deliver('otp_shape_b', null, T0)).toMatchObject({
+        encrypted_payload: null,
+        otp_received_at: T0,
+      });
+      // The same shape, refused by the first row's test now that it holds a code.
+      expect(await deliver('otp_shape_a', 'jwe.again', NOW)).toBeUndefined();
+      expect(await findRequestRecord(handle.db, 'otp_requests', 'otp_shape_a', { any: true })).toMatchObject({
+        encrypted_payload: 'jwe.a',
+      });
+      // Two expressions over the same columns are two shapes: each row gets what its own call said.
+      const setStatus = (id: string, status: 'approved' | 'denied') =>
+        updateRequestRecord(handle.db, {
+          table: 'otp_requests',
+          id,
+          scope: { any: true },
+          from: ['pending_approval'],
+          changes: { status: (eb) => eb.case().when('id', '=', id).then(status).else('expired' as const).end() },
+          now: NOW,
+        });
+      expect(await setStatus('otp_shape_a', 'approved')).toMatchObject({ status: 'approved' });
+      expect(await setStatus('otp_shape_b', 'denied')).toMatchObject({ status: 'denied' });
+    });
   });
 
   it('lists the OTP requests a capture source may serve: its kind, no code yet, live, oldest first', async () => {

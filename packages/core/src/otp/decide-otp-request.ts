@@ -1,4 +1,4 @@
-import type { OtpRequestRecord, RequestScope } from '@agent-otp/db';
+import type { OtpRequestRecord, RequestChanges, RequestScope } from '@agent-otp/db';
 import type { OtpRequest } from '@agent-otp/shared';
 import type { DecisionSafeguards, OwnerDecision } from '../approvals/decisions.js';
 import { type CoreContext, nowIso } from '../context.js';
@@ -8,6 +8,18 @@ import { OTP_REQUESTS } from '../requests/otp-requests.js';
 import { readRequest } from '../requests/read-request.js';
 import { transition } from '../requests/transition.js';
 import { toApiOtpRequest } from './otp-row.js';
+
+/**
+ * An approval's status: a code already held is released at once. One module constant, so the
+ * update is compiled once (an update's expressions are part of its cached shape).
+ */
+const APPROVED_STATUS: RequestChanges<'otp_requests'>['status'] = (eb) =>
+  eb
+    .case()
+    .when('encrypted_payload', 'is', null)
+    .then('approved' as const)
+    .else('otp_received' as const)
+    .end();
 
 /**
  * Records the owner's decision on a pending request; the first decision wins, through
@@ -43,13 +55,7 @@ export async function decideOtpRequest(
       options.outcome === 'approved'
         ? {
             ...decision,
-            status: (eb) =>
-              eb
-                .case()
-                .when('encrypted_payload', 'is', null)
-                .then('approved' as const)
-                .else('otp_received' as const)
-                .end(),
+            status: APPROVED_STATUS,
           }
         : {
             ...decision,

@@ -1,4 +1,4 @@
-import type { OtpRequestRecord } from '@agent-otp/db';
+import type { OtpRequestRecord, RequestChanges } from '@agent-otp/db';
 import { AppError, assertPayloadHeader, OPEN_STATUSES, PayloadError } from '@agent-otp/shared';
 import type { Actor } from '../audit/actor.js';
 import { type CoreContext, nowIso } from '../context.js';
@@ -20,6 +20,19 @@ function sameDeliveryAgain(row: OtpRequestRecord, encryptedPayload: string): Del
   if (row.status !== 'pending_approval' && row.status !== 'otp_received') return undefined;
   return { id: row.id, status: row.status };
 }
+
+/**
+ * A delivery's status: approved, the code is ready; pending, it is held until the owner
+ * decides. One module constant, so the update is compiled once (its expressions are part of
+ * its cached shape).
+ */
+const DELIVERED_STATUS: RequestChanges<'otp_requests'>['status'] = (eb) =>
+  eb
+    .case()
+    .when('status', '=', 'approved')
+    .then('otp_received' as const)
+    .else('pending_approval' as const)
+    .end();
 
 /** Why a request refused a code: gone (closed, or holding another code) or not this source's. */
 function deliveryRefusal(row: OtpRequestRecord): AppError {
@@ -66,14 +79,7 @@ export async function deliverOtpPayload(
     scope,
     from: OPEN_STATUSES,
     changes: {
-      // Approved: the code is ready. Pending: it is held until the owner decides.
-      status: (eb) =>
-        eb
-          .case()
-          .when('status', '=', 'approved')
-          .then('otp_received' as const)
-          .else('pending_approval' as const)
-          .end(),
+      status: DELIVERED_STATUS,
       encrypted_payload: encryptedPayload,
       otp_received_at: now,
     },

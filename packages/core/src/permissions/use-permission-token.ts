@@ -1,4 +1,4 @@
-import { type PermissionRequestRecord, withTransaction } from '@agent-otp/db';
+import { type PermissionRequestRecord, type RequestChanges, withTransaction } from '@agent-otp/db';
 import { AppError, type UseTokenResponse } from '@agent-otp/shared';
 import type { AuthenticatedAgent } from '../agents/authenticate-api-key.js';
 import { type Actor, agentActor } from '../audit/actor.js';
@@ -10,6 +10,20 @@ import { transition } from '../requests/transition.js';
 import { grantedScope, permissionConflict } from './permission-row.js';
 import { scopeViolation } from './scope-constraints.js';
 import { tokenMatches, tokenProblem } from './verify-permission-token.js';
+
+/**
+ * A spend takes one use, and the last use ends the grant. Module constants, so the update is
+ * compiled once (its expressions are part of its cached shape).
+ */
+const ONE_USE_FEWER: RequestChanges<'permission_requests'>['uses_remaining'] = (eb) =>
+  eb('uses_remaining', '-', 1);
+const STATUS_AFTER_SPEND: RequestChanges<'permission_requests'>['status'] = (eb) =>
+  eb
+    .case()
+    .when('uses_remaining', '<=', 1)
+    .then('used' as const)
+    .else('approved' as const)
+    .end();
 
 async function auditRefusal(
   ctx: CoreContext,
@@ -79,14 +93,8 @@ export async function usePermissionToken(
     scope,
     from: ['approved'],
     changes: {
-      uses_remaining: (eb) => eb('uses_remaining', '-', 1),
-      status: (eb) =>
-        eb
-          .case()
-          .when('uses_remaining', '<=', 1)
-          .then('used' as const)
-          .else('approved' as const)
-          .end(),
+      uses_remaining: ONE_USE_FEWER,
+      status: STATUS_AFTER_SPEND,
       last_used_at: now,
     },
     // The token matched (tokenProblem above), so its hash is set: the spend is bound to it.

@@ -57,6 +57,10 @@ export interface RequestUpdate<T extends RequestTable> {
  * status IN (…) AND scope AND deadline`). Returns the updated record, or undefined when
  * someone else got there first; the caller holds the transaction.
  *
+ * Each shape of update (which columns it sets, how many `from` statuses, which tests, which
+ * scope) is built and compiled once and then run with each call's values (reusable-query.ts):
+ * Kysely building and compiling the statement anew cost more than running it (issue 18).
+ *
  * @example
  * const record = await updateRequestRecord(tx, { table: 'otp_requests', id, scope, from: ['approved'], changes, now });
  */
@@ -64,33 +68,120 @@ export async function updateRequestRecord<T extends RequestTable>(
   tx: Tx,
   update: RequestUpdate<T>,
 ): Promise<RequestRecords[T] | undefined> {
-  let query = tx
-    .updateTable(update.table as 'otp_requests')
-    .set(update.changes as UpdateObject<Database, 'otp_requests'>)
-    .where('id', '=', update.id)
-    .where('status', 'in', update.from as never[]);
-  const deadline = update.deadline ?? 'live';
-  if (deadline === 'live') query = query.where('expires_at', '>', update.now);
-  if (deadline === 'overdue') query = query.where('expires_at', '<=', update.now);
-  // Columns one table has and the other lacks: referenced by name, checked by the type above.
-  const { ref } = tx.dynamic;
-  for (const [column, test] of Object.entries(update.where ?? {})) {
-    if (test === null) query = query.where(ref(column), 'is', null);
-    else if (typeof test === 'object') query = query.where(ref(column), '>', test.above);
-    else query = query.where(ref(column), '=', test);
-  }
-  query = whereInScope(query, update.scope);
-  const row = await query.returningAll().executeTakeFirst();
-  return row && toRequestRecord(update.table, row as StoredRequestRows[T]);
+  const { shape, values } = updateShapeOf(update);
+  const [row] = await updateOfShape(shape)(tx, ...values);
+  return row === undefined ? undefined : toRequestRecord(update.table, row as StoredRequestRows[T]);
 }
 
-function whereInScope<Q extends { where(column: 'agent_id' | 'owner_id', op: '=', value: string): Q }>(
-  query: Q,
-  scope: RequestScope,
-): Q {
-  if ('agentId' in scope) return query.where('agent_id', '=', scope.agentId);
-  if ('ownerId' in scope) return query.where('owner_id', '=', scope.ownerId);
-  return query;
+/** What a compiled update depends on; every value it is run with comes from a call. */
+interface UpdateShape {
+  key: string;
+  table: RequestTable;
+  /** Each column set, with the expression it is set to, or undefined when set to a call's value. */
+  sets: [column: string, expression: unknown][];
+  fromCount: number;
+  deadline: 'live' | 'overdue' | 'any';
+  tests: [column: string, test: 'null' | 'above' | 'equals'][];
+  scope: 'agent' | 'owner' | 'any';
+}
+
+/**
+ * An expression (a CASE builder, `uses_remaining - 1`) is part of the shape, by identity: the
+ * callers keep theirs in module constants, so each is compiled once. A builder made anew per
+ * call is a new shape every time, which is correct, only not faster; the cache's bound keeps
+ * such shapes from piling up.
+ */
+const expressionIds = new WeakMap<object, number>();
+let expressionsSeen = 0;
+function expressionId(expression: object): number {
+  let id = expressionIds.get(expression);
+  if (id === undefined) {
+    id = ++expressionsSeen;
+    expressionIds.set(expression, id);
+  }
+  return id;
+}
+
+/** The call's shape and, in the order the compiled statement takes them, its values. */
+function updateShapeOf<T extends RequestTable>(
+  update: RequestUpdate<T>,
+): { shape: UpdateShape; values: unknown[] } {
+  const values: unknown[] = [];
+  const sets: UpdateShape['sets'] = [];
+  let key = `${update.table}|`;
+  for (const [column, value] of Object.entries(update.changes)) {
+    // Kysely leaves out a column set to undefined; so does the shape.
+    if (value === undefined) continue;
+    if (typeof value === 'function' || (typeof value === 'object' && value !== null)) {
+      sets.push([column, value]);
+      key += `${column}=#${expressionId(value)},`;
+    } else {
+      sets.push([column, undefined]);
+      values.push(value);
+      key += `${column},`;
+    }
+  }
+  values.push(update.id, ...update.from);
+  const deadline = update.deadline ?? 'live';
+  if (deadline !== 'any') values.push(update.now);
+  const tests: UpdateShape['tests'] = [];
+  for (const [column, test] of Object.entries(update.where ?? {})) {
+    if (test === undefined) continue;
+    if (test === null) tests.push([column, 'null']);
+    else if (typeof test === 'object') {
+      tests.push([column, 'above']);
+      values.push(test.above);
+    } else {
+      tests.push([column, 'equals']);
+      values.push(test);
+    }
+  }
+  const scope = 'agentId' in update.scope ? 'agent' : 'ownerId' in update.scope ? 'owner' : 'any';
+  if ('agentId' in update.scope) values.push(update.scope.agentId);
+  if ('ownerId' in update.scope) values.push(update.scope.ownerId);
+  key += `|${update.from.length}|${deadline}|${tests.map(([column, test]) => `${column}:${test}`).join(',')}|${scope}`;
+  return {
+    shape: { key, table: update.table, sets, fromCount: update.from.length, deadline, tests, scope },
+    values,
+  };
+}
+
+/** Compiled updates by shape; a few dozen in practice, bounded in case a caller makes expressions per call. */
+const updatesByShape = new Map<string, (tx: Tx, ...values: unknown[]) => Promise<unknown[]>>();
+const MAX_UPDATE_SHAPES = 256;
+
+function updateOfShape(shape: UpdateShape): (tx: Tx, ...values: unknown[]) => Promise<unknown[]> {
+  const known = updatesByShape.get(shape.key);
+  if (known) return known;
+  const run = reusableQuery((db: Tx, ...values: unknown[]) => buildUpdate(db, shape, values));
+  if (updatesByShape.size >= MAX_UPDATE_SHAPES)
+    updatesByShape.delete(updatesByShape.keys().next().value as string);
+  updatesByShape.set(shape.key, run);
+  return run;
+}
+
+/** The update of one shape with `values` (stand-ins when compiled) in the order updateShapeOf lists them. */
+function buildUpdate(db: Tx, shape: UpdateShape, values: unknown[]) {
+  let next = 0;
+  const take = () => values[next++];
+  const changes: Record<string, unknown> = {};
+  for (const [column, expression] of shape.sets) changes[column] = expression ?? take();
+  let query = db
+    .updateTable(shape.table as 'otp_requests')
+    .set(changes as UpdateObject<Database, 'otp_requests'>)
+    .where('id', '=', take() as string)
+    .where('status', 'in', Array.from({ length: shape.fromCount }, take) as never[]);
+  if (shape.deadline === 'live') query = query.where('expires_at', '>', take() as string);
+  if (shape.deadline === 'overdue') query = query.where('expires_at', '<=', take() as string);
+  // Columns one table has and the other lacks: referenced by name, checked by RequestColumnTests.
+  const { ref } = db.dynamic;
+  for (const [column, test] of shape.tests) {
+    if (test === 'null') query = query.where(ref(column), 'is', null);
+    else query = query.where(ref(column), test === 'above' ? '>' : '=', take() as never);
+  }
+  if (shape.scope === 'agent') query = query.where('agent_id', '=', take() as string);
+  if (shape.scope === 'owner') query = query.where('owner_id', '=', take() as string);
+  return query.returningAll();
 }
 
 /**
