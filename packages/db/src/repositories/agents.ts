@@ -125,7 +125,12 @@ export function lockAgentRow(
   dialect: 'sqlite' | 'postgres',
   agentId: string,
 ): Promise<{ revoked_at: string | null } | undefined> {
-  let query = tx.selectFrom('agents').select('revoked_at').where('id', '=', agentId);
-  if (dialect === 'postgres') query = query.forUpdate();
-  return query.executeTakeFirst();
+  const lock = dialect === 'postgres' ? agentRowForUpdate : agentRow;
+  return lock(tx, agentId).then(([row]) => row);
 }
+
+// Read by every create (issue 18): each built and compiled once (reusable-query.ts).
+const agentRevocation = (db: Tx, agentId: string) =>
+  db.selectFrom('agents').select('revoked_at').where('id', '=', agentId);
+const agentRow = reusableQuery(agentRevocation);
+const agentRowForUpdate = reusableQuery((db, agentId: string) => agentRevocation(db, agentId).forUpdate());

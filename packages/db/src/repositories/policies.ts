@@ -1,4 +1,5 @@
 import { type JsonObject, JsonObjectShape } from '@agent-otp/shared/stored-values';
+import { reusableQuery } from '../reusable-query.js';
 import type { PolicyRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import { CorruptRowError, parseJsonColumn } from './json-column.js';
@@ -46,15 +47,19 @@ function toLoaded(row: PolicyRow): LoadedPolicy {
  * for (const { record, corrupt } of await selectOwnerPolicies(db, ownerId)) …
  */
 export async function selectOwnerPolicies(db: Tx, ownerId: string): Promise<LoadedPolicy[]> {
-  const rows = await db
+  const rows = await policiesOf(db, ownerId);
+  return rows.map(toLoaded);
+}
+
+// Read by every create (issue 18): built and compiled once (reusable-query.ts).
+const policiesOf = reusableQuery((db, ownerId: string) =>
+  db
     .selectFrom('policies')
     .selectAll()
     .where('owner_id', '=', ownerId)
     .orderBy('created_at', 'asc')
-    .orderBy('id', 'asc')
-    .execute();
-  return rows.map(toLoaded);
-}
+    .orderBy('id', 'asc'),
+);
 
 /** Stores a policy; its JSON columns are serialised here. */
 export async function insertPolicy(tx: Tx, policy: PolicyRecord): Promise<void> {

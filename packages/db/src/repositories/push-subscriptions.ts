@@ -1,3 +1,4 @@
+import { reusableQuery } from '../reusable-query.js';
 import type { PushSubscriptionRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 
@@ -17,13 +18,17 @@ export async function upsertPushSubscription(tx: Tx, row: PushSubscriptionRow): 
 
 /** An owner's subscriptions, oldest first. */
 export function selectOwnerPushSubscriptions(db: Tx, ownerId: string): Promise<PushSubscriptionRow[]> {
-  return db
+  return pushSubscriptionsOf(db, ownerId);
+}
+
+// Read after every create that waits for approval (issue 18): built and compiled once (reusable-query.ts).
+const pushSubscriptionsOf = reusableQuery((db, ownerId: string) =>
+  db
     .selectFrom('push_subscriptions')
     .selectAll()
     .where('owner_id', '=', ownerId)
-    .orderBy('created_at', 'asc')
-    .execute();
-}
+    .orderBy('created_at', 'asc'),
+);
 
 /** Whether this owner has a subscription for this endpoint. */
 export async function ownerHasPushSubscription(db: Tx, ownerId: string, endpoint: string): Promise<boolean> {

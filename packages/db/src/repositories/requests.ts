@@ -237,10 +237,34 @@ export async function insertRequestRecord<T extends RequestTable>(
   table: T,
   record: RequestRecords[T],
 ): Promise<void> {
-  await tx
-    .insertInto(table as 'otp_requests')
-    .values(toRequestRow(table, record) as StoredRequestRows['otp_requests'])
-    .execute();
+  const row = toRequestRow(table, record) as unknown as Record<string, unknown>;
+  // Kysely leaves out a column whose value is undefined; so does the statement's shape.
+  const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+  await insertOfShape(table, columns)(tx, ...columns.map((column) => row[column]));
+}
+
+/** Inserts by table and column list, each built and compiled once (reusable-query.ts): every create runs one (issue 18). */
+const insertsByShape = new Map<string, (tx: Tx, ...values: unknown[]) => Promise<unknown[]>>();
+
+function insertOfShape(table: RequestTable, columns: string[]) {
+  const key = `${table}|${columns.join(',')}`;
+  let insert = insertsByShape.get(key);
+  if (!insert) {
+    insert = reusableQuery((db: Tx, ...values: unknown[]) =>
+      db
+        .insertInto(table as 'otp_requests')
+        .values(
+          Object.fromEntries(
+            columns.map((column, index) => [column, values[index]]),
+          ) as StoredRequestRows['otp_requests'],
+        ),
+    );
+    // Records always carry every column, so there are two shapes; the bound is only a guard.
+    if (insertsByShape.size >= MAX_UPDATE_SHAPES)
+      insertsByShape.delete(insertsByShape.keys().next().value as string);
+    insertsByShape.set(key, insert);
+  }
+  return insert;
 }
 
 /**
@@ -300,16 +324,40 @@ export async function countLiveAgentRequests(
   table: RequestTable,
   options: { agentId: string; statuses: readonly string[]; now: string },
 ): Promise<{ count: number; firstExpiry: string | null }> {
-  const live = await tx
-    .selectFrom(table as 'otp_requests')
-    .select((eb) => [
-      eb.fn.countAll<number | string | bigint>().as('count'),
-      eb.fn.min('expires_at').as('first'),
-    ])
-    .where('agent_id', '=', options.agentId)
-    .where('status', 'in', options.statuses as never[])
-    .where('expires_at', '>', options.now)
-    .executeTakeFirstOrThrow();
+  const [live] = await liveCountOf(table, options.statuses.length)(
+    tx,
+    options.agentId,
+    options.now,
+    ...options.statuses,
+  );
+  if (!live) throw new Error('count(*) returned no row');
   // PostgreSQL counts in bigint, which pg hands over as a string.
   return { count: Number(live.count), firstExpiry: live.first === null ? null : String(live.first) };
+}
+
+/** The open-request count of every create, by table and number of statuses, each built and compiled once (issue 18). */
+const liveCounts = new Map<string, ReturnType<typeof liveCountQuery>>();
+
+function liveCountQuery(table: RequestTable, statusCount: number) {
+  return reusableQuery((db: Tx, agentId: string, now: string, ...statuses: string[]) =>
+    db
+      .selectFrom(table as 'otp_requests')
+      .select((eb) => [
+        eb.fn.countAll<number | string | bigint>().as('count'),
+        eb.fn.min('expires_at').as('first'),
+      ])
+      .where('agent_id', '=', agentId)
+      .where('status', 'in', statuses.slice(0, statusCount) as never[])
+      .where('expires_at', '>', now),
+  );
+}
+
+function liveCountOf(table: RequestTable, statusCount: number) {
+  const key = `${table}|${statusCount}`;
+  let count = liveCounts.get(key);
+  if (!count) {
+    count = liveCountQuery(table, statusCount);
+    liveCounts.set(key, count);
+  }
+  return count;
 }

@@ -1,4 +1,5 @@
 import type { RiskLevel } from '@agent-otp/shared';
+import { reusableQuery } from '../reusable-query.js';
 import type { Tx } from '../transaction.js';
 
 /** One owner's choice for one built-in risk rule. */
@@ -15,13 +16,17 @@ export interface RiskRuleSetting {
  * const settings = await listRiskRuleSettings(db, ownerId); // [{ rule: 'new-key', level: 'off' }]
  */
 export function listRiskRuleSettings(tx: Tx, ownerId: string): Promise<RiskRuleSetting[]> {
-  return tx
+  return riskRuleSettingsOf(tx, ownerId);
+}
+
+// Read by every create (issue 18): built and compiled once (reusable-query.ts).
+const riskRuleSettingsOf = reusableQuery((db, ownerId: string) =>
+  db
     .selectFrom('risk_rule_settings')
     .select(['rule', 'level'])
     .where('owner_id', '=', ownerId)
-    .orderBy('rule')
-    .execute();
-}
+    .orderBy('rule'),
+);
 
 /**
  * Sets an owner's level for one rule, replacing any earlier choice.
@@ -61,19 +66,21 @@ export async function findAgentKeyHistory(
   agentId: string,
   keyFingerprint: string,
 ): Promise<{ agentHasHistory: boolean; keySeenBefore: boolean }> {
-  const seen = await tx
+  const [seen] = await requestWithKeyOf(tx, agentId, keyFingerprint);
+  if (seen) return { agentHasHistory: true, keySeenBefore: true };
+  const [any] = await anyRequestOf(tx, agentId);
+  return { agentHasHistory: any !== undefined, keySeenBefore: false };
+}
+
+// Read by every create (issue 18): each built and compiled once (reusable-query.ts).
+const requestWithKeyOf = reusableQuery((db, agentId: string, keyFingerprint: string) =>
+  db
     .selectFrom('otp_requests')
     .select('id')
     .where('agent_id', '=', agentId)
     .where('key_fingerprint', '=', keyFingerprint)
-    .limit(1)
-    .executeTakeFirst();
-  if (seen) return { agentHasHistory: true, keySeenBefore: true };
-  const any = await tx
-    .selectFrom('otp_requests')
-    .select('id')
-    .where('agent_id', '=', agentId)
-    .limit(1)
-    .executeTakeFirst();
-  return { agentHasHistory: any !== undefined, keySeenBefore: false };
-}
+    .limit(1),
+);
+const anyRequestOf = reusableQuery((db, agentId: string) =>
+  db.selectFrom('otp_requests').select('id').where('agent_id', '=', agentId).limit(1),
+);
