@@ -14,6 +14,11 @@ export interface ChangeWatch<Row extends { status: string; expires_at: string }>
   same?: (initial: Row, current: Row) => boolean;
   /** Waiters whose `read` returns the same row (same request, same scope) share re-reads under this key. */
   shareKey?: string;
+  /**
+   * Called once, when the first read says to wait (the row is not settled): a served
+   * long-poll then lets go of its HTTP handler and answers later (late-answer.ts).
+   */
+  onParked?: () => void;
 }
 
 /**
@@ -49,6 +54,7 @@ export async function waitForChange<Row extends { status: string; expires_at: st
       if (initial === undefined) {
         if (waitSeconds <= 0 || watch.settled.has(row.status) || signal?.aborted) return row;
         initial = row;
+        watch.onParked?.();
       } else if ((cause !== 'event' && cause !== 'resync') || !same(initial, row)) return row;
     }
     // Unreachable: the feed yields until the loop returns.

@@ -19,6 +19,7 @@ export function waitForOtpChange(
   scope: RequestScope,
   waitSeconds: number,
   signal?: AbortSignal,
+  onParked?: () => void,
 ): Promise<OtpRequestRecord> {
   return waitForChange(
     ctx,
@@ -31,6 +32,7 @@ export function waitForOtpChange(
       // A code held while pending changes the row without changing its status.
       same: (initial, current) =>
         current.status === initial.status && current.encrypted_payload === initial.encrypted_payload,
+      onParked,
     },
     signal,
   );

@@ -3,7 +3,9 @@ import { OtpRequest, OtpRequestId, WaitQuery } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
+import { createErrorHandler } from '../../middleware/errors.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
+import { answeredLater, answerLater } from '../../middleware/late-answer.js';
 import type { Router } from '../../openapi-app.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
@@ -31,6 +33,7 @@ export const getOtpRoute = declareRoute({
 });
 
 export function registerGetOtp(app: Router, services: ServerServices) {
+  const errorHandler = createErrorHandler(services.logger);
   openapiRoute(
     app,
     services,
@@ -40,10 +43,29 @@ export function registerGetOtp(app: Router, services: ServerServices) {
       const { wait } = c.req.valid('query');
       const scope = { agentId: c.get('agent').agentId };
       // A plain read (no `wait`) is one scoped read: no subscription, no disconnect signal.
-      const row = wait
-        ? await waitForOtpChange(services.ctx, id, scope, wait, abortOnDisconnect(c, services.shutdownSignal))
-        : await readRequest(services.ctx, OTP_REQUESTS, id, scope);
-      return c.json(toApiOtpRequest(services.ctx, row), 200);
+      if (!wait)
+        return c.json(
+          toApiOtpRequest(services.ctx, await readRequest(services.ctx, OTP_REQUESTS, id, scope)),
+          200,
+        );
+      let parked!: () => void;
+      const waiting = new Promise<'parked'>((resolve) => {
+        parked = () => resolve('parked');
+      });
+      const signal = abortOnDisconnect(c, services.shutdownSignal);
+      const answer = waitForOtpChange(services.ctx, id, scope, wait, signal, () => parked());
+      const first = await Promise.race([answer, waiting]);
+      if (first !== 'parked') return c.json(toApiOtpRequest(services.ctx, first), 200);
+      // Parked: let the middleware chain go and answer on the Node response when the wait ends,
+      // so a waiting agent holds its socket, its wait and this closure, not a whole request.
+      const late = answerLater(c, errorHandler);
+      if (!late) return c.json(toApiOtpRequest(services.ctx, await answer), 200);
+      answer.then(
+        (row) => late.json(toApiOtpRequest(services.ctx, row), 200),
+        (error: unknown) => late.fail(error),
+      );
+      // The typed 200 is the one late.json writes; this Response only tells the server it is handled.
+      return answeredLater() as never;
     },
   );
 }

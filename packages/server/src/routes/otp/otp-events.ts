@@ -5,8 +5,10 @@ import { streamSSE } from 'hono/streaming';
 import { declareRoute, openapiRoute } from '../../declare-route.js';
 import type { ServerServices } from '../../env.js';
 import { holdsConnection } from '../../middleware/hold-limits.js';
+import { answeredLater } from '../../middleware/late-answer.js';
 import type { Router } from '../../openapi-app.js';
 import { eventStreamOf, OtpStatusEvent } from '../event-streams.js';
+import { type EventSink, nodeEventStream } from '../node-event-stream.js';
 import { keepStreamAlive } from '../sse-keepalive.js';
 import { abortOnDisconnect } from './abort-on-disconnect.js';
 
@@ -44,16 +46,16 @@ export function registerOtpEvents(app: Router, services: ServerServices) {
       // Read before streaming so an unknown or foreign ID is a plain 404, not an empty stream.
       await readRequest(services.ctx, OTP_REQUESTS, id, scope);
       const signal = abortOnDisconnect(c, services.shutdownSignal);
-      return streamSSE(c, async (stream) => {
+      const feed = {
+        topic: requestTopic(id),
+        read: () => readRequest(services.ctx, OTP_REQUESTS, id, scope),
+        // Streams of one agent on one request share a re-read after each change.
+        shareKey: JSON.stringify(scope),
+        // Expiry is applied on read: the re-read at the deadline reports it.
+        deadline: (row: { expires_at: string }) => row.expires_at,
+      };
+      const follow = async (stream: EventSink) => {
         const stopKeepalive = keepStreamAlive(() => void stream.write(': keepalive\n\n'));
-        const feed = {
-          topic: requestTopic(id),
-          read: () => readRequest(services.ctx, OTP_REQUESTS, id, scope),
-          // Streams of one agent on one request share a re-read after each change.
-          shareKey: JSON.stringify(scope),
-          // Expiry is applied on read: the re-read at the deadline reports it.
-          deadline: (row: { expires_at: string }) => row.expires_at,
-        };
         try {
           let lastSent = '';
           for await (const { row } of watchChanges(services.ctx, feed, signal)) {
@@ -68,7 +70,16 @@ export function registerOtpEvents(app: Router, services: ServerServices) {
         } finally {
           stopKeepalive();
         }
-      });
+      };
+      // Served by Node: written on the Node response, holding no stream objects or Context.
+      const sink = nodeEventStream(c);
+      if (!sink) return streamSSE(c, follow);
+      follow(sink)
+        // As streamSSE does with a failure in its callback: logged, and the stream ended.
+        .catch((error: unknown) => console.error(error))
+        .finally(() => sink.close());
+      // The typed stream is the one the sink writes; this Response only says it is handled.
+      return answeredLater() as never;
     },
   );
 }

@@ -1,0 +1,125 @@
+import type { ServerResponse } from 'node:http';
+import { type Context, Context as HonoContext } from 'hono';
+import type { AppEnv } from '../env.js';
+
+/** What @hono/node-server reads as "the handler wrote the response itself": it writes nothing. */
+const ALREADY_SENT_HEADER = 'x-hono-already-sent';
+
+type ErrorHandler = (error: Error, c: Context<AppEnv>) => Response | Promise<Response>;
+
+/**
+ * An answer a served handler gives after its middleware chain has finished (issue 18). A
+ * parked long-poll that kept the chain waiting held every middleware's and hono's dispatch
+ * frame, the router's match, the Context and its maps: about 30 KB per waiting agent. It
+ * returns {@link answeredLater} at once instead and writes its answer on the Node
+ * response when it has one, exactly as hono and @hono/node-server would have written it
+ * (same status, headers and body; the security headers and request ID are already on the
+ * Node response). The access log and the HTTP metrics, which run after the chain, report it
+ * when it is written ({@link LateAnswer.onAnswered}), keeping only what their line needs.
+ */
+export interface LateAnswer {
+  /** Writes `body` as `c.json(body, status)` under /api/ would have (Cache-Control: no-store). */
+  json(body: unknown, status: number): void;
+  /** Writes what the app's error handler answers for `error`, as if the handler had thrown it. */
+  fail(error: unknown): void;
+  /** Calls `listener` with the status once the answer is written (at once if it was). */
+  onAnswered(listener: (status: number) => void): void;
+}
+
+/**
+ * What a handler that answers late returns now: the chain finishes and @hono/node-server
+ * writes nothing for it. A new one each time (hono's middleware may set headers on it), and
+ * not kept by the late answer, so nothing of it stays while the request waits.
+ */
+export function answeredLater(): Response {
+  return new Response(null, { headers: { [ALREADY_SENT_HEADER]: 'true' } });
+}
+
+const lateAnswers = new WeakMap<Context, LateAnswer>();
+
+/** The late answer `c`'s handler promised, if it did (for middleware that runs after the chain). */
+export function lateAnswerOf(c: Context): LateAnswer | undefined {
+  return lateAnswers.get(c);
+}
+
+/**
+ * A late answer for `c`, or `undefined` when `c` is not served by Node (in-process
+ * `app.request`), where the handler keeps answering the ordinary way. Takes from `c` only
+ * the Node response and the request ID, so the Context can be collected while waiting.
+ *
+ * @example
+ * const late = answerLater(c, services.errorHandler);
+ * if (late) { wait.then((row) => late.json(toApi(row), 200), (error) => late.fail(error)); return answeredLater(); }
+ */
+export function answerLater(c: Context<AppEnv>, errorHandler: ErrorHandler): LateAnswer | undefined {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (!outgoing) return undefined;
+  const requestId = c.get('requestId');
+  let status: number | undefined;
+  const listeners: Array<(status: number) => void> = [];
+  const written = (answered: number) => {
+    status = answered;
+    for (const listener of listeners.splice(0)) listener(answered);
+  };
+  const write = (answered: number, headers: Record<string, string | string[] | number>, body: string) => {
+    if (status !== undefined) return;
+    // A client that went away gets nothing; its line still says what it would have been sent.
+    if (!outgoing.writableEnded && !outgoing.destroyed) {
+      outgoing.writeHead(answered, headers);
+      outgoing.end(body);
+    }
+    written(answered);
+  };
+  const late: LateAnswer = {
+    json: (body, answered) => {
+      const text = JSON.stringify(body);
+      // The header record @hono/node-server builds for `c.json()` once responseHeaders set no-store.
+      write(
+        answered,
+        {
+          'cache-control': 'no-store',
+          'content-type': 'application/json',
+          'Content-Length': Buffer.byteLength(text),
+        },
+        text,
+      );
+    },
+    fail: (error) => {
+      void renderError(errorHandler, requestId, error).then(
+        ({ answered, headers, body }) => write(answered, headers, body),
+        () => write(500, { 'content-type': 'text/plain' }, 'Internal Server Error'),
+      );
+    },
+    onAnswered: (listener) => {
+      if (status === undefined) listeners.push(listener);
+      else listener(status);
+    },
+  };
+  lateAnswers.set(c, late);
+  return late;
+}
+
+/**
+ * What the app's error handler answers for `error`, on a Context of its own that knows only
+ * the request ID (all the handler reads), turned into the status, header record and body
+ * @hono/node-server would have written, with responseHeaders' `Cache-Control: no-store`.
+ */
+async function renderError(errorHandler: ErrorHandler, requestId: string | undefined, error: unknown) {
+  const c = new HonoContext<AppEnv>(new Request('http://relay/api/'));
+  if (requestId !== undefined) c.set('requestId', requestId);
+  const thrown = error instanceof Error ? error : new Error(String(error));
+  const response = await errorHandler(thrown, c);
+  const headers = new Headers(response.headers);
+  if (headers.get('cache-control') !== 'no-store') headers.set('Cache-Control', 'no-store');
+  const body = await response.text();
+  const record: Record<string, string | string[] | number> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') cookies.push(value);
+    else record[name] = value;
+  }
+  if (cookies.length > 0) record['set-cookie'] = cookies;
+  record['content-type'] ??= 'text/plain; charset=UTF-8';
+  if (!headers.has('content-length')) record['Content-Length'] = Buffer.byteLength(body);
+  return { answered: response.status, headers: record, body };
+}
