@@ -1,4 +1,5 @@
 import type { OtpStatus, PermissionStatus, RiskLevel } from '@agent-otp/shared';
+import { reusableQuery } from '../reusable-query.js';
 import type { Tx } from '../transaction.js';
 import {
   type RequestRecords,
@@ -40,9 +41,17 @@ export async function findOwnerRequestRecord<T extends RequestTable>(
   ownerId: string,
   id: string,
 ): Promise<RequestWithAgent<T> | undefined> {
-  const row = await withAgent(tx, table, ownerId).where('r.id', '=', id).executeTakeFirst();
+  const [row] = await OWNER_REQUEST_BY_ID[table](tx, ownerId, id);
   return row && toWithAgent(table, row);
 }
+
+// Every owner decision answers with the request it decided (issue 18): built and compiled once per table.
+const ownerRequestByIdIn = (table: RequestTable) =>
+  reusableQuery((db, ownerId: string, id: string) => withAgent(db, table, ownerId).where('r.id', '=', id));
+const OWNER_REQUEST_BY_ID = {
+  otp_requests: ownerRequestByIdIn('otp_requests'),
+  permission_requests: ownerRequestByIdIn('permission_requests'),
+};
 
 export interface OwnerOtpRequestQuery {
   ownerId: string;

@@ -1,3 +1,4 @@
+import { reusableQuery } from '../reusable-query.js';
 import type { UnclearMessageRow } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import type { SqlDialect } from '../types.js';
@@ -40,6 +41,21 @@ export async function insertUnclearMessage(tx: Tx, row: UnclearMessageRow): Prom
   await tx.insertInto('unclear_messages').values(row).execute();
 }
 
+function unclearMessagesOf(tx: Tx, ownerId: string, requestIds: string[]) {
+  return tx
+    .selectFrom('unclear_messages')
+    .selectAll()
+    .where('owner_id', '=', ownerId)
+    .where('request_id', 'in', requestIds)
+    .orderBy('request_id')
+    .orderBy('received_at')
+    .orderBy('id');
+}
+
+const unclearMessagesOfOne = reusableQuery((db, ownerId: string, requestId: string) =>
+  unclearMessagesOf(db, ownerId, [requestId]),
+);
+
 /**
  * The unclear messages of some requests of one owner, oldest first per request; the owner
  * filter keeps one owner's notes out of another's views whatever ids are asked for.
@@ -54,15 +70,11 @@ export async function listUnclearMessages(
 ): Promise<Map<string, UnclearMessageRow[]>> {
   const byRequest = new Map<string, UnclearMessageRow[]>();
   if (requestIds.length === 0) return byRequest;
-  const rows = await tx
-    .selectFrom('unclear_messages')
-    .selectAll()
-    .where('owner_id', '=', ownerId)
-    .where('request_id', 'in', [...requestIds])
-    .orderBy('request_id')
-    .orderBy('received_at')
-    .orderBy('id')
-    .execute();
+  // One request's view (every owner decision answers with one) runs a statement compiled once (issue 18).
+  const rows =
+    requestIds.length === 1
+      ? await unclearMessagesOfOne(tx, ownerId, requestIds[0] as string)
+      : await unclearMessagesOf(tx, ownerId, [...requestIds]).execute();
   for (const row of rows) {
     const list = byRequest.get(row.request_id) ?? [];
     list.push(row);
