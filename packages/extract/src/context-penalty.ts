@@ -19,6 +19,8 @@ export interface PenaltyInputs {
 }
 
 const WINDOW_BEFORE = 40;
+// How far back the sentence a keyword opens is looked for (see `windowStart`).
+const SENTENCE_BEFORE = 120;
 const WINDOW_AFTER = 30;
 // Discount codes are a word and a percentage, an amount or a year: SAVE20, WELCOME10, FLASH40,
 // GIAM50K, TET2026.
@@ -53,19 +55,27 @@ function windowStart(
   candidate: Span,
 ): { from: number; afterKeyword: boolean; weakKeyword: boolean } {
   const { text, keywords } = inputs;
-  let from = Math.max(0, candidate.start - WINDOW_BEFORE);
-  for (let index = candidate.start - 1; index >= from; index--) {
+  // The sentence is looked for farther back than the window reaches: a keyword that opens a long
+  // label ("Your one-time passcode for the Social Security online account is:\n47102938") still
+  // makes what follows it the thing the code is for.
+  let sentenceFrom = Math.max(0, candidate.start - SENTENCE_BEFORE);
+  for (let index = candidate.start - 1; index >= sentenceFrom; index--) {
     // A line ending in ':' labels the next line ("Order number:\n12345").
     const lineEnd = text[index] === '\n' && !/:\s*$/.test(text.slice(Math.max(0, index - 3), index));
     if (lineEnd || endsSentence(text, index)) {
-      from = index + 1;
+      sentenceFrom = index + 1;
       break;
     }
   }
+  const from = Math.max(sentenceFrom, candidate.start - WINDOW_BEFORE);
   const nearestBefore =
     keywords[firstIndexWhereNot(keywords, (keyword) => keyword.end <= candidate.start) - 1];
-  return nearestBefore && nearestBefore.end > from
-    ? { from: nearestBefore.end, afterKeyword: true, weakKeyword: nearestBefore.meta.strength === 'weak' }
+  return nearestBefore && nearestBefore.end > sentenceFrom
+    ? {
+        from: Math.max(nearestBefore.end, from),
+        afterKeyword: true,
+        weakKeyword: nearestBefore.meta.strength === 'weak',
+      }
     : { from, afterKeyword: false, weakKeyword: false };
 }
 

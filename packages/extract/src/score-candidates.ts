@@ -12,10 +12,12 @@ import type { ContextCategory } from './lexicon/context-phrases.js';
 import type { KeywordMeta } from './lexicon/keyword-index.js';
 import type { PhraseMatch } from './lexicon/phrase-matcher.js';
 import { containedSpans } from './positions/contained-spans.js';
+import { labelledGap, labelSentenceStart, readsSentenceStart } from './positions/label-line.js';
 import { meaningfulGapCounter } from './positions/meaningful-gap.js';
 import { phoneNumberTest } from './positions/phone-runs.js';
 import { firstIndexWhereNot } from './positions/sorted-search.js';
 import { indexTextLayout, type TextLayout } from './positions/text-layout.js';
+import { reportsCompletedPayment } from './receipt-sentence.js';
 
 export type KeywordMatch = PhraseMatch<KeywordMeta>;
 export type ContextMatch = PhraseMatch<ContextCategory>;
@@ -263,13 +265,22 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     layout,
   };
   const aboutOccasion =
-    analysis.contexts.some((context) => context.meta === 'occasion') || MEETING_ID.test(text);
+    analysis.contexts.some((context) => context.meta === 'occasion') ||
+    MEETING_ID.test(text) ||
+    reportsCompletedPayment(text, layout);
   // Found on first need: only candidates without an OTP-specific keyword look at discounts.
   let discounts: number[] | undefined;
   const discountsInMessage = (): number[] => {
     discounts ??= discountPositions(text, analysis.contexts);
     return discounts;
   };
+  // An advert that says "code" but nothing about verifying or signing in anywhere, and has spoken
+  // of its offer before the code ("Starbucks Rewards: … Use code 4418 for a free pastry", "Take
+  // an extra 25% off with code\nBF25XTRA"): its code is the offer's, even in a sentence of its
+  // own. An offer only after the code is a footer ("Your code is 482913. Get 10% off…").
+  const onlyCodeWord = analysis.keywords.every((keyword) => keyword.meta.strength === 'generic');
+  const offerBefore = (candidate: Candidate): boolean =>
+    onlyCodeWord && (discountsInMessage()[0] ?? Number.POSITIVE_INFINITY) < candidate.start;
   // A token inside a longer group (`1234` in `1234 5678`) is judged as the group.
   const contained = containedSpans(candidates);
   const timesSeen = new Map<string, number>();
@@ -287,9 +298,11 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
       return;
     }
     const lettersOnly = codeKind(candidate.code) === 'alphabetic';
+    const labelStart =
+      labelSentenceStart(text, layout, candidate) ?? readsSentenceStart(text, layout, candidate);
     const [best, second] = strongestKeywordPulls(
       keywords,
-      gap,
+      labelStart === undefined ? gap : labelledGap(gap, labelStart, candidate),
       candidate,
       lettersOnly ? lettersReach(text, candidate, layout) : undefined,
     );
@@ -329,7 +342,7 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     if (occasion) score *= OCCASION_FACTOR;
     const promotion =
       best.keyword.meta.strength !== 'strong' &&
-      inSentence(discountsInMessage(), layout.sentenceAround(candidate)) &&
+      (inSentence(discountsInMessage(), layout.sentenceAround(candidate)) || offerBefore(candidate)) &&
       !verifiesInSentence(best, second, layout, candidate);
     if (promotion) score *= OCCASION_FACTOR;
     const aloneOnLine = layout.isAloneOnLine(candidate);

@@ -89,6 +89,44 @@ describe('failure categories of issue 14', () => {
     expect(code('Your verification code 482913 - 20% off ends today')).toBe('482913');
   });
 
+  it('reads a whole label sentence ending in a colon as the label of the line under it', () => {
+    expect(code('Use this code to confirm your email address:\nKXWQ-TRZM')).toBe('KXWQTRZM');
+    expect(code("Here's your verification code for signing in to your Riot account:\n\nRMKQTV")).toBe(
+      'RMKQTV',
+    );
+    expect(code('Your one-time passcode for the Social Security online account is:\n\n  47102938')).toBe(
+      '47102938',
+    );
+    // Without the colon the label does not reach the next line's letters.
+    expect(code('Use this code to confirm your email address\nKXWQTRZM')).toBeNull();
+  });
+
+  it('reads "lautet" as closing the sentence that names the code, however long', () => {
+    expect(
+      code(
+        'Ihre TAN für die Überweisung von 1.250,00 EUR an M. Weber, IBAN DE89 3704 0044 0532 0130 00 lautet 618204.',
+      ),
+    ).toBe('618204');
+  });
+
+  it('refuses the confirmation code of a payment that went through, not of one still to confirm', () => {
+    expect(code('Payment of $45.00 to Comcast approved. Confirmation code 482019.')).toBeNull();
+    expect(
+      code('Bill pay confirmed: $112.40 to Duke Energy on 12/03. Confirmation code: 9920341.'),
+    ).toBeNull();
+    expect(
+      code('Your confirmation code is 603318. Use it to confirm your payment of $250.00 to J SMITH.'),
+    ).toBe('603318');
+  });
+
+  it('reads a bare "code" after an offer as the offer\'s, and an offer after the code as a footer', () => {
+    expect(
+      code('Starbucks Rewards: Double Stars day! Use code 4418 for a free pastry with any drink.'),
+    ).toBeNull();
+    expect(code("Domino's: Large pizza for $7.99 carryout! Online code 9193. Order now")).toBeNull();
+    expect(code('Your code is 482913. Get 10% off your next order!')).toBe('482913');
+  });
+
   it('reads amounts before a currency code as prices', () => {
     expect(code('OTP Bank: jóváírás 150 000 Ft. Egyenleg: 412 330 Ft.')).toBeNull();
     expect(code('Parol dlya podtverzhdeniya platezha 1500 RUB: 58491.')).toBe('58491');

@@ -41,6 +41,13 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'in-store',
     'early access',
     'claim your',
+    // Calls to action close adverts ("Online code 9193. Order now"), never a sign-in message.
+    'order now',
+    'shop now',
+    'buy now',
+    // Takeaway deals ("Large pizza for $7.99 carryout! Online code 9193").
+    'carryout',
+    'takeout',
     'last chance',
     'exclusive',
     "don't miss",

@@ -18,7 +18,24 @@ export interface Span {
  * isSentenceEnd('Done. 1.5', 7); // false
  */
 export function isSentenceEnd(text: string, index: number): boolean {
-  return SENTENCE_END.has(text[index] ?? '') && !isDigitCode(text.charCodeAt(index + 1));
+  return (
+    SENTENCE_END.has(text[index] ?? '') && !isDigitCode(text.charCodeAt(index + 1)) && !isInitial(text, index)
+  );
+}
+
+/**
+ * A capital standing alone before a full stop and a capitalised word is a name's initial ("an M.
+ * Weber, IBAN …"), not the end of a sentence.
+ */
+function isInitial(text: string, index: number): boolean {
+  if (text[index] !== '.' || text[index + 1] !== ' ') return false;
+  const letter = text.charCodeAt(index - 1);
+  const next = text.charCodeAt(index + 2);
+  return isCapital(letter) && isCapital(next) && (index < 2 || text[index - 2] === ' ');
+}
+
+function isCapital(code: number): boolean {
+  return code >= 65 && code <= 90;
 }
 
 /** Sentence and line questions about a span, answered from positions indexed once. */
