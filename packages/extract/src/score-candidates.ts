@@ -12,7 +12,12 @@ import type { ContextCategory } from './lexicon/context-phrases.js';
 import type { KeywordMeta } from './lexicon/keyword-index.js';
 import type { PhraseMatch } from './lexicon/phrase-matcher.js';
 import { containedSpans } from './positions/contained-spans.js';
-import { labelledGap, labelSentenceStart, readsSentenceStart } from './positions/label-line.js';
+import {
+  inlineLabelStart,
+  labelledGap,
+  labelSentenceStart,
+  readsSentenceStart,
+} from './positions/label-line.js';
 import { meaningfulGapCounter } from './positions/meaningful-gap.js';
 import { phoneNumberTest } from './positions/phone-runs.js';
 import { firstIndexWhereNot } from './positions/sorted-search.js';
@@ -299,7 +304,9 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     }
     const lettersOnly = codeKind(candidate.code) === 'alphabetic';
     const labelStart =
-      labelSentenceStart(text, layout, candidate) ?? readsSentenceStart(text, layout, candidate);
+      labelSentenceStart(text, layout, candidate) ??
+      readsSentenceStart(text, layout, candidate) ??
+      inlineLabelStart(text, layout, candidate);
     const [best, second] = strongestKeywordPulls(
       keywords,
       labelStart === undefined ? gap : labelledGap(gap, labelStart, candidate),

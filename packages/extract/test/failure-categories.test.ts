@@ -101,6 +101,14 @@ describe('failure categories of issue 14', () => {
     expect(code('Use this code to confirm your email address\nKXWQTRZM')).toBeNull();
   });
 
+  it('reads the words before a colon right before the code as its label', () => {
+    expect(code('Ihr Bestätigungscode für Vinted: KTZQRM')).toBe('KTZQRM');
+    // A keyword farther back than a short label is not the label's.
+    expect(
+      code('Bestätigungscode? Den gibt es nicht mehr, bei uns zahlen Sie an der Kasse im Laden: KTZQRM'),
+    ).toBeNull();
+  });
+
   it('reads "lautet" as closing the sentence that names the code, however long', () => {
     expect(
       code(
@@ -125,6 +133,10 @@ describe('failure categories of issue 14', () => {
     ).toBeNull();
     expect(code("Domino's: Large pizza for $7.99 carryout! Online code 9193. Order now")).toBeNull();
     expect(code('Your code is 482913. Get 10% off your next order!')).toBe('482913');
+  });
+
+  it("reads a PIN for the driver as a ride's, not a sign-in code", () => {
+    expect(code('Your Lyft driver code: 4471. Ride with Toyota Camry 8KXT220 arriving in 3 min.')).toBeNull();
   });
 
   it('reads amounts before a currency code as prices', () => {

@@ -808,6 +808,9 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'payment received',
     'payment successful',
     'payment was successful',
+    'ödemeniz başarıyla',
+    'ödeme başarılı',
+    'zahlung erfolgreich',
     'thank you for your payment',
     'thanks for your payment',
     '~حجز',
@@ -852,6 +855,10 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     'waiting room',
     'wartezimmer',
     'your driver',
+    // A PIN shown to a driver, and the car's arrival: a ride, not a sign-in.
+    'driver code*',
+    'driver pin',
+    'arriving in',
     // A network's password is typed once into a device, not into a sign-in form.
     'wi-fi',
     'wifi',

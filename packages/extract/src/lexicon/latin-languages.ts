@@ -231,6 +231,11 @@ export const LATIN_LANGUAGES: LanguageLexicon[] = [
       'mtan',
       'smstan',
       'sms-tan',
+      // Banks' TAN methods, written as one word ("Ihre mobileTAN … lautet: 473019").
+      'mobiletan',
+      'pushtan',
+      'phototan',
+      'chiptan',
     ],
     generic: ['~code*', 'pin', 'kennwort*', 'passwort*'],
     weak: ['bestätig*', 'anmeld*', 'verifizier*', 'einloggen'],

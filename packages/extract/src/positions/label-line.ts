@@ -28,6 +28,27 @@ export function labelSentenceStart(text: string, layout: TextLayout, candidate: 
   return Math.max(from, colon - LONGEST_LABEL);
 }
 
+// A colon right before the code on its own line ("Ihr Bestätigungscode für Vinted: KTZQRM").
+const COLON_RIGHT_BEFORE = /:[ \t]?$/;
+// An inline label is short: the words before a colon in a sentence, not the sentence's story.
+const LONGEST_INLINE_LABEL = 48;
+
+/**
+ * Where the inline label of a candidate starts, when a colon stands right before it: the words
+ * of its sentence before that colon name it ("Your verification code for Vinted: KTZQRM"), so
+ * a keyword among them labels the candidate as if it stood right before it.
+ *
+ * @example
+ * const text = 'Ihr Bestätigungscode für Vinted: KTZQRM';
+ * inlineLabelStart(text, indexTextLayout(text), { start: 33, end: 39 }); // 0
+ */
+export function inlineLabelStart(text: string, layout: TextLayout, candidate: Span): number | undefined {
+  if (!COLON_RIGHT_BEFORE.test(text.slice(Math.max(0, candidate.start - 2), candidate.start)))
+    return undefined;
+  const colon = text.lastIndexOf(':', candidate.start - 1);
+  return Math.max(layout.sentenceAround(candidate).from, colon - LONGEST_INLINE_LABEL);
+}
+
 // German states a code with "lautet" ("reads") at the end of the sentence that names it, however
 // much the sentence says in between ("Ihre TAN für die Überweisung von 1.250,00 EUR an M. Weber,
 // IBAN DE89 … lautet 618204").
