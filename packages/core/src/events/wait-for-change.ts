@@ -2,7 +2,7 @@ import type { CoreContext } from '../context.js';
 import { abortAfter } from './abort-after.js';
 import { requestTopic } from './event-bus.js';
 import { longPollCapMs } from './long-poll-cap.js';
-import { watchChanges } from './watch-changes.js';
+import { type Change, watchChanges } from './watch-changes.js';
 
 /** What {@link waitForChange} needs to know about one kind of request. */
 export interface ChangeWatch<Row extends { status: string; expires_at: string }> {
@@ -10,8 +10,11 @@ export interface ChangeWatch<Row extends { status: string; expires_at: string }>
   read: () => Promise<Row>;
   /** Statuses a waiter never waits on: the answer is already final or actionable. */
   settled: ReadonlySet<string>;
-  /** Whether a re-read row still looks like the first one (default: same status). */
-  same?: (initial: Row, current: Row) => boolean;
+  /**
+   * What a re-read row must still show for the waiter to keep waiting (default: its status).
+   * Only this is kept from the first read while waiting, not the row (issue 18).
+   */
+  identity?: (row: Row) => string;
   /** Waiters whose `read` returns the same row (same request, same scope) share re-reads under this key. */
   shareKey?: string;
   /**
@@ -40,7 +43,7 @@ export async function waitForChange<Row extends { status: string; expires_at: st
   watch: ChangeWatch<Row>,
   signal?: AbortSignal,
 ): Promise<Row> {
-  const same = watch.same ?? ((initial: Row, current: Row) => initial.status === current.status);
+  const identity = watch.identity ?? ((row: Row) => row.status);
   const until = abortAfter(longPollCapMs(waitSeconds), signal);
   const feed = {
     topic: requestTopic(id),
@@ -49,13 +52,23 @@ export async function waitForChange<Row extends { status: string; expires_at: st
     shareKey: watch.shareKey,
   };
   try {
-    let initial: Row | undefined;
-    for await (const { row, cause } of watchChanges(ctx, feed, until.signal)) {
+    let initial: string | undefined;
+    /** The row to answer with, or undefined to keep waiting. */
+    const answerFrom = (change: Change<Row>): Row | undefined => {
+      const { row, cause } = change;
+      // The change stays in this generator's frame while it waits; the row it read does not.
+      (change as { row: Row | undefined }).row = undefined;
       if (initial === undefined) {
         if (waitSeconds <= 0 || watch.settled.has(row.status) || signal?.aborted) return row;
-        initial = row;
+        initial = identity(row);
         watch.onParked?.();
-      } else if ((cause !== 'event' && cause !== 'resync') || !same(initial, row)) return row;
+        return undefined;
+      }
+      return (cause !== 'event' && cause !== 'resync') || identity(row) !== initial ? row : undefined;
+    };
+    for await (const change of watchChanges(ctx, feed, until.signal)) {
+      const answer = answerFrom(change);
+      if (answer !== undefined) return answer;
     }
     // Unreachable: the feed yields until the loop returns.
     return watch.read();

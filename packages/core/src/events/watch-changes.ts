@@ -71,12 +71,14 @@ export async function* watchChanges<Row>(
       arm();
       // Only a re-read the bus asked for can be shared: one at a deadline must see the time pass.
       const shared = feed.shareKey !== undefined && (cause === 'event' || cause === 'resync');
-      const row = shared
+      let row: Row | undefined = shared
         ? await followers.sharedRead(feed.topic, feed.shareKey!, followers.generation(feed.topic), feed.read)
         : await feed.read();
       yield { row, cause };
       if (signal?.aborted) return;
       const deadline = feed.deadline?.(row);
+      // Not kept while waiting: a parked reader holds its deadline, not the row it last read.
+      row = undefined;
       if (deadline !== undefined)
         cancelDeadline = deadlineTimers.schedule(
           // Past the deadline (the timers may fire up to their resolution early), so the re-read sees it.

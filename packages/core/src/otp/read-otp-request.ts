@@ -30,8 +30,7 @@ export function waitForOtpChange(
       shareKey: JSON.stringify(scope),
       settled: SETTLED_STATUSES,
       // A code held while pending changes the row without changing its status.
-      same: (initial, current) =>
-        current.status === initial.status && current.encrypted_payload === initial.encrypted_payload,
+      identity: (row) => `${row.status} ${row.encrypted_payload ?? ''}`,
       onParked,
     },
     signal,

@@ -55,6 +55,7 @@ export function answerLater(c: Context<AppEnv>, errorHandler: ErrorHandler): Lat
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   if (!outgoing) return undefined;
   const requestId = c.get('requestId');
+  const preset = takeHeadersOff(outgoing);
   let status: number | undefined;
   const listeners: Array<(status: number) => void> = [];
   const written = (answered: number) => {
@@ -65,6 +66,8 @@ export function answerLater(c: Context<AppEnv>, errorHandler: ErrorHandler): Lat
     if (status !== undefined) return;
     // A client that went away gets nothing; its line still says what it would have been sent.
     if (!outgoing.writableEnded && !outgoing.destroyed) {
+      for (let index = 0; index < preset.length; index += 2)
+        outgoing.setHeader(preset[index] as string, preset[index + 1] as string | string[] | number);
       outgoing.writeHead(answered, headers);
       outgoing.end(body);
     }
@@ -97,6 +100,24 @@ export function answerLater(c: Context<AppEnv>, errorHandler: ErrorHandler): Lat
   };
   lateAnswers.set(c, late);
   return late;
+}
+
+/**
+ * The headers already set on the Node response (the request ID and the security headers),
+ * as [name, value, …] in the order set and with their spelling, taken off it until the
+ * answer puts them back: Node keeps a table and a [name, value] pair for each, about
+ * 1.5 KB per waiting agent, where this list shares its names and values with every other.
+ */
+function takeHeadersOff(outgoing: ServerResponse): Array<string | string[] | number> {
+  const preset: Array<string | string[] | number> = [];
+  // Node has it since 15.13; the types this repository uses do not declare it.
+  const rawNames = (outgoing as ServerResponse & { getRawHeaderNames(): string[] }).getRawHeaderNames();
+  for (const name of rawNames) {
+    const value = outgoing.getHeader(name);
+    if (value !== undefined) preset.push(name, value);
+  }
+  for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name);
+  return preset;
 }
 
 /**

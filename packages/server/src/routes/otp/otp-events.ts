@@ -1,4 +1,12 @@
-import { OTP_REQUESTS, readRequest, requestTopic, toApiOtpRequest, watchChanges } from '@agent-otp/core';
+import {
+  type Change,
+  OTP_REQUESTS,
+  readRequest,
+  requestTopic,
+  toApiOtpRequest,
+  watchChanges,
+} from '@agent-otp/core';
+import type { OtpRequestRecord } from '@agent-otp/db';
 import { OtpRequestId, TERMINAL_STATUSES } from '@agent-otp/shared';
 import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
@@ -56,16 +64,22 @@ export function registerOtpEvents(app: Router, services: ServerServices) {
       };
       const follow = async (stream: EventSink) => {
         const stopKeepalive = keepStreamAlive(() => void stream.write(': keepalive\n\n'));
+        let lastSent = '';
+        /** Sends the change (unless it repeats the last event); true once the request has ended. */
+        const send = async (change: Change<OtpRequestRecord>) => {
+          const { row } = change;
+          // The change stays in the loop's frame while the stream waits; the row it read does not.
+          (change as { row: OtpRequestRecord | undefined }).row = undefined;
+          const body = JSON.stringify(toApiOtpRequest(services.ctx, row));
+          if (body !== lastSent) {
+            await stream.writeSSE({ event: 'status', data: body, id: `${row.id}:${row.status}` });
+            lastSent = body;
+          }
+          return TERMINAL_STATUSES.has(row.status);
+        };
         try {
-          let lastSent = '';
-          for await (const { row } of watchChanges(services.ctx, feed, signal)) {
-            if (signal.aborted) break;
-            const body = JSON.stringify(toApiOtpRequest(services.ctx, row));
-            if (body !== lastSent) {
-              await stream.writeSSE({ event: 'status', data: body, id: `${row.id}:${row.status}` });
-              lastSent = body;
-            }
-            if (TERMINAL_STATUSES.has(row.status)) break;
+          for await (const change of watchChanges(services.ctx, feed, signal)) {
+            if (signal.aborted || (await send(change))) break;
           }
         } finally {
           stopKeepalive();
