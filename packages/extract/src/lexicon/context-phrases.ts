@@ -881,6 +881,8 @@ export const CONTEXT_PHRASES: Record<ContextCategory, Phrase[]> = {
     // Online classes and interviews hand out meeting passwords too.
     'online class*',
     'interview',
+    // A code shown at a box office is a ticket's ("Show code 4821 at the box office").
+    'box office',
     'biglietto',
     'biglietti',
     'bilet*',
