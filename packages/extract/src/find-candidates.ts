@@ -49,6 +49,7 @@ const CHUNK = /[A-Za-z0-9]+/g;
 const DIGITS = /^\d+$/;
 const UPPER_OR_DIGIT = /^[A-Z0-9]+$/;
 const MIXED = /^(?=.*[A-Z])(?=.*\d)/;
+const CAPITALS = /^[A-Z]+$/;
 // A code glued to the word after it by a lost space: `482193is your code`, `571118Válido` (the
 // word goes on past the ASCII letters a chunk holds).
 const GLUED_WORD = /^(\d{4,8})([A-Za-z][a-z]*)$/;
@@ -124,6 +125,15 @@ function groupText(chunks: Chunk[], separators: string[]): string | undefined {
   // Upper-case groups (`ABC-123`, `X7K2-9QPL`, `QWZR-TPXK`): hyphenated (a space is too often a
   // label, as in `OTP 5521`), groups of 3-4. Letters-only groups are then scored like any
   // letters-only code: only right after a keyword that is not weak.
+  // Two equal groups of three or four capitals split by a space (`KXWQ TRZM`): one code printed
+  // in halves, not a label and a code (a label is a word of another length or case).
+  if (separators.length === 1 && separators[0] === ' ')
+    return chunks.length === 2 &&
+      lengths[1] === first &&
+      (first === 3 || first === 4) &&
+      CAPITALS.test(joined)
+      ? joined
+      : undefined;
   if (separators.some((separator) => separator !== '-')) return undefined;
   // Groups of unequal length (`7Q-4K2X`) only when each mixes letters and digits: a word or a
   // sender before a number (`UA-1184`, `EK-2231`) has a group without one or the other.

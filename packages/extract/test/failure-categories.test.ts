@@ -135,6 +135,14 @@ describe('failure categories of issue 14', () => {
     expect(code('Your code is 482913. Get 10% off your next order!')).toBe('482913');
   });
 
+  it('joins two equal halves of capitals split by a space, and nothing else split by one', () => {
+    expect(code('Your Microsoft verification code is KXWQ TRZM')).toBe('KXWQTRZM');
+    expect(code('Your verification code is KXW TRZ')).toBe('KXWTRZ');
+    // A label in capitals before the code is not a code itself.
+    expect(code('Hinge: YOUR CODE: 482913')).toBe('482913');
+    expect(code('Tinder: THIS CODE 5521 expires soon, verify now')).toBe('5521');
+  });
+
   it("reads a PIN for the driver as a ride's, not a sign-in code", () => {
     expect(code('Your Lyft driver code: 4471. Ride with Toyota Camry 8KXT220 arriving in 3 min.')).toBeNull();
   });
