@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { type CorpusCase, loadCorpus, loadHeldOut } from './corpus/index.js';
 import { formatOutcomes, rateSplit } from './corpus/rate-split.js';
 
-// The blind split (blind-*.json, 544 cases) measured after the fourth round of tuning
-// (round4-*.json; 2026-12-02): 537 right (98.7%), 2 wrong codes (0.4%), 5 missed (0.9%); after the
-// third round (14:15 UTC) 536 (98.5%), 2 wrong, 6 missed; before it 532 (97.8%), 5 wrong (0.9%),
-// 7 missed (1.3%), and before the round ahead of that 527 (96.9%). The floor sits a point below and
-// the ceiling a point above, so a change that makes messages written elsewhere worse fails here
-// without this file ever naming a case (issue 14).
-const ACCURACY_FLOOR = 0.977;
-const WRONG_CODE_CEILING = 0.014;
+// The blind split (blind-*.json, 544 cases) measured after the fifth round of tuning
+// (round5-*.json; 2026-12-02, 17:25 UTC): 539 right (99.1%), 1 wrong code (0.2%), 4 missed (0.7%);
+// halfway through that round 538 (98.9%), 1 wrong, 5 missed; after the fourth round 537 (98.7%),
+// 2 wrong (0.4%), 5 missed (0.9%); after the third (14:15 UTC) 536 (98.5%), 2 wrong, 6 missed;
+// before it 532 (97.8%), 5 wrong (0.9%), 7 missed (1.3%), and before the round ahead of that 527
+// (96.9%). The floor sits a point below and the ceiling a point above, so a change that makes
+// messages written elsewhere worse fails here without this file ever naming a case (issue 14).
+const ACCURACY_FLOOR = 0.981;
+const WRONG_CODE_CEILING = 0.012;
 
 /** Languages written right to left: their HTML-only mail is a failure pattern of issue 14. */
 const RIGHT_TO_LEFT: ReadonlySet<string> = new Set(['ar', 'fa', 'he', 'ur']);

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { extractOTP } from '../src/index.js';
 import { loadCorpus, scoreCorpus, type Tally, toInput } from './corpus/index.js';
 
-// The accuracy gate on the tuning split (issue 14), just below what it measured after the fourth
-// round of cases (round4-*.json, 260 cases in en, de, th and tr) and the extractor tuned on them
-// (1,946/1,946 right, no wrong code, no miss, 39 languages): one failure overall fails it
-// (1,945/1,946 is 99.949%), and so does one failure in any language or category of fewer than 20
-// cases.
+// The accuracy gate on the tuning split (issue 14), just below what it measured after the fifth
+// round of cases (round5-*.json, 275 cases, 121 of them negatives, mostly en, de and tr) and the
+// extractor tuned on them (2,221/2,221 right, no wrong code, no miss, 39 languages): one failure
+// overall fails it (2,220/2,221 is 99.955%), and so does one failure in any language or category
+// of fewer than 20 cases.
 const FLOORS = {
-  accuracy: 0.9995,
-  maxWrongRate: 0.0005,
-  maxMissRate: 0.0005,
+  accuracy: 0.9996,
+  maxWrongRate: 0.0004,
+  maxMissRate: 0.0004,
   groupAccuracy: 0.95,
 };
 
@@ -70,7 +70,7 @@ describe('extraction corpus', () => {
   const corpus = loadCorpus();
 
   it('is large, covers every language and is at least a third negatives', () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(1900);
+    expect(corpus.length).toBeGreaterThanOrEqual(2200);
     const negatives = corpus.filter((corpusCase) => corpusCase.expected === null).length;
     expect(negatives / corpus.length).toBeGreaterThanOrEqual(1 / 3);
     const languages = new Set(corpus.map((corpusCase) => corpusCase.language));
