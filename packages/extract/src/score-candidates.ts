@@ -269,10 +269,15 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     hasPromo: analysis.contexts.some((context) => context.meta === 'promo') || PERCENTAGE.test(text),
     layout,
   };
-  const aboutOccasion =
-    analysis.contexts.some((context) => context.meta === 'occasion') ||
-    MEETING_ID.test(text) ||
-    reportsCompletedPayment(text, layout);
+  // Found on first need: only candidates whose best keyword is not decisive ask.
+  let occasionFound: boolean | undefined;
+  const aboutOccasion = (): boolean => {
+    occasionFound ??=
+      analysis.contexts.some((context) => context.meta === 'occasion') ||
+      MEETING_ID.test(text) ||
+      reportsCompletedPayment(text, layout);
+    return occasionFound;
+  };
   // Found on first need: only candidates without an OTP-specific keyword look at discounts.
   let discounts: number[] | undefined;
   const discountsInMessage = (): number[] => {
@@ -345,7 +350,7 @@ export function scoreCandidates(analysis: MessageAnalysis, keepRejected = false)
     const context = contextPenalty(penaltyInputs, candidate, labelled);
     let score = shape * around.score * context.penalty * (BASE + (1 - BASE) * pull);
     const occasion =
-      aboutOccasion && !isDecisive(best.keyword) && !verifiesInSentence(best, second, layout, candidate);
+      !isDecisive(best.keyword) && aboutOccasion() && !verifiesInSentence(best, second, layout, candidate);
     if (occasion) score *= OCCASION_FACTOR;
     const promotion =
       best.keyword.meta.strength !== 'strong' &&
