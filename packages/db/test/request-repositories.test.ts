@@ -247,6 +247,24 @@ describeEachDialect('request repositories', (dialect) => {
       expect(await expire(LATER)).toMatchObject({ status: 'expired', closed_at: LATER, sources: ['sms'] });
     });
 
+    it("holds a delivery to the request's key and to the kinds of source it takes", async () => {
+      await insertRequestRecord(handle.db, 'otp_requests', otpRecord('otp_bound', ['email']));
+      const deliver = (keyFingerprint: string, acceptsSource: 'sms' | 'email') =>
+        updateRequestRecord(handle.db, {
+          table: 'otp_requests',
+          id: 'otp_bound',
+          scope: { ownerId: OWNER },
+          from: ['pending_approval'],
+          changes: { encrypted_payload: 'jwe.bound', otp_received_at: NOW },
+          where: { encrypted_payload: null, key_fingerprint: keyFingerprint },
+          acceptsSource,
+          now: NOW,
+        });
+      expect(await deliver('another-key', 'email')).toBeUndefined();
+      expect(await deliver('fingerprint', 'sms')).toBeUndefined();
+      expect(await deliver('fingerprint', 'email')).toMatchObject({ encrypted_payload: 'jwe.bound' });
+    });
+
     // Issue 18: each shape of update is compiled once and run with each call's values.
     it('runs one compiled update per shape with each call its own values, and each expression as its own shape', async () => {
       await insertRequestRecord(handle.db, 'otp_requests', otpRecord('otp_shape_a', ['sms']));
@@ -281,7 +299,15 @@ describeEachDialect('request repositories', (dialect) => {
           id,
           scope: { any: true },
           from: ['pending_approval'],
-          changes: { status: (eb) => eb.case().when('id', '=', id).then(status).else('expired' as const).end() },
+          changes: {
+            status: (eb) =>
+              eb
+                .case()
+                .when('id', '=', id)
+                .then(status)
+                .else('expired' as const)
+                .end(),
+          },
           now: NOW,
         });
       expect(await setStatus('otp_shape_a', 'approved')).toMatchObject({ status: 'approved' });

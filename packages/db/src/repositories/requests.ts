@@ -1,3 +1,4 @@
+import type { CaptureSourceKind } from '@agent-otp/shared/stored-values';
 import type { UpdateObject } from 'kysely';
 import { reusableQuery } from '../reusable-query.js';
 import type { Database } from '../schema.js';
@@ -28,7 +29,7 @@ export type RequestChanges<T extends RequestTable> = Omit<UpdateObject<Database,
  */
 export type RequestColumnTests = Partial<
   Record<
-    'encrypted_payload' | 'token_handed_out' | 'token_hash' | 'uses_remaining',
+    'encrypted_payload' | 'key_fingerprint' | 'token_handed_out' | 'token_hash' | 'uses_remaining',
     null | string | number | { above: number }
   >
 >;
@@ -48,6 +49,8 @@ export interface RequestUpdate<T extends RequestTable> {
    */
   deadline?: 'live' | 'overdue' | 'any';
   where?: RequestColumnTests;
+  /** OTP requests only: the request takes codes from this kind of capture source (its `sources` list holds it). */
+  acceptsSource?: CaptureSourceKind;
   /** The ISO time the deadline is compared with. */
   now: string;
 }
@@ -82,6 +85,7 @@ interface UpdateShape {
   fromCount: number;
   deadline: 'live' | 'overdue' | 'any';
   tests: [column: string, test: 'null' | 'above' | 'equals'][];
+  acceptsSource: boolean;
   scope: 'agent' | 'owner' | 'any';
 }
 
@@ -136,12 +140,24 @@ function updateShapeOf<T extends RequestTable>(
       values.push(test);
     }
   }
+  // The JSON list as written (capture's pre-filter reads it the same way); the kinds hold no LIKE wildcard.
+  const acceptsSource = update.acceptsSource !== undefined;
+  if (acceptsSource) values.push(`%${JSON.stringify(update.acceptsSource)}%`);
   const scope = 'agentId' in update.scope ? 'agent' : 'ownerId' in update.scope ? 'owner' : 'any';
   if ('agentId' in update.scope) values.push(update.scope.agentId);
   if ('ownerId' in update.scope) values.push(update.scope.ownerId);
-  key += `|${update.from.length}|${deadline}|${tests.map(([column, test]) => `${column}:${test}`).join(',')}|${scope}`;
+  key += `|${update.from.length}|${deadline}|${tests.map(([column, test]) => `${column}:${test}`).join(',')}|${acceptsSource ? 'source' : ''}|${scope}`;
   return {
-    shape: { key, table: update.table, sets, fromCount: update.from.length, deadline, tests, scope },
+    shape: {
+      key,
+      table: update.table,
+      sets,
+      fromCount: update.from.length,
+      deadline,
+      tests,
+      acceptsSource,
+      scope,
+    },
     values,
   };
 }
@@ -179,6 +195,7 @@ function buildUpdate(db: Tx, shape: UpdateShape, values: unknown[]) {
     if (test === 'null') query = query.where(ref(column), 'is', null);
     else query = query.where(ref(column), test === 'above' ? '>' : '=', take() as never);
   }
+  if (shape.acceptsSource) query = query.where(ref('sources'), 'like', take() as string);
   if (shape.scope === 'agent') query = query.where('agent_id', '=', take() as string);
   if (shape.scope === 'owner') query = query.where('owner_id', '=', take() as string);
   return query.returningAll();
