@@ -54,16 +54,56 @@ export function lateAnswerOf(c: Context): LateAnswer | undefined {
 export function answerLater(c: Context<AppEnv>, errorHandler: ErrorHandler): LateAnswer | undefined {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   if (!outgoing) return undefined;
-  const requestId = c.get('requestId');
-  const preset = takeHeadersOff(outgoing);
-  let status: number | undefined;
-  const listeners: Array<(status: number) => void> = [];
-  const written = (answered: number) => {
-    status = answered;
-    for (const listener of listeners.splice(0)) listener(answered);
-  };
-  const write = (answered: number, headers: Record<string, string | string[] | number>, body: string) => {
-    if (status !== undefined) return;
+  const late = new NodeLateAnswer(outgoing, errorHandler, c.get('requestId'), takeHeadersOff(outgoing));
+  lateAnswers.set(c, late);
+  return late;
+}
+
+/**
+ * A class rather than closures: one object per waiting agent, where closures would each
+ * carry a context (and, in the CLI bundle, a property array for their name).
+ */
+class NodeLateAnswer implements LateAnswer {
+  private status: number | undefined;
+  private listeners: Array<(status: number) => void> | undefined;
+
+  constructor(
+    private readonly outgoing: ServerResponse,
+    private readonly errorHandler: ErrorHandler,
+    private readonly requestId: string | undefined,
+    private readonly preset: Array<string | string[] | number>,
+  ) {}
+
+  json(body: unknown, answered: number): void {
+    const text = JSON.stringify(body);
+    // The header record @hono/node-server builds for `c.json()` once responseHeaders set no-store.
+    this.write(
+      answered,
+      {
+        'cache-control': 'no-store',
+        'content-type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+      },
+      text,
+    );
+  }
+
+  fail(error: unknown): void {
+    void renderError(this.errorHandler, this.requestId, error).then(
+      ({ answered, headers, body }) => this.write(answered, headers, body),
+      () => this.write(500, { 'content-type': 'text/plain' }, 'Internal Server Error'),
+    );
+  }
+
+  onAnswered(listener: (status: number) => void): void {
+    if (this.status !== undefined) return listener(this.status);
+    this.listeners ??= [];
+    this.listeners.push(listener);
+  }
+
+  private write(answered: number, headers: Record<string, string | string[] | number>, body: string): void {
+    if (this.status !== undefined) return;
+    const { outgoing, preset } = this;
     // A client that went away gets nothing; its line still says what it would have been sent.
     if (!outgoing.writableEnded && !outgoing.destroyed) {
       for (let index = 0; index < preset.length; index += 2)
@@ -71,35 +111,11 @@ export function answerLater(c: Context<AppEnv>, errorHandler: ErrorHandler): Lat
       outgoing.writeHead(answered, headers);
       outgoing.end(body);
     }
-    written(answered);
-  };
-  const late: LateAnswer = {
-    json: (body, answered) => {
-      const text = JSON.stringify(body);
-      // The header record @hono/node-server builds for `c.json()` once responseHeaders set no-store.
-      write(
-        answered,
-        {
-          'cache-control': 'no-store',
-          'content-type': 'application/json',
-          'Content-Length': Buffer.byteLength(text),
-        },
-        text,
-      );
-    },
-    fail: (error) => {
-      void renderError(errorHandler, requestId, error).then(
-        ({ answered, headers, body }) => write(answered, headers, body),
-        () => write(500, { 'content-type': 'text/plain' }, 'Internal Server Error'),
-      );
-    },
-    onAnswered: (listener) => {
-      if (status === undefined) listeners.push(listener);
-      else listener(status);
-    },
-  };
-  lateAnswers.set(c, late);
-  return late;
+    this.status = answered;
+    const listeners = this.listeners ?? [];
+    this.listeners = undefined;
+    for (const listener of listeners) listener(answered);
+  }
 }
 
 /**
