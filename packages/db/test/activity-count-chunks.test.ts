@@ -161,14 +161,14 @@ describeEachDialect('the activity count in stretches', (dialect) => {
   // The stretches, and so this check, are SQLite's, where the count runs on the event loop.
   if (dialect === 'sqlite')
     it('gives other work a turn while it counts', async () => {
-    let turns = 0;
-    const other = setInterval(() => turns++, 0);
-    const turnsBefore = turns;
-    try {
-      await countRequestActivity(handle.db, handle.dialect, 'otp_requests', RANGE, { chunkRows: 3 });
-    } finally {
-      clearInterval(other);
-    }
-    expect(turns).toBeGreaterThan(turnsBefore);
-  });
+      let turns = 0;
+      const other = setInterval(() => turns++, 0);
+      const turnsBefore = turns;
+      try {
+        await countRequestActivity(handle.db, handle.dialect, 'otp_requests', RANGE, { chunkRows: 3 });
+      } finally {
+        clearInterval(other);
+      }
+      expect(turns).toBeGreaterThan(turnsBefore);
+    });
 });

@@ -96,7 +96,10 @@ class NodeLateAnswer implements LateAnswer {
   }
 
   onAnswered(listener: (status: number) => void): void {
-    if (this.status !== undefined) return listener(this.status);
+    if (this.status !== undefined) {
+      listener(this.status);
+      return;
+    }
     this.listeners ??= [];
     this.listeners.push(listener);
   }
