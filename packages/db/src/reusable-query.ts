@@ -76,3 +76,26 @@ function compile<Values extends unknown[], Row>(
   });
   return { sql, query, sources };
 }
+
+/**
+ * A bounded set of reusable queries of many shapes, one per key, each made by `create` the
+ * first time its key is asked for. Past `limit` keys the oldest is dropped (and compiled
+ * again if asked for again), so a caller that makes a new shape per call costs a compile
+ * each time, never memory without end.
+ *
+ * @example
+ * const updates = queriesByShape<(tx: Tx, ...values: unknown[]) => Promise<unknown[]>>();
+ * const run = updates(shape.key, () => reusableQuery((db, ...values: unknown[]) => build(db, shape, values)));
+ */
+export function queriesByShape<Query>(limit = 256): (key: string, create: () => Query) => Query {
+  const byKey = new Map<string, Query>();
+  return (key, create) => {
+    let query = byKey.get(key);
+    if (query === undefined) {
+      query = create();
+      if (byKey.size >= limit) byKey.delete(byKey.keys().next().value as string);
+      byKey.set(key, query);
+    }
+    return query;
+  };
+}

@@ -17,7 +17,7 @@ import {
   type Tx,
   withTransaction,
 } from '../src/index.js';
-import { reusableQuery } from '../src/reusable-query.js';
+import { queriesByShape, reusableQuery } from '../src/reusable-query.js';
 
 const EMAILS = ['ana@example.com', 'bo@example.com', 'cy@example.com'];
 
@@ -125,4 +125,23 @@ describeEachDialect('reusableQuery', (dialect) => {
   it('finds an API key holder by hash as before, and nothing for an unknown hash', async () => {
     expect(await findApiKeyHolder(database.db, 'no-such-hash')).toBeUndefined();
   });
+});
+
+// The shapes of a statement family (updates by columns set, inserts by columns) are kept in a
+// bounded set: a caller making a new shape per call must cost a compile, not memory without end.
+it('queriesByShape makes each shape once and drops the oldest past its limit', () => {
+  const made: string[] = [];
+  const shapes = queriesByShape<string>(2);
+  const get = (key: string) =>
+    shapes(key, () => {
+      made.push(key);
+      return `query ${key}`;
+    });
+  expect([get('a'), get('b'), get('a')]).toEqual(['query a', 'query b', 'query a']);
+  expect(made).toEqual(['a', 'b']);
+  get('c');
+  get('b');
+  expect(made).toEqual(['a', 'b', 'c']);
+  get('a');
+  expect(made).toEqual(['a', 'b', 'c', 'a']);
 });

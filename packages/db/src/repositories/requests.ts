@@ -1,6 +1,6 @@
 import type { CaptureSourceKind } from '@agent-otp/shared/stored-values';
 import type { UpdateObject } from 'kysely';
-import { reusableQuery } from '../reusable-query.js';
+import { queriesByShape, reusableQuery } from '../reusable-query.js';
 import type { Database } from '../schema.js';
 import type { Tx } from '../transaction.js';
 import {
@@ -162,18 +162,16 @@ function updateShapeOf<T extends RequestTable>(
   };
 }
 
-/** Compiled updates by shape; a few dozen in practice, bounded in case a caller makes expressions per call. */
-const updatesByShape = new Map<string, (tx: Tx, ...values: unknown[]) => Promise<unknown[]>>();
-const MAX_UPDATE_SHAPES = 256;
+/** A statement run with a call's values, whatever its shape. */
+type ShapedStatement = (tx: Tx, ...values: unknown[]) => Promise<unknown[]>;
 
-function updateOfShape(shape: UpdateShape): (tx: Tx, ...values: unknown[]) => Promise<unknown[]> {
-  const known = updatesByShape.get(shape.key);
-  if (known) return known;
-  const run = reusableQuery((db: Tx, ...values: unknown[]) => buildUpdate(db, shape, values));
-  if (updatesByShape.size >= MAX_UPDATE_SHAPES)
-    updatesByShape.delete(updatesByShape.keys().next().value as string);
-  updatesByShape.set(shape.key, run);
-  return run;
+/** Compiled updates by shape; a few dozen in practice, bounded in case a caller makes expressions per call. */
+const updatesByShape = queriesByShape<ShapedStatement>();
+
+function updateOfShape(shape: UpdateShape): ShapedStatement {
+  return updatesByShape(shape.key, () =>
+    reusableQuery((db: Tx, ...values: unknown[]) => buildUpdate(db, shape, values)),
+  );
 }
 
 /** The update of one shape with `values` (stand-ins when compiled) in the order updateShapeOf lists them. */
@@ -260,14 +258,15 @@ export async function insertRequestRecord<T extends RequestTable>(
   await insertOfShape(table, columns)(tx, ...columns.map((column) => row[column]));
 }
 
-/** Inserts by table and column list, each built and compiled once (reusable-query.ts): every create runs one (issue 18). */
-const insertsByShape = new Map<string, (tx: Tx, ...values: unknown[]) => Promise<unknown[]>>();
+/**
+ * Inserts by table and column list, each built and compiled once (reusable-query.ts): every
+ * create runs one (issue 18). Records always carry every column, so there are two shapes.
+ */
+const insertsByShape = queriesByShape<ShapedStatement>();
 
-function insertOfShape(table: RequestTable, columns: string[]) {
-  const key = `${table}|${columns.join(',')}`;
-  let insert = insertsByShape.get(key);
-  if (!insert) {
-    insert = reusableQuery((db: Tx, ...values: unknown[]) =>
+function insertOfShape(table: RequestTable, columns: string[]): ShapedStatement {
+  return insertsByShape(`${table}|${columns.join(',')}`, () =>
+    reusableQuery((db: Tx, ...values: unknown[]) =>
       db
         .insertInto(table as 'otp_requests')
         .values(
@@ -275,13 +274,8 @@ function insertOfShape(table: RequestTable, columns: string[]) {
             columns.map((column, index) => [column, values[index]]),
           ) as StoredRequestRows['otp_requests'],
         ),
-    );
-    // Records always carry every column, so there are two shapes; the bound is only a guard.
-    if (insertsByShape.size >= MAX_UPDATE_SHAPES)
-      insertsByShape.delete(insertsByShape.keys().next().value as string);
-    insertsByShape.set(key, insert);
-  }
-  return insert;
+    ),
+  );
 }
 
 /**
@@ -353,7 +347,7 @@ export async function countLiveAgentRequests(
 }
 
 /** The open-request count of every create, by table and number of statuses, each built and compiled once (issue 18). */
-const liveCounts = new Map<string, ReturnType<typeof liveCountQuery>>();
+const liveCounts = queriesByShape<ReturnType<typeof liveCountQuery>>();
 
 function liveCountQuery(table: RequestTable, statusCount: number) {
   return reusableQuery((db: Tx, agentId: string, now: string, ...statuses: string[]) =>
@@ -370,11 +364,5 @@ function liveCountQuery(table: RequestTable, statusCount: number) {
 }
 
 function liveCountOf(table: RequestTable, statusCount: number) {
-  const key = `${table}|${statusCount}`;
-  let count = liveCounts.get(key);
-  if (!count) {
-    count = liveCountQuery(table, statusCount);
-    liveCounts.set(key, count);
-  }
-  return count;
+  return liveCounts(`${table}|${statusCount}`, () => liveCountQuery(table, statusCount));
 }

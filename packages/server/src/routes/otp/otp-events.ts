@@ -88,9 +88,16 @@ export function registerOtpEvents(app: Router, services: ServerServices) {
       // Served by Node: written on the Node response, holding no stream objects or Context.
       const sink = nodeEventStream(c);
       if (!sink) return streamSSE(c, follow);
+      const requestId = c.get('requestId');
       follow(sink)
-        // As streamSSE does with a failure in its callback: logged, and the stream ended.
-        .catch((error: unknown) => console.error(error))
+        // As streamSSE does with a failure in its callback: logged (here through the relay's
+        // logger, with the request ID, as the error handler logs), and the stream ended.
+        .catch((error: unknown) =>
+          services.logger.error(
+            { requestId, err: { name: (error as Error)?.name, stack: (error as Error)?.stack } },
+            'event stream failed',
+          ),
+        )
         .finally(() => sink.close());
       // The typed stream is the one the sink writes; this Response only says it is handled.
       return answeredLater() as never;
