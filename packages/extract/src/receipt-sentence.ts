@@ -7,8 +7,10 @@ import type { TextLayout } from './positions/text-layout.js';
  * is not typed anywhere. A code that confirms a payment still to be made is asked for with a
  * verb ("to confirm the payment of $45"), never with these past participles.
  */
+// Bounded by letters and digits of any script: JavaScript's `\b` knows only ASCII letters, so it
+// never ends a word on 'é' or 'ı' and "effectué", "accepté" and "onaylandı" would never match.
 const DONE =
-  /\b(?:approved|confirmed|processed|completed|successful|genehmigt|ausgeführt|erfolgreich|accepté|effectué|aprobad[oa]|realizad[oa]|aprovad[oa]|approvat[oa]|eseguit[oa]|goedgekeurd|uitgevoerd|zaakceptowan[aey]|zrealizowan[aey]|onaylandı|gerçekleşti)\b/giu;
+  /(?<![\p{L}\p{N}])(?:approved|confirmed|processed|completed|successful|genehmigt|ausgeführt|erfolgreich|accepté|effectué|aprobad[oa]|realizad[oa]|aprovad[oa]|approvat[oa]|eseguit[oa]|goedgekeurd|uitgevoerd|zaakceptowan[aey]|zrealizowan[aey]|onaylandı|gerçekleşti)(?![\p{L}\p{N}])/giu;
 // An amount: a currency sign before digits, or decimals before a currency code or sign.
 const AMOUNT =
   /[$€£¥₹₽₺₩₪₫฿]\s?\d|\d[.,]\d\d\s?(?:[€$£₺]|eur|usd|gbp|chf|tl|try|pln|zł|sek|nok|dkk|kr|inr|rs)(?![\p{L}])/iu;

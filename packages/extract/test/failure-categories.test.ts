@@ -127,6 +127,13 @@ describe('failure categories of issue 14', () => {
     ).toBe('603318');
   });
 
+  // The participles that end in a letter JavaScript's `\b` does not know ('é', 'ı').
+  it('reads a completed payment in French and Turkish too', () => {
+    expect(code('Paiement de 45,00 € effectué. Code de confirmation : 482019.')).toBeNull();
+    expect(code('Paiement de 89,90 EUR accepté. Code de confirmation 730215.')).toBeNull();
+    expect(code('120,00 TL tutarındaki ödemeniz onaylandı. Onay kodu: 551902.')).toBeNull();
+  });
+
   it('reads a bare "code" after an offer as the offer\'s, and an offer after the code as a footer', () => {
     expect(
       code('Starbucks Rewards: Double Stars day! Use code 4418 for a free pastry with any drink.'),
