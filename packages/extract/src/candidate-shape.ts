@@ -26,9 +26,10 @@ const KOREAN_SERVICE_NUMBER = /^1[568]\d\d-\d{4}$/;
 const CJK_UNIT_AFTER = /^[年月日時时分秒元円원년월일시분초個个位次人件号]/;
 const CURRENCY_BEFORE =
   /(?:[$€£¥₹₽₺₩₪₫฿₴]|r\$|rp\.?|rm|rs\.?|usd|eur|gbp|inr|chf|sek|pln|uah|rub|cny|rmb|jpy|krw|vnd|idr|thb|sar|aed|ils|irr|try|tl)\s?$/;
-// ISO codes and local abbreviations of the currencies of every language in the lexicon.
+// ISO codes and local abbreviations of the currencies of every language in the lexicon. Their
+// ends are bounded by letters of any script: `\b` knows only ASCII, so 'kč', 'лв' and 'đ' never matched.
 const CURRENCY_AFTER =
-  /^\s?(?:[$€£¥₹₽₺₩₪₫฿₴₱]|(?:usd|eur|gbp|inr|chf|sek|nok|dkk|kr|pln|rub|uah|huf|ft|czk|kč|ron|lei|bgn|лв|rsd|hrk|kn|php|myr|idr|thb|tl|ils|aed|sar|egp|pkr|rs|kes|ksh|tzs|jpy|cny|rmb|krw|brl|mxn|ars|cad|aud|zar)\b|zł|руб|грн|₽|lira|ريال|درهم|جنيه|ریال|تومان|روپے|บาท|đ\b|vnd\b|dong|euro|dollar|ש["״]ח|rupee|रु|रुपये)/;
+  /^\s?(?:[$€£¥₹₽₺₩₪₫฿₴₱]|(?:usd|eur|gbp|inr|chf|sek|nok|dkk|kr|pln|rub|uah|huf|ft|czk|kč|ron|lei|bgn|лв|rsd|hrk|kn|php|myr|idr|thb|tl|ils|aed|sar|egp|pkr|rs|kes|ksh|tzs|jpy|cny|rmb|krw|brl|mxn|ars|cad|aud|zar)(?![\p{L}\p{N}_])|zł|руб|грн|₽|lira|ريال|درهم|جنيه|ریال|تومان|روپے|บาท|đ(?![\p{L}\p{N}_])|vnd\b|dong|euro|dollar|ש["״]ח|rupee|रु|रुपये)/u;
 const UNIT_AFTER =
   /^\s?(?:minutes?|mins?\b|hours?\b|hrs?\b|seconds?\b|secs?\b|days?\b|points?\b|pts\b|miles\b|km\b|kg\b|gb\b|mb\b|minutos|minutes|minuten|minuti|minuty|minut\b|минут|хвилин|dakika|دقيقة|دقائق|דקות|دقیقه|मिनट|นาที|phút|menit|minuter|分钟|分鐘|分間|분)/;
 const UNIT_SUFFIX =

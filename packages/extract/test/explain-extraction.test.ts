@@ -25,6 +25,19 @@ describe('explainExtraction', () => {
     expect(price?.reasons).toContain('next to a currency (a price)');
   });
 
+  // Currency abbreviations that end in a letter JavaScript's `\b` does not know ('č', 'в', 'đ').
+  it('rules out an amount before Kč, лв or đ as a price', () => {
+    for (const [text, amount] of [
+      ['Kód: 551204. Zaplaceno 1500 Kč', '1500'],
+      ['Код: 551204. Платени 2400 лв днес', '2400'],
+      ['Mã: 551204. Đã thanh toán 75000 đ hôm nay', '75000'],
+    ] as const) {
+      const { candidates } = explainExtraction({ text });
+      const price = candidates.find((candidate) => candidate.code === amount);
+      expect(price?.reasons, text).toContain('next to a currency (a price)');
+    }
+  });
+
   it('lists candidates with no chosen one when the message holds no code', () => {
     const { result, candidates } = explainExtraction({ text: 'Use code SAVE20 at checkout for 20% off.' });
     expect(result).toBeNull();
